@@ -1,0 +1,84 @@
+// The one place that reads the environment: parsed once with zod, a bad value stops start-up naming the variable.
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const positiveInt = z.coerce.number().int().positive();
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PUBLIC_URL: z.url().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATA_DIR: z.string().min(1).default('.data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
+  DATABASE_POOL_SIZE: positiveInt.default(10),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+    .optional(),
+  QUEUE_PREFIX: z.string().min(1).default('sf'),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  MAIL_FROM: z.string().min(3).default('Surveyflow <surveys@surveyflow.local>'),
+  BOOTSTRAP_API_KEY: z
+    .string()
+    .regex(
+      /^sf_(live|test)_[A-Za-z0-9_-]{20,}$/,
+      'must look like sf_live_ followed by at least 20 characters',
+    )
+    .optional(),
+  BOOTSTRAP_WORKSPACE_NAME: z.string().min(1).default('Demo shop'),
+  ALERT_EMAIL: z.email().default('alerts@surveyflow.local'),
+  DEFAULT_TIMEZONE: z.string().min(1).default('UTC'),
+  TOKEN_TTL_DAYS: positiveInt.default(30),
+  EDIT_WINDOW_MINUTES: positiveInt.default(30),
+  BODY_LIMIT_BYTES: positiveInt.default(1_048_576),
+  WORKER_CONCURRENCY: positiveInt.default(8),
+  DUE_SCAN_INTERVAL_MS: positiveInt.default(1000),
+  RECONCILE_INTERVAL_MS: positiveInt.default(30_000),
+  RECONCILE_AFTER_MS: positiveInt.default(60_000),
+  ENQUEUE_BATCH_MS: z.coerce.number().int().min(0).default(5),
+  DEV_OUTBOX: bool.optional(),
+});
+
+export type Env = z.input<typeof schema>;
+
+export type Config = Omit<z.output<typeof schema>, 'PUBLIC_URL' | 'DEV_OUTBOX'> & {
+  PUBLIC_URL: string;
+  /** True when mail goes to the dev outbox (no SMTP_URL, or DEV_OUTBOX=true). */
+  DEV_OUTBOX: boolean;
+};
+
+export class ConfigError extends Error {
+  constructor(readonly issues: { variable: string; message: string }[]) {
+    super(`Invalid configuration:\n${issues.map((i) => `  ${i.variable}: ${i.message}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // Empty strings mean "unset": `FOO= npm start` must not fail validation.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? '?'), message: i.message })),
+    );
+  }
+  const c = parsed.data;
+  const port = c.PORT === 0 ? 3000 : c.PORT;
+  return {
+    ...c,
+    PUBLIC_URL: (c.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
+    DEV_OUTBOX: c.DEV_OUTBOX ?? c.SMTP_URL === undefined,
+  };
+}

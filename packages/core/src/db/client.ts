@@ -1,0 +1,47 @@
+// The one db factory: a postgres.js pool with drizzle on top, and migrations applied under an advisory lock.
+import { fileURLToPath } from 'node:url';
+import { drizzle } from 'drizzle-orm/postgres-js';
+import { migrate } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import * as schema from './schema.ts';
+
+export type Database = ReturnType<typeof createDatabase>;
+export type Db = Database['db'];
+export type Sql = Database['sql'];
+
+export function createDatabase(url: string, options: { max?: number } = {}) {
+  const sql = postgres(url, {
+    max: options.max ?? 10,
+    onnotice: () => {},
+    // Timestamps come back as Date, bigint counts as numbers (our counts fit in 2^53).
+    types: { bigint: postgres.BigInt },
+    transform: { undefined: null },
+  });
+  const db = drizzle(sql, { schema });
+  return {
+    sql,
+    db,
+    async ping() {
+      await sql`select 1`;
+    },
+    async close() {
+      await sql.end({ timeout: 5 });
+    },
+  };
+}
+
+const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
+// Any constant shared by every process; it serialises services that start at the same moment.
+const MIGRATION_LOCK = 727_310_001;
+
+/** Brings the schema up to date; safe when several processes start at once. */
+export async function migrateDatabase(url: string): Promise<void> {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await sql`select pg_advisory_lock(${MIGRATION_LOCK})`;
+    await migrate(drizzle(sql), { migrationsFolder });
+    await sql`select pg_advisory_unlock(${MIGRATION_LOCK})`;
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}

@@ -1,0 +1,261 @@
+// The system of record: every table Surveyflow keeps, as drizzle definitions (migrations are generated from this file).
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const id = () => uuid('id').primaryKey().defaultRandom();
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const ts = (name: string) => timestamp(name, { withTimezone: true });
+const workspaceRef = () =>
+  uuid('workspace_id')
+    .notNull()
+    .references(() => workspaces.id, { onDelete: 'cascade' });
+
+export type Localized = Record<string, string>;
+export type Properties = Record<string, unknown>;
+
+export const workspaces = pgTable('workspaces', {
+  id: id(),
+  name: text('name').notNull(),
+  alertEmail: text('alert_email'),
+  timezone: text('timezone').notNull().default('UTC'),
+  createdAt: createdAt(),
+});
+
+export const apiKeys = pgTable('api_keys', {
+  id: id(),
+  workspaceId: workspaceRef(),
+  /** The first characters of the key, safe to show ("sf_live_Ab12…"). */
+  prefix: text('prefix').notNull(),
+  /** SHA-256 of the whole key; the key itself is never stored. */
+  keyHash: text('key_hash').notNull().unique(),
+  createdAt: createdAt(),
+  revokedAt: ts('revoked_at'),
+});
+
+export const contacts = pgTable(
+  'contacts',
+  {
+    id: id(),
+    workspaceId: workspaceRef(),
+    /** The producer's own id for the customer. */
+    externalId: text('external_id').notNull(),
+    email: text('email'),
+    phone: text('phone'),
+    name: text('name'),
+    locale: text('locale'),
+    timezone: text('timezone'),
+    optedOutAt: ts('opted_out_at'),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('contacts_workspace_external').on(t.workspaceId, t.externalId)],
+);
+
+export const events = pgTable(
+  'events',
+  {
+    id: id(),
+    workspaceId: workspaceRef(),
+    /** The producer's idempotency key. */
+    externalId: text('external_id').notNull(),
+    type: text('type').notNull(),
+    occurredAt: ts('occurred_at').notNull(),
+    receivedAt: ts('received_at').notNull().defaultNow(),
+    contactId: uuid('contact_id')
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'cascade' }),
+    properties: jsonb('properties').$type<Properties>().notNull().default({}),
+    /** Set, in the same transaction as its decisions, when the planner has handled the event. */
+    plannedAt: ts('planned_at'),
+  },
+  (t) => [
+    uniqueIndex('events_workspace_external').on(t.workspaceId, t.externalId),
+    index('events_unplanned').on(t.receivedAt).where(sql`${t.plannedAt} is null`),
+  ],
+);
+
+export const surveyKinds = ['nps', 'csat', 'ces'] as const;
+export type SurveyKind = (typeof surveyKinds)[number];
+
+export const surveys = pgTable(
+  'surveys',
+  {
+    id: id(),
+    workspaceId: workspaceRef(),
+    kind: text('kind').$type<SurveyKind>().notNull(),
+    name: text('name').notNull(),
+    /** Question text per locale; "en" is the fallback. */
+    question: jsonb('question').$type<Localized>().notNull(),
+    /** The "why?" asked after a score without a comment, per locale. */
+    followupQuestion: jsonb('followup_question').$type<Localized>().notNull(),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [check('surveys_kind', sql`${t.kind} in ('nps', 'csat', 'ces')`)],
+);
+
+export const channels = ['email'] as const;
+export type ChannelName = (typeof channels)[number];
+
+export const triggers = pgTable(
+  'triggers',
+  {
+    id: id(),
+    workspaceId: workspaceRef(),
+    surveyId: uuid('survey_id')
+      .notNull()
+      .references(() => surveys.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    eventTypes: text('event_types').array().notNull(),
+    channels: text('channels').array().$type<ChannelName[]>().notNull(),
+    /** ISO 8601 duration between the event and the invitation. */
+    delay: text('delay').notNull().default('PT0S'),
+    throttleDays: integer('throttle_days').notNull().default(30),
+    enabled: boolean('enabled').notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('triggers_workspace').on(t.workspaceId)],
+);
+
+export const invitationStatuses = ['scheduled', 'queued', 'sending', 'sent', 'failed', 'cancelled'] as const;
+export type InvitationStatus = (typeof invitationStatuses)[number];
+
+export const invitations = pgTable(
+  'invitations',
+  {
+    id: id(),
+    workspaceId: workspaceRef(),
+    surveyId: uuid('survey_id')
+      .notNull()
+      .references(() => surveys.id, { onDelete: 'cascade' }),
+    triggerId: uuid('trigger_id').references(() => triggers.id, { onDelete: 'set null' }),
+    eventId: uuid('event_id').references(() => events.id, { onDelete: 'set null' }),
+    contactId: uuid('contact_id')
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'cascade' }),
+    channel: text('channel').$type<ChannelName>().notNull(),
+    status: text('status').$type<InvitationStatus>().notNull().default('scheduled'),
+    sendAt: ts('send_at').notNull(),
+    queuedAt: ts('queued_at'),
+    /** SHA-256 of the survey link token; the token itself exists only in the message sent. */
+    tokenHash: text('token_hash').unique(),
+    tokenExpiresAt: ts('token_expires_at'),
+    providerMessageId: text('provider_message_id'),
+    sentAt: ts('sent_at'),
+    failureReason: text('failure_reason'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('invitations_due').on(t.sendAt).where(sql`${t.status} = 'scheduled'`),
+    index('invitations_stale_queue').on(t.queuedAt).where(sql`${t.status} = 'queued'`),
+    index('invitations_contact_survey').on(t.contactId, t.surveyId, t.createdAt),
+    index('invitations_event').on(t.eventId),
+  ],
+);
+
+export const decisionOutcomes = ['invited', 'skipped'] as const;
+
+export const eventDecisions = pgTable(
+  'event_decisions',
+  {
+    id: id(),
+    workspaceId: workspaceRef(),
+    eventId: uuid('event_id')
+      .notNull()
+      .references(() => events.id, { onDelete: 'cascade' }),
+    triggerId: uuid('trigger_id').references(() => triggers.id, { onDelete: 'set null' }),
+    surveyId: uuid('survey_id').references(() => surveys.id, { onDelete: 'set null' }),
+    outcome: text('outcome').$type<(typeof decisionOutcomes)[number]>().notNull(),
+    reason: text('reason'),
+    detail: jsonb('detail').$type<Properties>(),
+    invitationId: uuid('invitation_id').references(() => invitations.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('event_decisions_event').on(t.eventId)],
+);
+
+export const responses = pgTable(
+  'responses',
+  {
+    id: id(),
+    workspaceId: workspaceRef(),
+    invitationId: uuid('invitation_id')
+      .notNull()
+      .unique()
+      .references(() => invitations.id, { onDelete: 'cascade' }),
+    surveyId: uuid('survey_id')
+      .notNull()
+      .references(() => surveys.id, { onDelete: 'cascade' }),
+    contactId: uuid('contact_id')
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'cascade' }),
+    eventId: uuid('event_id').references(() => events.id, { onDelete: 'set null' }),
+    channel: text('channel').$type<ChannelName>().notNull(),
+    score: integer('score').notNull(),
+    comment: text('comment'),
+    /** A copy of the event's properties at answer time, for segmentation. */
+    properties: jsonb('properties').$type<Properties>().notNull().default({}),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+    editableUntil: ts('editable_until').notNull(),
+    /** Set in the transaction that creates the follow-up work, so a replay does nothing. */
+    followedUpAt: ts('followed_up_at'),
+  },
+  (t) => [
+    index('responses_survey_created').on(t.surveyId, t.createdAt),
+    index('responses_workspace_created').on(t.workspaceId, t.createdAt),
+    index('responses_unfollowed').on(t.createdAt).where(sql`${t.followedUpAt} is null`),
+  ],
+);
+
+export const notificationStatuses = ['pending', 'sending', 'sent', 'failed'] as const;
+
+/** Outbox for messages that are not invitations (alerts, follow-ups): rendered once, sent at most once. */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: id(),
+    workspaceId: workspaceRef(),
+    kind: text('kind').notNull(),
+    channel: text('channel').$type<ChannelName>().notNull(),
+    recipient: text('recipient').notNull(),
+    subject: text('subject').notNull(),
+    html: text('html').notNull(),
+    text: text('text').notNull(),
+    /** What makes this message unique ("alert:<responseId>"): a replayed job inserts nothing new. */
+    dedupeKey: text('dedupe_key').notNull().unique(),
+    status: text('status').$type<(typeof notificationStatuses)[number]>().notNull().default('pending'),
+    providerMessageId: text('provider_message_id'),
+    failureReason: text('failure_reason'),
+    createdAt: createdAt(),
+    sentAt: ts('sent_at'),
+  },
+  (t) => [index('notifications_pending').on(t.createdAt).where(sql`${t.status} = 'pending'`)],
+);
+
+/** Where mail and SMS go when no provider is configured; shown at /dev/outbox. */
+export const devOutbox = pgTable('dev_outbox', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  channel: text('channel').notNull(),
+  messageId: text('message_id').notNull(),
+  sender: text('sender').notNull(),
+  recipient: text('recipient').notNull(),
+  subject: text('subject'),
+  text: text('text').notNull(),
+  html: text('html'),
+  headers: jsonb('headers').$type<Record<string, string>>().notNull().default({}),
+  createdAt: createdAt(),
+});

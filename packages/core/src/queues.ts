@@ -1,0 +1,83 @@
+// The single source of queue names, job names and job payloads. Renaming a queue strands jobs in Redis.
+import { type JobsOptions, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+
+export const queueNames = {
+  events: 'events',
+  sendEmail: 'send.email',
+  followups: 'followups',
+} as const;
+export type QueueName = (typeof queueNames)[keyof typeof queueNames];
+
+export const jobs = {
+  'event.plan': { queue: queueNames.events, payload: z.object({ eventId: z.uuid() }), key: 'eventId' },
+  'invitation.send': {
+    queue: queueNames.sendEmail,
+    payload: z.object({ invitationId: z.uuid() }),
+    key: 'invitationId',
+  },
+  'notification.send': {
+    queue: queueNames.sendEmail,
+    payload: z.object({ notificationId: z.uuid() }),
+    key: 'notificationId',
+  },
+  'response.followup': {
+    queue: queueNames.followups,
+    payload: z.object({ responseId: z.uuid() }),
+    key: 'responseId',
+  },
+} as const;
+
+export type JobName = keyof typeof jobs;
+export type JobPayload<N extends JobName> = z.infer<(typeof jobs)[N]['payload']>;
+
+export const defaultJobOptions: JobsOptions = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: { age: 3600, count: 10_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+/**
+ * A job's id is derived from the row it works on, so enqueueing the same work twice while the
+ * first job is still waiting adds nothing (the reconciler relies on this).
+ */
+export function jobId<N extends JobName>(name: N, payload: JobPayload<N>): string {
+  const key = jobs[name].key as keyof JobPayload<N>;
+  return `${name}-${String(payload[key])}`;
+}
+
+/** Producers for every queue, sharing one Redis connection. */
+export class Queues {
+  private readonly queues: Record<QueueName, Queue>;
+
+  constructor(connection: Redis, prefix: string) {
+    const make = (name: QueueName) => new Queue(name, { connection, prefix, defaultJobOptions });
+    this.queues = {
+      events: make(queueNames.events),
+      'send.email': make(queueNames.sendEmail),
+      followups: make(queueNames.followups),
+    };
+  }
+
+  queue(name: QueueName): Queue {
+    return this.queues[name];
+  }
+
+  async add<N extends JobName>(name: N, payload: JobPayload<N>): Promise<void> {
+    const data = jobs[name].payload.parse(payload);
+    await this.queues[jobs[name].queue].add(name, data, { jobId: jobId(name, payload) });
+  }
+
+  async addMany<N extends JobName>(name: N, payloads: JobPayload<N>[]): Promise<void> {
+    if (payloads.length === 0) return;
+    await this.queues[jobs[name].queue].addBulk(
+      payloads.map((p) => ({ name, data: jobs[name].payload.parse(p), opts: { jobId: jobId(name, p) } })),
+    );
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(Object.values(this.queues).map((q) => q.close()));
+  }
+}
