@@ -71,6 +71,7 @@ CREATE TABLE "invitations" (
 	"status" text DEFAULT 'scheduled' NOT NULL,
 	"send_at" timestamp with time zone NOT NULL,
 	"queued_at" timestamp with time zone,
+	"claimed_at" timestamp with time zone,
 	"token_hash" text,
 	"token_expires_at" timestamp with time zone,
 	"provider_message_id" text,

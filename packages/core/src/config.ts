@@ -46,7 +46,7 @@ const schema = z.object({
   DUE_SCAN_INTERVAL_MS: positiveInt.default(1000),
   RECONCILE_INTERVAL_MS: positiveInt.default(30_000),
   RECONCILE_AFTER_MS: positiveInt.default(60_000),
-  ENQUEUE_BATCH_MS: z.coerce.number().int().min(0).default(5),
+  FOLLOWUP_COMMENT_WAIT_MS: z.coerce.number().int().min(0).default(120_000),
   DEV_OUTBOX: bool.optional(),
 });
 

@@ -65,9 +65,24 @@ export class Queues {
     return this.queues[name];
   }
 
-  async add<N extends JobName>(name: N, payload: JobPayload<N>): Promise<void> {
+  async add<N extends JobName>(
+    name: N,
+    payload: JobPayload<N>,
+    options: { delayMs?: number } = {},
+  ): Promise<void> {
     const data = jobs[name].payload.parse(payload);
-    await this.queues[jobs[name].queue].add(name, data, { jobId: jobId(name, payload) });
+    await this.queues[jobs[name].queue].add(name, data, {
+      jobId: jobId(name, payload),
+      delay: options.delayMs,
+    });
+  }
+
+  /** Runs a delayed job now (if it is still waiting); returns false when there was none to promote. */
+  async promote<N extends JobName>(name: N, payload: JobPayload<N>): Promise<boolean> {
+    const job = await this.queues[jobs[name].queue].getJob(jobId(name, payload));
+    if (!job || !(await job.isDelayed())) return false;
+    await job.promote();
+    return true;
   }
 
   async addMany<N extends JobName>(name: N, payloads: JobPayload<N>[]): Promise<void> {

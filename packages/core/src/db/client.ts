@@ -13,8 +13,6 @@ export function createDatabase(url: string, options: { max?: number } = {}) {
   const sql = postgres(url, {
     max: options.max ?? 10,
     onnotice: () => {},
-    // Timestamps come back as Date, bigint counts as numbers (our counts fit in 2^53).
-    types: { bigint: postgres.BigInt },
     transform: { undefined: null },
   });
   const db = drizzle(sql, { schema });

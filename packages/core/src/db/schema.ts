@@ -150,6 +150,8 @@ export const invitations = pgTable(
     status: text('status').$type<InvitationStatus>().notNull().default('scheduled'),
     sendAt: ts('send_at').notNull(),
     queuedAt: ts('queued_at'),
+    /** When a sender claimed it; a claim this old with no outcome means the sender died mid-send. */
+    claimedAt: ts('claimed_at'),
     /** SHA-256 of the survey link token; the token itself exists only in the message sent. */
     tokenHash: text('token_hash').unique(),
     tokenExpiresAt: ts('token_expires_at'),

@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+// Entry for `npm start`, `npm test` and `npm run bench` on a fresh clone: installs what is missing, then runs.
+// Plain JavaScript with no dependencies, because it runs before `npm ci` has.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const [command, ...rest] = process.argv.slice(2);
+
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 20 || (major === 20 && minor < 19)) {
+  fail(
+    `Surveyflow needs Node.js 20.19 or newer (found ${process.versions.node}). Install it from https://nodejs.org or with nvm: nvm install 20`,
+  );
+}
+
+ensureNodeModules();
+
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+const commands = {
+  start: [bin('tsx'), ['infra/launcher/src/main.ts', ...rest]],
+  test: [bin('vitest'), ['run', ...rest]],
+  bench: [bin('tsx'), ['services/dispatcher/bench/ingest.ts', ...rest]],
+};
+const entry = commands[command];
+if (!entry) fail(`unknown command "${command}"; use start, test or bench`);
+
+// Ctrl-C reaches the child from the terminal itself; SIGTERM (from npm, docker, systemd) is passed on.
+// Either way this process waits for the child to finish its clean shutdown and exits as it did.
+const child = spawn(entry[0], entry[1], { cwd: root, stdio: 'inherit' });
+process.on('SIGINT', () => {});
+process.on('SIGTERM', () => child.kill('SIGTERM'));
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 130 : 1)));
+
+function ensureNodeModules() {
+  const lock = join(root, 'package-lock.json');
+  const installed = join(root, 'node_modules', '.package-lock.json');
+  const stale =
+    !existsSync(installed) || (existsSync(lock) && statSync(lock).mtimeMs > statSync(installed).mtimeMs);
+  if (!stale) return;
+  const args = existsSync(lock) ? ['ci', '--no-audit', '--no-fund'] : ['install', '--no-audit', '--no-fund'];
+  console.error(`Installing dependencies (npm ${args[0]}) …`);
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const r = spawnSync(npm, args, { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) fail(`npm ${args[0]} failed; fix the error above and run the command again`);
+}
+
+function fail(message) {
+  console.error(`surveyflow: ${message}`);
+  process.exit(1);
+}

@@ -1,0 +1,81 @@
+// `npm start`: everything on one machine — Postgres and Redis started locally unless URLs are given, then the whole system.
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { bootstrapWorkspace, loadConfig, runUntilSignal } from '@surveyflow/core';
+import { startEmbeddedPostgres, startRedisServer } from '@surveyflow/local-servers';
+import { startSystem } from './system.ts';
+
+await runUntilSignal(async () => {
+  const base = loadConfig();
+  const dataDir = resolve(base.DATA_DIR);
+  await mkdir(dataDir, { recursive: true });
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop();
+  };
+  try {
+    let databaseUrl = base.DATABASE_URL;
+    if (!databaseUrl) {
+      console.error(`Starting embedded Postgres in ${join(dataDir, 'postgres')} …`);
+      const pg = await startEmbeddedPostgres({ dataDir: join(dataDir, 'postgres'), persistent: true });
+      stops.push(pg.stop);
+      databaseUrl = pg.url;
+    }
+    let redisUrl = base.REDIS_URL;
+    if (!redisUrl) {
+      console.error(`Starting redis-server in ${join(dataDir, 'redis')} …`);
+      const redis = await startRedisServer({ dataDir: join(dataDir, 'redis') });
+      stops.push(redis.stop);
+      redisUrl = redis.url;
+    }
+    const config = { ...base, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl };
+    const system = await startSystem(config);
+    stops.push(system.stop);
+
+    const boot = await bootstrapWorkspace(system.ctx.database, {
+      apiKey: config.BOOTSTRAP_API_KEY,
+      name: config.BOOTSTRAP_WORKSPACE_NAME,
+      alertEmail: config.ALERT_EMAIL,
+      timezone: config.DEFAULT_TIMEZONE,
+    });
+    const apiKey = config.BOOTSTRAP_API_KEY ?? (await rememberedKey(dataDir, boot.generatedKey));
+    printBanner(config.PUBLIC_URL, apiKey, config.DEV_OUTBOX);
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+  return stopAll;
+});
+
+/** The generated key is shown once by the API; for a local install we keep it in DATA_DIR so every start can print it. */
+async function rememberedKey(dataDir: string, generated: string | null): Promise<string | null> {
+  const file = join(dataDir, 'api-key');
+  if (generated) {
+    await writeFile(file, `${generated}\n`);
+    await chmod(file, 0o600);
+    return generated;
+  }
+  return (await readFile(file, 'utf8').catch(() => '')).trim() || null;
+}
+
+function printBanner(url: string, apiKey: string | null, devOutbox: boolean) {
+  const key = apiKey ?? '(unknown: set BOOTSTRAP_API_KEY, or delete DATA_DIR to start afresh)';
+  const lines = [
+    '',
+    'Surveyflow is running.',
+    '',
+    `  API          ${url}/v1          (Authorization: Bearer ${key})`,
+    `  Survey pages ${url}/s/<token>`,
+    `  Health       ${url}/health  ·  ${url}/ready`,
+    devOutbox ? `  Dev outbox   ${url}/dev/outbox   (no SMTP_URL set: mail is kept here, not sent)` : '',
+    '',
+    'Try it — this sends a survey invitation to the dev outbox:',
+    '',
+    `  curl -s ${url}/v1/events -H 'Authorization: Bearer ${key}' -H 'Content-Type: application/json' \\`,
+    `    -d '{"id":"order-1001","type":"order.delivered","contact":{"id":"cust-42","email":"jane@example.com","name":"Jane"},"properties":{"orderId":"1001"}}'`,
+    '',
+    'Ctrl-C stops everything cleanly.',
+    '',
+  ];
+  console.log(lines.filter((l, i) => l !== '' || lines[i - 1] !== '').join('\n'));
+}

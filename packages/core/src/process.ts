@@ -1,0 +1,54 @@
+// Process lifecycle shared by every entry point: start, report a bad configuration plainly, stop cleanly on a signal.
+import { type Config, ConfigError } from './config.ts';
+
+export type Stop = () => Promise<void>;
+
+/** Standalone services need shared Postgres and Redis; only the all-in-one launcher starts its own. */
+export function requireUrls(config: Config): Config & { DATABASE_URL: string; REDIS_URL: string } {
+  const missing = (['DATABASE_URL', 'REDIS_URL'] as const).filter((k) => !config[k]);
+  if (missing.length) {
+    throw new ConfigError(
+      missing.map((variable) => ({
+        variable,
+        message: 'required when a service runs alone (npm start runs everything with local servers)',
+      })),
+    );
+  }
+  return config as Config & { DATABASE_URL: string; REDIS_URL: string };
+}
+
+/**
+ * Starts, then waits for SIGINT/SIGTERM and stops in order. A second signal exits at once.
+ * A bad configuration prints the variables at fault and exits with status 78 (EX_CONFIG).
+ */
+export async function runUntilSignal(start: () => Promise<Stop>): Promise<void> {
+  let stop: Stop;
+  try {
+    stop = await start();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(78);
+    }
+    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+    process.exit(1);
+  }
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      console.error(`${signal} again: exiting without waiting`);
+      process.exit(130);
+    }
+    stopping = true;
+    console.error(`${signal}: finishing work in progress, then stopping…`);
+    stop().then(
+      () => process.exit(0),
+      (err) => {
+        console.error(err);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}

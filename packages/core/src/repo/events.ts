@@ -1,0 +1,148 @@
+// Accepting events: one statement stores a batch (contacts upserted, duplicates skipped), and the read model of what became of one.
+import { and, asc, eq, isNull, lt } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import { contacts, eventDecisions, events, invitations, triggers } from '../db/schema.ts';
+import { skipReasons } from '../rules.ts';
+
+export type IncomingEvent = {
+  id: string;
+  type: string;
+  occurredAt: Date;
+  contact: {
+    id: string;
+    email?: string | undefined;
+    phone?: string | undefined;
+    name?: string | undefined;
+    locale?: string | undefined;
+    timezone?: string | undefined;
+  };
+  properties: Record<string, unknown>;
+};
+
+/** Per item: the new event's row id, or null when the id was already known (a duplicate). */
+export type IngestResult = { id: string; eventId: string | null };
+
+/**
+ * Stores events in one round trip. A duplicate id changes nothing, not even the contact: contact
+ * attributes are upserted only for events that are new.
+ */
+export async function ingestEvents(
+  { sql }: Database,
+  workspaceId: string,
+  items: readonly IncomingEvent[],
+): Promise<IngestResult[]> {
+  if (items.length === 0) return [];
+  const TEXT = 25; // pg type oid: every column travels as text[] and is cast in SQL
+  const col = (pick: (e: IncomingEvent) => string | null) => sql.array(items.map(pick), TEXT);
+  const rows = await sql<{ id: string; external_id: string }[]>`
+    with input as (
+      select * from unnest(
+        ${col((e) => e.id)}::text[], ${col((e) => e.type)}::text[], ${col((e) => e.occurredAt.toISOString())}::timestamptz[],
+        ${col((e) => JSON.stringify(e.properties))}::jsonb[], ${col((e) => e.contact.id)}::text[],
+        ${col((e) => e.contact.email ?? null)}::text[], ${col((e) => e.contact.phone ?? null)}::text[],
+        ${col((e) => e.contact.name ?? null)}::text[], ${col((e) => e.contact.locale ?? null)}::text[],
+        ${col((e) => e.contact.timezone ?? null)}::text[]
+      ) with ordinality as t(external_id, type, occurred_at, properties, c_ext, c_email, c_phone, c_name, c_locale, c_tz, ord)
+    ),
+    fresh as (
+      select * from input i
+      where not exists (select 1 from events e where e.workspace_id = ${workspaceId} and e.external_id = i.external_id)
+    ),
+    upserted as (
+      insert into contacts as c (workspace_id, external_id, email, phone, name, locale, timezone)
+      select distinct on (c_ext) ${workspaceId}::uuid, c_ext, c_email, c_phone, c_name, c_locale, c_tz
+      from fresh order by c_ext, ord desc
+      on conflict (workspace_id, external_id) do update set
+        email = coalesce(excluded.email, c.email), phone = coalesce(excluded.phone, c.phone),
+        name = coalesce(excluded.name, c.name), locale = coalesce(excluded.locale, c.locale),
+        timezone = coalesce(excluded.timezone, c.timezone), updated_at = now()
+      returning id, external_id
+    ),
+    inserted as (
+      insert into events (workspace_id, external_id, type, occurred_at, contact_id, properties)
+      select ${workspaceId}::uuid, f.external_id, f.type, f.occurred_at, u.id, f.properties
+      from fresh f join upserted u on u.external_id = f.c_ext
+      order by f.ord
+      on conflict (workspace_id, external_id) do nothing
+      returning id, external_id
+    )
+    select id, external_id from inserted`;
+  const created = new Map(rows.map((r) => [r.external_id, r.id]));
+  // The same id twice in one batch: the first occurrence is the event, the rest are duplicates.
+  return items.map((item) => {
+    const eventId = created.get(item.id) ?? null;
+    if (eventId) created.delete(item.id);
+    return { id: item.id, eventId };
+  });
+}
+
+/** GET /v1/events/:id — the event and what became of it. */
+export async function eventView({ db }: Database, workspaceId: string, externalId: string) {
+  const [row] = await db
+    .select({ event: events, contact: contacts })
+    .from(events)
+    .innerJoin(contacts, eq(contacts.id, events.contactId))
+    .where(and(eq(events.workspaceId, workspaceId), eq(events.externalId, externalId)));
+  if (!row) return null;
+  const decisions = await db
+    .select({ decision: eventDecisions, triggerName: triggers.name, invitation: invitations })
+    .from(eventDecisions)
+    .leftJoin(triggers, eq(triggers.id, eventDecisions.triggerId))
+    .leftJoin(invitations, eq(invitations.id, eventDecisions.invitationId))
+    .where(eq(eventDecisions.eventId, row.event.id))
+    .orderBy(asc(eventDecisions.createdAt), asc(eventDecisions.id));
+  const { event, contact } = row;
+  return {
+    id: event.externalId,
+    type: event.type,
+    occurredAt: event.occurredAt,
+    receivedAt: event.receivedAt,
+    contact: contactView(contact),
+    properties: event.properties,
+    status: event.plannedAt ? ('planned' as const) : ('pending' as const),
+    plannedAt: event.plannedAt,
+    decisions: decisions.map(({ decision: d, triggerName, invitation: inv }) => ({
+      outcome: d.outcome,
+      trigger: d.triggerId ? { id: d.triggerId, name: triggerName } : null,
+      surveyId: d.surveyId,
+      reason: d.reason,
+      explanation: d.reason ? (skipReasons[d.reason as keyof typeof skipReasons] ?? null) : null,
+      detail: d.detail ?? {},
+      invitation: inv
+        ? {
+            id: inv.id,
+            channel: inv.channel,
+            status: inv.status,
+            sendAt: inv.sendAt,
+            sentAt: inv.sentAt,
+            failureReason: inv.failureReason,
+          }
+        : null,
+    })),
+  };
+}
+
+export function contactView(c: typeof contacts.$inferSelect) {
+  return {
+    id: c.externalId,
+    email: c.email,
+    phone: c.phone,
+    name: c.name,
+    locale: c.locale,
+    timezone: c.timezone,
+    optedOutAt: c.optedOutAt,
+  };
+}
+
+/** Events accepted but never planned (their job was lost): the reconciler enqueues them again. */
+export async function unplannedEventIds({ db }: Database, olderThan: Date, limit: number): Promise<string[]> {
+  const rows = await db
+    .select({ id: events.id })
+    .from(events)
+    .where(and(isNull(events.plannedAt), lt(events.receivedAt, olderThan)))
+    .orderBy(asc(events.receivedAt))
+    .limit(limit);
+  return rows.map((r) => r.id);
+}
+
+export const eventIdsOf = (results: IngestResult[]) => results.flatMap((r) => (r.eventId ? [r.eventId] : []));

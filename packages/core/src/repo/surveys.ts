@@ -1,0 +1,71 @@
+// Surveys and triggers as operators configure them, always scoped to one workspace.
+import { and, asc, eq } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import { type ChannelName, type Localized, type SurveyKind, surveys, triggers } from '../db/schema.ts';
+
+export type SurveyInput = {
+  kind: SurveyKind;
+  name: string;
+  question: Localized;
+  followupQuestion: Localized;
+};
+
+export async function createSurvey({ db }: Database, workspaceId: string, input: SurveyInput) {
+  const [row] = await db
+    .insert(surveys)
+    .values({ workspaceId, ...input })
+    .returning();
+  if (!row) throw new Error('survey insert returned nothing');
+  return row;
+}
+
+export function listSurveys({ db }: Database, workspaceId: string) {
+  return db
+    .select()
+    .from(surveys)
+    .where(eq(surveys.workspaceId, workspaceId))
+    .orderBy(asc(surveys.createdAt));
+}
+
+export async function getSurvey({ db }: Database, workspaceId: string, id: string) {
+  const [row] = await db
+    .select()
+    .from(surveys)
+    .where(and(eq(surveys.workspaceId, workspaceId), eq(surveys.id, id)));
+  return row ?? null;
+}
+
+export type TriggerInput = {
+  surveyId: string;
+  name: string;
+  eventTypes: string[];
+  channels: ChannelName[];
+  delay: string;
+  throttleDays: number;
+  enabled: boolean;
+};
+
+export async function createTrigger({ db }: Database, workspaceId: string, input: TriggerInput) {
+  const [row] = await db
+    .insert(triggers)
+    .values({ workspaceId, ...input })
+    .returning();
+  if (!row) throw new Error('trigger insert returned nothing');
+  return row;
+}
+
+export function listTriggers({ db }: Database, workspaceId: string) {
+  return db
+    .select()
+    .from(triggers)
+    .where(eq(triggers.workspaceId, workspaceId))
+    .orderBy(asc(triggers.createdAt));
+}
+
+export async function getTrigger({ db }: Database, workspaceId: string, id: string) {
+  const [row] = await db
+    .select()
+    .from(triggers)
+    .where(and(eq(triggers.workspaceId, workspaceId), eq(triggers.id, id)));
+  return row ?? null;
+}

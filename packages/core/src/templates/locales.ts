@@ -1,0 +1,130 @@
+// The languages we speak (en, ru, pl) and every interface string in them; survey questions come from the survey itself.
+export const locales = ['en', 'ru', 'pl'] as const;
+export type Locale = (typeof locales)[number];
+
+/** "pl-PL" → pl, "ru_RU" → ru, an Accept-Language list → its first language we speak, anything else → en. */
+export function pickLocale(requested?: string | null): Locale {
+  for (const part of (requested ?? '').split(',')) {
+    const lang = part.trim().slice(0, 2).toLowerCase();
+    if ((locales as readonly string[]).includes(lang)) return lang as Locale;
+  }
+  return 'en';
+}
+
+/** The text for a locale: exact, else English, else whatever the operator wrote first. */
+export function localized(texts: Record<string, string>, locale: string): string {
+  return texts[locale] ?? texts.en ?? Object.values(texts)[0] ?? '';
+}
+
+/** A survey question in the respondent's language with {company} filled in. */
+export function renderQuestion(texts: Record<string, string>, locale: string, company: string): string {
+  return localized(texts, locale).replaceAll('{company}', company);
+}
+
+const en = {
+  greeting: 'Hi {name},',
+  greetingAnonymous: 'Hello,',
+  emailSubject: {
+    nps: 'Would you recommend {company}? One click to answer',
+    csat: 'How did {company} do? One click to answer',
+    ces: 'Was it easy to deal with {company}? One click to answer',
+  },
+  emailIntro: 'It takes one click: choose a number below.',
+  emailFooter: 'This link is personal to you: please do not forward this email.',
+  scaleLow: { nps: 'Not at all likely', csat: 'Very dissatisfied', ces: 'Very difficult' },
+  scaleHigh: { nps: 'Extremely likely', csat: 'Very satisfied', ces: 'Very easy' },
+  commentLabel: 'Tell us more (optional)',
+  submit: 'Send',
+  skip: 'Skip',
+  followupThanks: 'Thank you for your score!',
+  thanksTitle: 'Thank you!',
+  thanksMessage: 'Your answer helps {company} get better.',
+  changeUntil: 'You can still change your answer until {time}.',
+  changeAnswer: 'Change my answer',
+  alreadyAnswered: 'We have your answer. You can change it below for a little while.',
+  notFoundTitle: 'Survey not found',
+  notFoundMessage: 'This survey link is not valid. Please check that you copied the whole link.',
+  expiredTitle: 'This link has expired',
+  expiredMessage: 'This survey is closed. Thank you for your interest.',
+  editClosedTitle: 'Your answer is final',
+  editClosedMessage: 'The time to change this answer has passed. Thank you for taking part.',
+  badAnswerTitle: 'Please choose a score',
+  poweredBy: 'Survey by {company}',
+} as const;
+
+type Strings = {
+  [K in keyof typeof en]: (typeof en)[K] extends string ? string : { [P in keyof (typeof en)[K]]: string };
+};
+
+const ru: Strings = {
+  greeting: 'Здравствуйте, {name}!',
+  greetingAnonymous: 'Здравствуйте!',
+  emailSubject: {
+    nps: 'Порекомендуете ли вы {company}? Ответ в один клик',
+    csat: 'Как вам {company}? Ответ в один клик',
+    ces: 'Легко ли было с {company}? Ответ в один клик',
+  },
+  emailIntro: 'Это займёт один клик: выберите число ниже.',
+  emailFooter: 'Эта ссылка персональная: пожалуйста, не пересылайте это письмо.',
+  scaleLow: { nps: 'Совсем маловероятно', csat: 'Очень недоволен', ces: 'Очень сложно' },
+  scaleHigh: { nps: 'Очень вероятно', csat: 'Очень доволен', ces: 'Очень легко' },
+  commentLabel: 'Расскажите подробнее (необязательно)',
+  submit: 'Отправить',
+  skip: 'Пропустить',
+  followupThanks: 'Спасибо за вашу оценку!',
+  thanksTitle: 'Спасибо!',
+  thanksMessage: 'Ваш ответ помогает {company} становиться лучше.',
+  changeUntil: 'Вы можете изменить ответ до {time}.',
+  changeAnswer: 'Изменить ответ',
+  alreadyAnswered: 'Мы получили ваш ответ. Ещё какое-то время его можно изменить.',
+  notFoundTitle: 'Опрос не найден',
+  notFoundMessage: 'Ссылка на опрос недействительна. Проверьте, что вы скопировали её целиком.',
+  expiredTitle: 'Срок действия ссылки истёк',
+  expiredMessage: 'Этот опрос закрыт. Спасибо за интерес.',
+  editClosedTitle: 'Ваш ответ сохранён окончательно',
+  editClosedMessage: 'Время для изменения ответа истекло. Спасибо за участие.',
+  badAnswerTitle: 'Пожалуйста, выберите оценку',
+  poweredBy: 'Опрос от {company}',
+};
+
+const pl: Strings = {
+  greeting: 'Cześć {name},',
+  greetingAnonymous: 'Dzień dobry,',
+  emailSubject: {
+    nps: 'Czy polecisz {company}? Odpowiedź jednym kliknięciem',
+    csat: 'Jak oceniasz {company}? Odpowiedź jednym kliknięciem',
+    ces: 'Czy załatwienie sprawy w {company} było łatwe? Odpowiedź jednym kliknięciem',
+  },
+  emailIntro: 'To zajmie jedno kliknięcie: wybierz liczbę poniżej.',
+  emailFooter: 'Ten link jest przeznaczony tylko dla Ciebie: prosimy nie przekazywać tej wiadomości.',
+  scaleLow: { nps: 'Zdecydowanie nie', csat: 'Bardzo niezadowolony', ces: 'Bardzo trudne' },
+  scaleHigh: { nps: 'Zdecydowanie tak', csat: 'Bardzo zadowolony', ces: 'Bardzo łatwe' },
+  commentLabel: 'Powiedz nam więcej (opcjonalnie)',
+  submit: 'Wyślij',
+  skip: 'Pomiń',
+  followupThanks: 'Dziękujemy za ocenę!',
+  thanksTitle: 'Dziękujemy!',
+  thanksMessage: 'Twoja odpowiedź pomaga {company} stawać się lepszym.',
+  changeUntil: 'Możesz zmienić odpowiedź do {time}.',
+  changeAnswer: 'Zmień odpowiedź',
+  alreadyAnswered: 'Mamy Twoją odpowiedź. Przez chwilę możesz ją jeszcze zmienić.',
+  notFoundTitle: 'Nie znaleziono ankiety',
+  notFoundMessage: 'Ten link do ankiety jest nieprawidłowy. Sprawdź, czy skopiowano cały link.',
+  expiredTitle: 'Ten link wygasł',
+  expiredMessage: 'Ta ankieta jest zamknięta. Dziękujemy za zainteresowanie.',
+  editClosedTitle: 'Twoja odpowiedź jest ostateczna',
+  editClosedMessage: 'Czas na zmianę odpowiedzi minął. Dziękujemy za udział.',
+  badAnswerTitle: 'Wybierz ocenę',
+  poweredBy: 'Ankieta {company}',
+};
+
+export const strings: Record<Locale, Strings> = { en, ru, pl };
+export type TextKey = { [K in keyof Strings]: Strings[K] extends string ? K : never }[keyof Strings];
+
+/** A UI string with {placeholders} filled in. */
+export function uiText(locale: Locale, key: TextKey, vars: Record<string, string> = {}): string {
+  return fill(strings[locale][key], vars);
+}
+
+export const fill = (template: string, vars: Record<string, string>) =>
+  template.replace(/\{(\w+)\}/g, (m, name: string) => vars[name] ?? m);

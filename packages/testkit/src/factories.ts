@@ -1,0 +1,82 @@
+// Factories that arrange state through the same core functions the services use, never by hand-written SQL.
+import {
+  claimDueInvitations,
+  claimInvitationForSend,
+  createSurvey,
+  createTrigger,
+  createWorkspace,
+  type Database,
+  defaultFollowupQuestion,
+  type IncomingEvent,
+  ingestEvents,
+  planStoredEvent,
+  type SurveyKind,
+  settleInvitation,
+} from '@surveyflow/core';
+
+export async function seedWorkspace(
+  database: Database,
+  opts: { kind?: SurveyKind; throttleDays?: number; delay?: string; alertEmail?: string | null } = {},
+) {
+  const { workspaceId, apiKey } = await createWorkspace(database, {
+    name: 'Acme Shop',
+    alertEmail: opts.alertEmail === undefined ? 'support@shop.test' : opts.alertEmail,
+  });
+  const survey = await createSurvey(database, workspaceId, {
+    kind: opts.kind ?? 'nps',
+    name: 'Delivery survey',
+    question: { en: 'How likely are you to recommend {company}?', pl: 'Czy polecisz {company}?' },
+    followupQuestion: defaultFollowupQuestion,
+  });
+  const trigger = await createTrigger(database, workspaceId, {
+    surveyId: survey.id,
+    name: 'after delivery',
+    eventTypes: ['order.delivered'],
+    channels: ['email'],
+    delay: opts.delay ?? 'PT0S',
+    throttleDays: opts.throttleDays ?? 30,
+    enabled: true,
+  });
+  return { workspaceId, apiKey, survey, trigger };
+}
+
+export function anEvent(id: string, overrides: Partial<IncomingEvent> = {}): IncomingEvent {
+  return {
+    id,
+    type: 'order.delivered',
+    occurredAt: new Date('2026-11-20T10:00:00Z'),
+    contact: { id: 'cust-1', email: 'jane@example.com', name: 'Jane', locale: 'en' },
+    properties: { orderId: id },
+    ...overrides,
+  };
+}
+
+/** Ingests and plans an event, returning its row id and the invitations made. */
+export async function plannedEvent(
+  database: Database,
+  workspaceId: string,
+  event: IncomingEvent,
+  now = new Date(),
+) {
+  const [result] = await ingestEvents(database, workspaceId, [event]);
+  if (!result?.eventId) throw new Error(`event ${event.id} was a duplicate`);
+  const plan = await planStoredEvent(database, result.eventId, now);
+  return { eventId: result.eventId, ...plan };
+}
+
+/** An invitation that went out: its id and the survey link token the customer holds. */
+export async function sentInvitation(
+  database: Database,
+  workspaceId: string,
+  event: IncomingEvent = anEvent('order-1'),
+  now = new Date(),
+) {
+  const { invitationIds } = await plannedEvent(database, workspaceId, event, now);
+  const [invitationId] = invitationIds;
+  if (!invitationId) throw new Error('the event made no invitation');
+  await claimDueInvitations(database, new Date(now.getTime() + 365 * 86_400_000), 100);
+  const claimed = await claimInvitationForSend(database, invitationId, now, 30);
+  if (!claimed) throw new Error('the invitation could not be claimed');
+  await settleInvitation(database, invitationId, { sent: `<${invitationId}@test>`, at: now });
+  return { invitationId, token: claimed.token };
+}

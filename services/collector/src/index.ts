@@ -1,0 +1,1 @@
+export { collector } from './app.ts';

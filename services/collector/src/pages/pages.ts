@@ -1,0 +1,160 @@
+// The pages respondents see: plain HTML forms that work without JavaScript, mobile first, no external assets.
+import {
+  html,
+  type Locale,
+  raw,
+  type SafeHtml,
+  type SurveyKind,
+  scoreRange,
+  strings,
+  uiText,
+} from '@surveyflow/core';
+
+const CSS = `
+*{box-sizing:border-box}
+html{-webkit-text-size-adjust:100%}
+body{margin:0;min-height:100vh;background:#f4f5f7;color:#1f2430;font:16px/1.5 -apple-system,BlinkMacSystemFont,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;display:flex;align-items:flex-start;justify-content:center;padding:24px 12px}
+main{width:100%;max-width:620px;background:#fff;border-radius:16px;box-shadow:0 1px 3px rgba(0,0,0,.08),0 8px 24px rgba(0,0,0,.04);padding:28px 22px}
+.brand{margin:0 0 18px;font-size:13px;font-weight:600;letter-spacing:.04em;text-transform:uppercase;color:#6b7280}
+h1{margin:0 0 20px;font-size:22px;line-height:1.35}
+p{margin:0 0 16px}
+.notice{background:#eef2ff;border-radius:10px;padding:10px 14px;font-size:14px;color:#3730a3}
+fieldset{border:0;margin:0 0 8px;padding:0}
+legend{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+.scale{display:grid;grid-template-columns:repeat(var(--n),1fr);gap:6px}
+.scale input{position:absolute;opacity:0;width:1px;height:1px}
+.scale label{display:flex;align-items:center;justify-content:center;min-height:48px;border:1.5px solid #d5d8de;border-radius:10px;background:#f8f9fb;font-weight:700;font-size:17px;cursor:pointer;user-select:none;transition:background .1s,border-color .1s}
+.scale label:hover{border-color:#4f46e5}
+.scale input:checked+label{background:#4f46e5;border-color:#4f46e5;color:#fff}
+.scale input:focus-visible+label{outline:3px solid #a5b4fc;outline-offset:2px}
+.anchors{display:flex;justify-content:space-between;gap:12px;margin:8px 0 22px;font-size:13px;color:#6b7280}
+.anchors span:last-child{text-align:right}
+label.field{display:block;font-weight:600;margin:0 0 6px;font-size:15px}
+textarea{width:100%;min-height:110px;padding:12px;border:1.5px solid #d5d8de;border-radius:10px;font:inherit;resize:vertical}
+textarea:focus{outline:3px solid #a5b4fc;border-color:#4f46e5}
+.actions{display:flex;gap:12px;align-items:center;margin-top:18px}
+button{appearance:none;border:0;border-radius:10px;background:#4f46e5;color:#fff;font:inherit;font-weight:700;padding:13px 26px;min-height:48px;cursor:pointer}
+button:hover{background:#4338ca}
+button:focus-visible{outline:3px solid #a5b4fc;outline-offset:2px}
+button.secondary{background:transparent;color:#4f46e5;padding:13px 10px}
+.big{font-size:44px;line-height:1;margin:4px 0 12px}
+.muted{color:#6b7280;font-size:14px}
+@media (max-width:520px){
+  main{padding:22px 16px}
+  h1{font-size:20px}
+  .scale.wrap{grid-template-columns:repeat(6,1fr)}
+}`;
+
+function page(opts: { locale: Locale; title: string; body: SafeHtml }): string {
+  return String(html`<!doctype html>
+<html lang="${opts.locale}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex, nofollow">
+<title>${opts.title}</title>
+<style>${raw(CSS)}</style>
+</head><body><main>${opts.body}</main></body></html>`);
+}
+
+function scale(kind: SurveyKind, selected: number | null, locale: Locale): SafeHtml {
+  const { min, max } = scoreRange[kind];
+  const scores = Array.from({ length: max - min + 1 }, (_, i) => min + i);
+  const t = strings[locale];
+  // Eleven NPS buttons do not fit one row on a phone: they wrap to 6 + 5.
+  return html`<fieldset><legend>${t.scaleLow[kind]} – ${t.scaleHigh[kind]}</legend>
+<div class="scale${scores.length > 7 ? ' wrap' : ''}" style="--n:${scores.length}">
+${scores.map(
+  (s) =>
+    html`<input type="radio" id="score-${s}" name="score" value="${s}" required${s === selected ? html` checked` : ''}><label for="score-${s}">${s}</label>`,
+)}
+</div>
+<div class="anchors" aria-hidden="true"><span>${min} · ${t.scaleLow[kind]}</span><span>${max} · ${t.scaleHigh[kind]}</span></div>
+</fieldset>`;
+}
+
+export function surveyPage(input: {
+  locale: Locale;
+  kind: SurveyKind;
+  question: string;
+  workspaceName: string;
+  actionUrl: string;
+  selected: number | null;
+  comment: string | null;
+  notice: string | null;
+}): string {
+  const t = strings[input.locale];
+  return page({
+    locale: input.locale,
+    title: input.question,
+    body: html`<p class="brand">${input.workspaceName}</p>
+${input.notice ? html`<p class="notice" role="status">${input.notice}</p>` : ''}
+<form method="post" action="${input.actionUrl}">
+<h1 id="q">${input.question}</h1>
+${scale(input.kind, input.selected, input.locale)}
+<label class="field" for="comment">${t.commentLabel}</label>
+<textarea id="comment" name="comment" maxlength="5000">${input.comment ?? ''}</textarea>
+<div class="actions"><button type="submit">${t.submit}</button></div>
+</form>`,
+  });
+}
+
+export function followupPage(input: {
+  locale: Locale;
+  question: string;
+  actionUrl: string;
+  score: number;
+  workspaceName: string;
+}): string {
+  const t = strings[input.locale];
+  return page({
+    locale: input.locale,
+    title: input.question,
+    body: html`<p class="brand">${input.workspaceName}</p>
+<p class="notice" role="status">${t.followupThanks}</p>
+<form method="post" action="${input.actionUrl}">
+<input type="hidden" name="score" value="${input.score}">
+<label class="field" for="comment"><h1>${input.question}</h1></label>
+<textarea id="comment" name="comment" maxlength="5000" required autofocus></textarea>
+<div class="actions"><button type="submit">${t.submit}</button>
+<button type="submit" class="secondary" formnovalidate name="skip" value="1">${t.skip}</button></div>
+</form>`,
+  });
+}
+
+export function thanksPage(input: {
+  locale: Locale;
+  workspaceName: string;
+  editableUntil: Date | null;
+  actionUrl: string;
+}): string {
+  const t = strings[input.locale];
+  const until = input.editableUntil
+    ? new Intl.DateTimeFormat(input.locale, {
+        hour: '2-digit',
+        minute: '2-digit',
+        timeZone: 'UTC',
+        timeZoneName: 'short',
+      }).format(input.editableUntil)
+    : null;
+  return page({
+    locale: input.locale,
+    title: t.thanksTitle,
+    body: html`<p class="brand">${input.workspaceName}</p>
+<p class="big" aria-hidden="true">🙏</p>
+<h1>${t.thanksTitle}</h1>
+<p>${uiText(input.locale, 'thanksMessage', { company: input.workspaceName })}</p>
+${until ? html`<p class="muted">${uiText(input.locale, 'changeUntil', { time: until })} <a href="${input.actionUrl}">${t.changeAnswer}</a></p>` : ''}`,
+  });
+}
+
+export function messagePage(input: {
+  locale: Locale;
+  title: string;
+  message: string;
+  status: number;
+}): string {
+  return page({
+    locale: input.locale,
+    title: input.title,
+    body: html`<h1>${input.title}</h1><p>${input.message}</p><p class="muted">${input.status}</p>`,
+  });
+}

@@ -1,0 +1,70 @@
+// /dev/outbox: every message the dev outbox kept instead of sending (only when no SMTP server is configured).
+import { type AppContext, html, schema } from '@surveyflow/core';
+import { desc } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+
+const LIMIT = 100;
+
+/** The links a reader could click, in order, without duplicates (from the HTML part, else the text). */
+export function linksIn(body: { html: string | null; text: string }): string[] {
+  const fromHtml = [...(body.html ?? '').matchAll(/href="([^"]+)"/g)].map((m) =>
+    (m[1] ?? '').replaceAll('&amp;', '&'),
+  );
+  const found = fromHtml.length
+    ? fromHtml
+    : [...body.text.matchAll(/https?:\/\/[^\s<>"\])]+/g)].map((m) => m[0]);
+  return [...new Set(found.filter((l) => /^https?:\/\//.test(l)))];
+}
+
+export function devOutboxRoutes(app: FastifyInstance, ctx: AppContext) {
+  const latest = async () => {
+    const rows = await ctx.database.db
+      .select()
+      .from(schema.devOutbox)
+      .orderBy(desc(schema.devOutbox.id))
+      .limit(LIMIT);
+    return rows.map((m) => ({
+      id: m.id,
+      channel: m.channel,
+      messageId: m.messageId,
+      from: m.sender,
+      to: m.recipient,
+      subject: m.subject,
+      text: m.text,
+      html: m.html,
+      headers: m.headers,
+      links: linksIn(m),
+      createdAt: m.createdAt,
+    }));
+  };
+
+  app.get('/dev/outbox.json', async () => ({ messages: await latest() }));
+
+  app.get('/dev/outbox', async (_request, reply) => {
+    const messages = await latest();
+    const items = messages.map(
+      (m) => html`<article>
+        <header><strong>${m.subject ?? '(no subject)'}</strong><span>${m.channel} · to ${m.to} · ${m.createdAt.toISOString()}</span></header>
+        ${m.html ? html`<iframe sandbox title="${m.subject ?? ''}" srcdoc="${m.html}"></iframe>` : html`<pre>${m.text}</pre>`}
+        <details><summary>Text part and links</summary><pre>${m.text}</pre>
+          <ul>${m.links.map((l) => html`<li><a href="${l}">${l}</a></li>`)}</ul></details>
+      </article>`,
+    );
+    return reply.type('text/html; charset=utf-8').send(
+      String(html`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Dev outbox · Surveyflow</title><style>
+body{font:15px/1.5 system-ui,sans-serif;margin:0;background:#f4f5f7;color:#1f2430}
+main{max-width:760px;margin:0 auto;padding:24px 16px}
+article{background:#fff;border-radius:12px;box-shadow:0 1px 3px #0002;margin:0 0 20px;overflow:hidden}
+article header{padding:12px 16px;border-bottom:1px solid #e6e8ec;display:flex;flex-direction:column}
+article header span{color:#666;font-size:13px}
+iframe{width:100%;height:460px;border:0}
+details{padding:8px 16px 12px;border-top:1px solid #e6e8ec}
+pre{white-space:pre-wrap;font-size:13px}
+</style></head><body><main><h1>Dev outbox</h1>
+<p>Nothing here was sent: set <code>SMTP_URL</code> to deliver mail. Newest first; JSON at <a href="/dev/outbox.json">/dev/outbox.json</a>.</p>
+${items.length ? items : html`<p>No messages yet. Send an event to <code>POST /v1/events</code>.</p>`}
+</main></body></html>`),
+    );
+  });
+}

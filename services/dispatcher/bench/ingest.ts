@@ -1,0 +1,135 @@
+// `npm run bench`: accepted events/s on POST /v1/events against a bare Fastify route doing the same single
+// INSERT … ON CONFLICT DO NOTHING, measured in the same run on the same Postgres, printed with their ratio.
+import { execFile } from 'node:child_process';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import {
+  closeContext,
+  createDatabase,
+  createServiceApp,
+  createWorkspace,
+  loadConfig,
+  migrateDatabase,
+  openContext,
+} from '@surveyflow/core';
+import { startEmbeddedPostgres, startRedisServer } from '@surveyflow/local-servers';
+import Fastify from 'fastify';
+import { dispatcher } from '../src/app.ts';
+import type { LoadResult } from './load.ts';
+
+const run = promisify(execFile);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const TARGET = 0.7;
+
+const eventTemplate = JSON.stringify({
+  id: '__ID__',
+  type: 'order.delivered',
+  occurredAt: '2026-11-20T10:00:00Z',
+  contact: { id: 'cust-__ID__', email: 'jane@example.com', name: 'Jane', locale: 'pl-PL' },
+  properties: { orderId: '__ID__', total: 129.9, currency: 'PLN' },
+});
+
+async function load(url: string, headers: Record<string, string>, label: string): Promise<LoadResult> {
+  const args = JSON.stringify({
+    url,
+    headers,
+    template: eventTemplate,
+    concurrency: CONCURRENCY,
+    seconds: SECONDS,
+    label,
+  });
+  const tsx = join(import.meta.dirname, '../../../node_modules/.bin/tsx');
+  const { stdout } = await run(tsx, [join(import.meta.dirname, 'load.ts'), '--child', args], {
+    maxBuffer: 1 << 20,
+  });
+  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as LoadResult;
+}
+
+const dir = await mkdtemp(join(tmpdir(), 'sf-bench-'));
+await chmod(dir, 0o755); // Postgres runs as a `postgres` system user when we are root
+const base = loadConfig({ ...process.env, LOG_LEVEL: 'silent', PORT: '0' });
+const pg = base.DATABASE_URL
+  ? null
+  : await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), persistent: false });
+const redis = base.REDIS_URL ? null : await startRedisServer({ dataDir: join(dir, 'redis') });
+const DATABASE_URL = base.DATABASE_URL ?? pg?.url ?? '';
+const REDIS_URL = base.REDIS_URL ?? redis?.url ?? '';
+await migrateDatabase(DATABASE_URL);
+
+// Surveyflow: the real dispatcher (auth, validation, contact upsert, event insert, enqueue to Redis).
+const ctx = openContext({ ...base, DATABASE_URL, REDIS_URL, QUEUE_PREFIX: `bench${Date.now()}` });
+const { apiKey, workspaceId } = await createWorkspace(ctx.database, { name: 'bench' });
+const app = createServiceApp(ctx);
+await app.register(dispatcher(ctx));
+const appUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+
+// Baseline: a bare route, same pool size, the same single insert into the same table, nothing else.
+const bare = createDatabase(DATABASE_URL, { max: base.DATABASE_POOL_SIZE });
+const [contact] = await bare.sql<{ id: string }[]>`
+  insert into contacts (workspace_id, external_id) values (${workspaceId}, 'bench-baseline') returning id`;
+const baseline = Fastify({ logger: false });
+baseline.post('/events', async (request, reply) => {
+  const e = request.body as { id: string; type: string; occurredAt: string; properties: unknown };
+  await bare.sql`insert into events (workspace_id, external_id, type, occurred_at, contact_id, properties)
+    values (${workspaceId}, ${e.id}, ${e.type}, ${e.occurredAt}, ${contact?.id ?? null}, ${bare.sql.json(e.properties as never)})
+    on conflict (workspace_id, external_id) do nothing`;
+  return reply.status(202).send({ id: e.id });
+});
+const baselineUrl = await baseline.listen({ port: 0, host: '127.0.0.1' });
+
+// Warm both (JIT, pools), then alternate rounds so drift on a shared machine hits both alike.
+await load(`${baselineUrl}/events`, {}, 'warm-b');
+await load(`${appUrl}/v1/events`, { authorization: `Bearer ${apiKey}` }, 'warm-s');
+const results: { name: string; r: LoadResult }[] = [];
+for (let round = 1; round <= ROUNDS; round++) {
+  results.push({
+    name: `baseline (bare route) #${round}`,
+    r: await load(`${baselineUrl}/events`, {}, `b${round}`),
+  });
+  results.push({
+    name: `POST /v1/events #${round}`,
+    r: await load(`${appUrl}/v1/events`, { authorization: `Bearer ${apiKey}` }, `s${round}`),
+  });
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2
+    ? (s[(s.length - 1) / 2] ?? 0)
+    : ((s[s.length / 2 - 1] ?? 0) + (s[s.length / 2] ?? 0)) / 2;
+};
+const baseRps = median(results.filter((x) => x.name.startsWith('baseline')).map((x) => x.r.rps));
+const oursRps = median(results.filter((x) => !x.name.startsWith('baseline')).map((x) => x.r.rps));
+const ratio = oursRps / baseRps;
+
+console.log(`\nIngest benchmark: ${CONCURRENCY} concurrent clients, ${SECONDS}s per run, ${ROUNDS} rounds\n`);
+console.table(
+  results.map(({ name, r }) => ({
+    run: name,
+    'events/s': Math.round(r.rps),
+    'p50 ms': r.p50.toFixed(1),
+    'p99 ms': r.p99.toFixed(1),
+    errors: r.errors,
+    'vs baseline': (r.rps / baseRps).toFixed(2),
+  })),
+);
+console.table([
+  { measure: 'baseline median events/s', value: Math.round(baseRps) },
+  { measure: 'Surveyflow median events/s', value: Math.round(oursRps) },
+  { measure: `ratio (target ≥ ${TARGET})`, value: Number(ratio.toFixed(2)) },
+]);
+
+await app.close();
+await baseline.close();
+await bare.close();
+await closeContext(ctx);
+await redis?.stop();
+await pg?.stop();
+await rm(dir, { recursive: true, force: true });
+const failed = results.some((x) => x.r.errors > 0);
+if (failed) console.error('some requests failed: the figures above are not trustworthy');
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,23 @@
+// The dispatcher as a Fastify plugin: the authenticated /v1 API for backends and operators.
+import type { AppContext } from '@surveyflow/core';
+import type { FastifyInstance } from 'fastify';
+import { registerAuth } from './auth.ts';
+import { eventRoutes } from './routes/events.ts';
+import { metricRoutes } from './routes/metrics.ts';
+import { responseRoutes } from './routes/responses.ts';
+import { surveyRoutes } from './routes/surveys.ts';
+import { triggerRoutes } from './routes/triggers.ts';
+
+export function dispatcher(ctx: AppContext) {
+  return async function dispatcherPlugin(app: FastifyInstance) {
+    // Encapsulated: the auth hook covers only what is registered inside this plugin.
+    await app.register(async (api) => {
+      registerAuth(api, ctx);
+      eventRoutes(api, ctx);
+      surveyRoutes(api, ctx);
+      triggerRoutes(api, ctx);
+      responseRoutes(api, ctx);
+      metricRoutes(api, ctx);
+    });
+  };
+}

@@ -1,0 +1,1 @@
+export { dispatcher } from './app.ts';

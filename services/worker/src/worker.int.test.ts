@@ -1,0 +1,168 @@
+// The worker on real Postgres, Redis and SMTP: sends at most once, follows up once, heals lost jobs.
+import { closeContext, findSurveyLink, ingestEvents, openContext, recordResponse } from '@surveyflow/core';
+import { anEvent, test as base, plannedEvent, seedWorkspace, testConfig, waitFor } from '@surveyflow/testkit';
+import { describe, expect } from 'vitest';
+import { reconcile } from './reconciler.ts';
+import { startWorker } from './worker.ts';
+
+const test = base.extend<{ w: Awaited<ReturnType<typeof startTestWorker>> }>({
+  w: async ({ db, redisUrl, queuePrefix, smtp }, use) => {
+    const w = await startTestWorker(
+      testConfig({
+        databaseUrl: db.url,
+        redisUrl,
+        queuePrefix,
+        env: { SMTP_URL: smtp.url, RECONCILE_AFTER_MS: '1', FOLLOWUP_COMMENT_WAIT_MS: '0' },
+      }),
+    );
+    await use(w);
+    await w.close();
+  },
+});
+
+async function startTestWorker(config: ReturnType<typeof testConfig>) {
+  const ctx = openContext(config);
+  const worker = startWorker(ctx);
+  const seeded = await seedWorkspace(ctx.database);
+  const invitation = async (id: string) => {
+    const [row] = await ctx.database.sql<{ status: string; failure_reason: string | null }[]>`
+      select status, failure_reason from invitations where id = ${id}`;
+    return row;
+  };
+  return {
+    ctx,
+    seeded,
+    invitation,
+    async close() {
+      await worker.close();
+      await closeContext(ctx);
+    },
+  };
+}
+
+describe('send.email', () => {
+  test('an invitation whose send job is delivered three times, twice at once, is emailed once', async ({
+    w,
+    smtp,
+  }) => {
+    const { invitationIds } = await plannedEvent(
+      w.ctx.database,
+      w.seeded.workspaceId,
+      anEvent('o-1'),
+      new Date(Date.now() + 60_000),
+    );
+    const [id] = invitationIds;
+    if (!id) throw new Error('no invitation');
+    // Make it due and queued, then deliver the same work under three job ids (as a stalled-job replay would).
+    await w.ctx.database.sql`update invitations set status = 'queued', send_at = now() where id = ${id}`;
+    const queue = w.ctx.queues.queue('send.email');
+    await Promise.all(
+      ['a', 'b'].map((k) => queue.add('invitation.send', { invitationId: id }, { jobId: `replay-${k}` })),
+    );
+    await waitFor(async () => expect((await w.invitation(id))?.status).toBe('sent'));
+    await queue.add('invitation.send', { invitationId: id }, { jobId: 'replay-c' });
+    await waitFor(async () => expect(await queue.getJobCountByTypes('waiting', 'active', 'delayed')).toBe(0));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(smtp.messages.filter((m) => m.to.includes('jane@example.com'))).toHaveLength(1);
+  });
+
+  test('a permanent SMTP refusal (550) fails the invitation with the reason and is not retried', async ({
+    w,
+    smtp,
+  }) => {
+    smtp.rejectRecipient = (address) =>
+      address === 'gone@example.com' ? { code: 550, message: 'No such user' } : null;
+    const { invitationIds } = await plannedEvent(
+      w.ctx.database,
+      w.seeded.workspaceId,
+      anEvent('o-2', { contact: { id: 'c-gone', email: 'gone@example.com' } }),
+    );
+    const id = invitationIds[0] ?? '';
+    await waitFor(async () => expect((await w.invitation(id))?.status).toBe('failed'));
+    expect((await w.invitation(id))?.failure_reason).toMatch(/550/);
+    expect(smtp.messages).toHaveLength(0);
+  });
+});
+
+describe('events', () => {
+  test('a replayed plan job makes no second invitation', async ({ w }) => {
+    const [result] = await ingestEvents(w.ctx.database, w.seeded.workspaceId, [anEvent('o-3')]);
+    const eventId = result?.eventId ?? '';
+    const queue = w.ctx.queues.queue('events');
+    await Promise.all(
+      ['x', 'y', 'z'].map((k) => queue.add('event.plan', { eventId }, { jobId: `plan-${k}` })),
+    );
+    await waitFor(async () => expect(await queue.getJobCountByTypes('waiting', 'active')).toBe(0));
+    const rows = await w.ctx.database.sql`select 1 from invitations where event_id = ${eventId}`;
+    expect(rows).toHaveLength(1);
+    const decisions = await w.ctx.database
+      .sql`select outcome from event_decisions where event_id = ${eventId}`;
+    expect(decisions).toEqual([{ outcome: 'invited' }]);
+  });
+
+  test('an event accepted while Redis lost its job is planned by the reconciler', async ({ w, smtp }) => {
+    // Stored but never enqueued: exactly the state a Redis loss leaves behind.
+    await ingestEvents(w.ctx.database, w.seeded.workspaceId, [
+      anEvent('o-lost', { contact: { id: 'c-lost', email: 'lost@example.com' } }),
+    ]);
+    await new Promise((r) => setTimeout(r, 5));
+    const counts = await reconcile(w.ctx);
+    expect(counts.events).toBe(1);
+    await smtp.waitFor((m) => m.to.includes('lost@example.com'));
+  });
+});
+
+describe('followups', () => {
+  test('a detractor answer alerts the workspace once, even when its follow-up job runs three times', async ({
+    w,
+    smtp,
+  }) => {
+    const { invitationIds } = await plannedEvent(w.ctx.database, w.seeded.workspaceId, anEvent('o-4'));
+    const id = invitationIds[0] ?? '';
+    await waitFor(async () => expect((await w.invitation(id))?.status).toBe('sent'));
+    const mail = await smtp.waitFor((m) => m.to.includes('jane@example.com'));
+    const token = /\/s\/([A-Za-z0-9_-]{32})/.exec(mail.text ?? '')?.[1] ?? '';
+    const link = await findSurveyLink(w.ctx.database, token);
+    if (!link) throw new Error('link not found');
+    const { response } = await recordResponse(
+      w.ctx.database,
+      link,
+      { score: 2, comment: 'Damaged' },
+      new Date(),
+      30,
+    );
+    const queue = w.ctx.queues.queue('followups');
+    await Promise.all(
+      ['1', '2', '3'].map((k) =>
+        queue.add('response.followup', { responseId: response.id }, { jobId: `f-${k}` }),
+      ),
+    );
+    const alert = await smtp.waitFor((m) => m.to.includes('support@shop.test'));
+    expect(alert.text).toContain('Damaged');
+    await waitFor(async () => expect(await queue.getJobCountByTypes('waiting', 'active')).toBe(0));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(smtp.messages.filter((m) => m.to.includes('support@shop.test'))).toHaveLength(1);
+  });
+
+  test('a promoter answer sends no alert', async ({ w, smtp }) => {
+    const { invitationIds } = await plannedEvent(w.ctx.database, w.seeded.workspaceId, anEvent('o-5'));
+    await waitFor(async () => expect((await w.invitation(invitationIds[0] ?? ''))?.status).toBe('sent'));
+    const mail = await smtp.waitFor((m) => m.to.includes('jane@example.com'));
+    const token = /\/s\/([A-Za-z0-9_-]{32})/.exec(mail.text ?? '')?.[1] ?? '';
+    const link = await findSurveyLink(w.ctx.database, token);
+    if (!link) throw new Error('link not found');
+    const { response } = await recordResponse(
+      w.ctx.database,
+      link,
+      { score: 10, comment: 'Great' },
+      new Date(),
+      30,
+    );
+    await w.ctx.queues.add('response.followup', { responseId: response.id });
+    await waitFor(async () => {
+      const [r] = await w.ctx.database.sql`select followed_up_at from responses where id = ${response.id}`;
+      expect(r?.followed_up_at).toBeTruthy();
+    });
+    expect(await w.ctx.database.sql`select 1 from notifications`).toHaveLength(0);
+  });
+});
