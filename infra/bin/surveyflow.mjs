@@ -17,6 +17,7 @@ if (major < 20 || (major === 20 && minor < 19)) {
 }
 
 ensureNodeModules();
+if (command === 'test') ensureChromium();
 
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 const commands = {
@@ -45,6 +46,26 @@ function ensureNodeModules() {
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   const r = spawnSync(npm, args, { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) fail(`npm ${args[0]} failed; fix the error above and run the command again`);
+}
+
+/** Page tests drive Debian's chromium; install it where we can (Debian/Ubuntu as root), else say how. */
+function ensureChromium() {
+  if (existsSync('/usr/bin/chromium')) return;
+  if (process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
+    console.error('Installing chromium for the browser tests (apt-get install chromium) …');
+    const r = spawnSync(
+      'sh',
+      [
+        '-c',
+        'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium',
+      ],
+      { stdio: ['ignore', 'ignore', 'inherit'] },
+    );
+    if (r.status === 0) return;
+  }
+  fail(
+    'the browser tests need Chromium at /usr/bin/chromium: on Debian/Ubuntu run "sudo apt-get install chromium"',
+  );
 }
 
 function fail(message) {

@@ -37,7 +37,7 @@ button{appearance:none;border:0;border-radius:10px;background:#4f46e5;color:#fff
 button:hover{background:#4338ca}
 button:focus-visible{outline:3px solid #a5b4fc;outline-offset:2px}
 button.secondary{background:transparent;color:#4f46e5;padding:13px 10px}
-.big{font-size:44px;line-height:1;margin:4px 0 12px}
+.check{display:block;width:48px;height:48px;margin:4px 0 14px}
 .muted{color:#6b7280;font-size:14px}
 @media (max-width:520px){
   main{padding:22px 16px}
@@ -124,6 +124,8 @@ export function thanksPage(input: {
   locale: Locale;
   workspaceName: string;
   editableUntil: Date | null;
+  /** The respondent's zone (else the workspace's) for showing the deadline. */
+  timeZone: string;
   actionUrl: string;
 }): string {
   const t = strings[input.locale];
@@ -131,7 +133,7 @@ export function thanksPage(input: {
     ? new Intl.DateTimeFormat(input.locale, {
         hour: '2-digit',
         minute: '2-digit',
-        timeZone: 'UTC',
+        timeZone: input.timeZone,
         timeZoneName: 'short',
       }).format(input.editableUntil)
     : null;
@@ -139,7 +141,7 @@ export function thanksPage(input: {
     locale: input.locale,
     title: t.thanksTitle,
     body: html`<p class="brand">${input.workspaceName}</p>
-<p class="big" aria-hidden="true">🙏</p>
+<svg class="check" viewBox="0 0 48 48" aria-hidden="true"><circle cx="24" cy="24" r="24" fill="#eef2ff"/><path d="M15 24.5l6 6 12-13" fill="none" stroke="#4f46e5" stroke-width="4" stroke-linecap="round" stroke-linejoin="round"/></svg>
 <h1>${t.thanksTitle}</h1>
 <p>${uiText(input.locale, 'thanksMessage', { company: input.workspaceName })}</p>
 ${until ? html`<p class="muted">${uiText(input.locale, 'changeUntil', { time: until })} <a href="${input.actionUrl}">${t.changeAnswer}</a></p>` : ''}`,

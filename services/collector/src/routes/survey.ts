@@ -18,6 +18,8 @@ import { followupPage, messagePage, surveyPage, thanksPage } from '../pages/page
 
 type Params = { token: string };
 
+const zoneOf = (link: SurveyLink) => link.contact.timezone ?? link.workspace.timezone;
+
 const answerSchema = z.object({
   score: z.coerce.number({ error: 'must be a number' }).int('must be a whole number'),
   comment: z
@@ -89,9 +91,15 @@ export function surveyRoutes(app: FastifyInstance, ctx: AppContext) {
     const now = ctx.clock.now();
     const actionUrl = `/s/${request.params.token}`;
     if (response && response.editableUntil <= now) {
-      return reply
-        .type('text/html; charset=utf-8')
-        .send(thanksPage({ locale, workspaceName: workspace.name, editableUntil: null, actionUrl }));
+      return reply.type('text/html; charset=utf-8').send(
+        thanksPage({
+          locale,
+          workspaceName: workspace.name,
+          editableUntil: null,
+          timeZone: zoneOf(link),
+          actionUrl,
+        }),
+      );
     }
     const requested = Number(request.query.score);
     const selected = isValidScore(survey.kind, requested) ? requested : (response?.score ?? null);
@@ -165,7 +173,13 @@ export function surveyRoutes(app: FastifyInstance, ctx: AppContext) {
       );
     }
     return reply.send(
-      thanksPage({ locale, workspaceName: workspace.name, editableUntil: response.editableUntil, actionUrl }),
+      thanksPage({
+        locale,
+        workspaceName: workspace.name,
+        editableUntil: response.editableUntil,
+        timeZone: zoneOf(link),
+        actionUrl,
+      }),
     );
   });
 

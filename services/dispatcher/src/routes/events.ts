@@ -8,12 +8,14 @@ import {
   eventView,
   fieldPath,
   type IncomingEvent,
+  type IngestResult,
   ingestEvents,
   isValidTimeZone,
   parseInput,
 } from '@surveyflow/core';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { MicroBatcher } from '../micro-batcher.ts';
 
 const MAX_BATCH = 1000;
 const DAY_MS = 86_400_000;
@@ -75,11 +77,35 @@ export function eventRoutes(app: FastifyInstance, ctx: AppContext) {
     }
   };
 
+  // Concurrent single-event requests share one INSERT and one enqueue (group commit); each request
+  // still answers only after its own event is committed.
+  const singles = new MicroBatcher<{ workspaceId: string; event: IncomingEvent }, IngestResult>(
+    async (submissions) => {
+      const results: IngestResult[] = [];
+      const byWorkspace = new Map<string, number[]>();
+      submissions.forEach((s, i) => {
+        byWorkspace.set(s.workspaceId, [...(byWorkspace.get(s.workspaceId) ?? []), i]);
+      });
+      await Promise.all(
+        [...byWorkspace].map(async ([workspaceId, indexes]) => {
+          const events = indexes.map((i) => submissions[i]?.event).filter((e) => e !== undefined);
+          const stored = await ingestEvents(ctx.database, workspaceId, events);
+          indexes.forEach((i, k) => {
+            const r = stored[k];
+            if (r) results[i] = r;
+          });
+        }),
+      );
+      await enqueue(eventIdsOf(results));
+      return results;
+    },
+    { maxBatch: 500, maxInFlight: 4 },
+  );
+
   app.post('/v1/events', async (request, reply) => {
     const event = parseEvent(request.body, ctx.clock.now());
-    const [result] = await ingestEvents(ctx.database, request.workspaceId, [event]);
-    if (result?.eventId) await enqueue([result.eventId]);
-    return reply.status(202).send({ id: event.id, duplicate: !result?.eventId });
+    const result = await singles.submit({ workspaceId: request.workspaceId, event });
+    return reply.status(202).send({ id: event.id, duplicate: !result.eventId });
   });
 
   // Valid items are stored even when others in the batch are rejected; each item says what happened to it.

@@ -1,0 +1,86 @@
+// The survey page in a real browser (Debian chromium via playwright-core): a person can answer on a phone without JavaScript.
+import { existsSync } from 'node:fs';
+import { closeContext, createServiceApp, openContext } from '@surveyflow/core';
+import { anEvent, seedWorkspace, sentInvitation, test, testConfig } from '@surveyflow/testkit';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { collector } from '../app.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `${CHROMIUM} is missing: install it with "apt-get install chromium" (npm test does this as root)`,
+    );
+  }
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('the survey page in Chromium', () => {
+  test('a phone user with JavaScript off taps 9, submits, answers why, and is thanked; the response has both', async ({
+    db,
+    redisUrl,
+    queuePrefix,
+  }) => {
+    const ctx = openContext(testConfig({ databaseUrl: db.url, redisUrl, queuePrefix }));
+    const app = createServiceApp(ctx);
+    await app.register(collector(ctx));
+    const base = await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const { workspaceId } = await seedWorkspace(ctx.database);
+      const { token } = await sentInvitation(
+        ctx.database,
+        workspaceId,
+        anEvent('order-9', { contact: { id: 'c-9', email: 'ola@example.com', locale: 'pl' } }),
+      );
+      const page = await browser.newPage({ viewport: { width: 390, height: 844 }, javaScriptEnabled: false });
+      await page.goto(`${base}/s/${token}`);
+      expect(await page.getAttribute('html', 'lang')).toBe('pl');
+      expect(await page.locator('input[name=score]').count()).toBe(11);
+
+      // Every score button is a comfortable tap target on a phone.
+      for (const box of await page
+        .locator('.scale label')
+        .evaluateAll((els) => els.map((e) => e.getBoundingClientRect()))) {
+        expect(box.height).toBeGreaterThanOrEqual(44);
+        expect(box.right).toBeLessThanOrEqual(390);
+      }
+
+      await page.click('label[for=score-9]');
+      await page.click('button[type=submit]');
+      await page.waitForSelector('textarea[name=comment][required]');
+      expect(await ctx.database.sql`select score, comment from responses`).toEqual([
+        { score: 9, comment: null },
+      ]);
+
+      await page.fill('textarea[name=comment]', 'Szybka dostawa');
+      await page.click('button[type=submit]:not(.secondary)');
+      await page.waitForSelector('h1');
+      expect(await page.textContent('h1')).toBe('Dziękujemy!');
+      expect(await ctx.database.sql`select score, comment from responses`).toEqual([
+        { score: 9, comment: 'Szybka dostawa' },
+      ]);
+      await page.close();
+    } finally {
+      await app.close();
+      await closeContext(ctx);
+    }
+  });
+});
