@@ -1,6 +1,8 @@
 // Runs the worker alone against shared Postgres and Redis (scale it out by running more of these).
+// It serves only /health and /ready, so orchestrators can probe it like the other services.
 import {
   closeContext,
+  createServiceApp,
   loadConfig,
   migrateDatabase,
   openContext,
@@ -14,7 +16,10 @@ await runUntilSignal(async () => {
   await migrateDatabase(config.DATABASE_URL);
   const ctx = openContext(config);
   const worker = startWorker(ctx);
+  const probes = createServiceApp(ctx);
+  await probes.listen({ port: config.PORT, host: config.HOST });
   return async () => {
+    await probes.close();
     await worker.close();
     await closeContext(ctx);
   };

@@ -1,0 +1,95 @@
+// Each service as its own process against shared Postgres and Redis, the way it runs at scale.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { freePort } from '@surveyflow/local-servers';
+import { test, waitFor } from '@surveyflow/testkit';
+import { describe, expect } from 'vitest';
+
+const root = join(import.meta.dirname, '../../..');
+const tsx = join(root, 'node_modules/.bin/tsx');
+const KEY = 'sf_live_standalone_test_key_0123456789';
+
+function startService(
+  name: string,
+  env: Record<string, string>,
+): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const child = spawn(tsx, [join(root, `services/${name}/src/server.ts`)], {
+    env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (d) => {
+    output += String(d);
+  });
+  child.stderr?.on('data', (d) => {
+    output += String(d);
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+describe('services started alone', () => {
+  test('dispatcher, collector and worker each answer /health and /ready, and together carry an event to an email', async ({
+    db,
+    redisUrl,
+    queuePrefix,
+    smtp,
+  }) => {
+    const [pd, pc, pw] = [await freePort(), await freePort(), await freePort()];
+    const shared = {
+      DATABASE_URL: db.url,
+      REDIS_URL: redisUrl,
+      QUEUE_PREFIX: queuePrefix,
+      SMTP_URL: smtp.url,
+      PUBLIC_URL: `http://127.0.0.1:${pc}`,
+      BOOTSTRAP_API_KEY: KEY,
+      HOST: '127.0.0.1',
+    };
+    const services = [
+      startService('dispatcher', { ...shared, PORT: String(pd) }),
+      startService('collector', { ...shared, PORT: String(pc) }),
+      startService('worker', { ...shared, PORT: String(pw) }),
+    ];
+    try {
+      for (const port of [pd, pc, pw]) {
+        await waitFor(
+          async () => {
+            expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
+            const ready = await fetch(`http://127.0.0.1:${port}/ready`);
+            expect(await ready.json()).toEqual({ status: 'ready', checks: { postgres: 'ok', redis: 'ok' } });
+          },
+          { timeoutMs: 30_000, intervalMs: 200 },
+        );
+      }
+      const res = await fetch(`http://127.0.0.1:${pd}/v1/events`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          id: 'o-1',
+          type: 'order.delivered',
+          contact: { id: 'c-1', email: 'ann@example.com' },
+        }),
+      });
+      expect(res.status).toBe(202);
+      const mail = await smtp.waitFor((m) => m.to.includes('ann@example.com'), 30_000);
+      const link = /http:\/\/127\.0\.0\.1:\d+\/s\/[A-Za-z0-9_-]{32}/.exec(mail.text)?.[0] ?? '';
+      expect((await fetch(link)).status).toBe(200);
+    } finally {
+      for (const s of services) s.child.kill('SIGTERM');
+      // A clean stop exits 0: work finished, queues, Redis and Postgres closed.
+      expect(await Promise.all(services.map((s) => s.exited))).toEqual([0, 0, 0]);
+    }
+  }, 90_000);
+
+  test('a bad setting stops start-up with status 78, naming the variable', async ({ db, redisUrl }) => {
+    const s = startService('dispatcher', { DATABASE_URL: db.url, REDIS_URL: redisUrl, PORT: 'eighty' });
+    expect(await s.exited).toBe(78);
+    expect(s.output()).toMatch(/PORT/);
+  });
+
+  test('a service started alone without DATABASE_URL says it needs one', async ({ redisUrl }) => {
+    const s = startService('worker', { REDIS_URL: redisUrl });
+    expect(await s.exited).toBe(78);
+    expect(s.output()).toMatch(/DATABASE_URL: required when a service runs alone/);
+  });
+});

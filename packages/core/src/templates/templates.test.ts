@@ -1,0 +1,114 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { alertEmail, invitationEmail } from './emails.ts';
+import { html, raw } from './html.ts';
+import { localized, pickLocale, renderQuestion, strings } from './locales.ts';
+
+describe('html', () => {
+  it('property: no interpolated string can open a tag or leave a quoted attribute', () => {
+    fc.assert(
+      fc.property(fc.string(), (value) => {
+        const out = String(html`<a title="${value}">${value}</a>`);
+        const middle = out.slice('<a title="'.length, -'</a>'.length);
+        const escaped = middle.slice(0, (middle.length - 2) / 2);
+        expect(middle).toBe(`${escaped}">${escaped}`);
+        expect(escaped).not.toMatch(/[<>"']/);
+      }),
+    );
+  });
+
+  it('keeps nested html and raw markup, and joins arrays', () => {
+    expect(String(html`<ul>${['<a>', 'b'].map((x) => html`<li>${x}</li>`)}</ul>${raw('<br>')}`)).toBe(
+      '<ul><li>&lt;a&gt;</li><li>b</li></ul><br>',
+    );
+  });
+});
+
+describe('locales', () => {
+  it('picks a locale from tags and Accept-Language lists, falling back to English', () => {
+    expect(['pl-PL', 'ru_RU', 'de-DE,ru;q=0.8', '', null, 'xx'].map(pickLocale)).toEqual([
+      'pl',
+      'ru',
+      'ru',
+      'en',
+      'en',
+      'en',
+    ]);
+  });
+
+  it('every locale has every string', () => {
+    for (const locale of ['ru', 'pl'] as const) {
+      expect(Object.keys(strings[locale]).sort()).toEqual(Object.keys(strings.en).sort());
+    }
+  });
+
+  it('a question falls back to English, then to whatever exists, and names the company', () => {
+    expect(localized({ en: 'E', pl: 'P' }, 'ru')).toBe('E');
+    expect(localized({ pl: 'P' }, 'ru')).toBe('P');
+    expect(renderQuestion({ en: 'Recommend {company}?' }, 'en', 'Acme')).toBe('Recommend Acme?');
+  });
+});
+
+describe('invitationEmail', () => {
+  const base = {
+    locale: 'en' as const,
+    question: 'How likely?',
+    contactName: 'Jane',
+    workspaceName: 'Acme',
+    surveyUrl: 'https://s.test/s/TOKEN',
+  };
+
+  it.each([
+    ['nps', 0, 10],
+    ['csat', 1, 5],
+    ['ces', 1, 7],
+  ] as const)('%s: one link per score from %i to %i, in the HTML and in the text part', (kind, min, max) => {
+    const mail = invitationEmail({ ...base, kind });
+    const scores = [...mail.html.matchAll(/href="https:\/\/s\.test\/s\/TOKEN\?score=(\d+)"/g)].map((m) =>
+      Number(m[1]),
+    );
+    expect(scores).toEqual(Array.from({ length: max - min + 1 }, (_, i) => min + i));
+    for (const s of scores) expect(mail.text).toContain(`https://s.test/s/TOKEN?score=${s}`);
+  });
+
+  it('speaks the contact’s language', () => {
+    const subjects = (['en', 'ru', 'pl'] as const).map(
+      (locale) => invitationEmail({ ...base, locale, kind: 'nps' }).subject,
+    );
+    expect(new Set(subjects).size).toBe(3);
+    expect(invitationEmail({ ...base, locale: 'pl', kind: 'nps' }).html).toContain('lang="pl"');
+  });
+
+  it('a hostile name or question is escaped', () => {
+    const mail = invitationEmail({
+      ...base,
+      kind: 'nps',
+      contactName: '<script>x</script>',
+      question: '"><img src=x>',
+    });
+    expect(mail.html).not.toContain('<script>');
+    expect(mail.html).not.toContain('<img');
+    expect(mail.html).toContain('&lt;script&gt;');
+  });
+});
+
+describe('alertEmail', () => {
+  it('carries score, comment, contact and every event property, escaped', () => {
+    const mail = alertEmail({
+      workspaceName: 'Acme',
+      surveyName: 'NPS',
+      kind: 'nps',
+      score: 2,
+      segment: 'detractor',
+      comment: 'Box <b>crushed</b>',
+      contact: { externalId: 'c-1', name: 'Jane', email: 'jane@example.com', phone: null },
+      eventType: 'order.delivered',
+      properties: { orderId: '1001', items: [1, 2] },
+      answeredAt: new Date('2026-11-20T10:00:00Z'),
+    });
+    expect(mail.subject).toBe('Detractor alert: 2/10 from Jane — Acme');
+    expect(mail.html).toContain('Box &lt;b&gt;crushed&lt;/b&gt;');
+    for (const part of ['jane@example.com', '1001', '[1,2]', 'order.delivered'])
+      expect(mail.text).toContain(part);
+  });
+});
