@@ -1,5 +1,9 @@
 // Process lifecycle shared by every entry point: start, report a bad configuration plainly, stop cleanly on a signal.
-import { type Config, ConfigError } from './config.ts';
+import type { FastifyInstance } from 'fastify';
+import { type Config, ConfigError, loadConfig } from './config.ts';
+import { type AppContext, closeContext, openContext } from './context.ts';
+import { migrateDatabase } from './db/client.ts';
+import { createServiceApp } from './http.ts';
 
 export type Stop = () => Promise<void>;
 
@@ -51,4 +55,26 @@ export async function runUntilSignal(start: () => Promise<Stop>): Promise<void> 
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+}
+
+/**
+ * A service process on its own: configuration, migrations, Postgres and Redis, the HTTP app (with
+ * /health and /ready), then `configure` adds what this service does. Stops in reverse order.
+ */
+export async function runService(
+  configure: (ctx: AppContext, app: FastifyInstance) => Promise<Stop | undefined>,
+): Promise<void> {
+  await runUntilSignal(async () => {
+    const config = requireUrls(loadConfig());
+    await migrateDatabase(config.DATABASE_URL);
+    const ctx = openContext(config);
+    const app = createServiceApp(ctx);
+    const stopService = await configure(ctx, app);
+    await app.listen({ port: config.PORT, host: config.HOST });
+    return async () => {
+      await app.close();
+      await stopService?.();
+      await closeContext(ctx);
+    };
+  });
 }
