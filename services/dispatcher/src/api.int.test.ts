@@ -28,8 +28,9 @@ async function startApi(config: ReturnType<typeof testConfig>) {
   await app.ready();
   const a = await createWorkspace(ctx.database, { name: 'Shop A' });
   const b = await createWorkspace(ctx.database, { name: 'Shop B' });
-  const call = (key: string) => (method: 'GET' | 'POST', url: string, payload?: unknown) =>
-    app.inject({ method, url, payload: payload as object, headers: { authorization: `Bearer ${key}` } });
+  const call =
+    (key: string) => (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown) =>
+      app.inject({ method, url, payload: payload as object, headers: { authorization: `Bearer ${key}` } });
   return {
     ctx,
     app,
@@ -270,5 +271,113 @@ describe('workspace isolation', () => {
     expect((await api.asB('GET', '/v1/responses')).json().data).toEqual([]);
     // The same producer id in another workspace is a different event, not a duplicate.
     expect((await api.asB('POST', '/v1/events', event('secret-order'))).json().duplicate).toBe(false);
+  });
+});
+
+describe('trigger rules', () => {
+  const createSurvey = async (api: Awaited<ReturnType<typeof startApi>>) =>
+    (
+      await api.asA('POST', '/v1/surveys', { kind: 'nps', name: 'NPS', question: { en: 'Recommend us?' } })
+    ).json().id;
+
+  test('unknown operator, bad duration, bad window and bad dedupe key answer 400 naming each field', async ({
+    api,
+  }) => {
+    const surveyId = await createSurvey(api);
+    const res = await api.asA('POST', '/v1/triggers', {
+      surveyId,
+      eventTypes: ['order.delivered'],
+      delay: 'P-1D',
+      filter: {
+        all: [
+          { field: 'properties.total', op: 'gte', value: 50 },
+          { field: 'properties.channel', op: 'like', value: 'web' },
+        ],
+      },
+      sendWindow: { days: [8], start: '20:00', end: '08:00' },
+      sampleRate: 1.5,
+      dedupeKey: 'orderId',
+    });
+    expect(res.statusCode).toBe(400);
+    expect(
+      res
+        .json()
+        .error.details.map((d: { field: string }) => d.field)
+        .sort(),
+    ).toEqual(
+      ['dedupeKey', 'delay', 'filter.all[1].op', 'sampleRate', 'sendWindow.days[0]', 'sendWindow.end'].sort(),
+    );
+  });
+
+  test('a bad workspace time zone is refused naming the field; the global rule is a workspace setting', async ({
+    api,
+  }) => {
+    const bad = await api.asA('PATCH', '/v1/workspace', { timezone: 'Europe/Atlantis' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.details[0].field).toBe('timezone');
+    const ok = await api.asA('PATCH', '/v1/workspace', {
+      globalContactDays: 90,
+      timezone: 'Europe/Warsaw',
+    });
+    expect(ok.json()).toMatchObject({ globalContactDays: 90, timezone: 'Europe/Warsaw' });
+  });
+
+  test('PATCH changes a trigger, DELETE removes it, and another workspace can do neither', async ({
+    api,
+  }) => {
+    const surveyId = await createSurvey(api);
+    const { id } = (
+      await api.asA('POST', '/v1/triggers', { surveyId, eventTypes: ['order.delivered'] })
+    ).json();
+    expect((await api.asB('PATCH', `/v1/triggers/${id}`, { enabled: false })).statusCode).toBe(404);
+    const patched = await api.asA('PATCH', `/v1/triggers/${id}`, {
+      sampleRate: 0.5,
+      throttleDays: 7,
+    });
+    expect(patched.json()).toMatchObject({
+      sampleRate: 0.5,
+      throttleDays: 7,
+      eventTypes: ['order.delivered'],
+    });
+    expect((await api.asA('PATCH', `/v1/triggers/${id}`, { bogus: 1 })).statusCode).toBe(400);
+    expect((await api.asB('DELETE', `/v1/triggers/${id}`)).statusCode).toBe(404);
+    expect((await api.asA('DELETE', `/v1/triggers/${id}`)).statusCode).toBe(204);
+    expect((await api.asA('GET', `/v1/triggers/${id}`)).statusCode).toBe(404);
+  });
+
+  test('a dry run answers the decision and send time, or the skip reason, and stores nothing', async ({
+    api,
+  }) => {
+    const surveyId = await createSurvey(api);
+    const { id } = (
+      await api.asA('POST', '/v1/triggers', {
+        surveyId,
+        eventTypes: ['order.delivered'],
+        delay: 'PT2H',
+        sendWindow: { days: [1, 2, 3, 4, 5], start: '09:00', end: '18:00' },
+        filter: { field: 'properties.total', op: 'gte', value: 50 },
+      })
+    ).json();
+    const probe = (total: number) =>
+      api.asA('POST', `/v1/triggers/${id}/test`, {
+        ...event('dry-1', { timezone: 'Europe/Warsaw' }),
+        occurredAt: '2026-11-20T16:30:00Z', // Friday 17:30 in Warsaw; +2 h is after hours
+        properties: { total },
+      });
+    expect((await probe(80)).json()).toEqual({
+      decision: 'invite',
+      channel: 'email',
+      sendAt: '2026-11-23T08:00:00.000Z', // Monday 09:00 Warsaw
+      surveyId,
+    });
+    expect((await probe(20)).json()).toMatchObject({
+      decision: 'skip',
+      reason: 'filtered_out',
+      detail: { failed: 'properties.total gte 50 (was 20)' },
+    });
+    expect(
+      await api.ctx.database
+        .sql`select 1 from events union all select 1 from contacts union all select 1 from invitations`,
+    ).toHaveLength(0);
   });
 });

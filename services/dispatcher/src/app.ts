@@ -7,6 +7,7 @@ import { metricRoutes } from './routes/metrics.ts';
 import { responseRoutes } from './routes/responses.ts';
 import { surveyRoutes } from './routes/surveys.ts';
 import { triggerRoutes } from './routes/triggers.ts';
+import { workspaceRoutes } from './routes/workspace.ts';
 
 export function dispatcher(ctx: AppContext) {
   return async function dispatcherPlugin(app: FastifyInstance) {
@@ -18,6 +19,7 @@ export function dispatcher(ctx: AppContext) {
       triggerRoutes(api, ctx);
       responseRoutes(api, ctx);
       metricRoutes(api, ctx);
+      workspaceRoutes(api, ctx);
     });
   };
 }

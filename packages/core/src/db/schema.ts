@@ -4,6 +4,7 @@ import {
   bigserial,
   boolean,
   check,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -13,6 +14,8 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import type { Filter } from '../rules/filters.ts';
+import type { SendWindow } from '../rules/send-window.ts';
 
 const id = () => uuid('id').primaryKey().defaultRandom();
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
@@ -30,6 +33,8 @@ export const workspaces = pgTable('workspaces', {
   name: text('name').notNull(),
   alertEmail: text('alert_email'),
   timezone: text('timezone').notNull().default('UTC'),
+  /** At most one invitation per contact across all surveys within this many days (0 = off). */
+  globalContactDays: integer('global_contact_days').notNull().default(0),
   createdAt: createdAt(),
 });
 
@@ -123,6 +128,11 @@ export const triggers = pgTable(
     /** ISO 8601 duration between the event and the invitation. */
     delay: text('delay').notNull().default('PT0S'),
     throttleDays: integer('throttle_days').notNull().default(30),
+    filter: jsonb('filter').$type<Filter>(),
+    sendWindow: jsonb('send_window').$type<SendWindow>(),
+    sampleRate: doublePrecision('sample_rate').notNull().default(1),
+    /** A field such as properties.orderId: one invitation per value per trigger. */
+    dedupeKey: text('dedupe_key'),
     enabled: boolean('enabled').notNull().default(true),
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
@@ -158,9 +168,15 @@ export const invitations = pgTable(
     providerMessageId: text('provider_message_id'),
     sentAt: ts('sent_at'),
     failureReason: text('failure_reason'),
+    /** The trigger's dedupe key value for the event that made it ("1001" for properties.orderId). */
+    dedupeValue: text('dedupe_value'),
     createdAt: createdAt(),
   },
   (t) => [
+    // Enforced here, not only in the planner, so racing planners cannot both invite for one order.
+    uniqueIndex('invitations_trigger_dedupe')
+      .on(t.triggerId, t.dedupeValue)
+      .where(sql`${t.dedupeValue} is not null`),
     index('invitations_due').on(t.sendAt).where(sql`${t.status} = 'scheduled'`),
     index('invitations_stale_queue').on(t.queuedAt).where(sql`${t.status} = 'queued'`),
     index('invitations_contact_survey').on(t.contactId, t.surveyId, t.createdAt),

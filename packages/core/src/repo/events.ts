@@ -2,7 +2,7 @@
 import { and, asc, eq, isNull, lt } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { contacts, eventDecisions, events, invitations, triggers } from '../db/schema.ts';
-import { skipReasons } from '../rules.ts';
+import { skipReasons } from '../rules/plan.ts';
 
 export type IncomingEvent = {
   id: string;

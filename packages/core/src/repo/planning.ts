@@ -1,12 +1,97 @@
-// Turning a stored event into decisions and invitation rows, once, in one transaction per event.
-import { and, arrayContains, asc, eq, gt, ne } from 'drizzle-orm';
-import type { Database } from '../db/client.ts';
-import { contacts, eventDecisions, events, invitations, triggers } from '../db/schema.ts';
-import { planEvent } from '../rules.ts';
+// Turning a stored event into decisions and invitation rows, once, in one transaction per event;
+// and the same rules as a dry run that stores nothing.
+import { and, arrayContains, asc, eq, gt, inArray, isNotNull, ne } from 'drizzle-orm';
+import type { Database, Db } from '../db/client.ts';
+import { contacts, eventDecisions, events, invitations, triggers, workspaces } from '../db/schema.ts';
+import { dedupeValue } from '../rules/filters.ts';
+import { type ContactFacts, type Decision, planEvent, subjectOf } from '../rules/plan.ts';
 
 const DAY_MS = 86_400_000;
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+type Trigger = typeof triggers.$inferSelect;
+type PlannedEvent = { type: string; occurredAt: Date; properties: Record<string, unknown> };
 
 export type PlanOutcome = { planned: boolean; invitationIds: string[]; dueNow: boolean };
+
+/** Everything the rules need to know about the past: the workspace's rules and the contact's invitations. */
+async function decide(
+  tx: Tx | Db,
+  workspaceId: string,
+  event: PlannedEvent,
+  contact: ContactFacts & { id: string | null },
+  matching: Trigger[],
+): Promise<Decision[]> {
+  const [workspace] = await tx.select().from(workspaces).where(eq(workspaces.id, workspaceId));
+  if (!workspace) throw new Error(`workspace ${workspaceId} is gone`);
+  const lookBack = Math.max(workspace.globalContactDays, ...matching.map((t) => t.throttleDays));
+  const history = contact.id
+    ? await tx
+        .select({
+          surveyId: invitations.surveyId,
+          sendAt: invitations.sendAt,
+          triggerId: invitations.triggerId,
+          dedupeValue: invitations.dedupeValue,
+        })
+        .from(invitations)
+        .where(
+          and(
+            eq(invitations.contactId, contact.id),
+            ne(invitations.status, 'cancelled'),
+            gt(invitations.sendAt, new Date(event.occurredAt.getTime() - lookBack * DAY_MS)),
+          ),
+        )
+    : [];
+  // Dedupe looks at the trigger's whole history, not only this contact's or this window's.
+  const subject = subjectOf(event, contact);
+  const keyed = matching.flatMap((t) => {
+    const value = dedupeValue(t.dedupeKey, subject);
+    return value === null ? [] : [{ triggerId: t.id, value }];
+  });
+  const sameKey = keyed.length
+    ? await tx
+        .select({
+          surveyId: invitations.surveyId,
+          sendAt: invitations.sendAt,
+          triggerId: invitations.triggerId,
+          dedupeValue: invitations.dedupeValue,
+        })
+        .from(invitations)
+        .where(
+          and(
+            inArray(
+              invitations.triggerId,
+              keyed.map((k) => k.triggerId),
+            ),
+            isNotNull(invitations.dedupeValue),
+            inArray(
+              invitations.dedupeValue,
+              keyed.map((k) => k.value),
+            ),
+          ),
+        )
+    : [];
+  return planEvent({
+    event,
+    contact,
+    workspace: { timezone: workspace.timezone, globalContactDays: workspace.globalContactDays },
+    triggers: matching,
+    history: [...history, ...sameKey],
+  });
+}
+
+function matchingTriggers(tx: Tx | Db, workspaceId: string, type: string, only?: string) {
+  return tx
+    .select()
+    .from(triggers)
+    .where(
+      and(
+        eq(triggers.workspaceId, workspaceId),
+        only ? eq(triggers.id, only) : eq(triggers.enabled, true),
+        arrayContains(triggers.eventTypes, [type]),
+      ),
+    )
+    .orderBy(asc(triggers.createdAt), asc(triggers.id));
+}
 
 /**
  * Plans one event. The event row lock makes a replayed job a no-op; the contact row lock
@@ -19,37 +104,12 @@ export async function planStoredEvent({ db }: Database, eventId: string, now: Da
     const [contact] = await tx.select().from(contacts).where(eq(contacts.id, event.contactId)).for('update');
     if (!contact) throw new Error(`event ${eventId} has no contact`);
 
-    const matching = await tx
-      .select()
-      .from(triggers)
-      .where(
-        and(
-          eq(triggers.workspaceId, event.workspaceId),
-          eq(triggers.enabled, true),
-          arrayContains(triggers.eventTypes, [event.type]),
-        ),
-      )
-      .orderBy(asc(triggers.createdAt), asc(triggers.id));
-
-    const longestThrottle = Math.max(0, ...matching.map((t) => t.throttleDays));
-    const history = matching.length
-      ? await tx
-          .select({ surveyId: invitations.surveyId, sendAt: invitations.sendAt })
-          .from(invitations)
-          .where(
-            and(
-              eq(invitations.contactId, contact.id),
-              ne(invitations.status, 'cancelled'),
-              gt(invitations.sendAt, new Date(event.occurredAt.getTime() - longestThrottle * DAY_MS)),
-            ),
-          )
-      : [];
-
-    const decisions = planEvent({ occurredAt: event.occurredAt, contact, triggers: matching, history });
+    const matching = await matchingTriggers(tx, event.workspaceId, event.type);
+    const decisions = await decide(tx, event.workspaceId, event, contact, matching);
 
     const invitationIds: string[] = [];
     let dueNow = false;
-    for (const d of decisions) {
+    for (let d of decisions) {
       let invitationId: string | null = null;
       if (d.outcome === 'invited') {
         const [inv] = await tx
@@ -62,11 +122,18 @@ export async function planStoredEvent({ db }: Database, eventId: string, now: Da
             contactId: contact.id,
             channel: d.channel,
             sendAt: d.sendAt,
+            dedupeValue: d.dedupeValue,
           })
+          .onConflictDoNothing()
           .returning({ id: invitations.id });
-        invitationId = inv?.id ?? null;
-        if (invitationId) invitationIds.push(invitationId);
-        if (d.sendAt <= now) dueNow = true;
+        if (inv) {
+          invitationId = inv.id;
+          invitationIds.push(inv.id);
+          if (d.sendAt <= now) dueNow = true;
+        } else {
+          // Another planner invited for the same dedupe key between our read and our insert.
+          d = { ...d, outcome: 'skipped', reason: 'duplicate_key', detail: { value: d.dedupeValue ?? '' } };
+        }
       }
       await tx.insert(eventDecisions).values({
         workspaceId: event.workspaceId,
@@ -82,4 +149,54 @@ export async function planStoredEvent({ db }: Database, eventId: string, now: Da
     await tx.update(events).set({ plannedAt: now }).where(eq(events.id, event.id));
     return { planned: true, invitationIds, dueNow };
   });
+}
+
+/** POST /v1/triggers/:id/test — what this trigger would do with this event now; stores and sends nothing. */
+export async function dryRunTrigger(
+  { db }: Database,
+  workspaceId: string,
+  triggerId: string,
+  event: PlannedEvent & {
+    contact: {
+      id: string;
+      email?: string | undefined;
+      phone?: string | undefined;
+      locale?: string | undefined;
+      timezone?: string | undefined;
+      name?: string | undefined;
+    };
+  },
+): Promise<Decision | null> {
+  const [trigger] = await db
+    .select()
+    .from(triggers)
+    .where(and(eq(triggers.workspaceId, workspaceId), eq(triggers.id, triggerId)));
+  if (!trigger) return null;
+  const [known] = await db
+    .select()
+    .from(contacts)
+    .where(and(eq(contacts.workspaceId, workspaceId), eq(contacts.externalId, event.contact.id)));
+  // What the event says about the contact wins, as it would once the event is accepted.
+  const c = event.contact;
+  const contact = {
+    id: known?.id ?? null,
+    externalId: c.id,
+    email: c.email ?? known?.email ?? null,
+    phone: c.phone ?? known?.phone ?? null,
+    name: c.name ?? known?.name ?? null,
+    locale: c.locale ?? known?.locale ?? null,
+    timezone: c.timezone ?? known?.timezone ?? null,
+    optedOutAt: known?.optedOutAt ?? null,
+  };
+  if (!trigger.eventTypes.includes(event.type)) {
+    return {
+      outcome: 'skipped',
+      triggerId,
+      surveyId: trigger.surveyId,
+      reason: 'no_trigger',
+      detail: { eventTypes: trigger.eventTypes.join(',') },
+    };
+  }
+  const [decision] = await decide(db, workspaceId, event, contact, [trigger]);
+  return decision ?? null;
 }

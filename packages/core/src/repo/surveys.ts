@@ -2,6 +2,8 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { type ChannelName, type Localized, type SurveyKind, surveys, triggers } from '../db/schema.ts';
+import type { Filter } from '../rules/filters.ts';
+import type { SendWindow } from '../rules/send-window.ts';
 
 export type SurveyInput = {
   kind: SurveyKind;
@@ -43,6 +45,10 @@ export type TriggerInput = {
   delay: string;
   throttleDays: number;
   enabled: boolean;
+  filter?: Filter | null;
+  sendWindow?: SendWindow | null;
+  sampleRate?: number;
+  dedupeKey?: string | null;
 };
 
 export async function createTrigger({ db }: Database, workspaceId: string, input: TriggerInput) {
@@ -68,4 +74,27 @@ export async function getTrigger({ db }: Database, workspaceId: string, id: stri
     .from(triggers)
     .where(and(eq(triggers.workspaceId, workspaceId), eq(triggers.id, id)));
   return row ?? null;
+}
+
+export async function updateTrigger(
+  { db }: Database,
+  workspaceId: string,
+  id: string,
+  changes: Partial<TriggerInput>,
+) {
+  const [row] = await db
+    .update(triggers)
+    .set({ ...changes, updatedAt: new Date() })
+    .where(and(eq(triggers.workspaceId, workspaceId), eq(triggers.id, id)))
+    .returning();
+  return row ?? null;
+}
+
+/** Removes a trigger; invitations and decisions it made stay, with their trigger set to null. */
+export async function deleteTrigger({ db }: Database, workspaceId: string, id: string): Promise<boolean> {
+  const rows = await db
+    .delete(triggers)
+    .where(and(eq(triggers.workspaceId, workspaceId), eq(triggers.id, id)))
+    .returning({ id: triggers.id });
+  return rows.length > 0;
 }

@@ -110,3 +110,24 @@ export async function createWorkspace(
     return { workspaceId: ws.id, apiKey: key };
   });
 }
+
+export type WorkspaceSettings = {
+  name: string;
+  alertEmail: string | null;
+  timezone: string;
+  globalContactDays: number;
+};
+
+export async function getWorkspace({ db }: Database, workspaceId: string) {
+  const [row] = await db.select().from(workspaces).where(eq(workspaces.id, workspaceId));
+  return row ?? null;
+}
+
+export async function updateWorkspace(
+  { db }: Database,
+  workspaceId: string,
+  changes: Partial<WorkspaceSettings>,
+) {
+  const [row] = await db.update(workspaces).set(changes).where(eq(workspaces.id, workspaceId)).returning();
+  return row ?? null;
+}

@@ -50,7 +50,7 @@ type ItemResult =
   | { index: number; status: 'rejected'; error: ErrorBody['error'] };
 
 /** Parses one event; occurredAt is checked against the clock here, since schemas must not read time. */
-function parseEvent(raw: unknown, now: Date, prefix?: string): IncomingEvent {
+export function parseEvent(raw: unknown, now: Date, prefix?: string): IncomingEvent {
   const e = parseInput(eventSchema, raw, prefix);
   const occurredAt = e.occurredAt ? new Date(e.occurredAt) : now;
   if (occurredAt.getTime() > now.getTime() + DAY_MS || occurredAt.getUTCFullYear() < 2000) {

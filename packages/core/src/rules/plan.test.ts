@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type PastInvitation, planEvent, type TriggerRule, throttledBy } from './rules.ts';
+import { type PastInvitation, planEvent, type TriggerRule, throttledBy } from './plan.ts';
 
 const DAY = 86_400_000;
-const contact = { email: 'jane@example.com', phone: null, optedOutAt: null };
+const contact = { externalId: 'c-1', email: 'jane@example.com', phone: null, optedOutAt: null };
 const trigger: TriggerRule = {
   id: 't1',
   surveyId: 's1',
@@ -15,13 +15,18 @@ const at = (iso: string) => new Date(iso);
 
 describe('planEvent', () => {
   it('an event no trigger listens for is skipped with reason no_trigger', () => {
-    const [d] = planEvent({ occurredAt: at('2026-01-01T00:00:00Z'), contact, triggers: [], history: [] });
+    const [d] = planEvent({
+      event: { type: 'order.delivered', occurredAt: at('2026-01-01T00:00:00Z'), properties: {} },
+      contact,
+      triggers: [],
+      history: [],
+    });
     expect(d).toMatchObject({ outcome: 'skipped', reason: 'no_trigger', triggerId: null });
   });
 
   it('invites at occurredAt + delay on the first channel with an address', () => {
     const [d] = planEvent({
-      occurredAt: at('2026-01-01T00:00:00Z'),
+      event: { type: 'order.delivered', occurredAt: at('2026-01-01T00:00:00Z'), properties: {} },
       contact,
       triggers: [{ ...trigger, delay: 'P2DT3H' }],
       history: [],
@@ -32,12 +37,13 @@ describe('planEvent', () => {
       surveyId: 's1',
       channel: 'email',
       sendAt: at('2026-01-03T03:00:00Z'),
+      dedupeValue: null,
     });
   });
 
   it('a contact without an email is skipped with no_channel', () => {
     const [d] = planEvent({
-      occurredAt: at('2026-01-01T00:00:00Z'),
+      event: { type: 'order.delivered', occurredAt: at('2026-01-01T00:00:00Z'), properties: {} },
       contact: { ...contact, email: null },
       triggers: [trigger],
       history: [],
@@ -47,7 +53,7 @@ describe('planEvent', () => {
 
   it('an opted-out contact is skipped with opted_out even when throttling would also apply', () => {
     const [d] = planEvent({
-      occurredAt: at('2026-01-01T00:00:00Z'),
+      event: { type: 'order.delivered', occurredAt: at('2026-01-01T00:00:00Z'), properties: {} },
       contact: { ...contact, optedOutAt: at('2025-12-01T00:00:00Z') },
       triggers: [trigger],
       history: [{ surveyId: 's1', sendAt: at('2025-12-31T00:00:00Z') }],
@@ -57,7 +63,7 @@ describe('planEvent', () => {
 
   it('a second event within 30 days is throttled, with the date the contact may be asked again', () => {
     const [d] = planEvent({
-      occurredAt: at('2026-01-10T00:00:00Z'),
+      event: { type: 'order.delivered', occurredAt: at('2026-01-10T00:00:00Z'), properties: {} },
       contact,
       triggers: [trigger],
       history: [{ surveyId: 's1', sendAt: at('2026-01-01T00:00:00Z') }],
@@ -71,7 +77,7 @@ describe('planEvent', () => {
 
   it('an invitation to another survey does not throttle this one', () => {
     const [d] = planEvent({
-      occurredAt: at('2026-01-10T00:00:00Z'),
+      event: { type: 'order.delivered', occurredAt: at('2026-01-10T00:00:00Z'), properties: {} },
       contact,
       triggers: [trigger],
       history: [{ surveyId: 'other', sendAt: at('2026-01-09T00:00:00Z') }],
@@ -81,7 +87,7 @@ describe('planEvent', () => {
 
   it('two triggers for one survey in the same event invite once', () => {
     const decisions = planEvent({
-      occurredAt: at('2026-01-10T00:00:00Z'),
+      event: { type: 'order.delivered', occurredAt: at('2026-01-10T00:00:00Z'), properties: {} },
       contact,
       triggers: [trigger, { ...trigger, id: 't2' }],
       history: [],
@@ -100,7 +106,12 @@ describe('planEvent', () => {
           const history: PastInvitation[] = [];
           for (const h of hours) {
             const occurredAt = new Date(Date.UTC(2026, 0, 1) + h * 3_600_000);
-            for (const d of planEvent({ occurredAt, contact, triggers: [rule], history })) {
+            for (const d of planEvent({
+              event: { type: 'order.delivered', occurredAt, properties: {} },
+              contact,
+              triggers: [rule],
+              history,
+            })) {
               if (d.outcome === 'invited') history.push({ surveyId: d.surveyId, sendAt: d.sendAt });
             }
           }
@@ -121,7 +132,7 @@ describe('planEvent', () => {
         fc.integer({ min: 0, max: 10_000 }),
         (occurredAt, minutes) => {
           const [d] = planEvent({
-            occurredAt,
+            event: { type: 'order.delivered', occurredAt, properties: {} },
             contact,
             triggers: [{ ...trigger, delay: `PT${minutes}M` }],
             history: [],

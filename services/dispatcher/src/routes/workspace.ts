@@ -1,0 +1,43 @@
+// /v1/workspace: the settings of the key's own workspace, including the global contact rule.
+import {
+  type AppContext,
+  getWorkspace,
+  isValidTimeZone,
+  parseInput,
+  updateWorkspace,
+} from '@surveyflow/core';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+
+const patchSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    alertEmail: z.email().nullable(),
+    timezone: z.string().refine(isValidTimeZone, 'must be an IANA time zone such as Europe/Warsaw'),
+    globalContactDays: z.number().int().min(0).max(365),
+  })
+  .partial()
+  .strict();
+
+const view = (w: NonNullable<Awaited<ReturnType<typeof getWorkspace>>>) => ({
+  id: w.id,
+  name: w.name,
+  alertEmail: w.alertEmail,
+  timezone: w.timezone,
+  globalContactDays: w.globalContactDays,
+});
+
+export function workspaceRoutes(app: FastifyInstance, ctx: AppContext) {
+  app.get('/v1/workspace', async (request) => {
+    const w = await getWorkspace(ctx.database, request.workspaceId);
+    if (!w) throw new Error('authenticated workspace is gone');
+    return view(w);
+  });
+
+  app.patch('/v1/workspace', async (request) => {
+    const changes = parseInput(patchSchema, request.body);
+    const w = await updateWorkspace(ctx.database, request.workspaceId, changes);
+    if (!w) throw new Error('authenticated workspace is gone');
+    return view(w);
+  });
+}
