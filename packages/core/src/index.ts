@@ -10,6 +10,7 @@ export * from './errors.ts';
 export * from './http.ts';
 export * from './process.ts';
 export * from './queues.ts';
+export * from './repo/contacts.ts';
 export * from './repo/events.ts';
 export * from './repo/followups.ts';
 export * from './repo/invitations.ts';

@@ -2,6 +2,7 @@
 import type { AppContext } from '@surveyflow/core';
 import type { FastifyInstance } from 'fastify';
 import { registerAuth } from './auth.ts';
+import { contactRoutes } from './routes/contacts.ts';
 import { eventRoutes } from './routes/events.ts';
 import { metricRoutes } from './routes/metrics.ts';
 import { responseRoutes } from './routes/responses.ts';
@@ -20,6 +21,7 @@ export function dispatcher(ctx: AppContext) {
       responseRoutes(api, ctx);
       metricRoutes(api, ctx);
       workspaceRoutes(api, ctx);
+      contactRoutes(api, ctx);
     });
   };
 }

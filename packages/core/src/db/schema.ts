@@ -133,6 +133,8 @@ export const triggers = pgTable(
     sampleRate: doublePrecision('sample_rate').notNull().default(1),
     /** A field such as properties.orderId: one invitation per value per trigger. */
     dedupeKey: text('dedupe_key'),
+    /** Event types (order.refunded …) that cancel this trigger's pending invitation with the same dedupe key. */
+    cancelOn: text('cancel_on').array().notNull().default(sql`'{}'::text[]`),
     enabled: boolean('enabled').notNull().default(true),
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
@@ -184,7 +186,8 @@ export const invitations = pgTable(
   ],
 );
 
-export const decisionOutcomes = ['invited', 'skipped'] as const;
+/** invited / skipped for the triggers an event matched; cancelled when the event cancelled another's invitation. */
+export const decisionOutcomes = ['invited', 'skipped', 'cancelled'] as const;
 
 export const eventDecisions = pgTable(
   'event_decisions',

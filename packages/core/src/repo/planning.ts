@@ -104,6 +104,7 @@ export async function planStoredEvent({ db }: Database, eventId: string, now: Da
     const [contact] = await tx.select().from(contacts).where(eq(contacts.id, event.contactId)).for('update');
     if (!contact) throw new Error(`event ${eventId} has no contact`);
 
+    await cancelByEvent(tx, event, contact);
     const matching = await matchingTriggers(tx, event.workspaceId, event.type);
     const decisions = await decide(tx, event.workspaceId, event, contact, matching);
 
@@ -149,6 +150,55 @@ export async function planStoredEvent({ db }: Database, eventId: string, now: Da
     await tx.update(events).set({ plannedAt: now }).where(eq(events.id, event.id));
     return { planned: true, invitationIds, dueNow };
   });
+}
+
+/**
+ * An event a trigger lists in cancel_on (a refund, a return) cancels that trigger's invitations
+ * with the same dedupe key that have not been handed to a sender yet. Both events say what happened.
+ */
+async function cancelByEvent(tx: Tx, event: typeof events.$inferSelect, contact: ContactFacts) {
+  const cancelling = await tx
+    .select()
+    .from(triggers)
+    .where(and(eq(triggers.workspaceId, event.workspaceId), arrayContains(triggers.cancelOn, [event.type])));
+  const subject = subjectOf(event, contact);
+  for (const trigger of cancelling) {
+    const value = dedupeValue(trigger.dedupeKey, subject);
+    if (value === null) continue;
+    const detail = {
+      byEvent: event.externalId,
+      eventType: event.type,
+      dedupeKey: trigger.dedupeKey ?? '',
+      value,
+    };
+    const cancelled = await tx
+      .update(invitations)
+      .set({ status: 'cancelled', failureReason: `cancelled_by_event: ${event.type} ${event.externalId}` })
+      .where(
+        and(
+          eq(invitations.triggerId, trigger.id),
+          eq(invitations.dedupeValue, value),
+          inArray(invitations.status, ['scheduled', 'queued']),
+        ),
+      )
+      .returning({ id: invitations.id });
+    for (const { id } of cancelled) {
+      await tx
+        .update(eventDecisions)
+        .set({ outcome: 'skipped', reason: 'cancelled_by_event', detail })
+        .where(eq(eventDecisions.invitationId, id));
+      await tx.insert(eventDecisions).values({
+        workspaceId: event.workspaceId,
+        eventId: event.id,
+        triggerId: trigger.id,
+        surveyId: trigger.surveyId,
+        outcome: 'cancelled',
+        reason: null,
+        detail,
+        invitationId: id,
+      });
+    }
+  }
 }
 
 /** POST /v1/triggers/:id/test — what this trigger would do with this event now; stores and sends nothing. */

@@ -49,6 +49,7 @@ export type TriggerInput = {
   sendWindow?: SendWindow | null;
   sampleRate?: number;
   dedupeKey?: string | null;
+  cancelOn?: string[];
 };
 
 export async function createTrigger({ db }: Database, workspaceId: string, input: TriggerInput) {

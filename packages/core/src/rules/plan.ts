@@ -18,6 +18,7 @@ export const skipReasons = {
   no_channel: 'The contact has no address for any of the trigger’s channels.',
   global_rule: 'The contact was invited to some survey within the workspace’s global contact window.',
   throttled: 'The contact was already invited to this survey within the trigger’s throttle window.',
+  cancelled_by_event: 'A later event (a refund, a return) cancelled the invitation before it was sent.',
 } as const;
 export type SkipReason = keyof typeof skipReasons;
 
@@ -34,6 +35,8 @@ export type TriggerRule = {
   sampleRate?: number;
   /** A field such as properties.orderId: one invitation per value per trigger. */
   dedupeKey?: string | null;
+  /** Event types that cancel a pending invitation with the same dedupe key. */
+  cancelOn?: readonly string[];
 };
 
 export type ContactFacts = {

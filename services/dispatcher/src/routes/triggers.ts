@@ -38,21 +38,34 @@ const fields = {
   sendWindow: sendWindowSchema.nullable(),
   sampleRate: z.number().min(0).max(1),
   dedupeKey: z.string().regex(fieldPattern, 'must be a field such as properties.orderId').nullable(),
+  cancelOn: z
+    .array(z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'must be an event type such as order.refunded'))
+    .max(20),
   enabled: z.boolean(),
 };
 
-const createSchema = z.object({
-  ...fields,
-  name: fields.name.optional(),
-  channels: fields.channels.default(['email']),
-  delay: fields.delay.default('PT0S'),
-  throttleDays: fields.throttleDays.default(30),
-  filter: fields.filter.default(null),
-  sendWindow: fields.sendWindow.default(null),
-  sampleRate: fields.sampleRate.default(1),
-  dedupeKey: fields.dedupeKey.default(null),
-  enabled: fields.enabled.default(true),
-});
+const cancelNeedsKey = (t: { cancelOn?: string[] | undefined; dedupeKey?: string | null | undefined }) =>
+  !t.cancelOn?.length || Boolean(t.dedupeKey);
+const cancelNeedsKeyIssue = {
+  message: 'needs a dedupeKey: it is how a refund finds the invitation of its order',
+  path: ['cancelOn'],
+};
+
+const createSchema = z
+  .object({
+    ...fields,
+    name: fields.name.optional(),
+    channels: fields.channels.default(['email']),
+    delay: fields.delay.default('PT0S'),
+    throttleDays: fields.throttleDays.default(30),
+    filter: fields.filter.default(null),
+    sendWindow: fields.sendWindow.default(null),
+    sampleRate: fields.sampleRate.default(1),
+    dedupeKey: fields.dedupeKey.default(null),
+    cancelOn: fields.cancelOn.default([]),
+    enabled: fields.enabled.default(true),
+  })
+  .refine(cancelNeedsKey, cancelNeedsKeyIssue);
 const patchSchema = z.object(fields).partial().strict();
 
 export function triggerRoutes(app: FastifyInstance, ctx: AppContext) {
@@ -87,6 +100,11 @@ export function triggerRoutes(app: FastifyInstance, ctx: AppContext) {
     const { id } = parseInput(idParam, request.params);
     const changes = parseInput(patchSchema, request.body);
     if (changes.surveyId) await requireSurvey(request.workspaceId, changes.surveyId);
+    const current = await getTrigger(ctx.database, request.workspaceId, id);
+    if (!current) throw AppError.notFound(`Trigger ${id}`);
+    if (!cancelNeedsKey({ ...current, ...changes })) {
+      throw AppError.validation([{ field: 'cancelOn', message: cancelNeedsKeyIssue.message }]);
+    }
     const trigger = await updateTrigger(ctx.database, request.workspaceId, id, changes);
     if (!trigger) throw AppError.notFound(`Trigger ${id}`);
     return trigger;

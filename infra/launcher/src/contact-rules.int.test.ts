@@ -1,0 +1,163 @@
+// Contact rules through the whole system with a clock the test moves: delay, cancel-on, explanations.
+import { bootstrapWorkspace, ManualClock } from '@surveyflow/core';
+import { test, testConfig, waitFor } from '@surveyflow/testkit';
+import { describe, expect } from 'vitest';
+import { startSystem } from './system.ts';
+
+const KEY = 'sf_live_contact_rules_test_key_012345';
+
+describe('contact rules end to end', () => {
+  test('a refund before the delayed invitation goes out cancels it; after the delay nothing is sent, and every event says why', async ({
+    db,
+    redisUrl,
+    queuePrefix,
+    smtp,
+  }) => {
+    const clock = new ManualClock('2026-11-20T10:00:00Z');
+    const system = await startSystem(
+      testConfig({ databaseUrl: db.url, redisUrl, queuePrefix, env: { SMTP_URL: smtp.url } }),
+      {
+        clock,
+        listen: false,
+      },
+    );
+    try {
+      await bootstrapWorkspace(system.ctx.database, {
+        apiKey: KEY,
+        name: 'Shop',
+        alertEmail: 'a@shop.test',
+        timezone: 'UTC',
+      });
+      const api = async (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown) => {
+        const res = await system.app.inject({
+          method,
+          url,
+          payload: payload as object,
+          headers: { authorization: `Bearer ${KEY}` },
+        });
+        return res.json();
+      };
+      const [trigger] = (await api('GET', '/v1/triggers')).data;
+      await api('PATCH', `/v1/triggers/${trigger.id}`, {
+        delay: 'P3D',
+        dedupeKey: 'properties.orderId',
+        cancelOn: ['order.refunded', 'order.returned'],
+      });
+      const contact = { id: 'cust-7', email: 'kim@example.com' };
+      const send = (id: string, type: string, orderId: string) =>
+        api('POST', '/v1/events', {
+          id,
+          type,
+          occurredAt: clock.now().toISOString(),
+          contact,
+          properties: { orderId },
+        });
+
+      await send('deliv-1', 'order.delivered', 'A-1');
+      await send('deliv-2', 'order.delivered', 'A-2');
+      await waitFor(async () => expect((await api('GET', '/v1/events/deliv-2')).status).toBe('planned'));
+
+      clock.advance(86_400_000);
+      await send('refund-1', 'order.refunded', 'A-1');
+      await waitFor(async () => expect((await api('GET', '/v1/events/refund-1')).status).toBe('planned'));
+
+      const refund = await api('GET', '/v1/events/refund-1');
+      expect(refund.decisions).toContainEqual(
+        expect.objectContaining({
+          outcome: 'cancelled',
+          invitation: expect.objectContaining({ status: 'cancelled' }),
+        }),
+      );
+      const delivered = await api('GET', '/v1/events/deliv-1');
+      expect(delivered.decisions[0]).toMatchObject({
+        outcome: 'skipped',
+        reason: 'cancelled_by_event',
+        detail: { byEvent: 'refund-1', value: 'A-1' },
+      });
+      // The second order (same contact, 30-day throttle) was throttled by the first invitation.
+      expect((await api('GET', '/v1/events/deliv-2')).decisions[0]).toMatchObject({ reason: 'throttled' });
+
+      // Three days on, the due scanner finds nothing to send: the only invitation was cancelled.
+      clock.advance(3 * 86_400_000);
+      expect(await system.worker.scanner.scan()).toBe(0);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(smtp.messages).toHaveLength(0);
+
+      const history = await api('GET', '/v1/contacts/cust-7');
+      expect(history.invitations).toHaveLength(1);
+      expect(history.invitations[0]).toMatchObject({ status: 'cancelled', event: 'deliv-1' });
+      // A cancelled invitation does not count: the contact may be asked again right away.
+      expect(history.nextEligible.triggers[0].earliest).toBe(clock.now().toISOString());
+
+      const stats = await api('GET', '/v1/stats/skips');
+      expect(stats.data).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ reason: 'cancelled_by_event', count: 1 }),
+          expect.objectContaining({ reason: 'throttled', count: 1 }),
+          expect.objectContaining({ reason: 'no_trigger', count: 1 }),
+        ]),
+      );
+    } finally {
+      await system.stop();
+    }
+  });
+
+  test('a refund after the invitation was sent cancels nothing, and cancelOn without a dedupe key is refused', async ({
+    db,
+    redisUrl,
+    queuePrefix,
+    smtp,
+  }) => {
+    const system = await startSystem(
+      testConfig({ databaseUrl: db.url, redisUrl, queuePrefix, env: { SMTP_URL: smtp.url } }),
+      {
+        listen: false,
+      },
+    );
+    try {
+      await bootstrapWorkspace(system.ctx.database, {
+        apiKey: KEY,
+        name: 'Shop',
+        alertEmail: 'a@shop.test',
+        timezone: 'UTC',
+      });
+      const api = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown) =>
+        system.app.inject({
+          method,
+          url,
+          payload: payload as object,
+          headers: { authorization: `Bearer ${KEY}` },
+        });
+      const [trigger] = (await api('GET', '/v1/triggers')).json().data;
+      const refused = await api('PATCH', `/v1/triggers/${trigger.id}`, { cancelOn: ['order.refunded'] });
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json().error.details[0].field).toBe('cancelOn');
+      await api('PATCH', `/v1/triggers/${trigger.id}`, {
+        dedupeKey: 'properties.orderId',
+        cancelOn: ['order.refunded'],
+      });
+
+      const contact = { id: 'cust-8', email: 'lee@example.com' };
+      await api('POST', '/v1/events', {
+        id: 'd-1',
+        type: 'order.delivered',
+        contact,
+        properties: { orderId: 'B-1' },
+      });
+      await smtp.waitFor((m) => m.to.includes('lee@example.com'));
+      await api('POST', '/v1/events', {
+        id: 'r-1',
+        type: 'order.refunded',
+        contact,
+        properties: { orderId: 'B-1' },
+      });
+      await waitFor(async () => expect((await api('GET', '/v1/events/r-1')).json().status).toBe('planned'));
+      expect((await api('GET', '/v1/events/d-1')).json().decisions[0]).toMatchObject({
+        outcome: 'invited',
+        invitation: { status: 'sent' },
+      });
+    } finally {
+      await system.stop();
+    }
+  });
+});

@@ -1,0 +1,1 @@
+ALTER TABLE "triggers" ADD COLUMN "cancel_on" text[] DEFAULT '{}'::text[] NOT NULL;

@@ -1,0 +1,105 @@
+// Contacts as operators see them: what they were asked, what they answered, and when they may be asked again.
+import { and, asc, desc, eq, gte, lt, ne, sql } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import {
+  contacts,
+  eventDecisions,
+  events,
+  invitations,
+  responses,
+  triggers,
+  workspaces,
+} from '../db/schema.ts';
+import { contactView } from './events.ts';
+
+const DAY_MS = 86_400_000;
+const later = (a: Date | null, b: Date) => (a && a > b ? a : b);
+
+/** GET /v1/contacts/:id — history and, per trigger, the earliest time the throttles allow another invitation. */
+export async function contactHistory({ db }: Database, workspaceId: string, externalId: string, now: Date) {
+  const [row] = await db
+    .select({ contact: contacts, workspace: workspaces })
+    .from(contacts)
+    .innerJoin(workspaces, eq(workspaces.id, contacts.workspaceId))
+    .where(and(eq(contacts.workspaceId, workspaceId), eq(contacts.externalId, externalId)));
+  if (!row) return null;
+  const { contact, workspace } = row;
+  const history = await db
+    .select({
+      invitation: invitations,
+      eventId: events.externalId,
+      score: responses.score,
+      answeredAt: responses.createdAt,
+    })
+    .from(invitations)
+    .leftJoin(events, eq(events.id, invitations.eventId))
+    .leftJoin(responses, eq(responses.invitationId, invitations.id))
+    .where(eq(invitations.contactId, contact.id))
+    .orderBy(desc(invitations.sendAt));
+  const counted = history.filter((h) => h.invitation.status !== 'cancelled');
+  const lastAny = counted[0]?.invitation.sendAt ?? null;
+  const globalUntil =
+    lastAny && workspace.globalContactDays > 0
+      ? new Date(lastAny.getTime() + workspace.globalContactDays * DAY_MS)
+      : null;
+  const workspaceTriggers = await db
+    .select()
+    .from(triggers)
+    .where(eq(triggers.workspaceId, workspaceId))
+    .orderBy(asc(triggers.createdAt));
+  return {
+    ...contactView(contact),
+    invitations: history.map(({ invitation: i, eventId, score, answeredAt }) => ({
+      id: i.id,
+      surveyId: i.surveyId,
+      triggerId: i.triggerId,
+      event: eventId,
+      channel: i.channel,
+      status: i.status,
+      sendAt: i.sendAt,
+      sentAt: i.sentAt,
+      failureReason: i.failureReason,
+      response: score === null ? null : { score, answeredAt },
+    })),
+    nextEligible: contact.optedOutAt
+      ? { reason: 'opted_out', triggers: [] }
+      : {
+          globalRuleUntil: globalUntil && globalUntil > now ? globalUntil : null,
+          triggers: workspaceTriggers.map((t) => {
+            const last = counted.find((h) => h.invitation.surveyId === t.surveyId)?.invitation.sendAt ?? null;
+            const throttledUntil =
+              last && t.throttleDays > 0 ? new Date(last.getTime() + t.throttleDays * DAY_MS) : null;
+            return {
+              triggerId: t.id,
+              name: t.name,
+              surveyId: t.surveyId,
+              // The send window and sampling still apply on top; this is what the throttles allow.
+              earliest: later(later(throttledUntil, now), globalUntil ?? now),
+            };
+          }),
+        },
+  };
+}
+
+/** GET /v1/stats/skips — how many events each trigger skipped, by reason, in a period. */
+export async function skipStats({ db }: Database, workspaceId: string, period: { from?: Date; to?: Date }) {
+  return db
+    .select({
+      triggerId: eventDecisions.triggerId,
+      triggerName: triggers.name,
+      reason: eventDecisions.reason,
+      count: sql<number>`count(*)::int`,
+    })
+    .from(eventDecisions)
+    .leftJoin(triggers, eq(triggers.id, eventDecisions.triggerId))
+    .where(
+      and(
+        eq(eventDecisions.workspaceId, workspaceId),
+        ne(eventDecisions.outcome, 'invited'),
+        period.from ? gte(eventDecisions.createdAt, period.from) : undefined,
+        period.to ? lt(eventDecisions.createdAt, period.to) : undefined,
+      ),
+    )
+    .groupBy(eventDecisions.triggerId, triggers.name, eventDecisions.reason)
+    .orderBy(desc(sql`count(*)`));
+}

@@ -1,0 +1,35 @@
+// /v1/contacts/:id and /v1/stats/skips: why each customer was or was not asked, one by one and in aggregate.
+import {
+  type AppContext,
+  AppError,
+  contactHistory,
+  parseInput,
+  skipReasons,
+  skipStats,
+} from '@surveyflow/core';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { periodQuery } from './responses.ts';
+
+export function contactRoutes(app: FastifyInstance, ctx: AppContext) {
+  app.get<{ Params: { id: string } }>('/v1/contacts/:id', async (request) => {
+    const view = await contactHistory(ctx.database, request.workspaceId, request.params.id, ctx.clock.now());
+    if (!view) throw AppError.notFound(`Contact ${request.params.id}`);
+    return view;
+  });
+
+  app.get('/v1/stats/skips', async (request) => {
+    const period = parseInput(z.object(periodQuery), request.query);
+    const rows = await skipStats(ctx.database, request.workspaceId, period);
+    return {
+      from: period.from ?? null,
+      to: period.to ?? null,
+      data: rows.map((r) => ({
+        trigger: r.triggerId ? { id: r.triggerId, name: r.triggerName } : null,
+        reason: r.reason,
+        explanation: r.reason ? (skipReasons[r.reason as keyof typeof skipReasons] ?? null) : null,
+        count: r.count,
+      })),
+    };
+  });
+}
