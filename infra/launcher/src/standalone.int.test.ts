@@ -1,32 +1,9 @@
 // Each service as its own process against shared Postgres and Redis, the way it runs at scale.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { freePort } from '@surveyflow/local-servers';
-import { test, waitFor } from '@surveyflow/testkit';
+import { startServiceProcess, test, waitFor } from '@surveyflow/testkit';
 import { describe, expect } from 'vitest';
 
-const root = join(import.meta.dirname, '../../..');
-const tsx = join(root, 'node_modules/.bin/tsx');
 const KEY = 'sf_live_standalone_test_key_0123456789';
-
-function startService(
-  name: string,
-  env: Record<string, string>,
-): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(tsx, [join(root, `services/${name}/src/server.ts`)], {
-    env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (d) => {
-    output += String(d);
-  });
-  child.stderr?.on('data', (d) => {
-    output += String(d);
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
-}
 
 describe('services started alone', () => {
   test('dispatcher, collector and worker each answer /health and /ready, and together carry an event to an email', async ({
@@ -46,9 +23,9 @@ describe('services started alone', () => {
       HOST: '127.0.0.1',
     };
     const services = [
-      startService('dispatcher', { ...shared, PORT: String(pd) }),
-      startService('collector', { ...shared, PORT: String(pc) }),
-      startService('worker', { ...shared, PORT: String(pw) }),
+      startServiceProcess('dispatcher', { ...shared, PORT: String(pd) }),
+      startServiceProcess('collector', { ...shared, PORT: String(pc) }),
+      startServiceProcess('worker', { ...shared, PORT: String(pw) }),
     ];
     try {
       for (const port of [pd, pc, pw]) {
@@ -82,13 +59,17 @@ describe('services started alone', () => {
   }, 90_000);
 
   test('a bad setting stops start-up with status 78, naming the variable', async ({ db, redisUrl }) => {
-    const s = startService('dispatcher', { DATABASE_URL: db.url, REDIS_URL: redisUrl, PORT: 'eighty' });
+    const s = startServiceProcess('dispatcher', {
+      DATABASE_URL: db.url,
+      REDIS_URL: redisUrl,
+      PORT: 'eighty',
+    });
     expect(await s.exited).toBe(78);
     expect(s.output()).toMatch(/PORT/);
   });
 
   test('a service started alone without DATABASE_URL says it needs one', async ({ redisUrl }) => {
-    const s = startService('worker', { REDIS_URL: redisUrl });
+    const s = startServiceProcess('worker', { REDIS_URL: redisUrl });
     expect(await s.exited).toBe(78);
     expect(s.output()).toMatch(/DATABASE_URL: required when a service runs alone/);
   });

@@ -89,3 +89,4 @@ export async function waitFor<T>(
     }
   }
 }
+export { type ServiceProcess, startServiceProcess } from './processes.ts';
