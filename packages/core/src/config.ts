@@ -43,6 +43,8 @@ const schema = z.object({
   EDIT_WINDOW_MINUTES: positiveInt.default(30),
   BODY_LIMIT_BYTES: positiveInt.default(1_048_576),
   WORKER_CONCURRENCY: positiveInt.default(8),
+  /** Emails per second across all workers (BullMQ's limiter lives in Redis); bursts queue up, nothing is dropped. */
+  EMAIL_RATE_PER_SECOND: positiveInt.default(20),
   DUE_SCAN_INTERVAL_MS: positiveInt.default(1000),
   RECONCILE_INTERVAL_MS: positiveInt.default(30_000),
   RECONCILE_AFTER_MS: positiveInt.default(60_000),

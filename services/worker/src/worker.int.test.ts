@@ -92,6 +92,40 @@ describe('send.email', () => {
   });
 });
 
+describe('email rate limit', () => {
+  test('a burst is spread at EMAIL_RATE_PER_SECOND and nothing is dropped', async ({
+    db,
+    redisUrl,
+    queuePrefix,
+    smtp,
+  }) => {
+    const w = await startTestWorker(
+      testConfig({
+        databaseUrl: db.url,
+        redisUrl,
+        queuePrefix,
+        env: { SMTP_URL: smtp.url, EMAIL_RATE_PER_SECOND: '4' },
+      }),
+    );
+    try {
+      const events = Array.from({ length: 12 }, (_, i) =>
+        anEvent(`burst-${i}`, { contact: { id: `c-${i}`, email: `c${i}@example.com` } }),
+      );
+      const ingested = await ingestEvents(w.ctx.database, w.seeded.workspaceId, events);
+      const started = Date.now();
+      await w.ctx.queues.addMany(
+        'event.plan',
+        ingested.map((r) => ({ eventId: r.eventId ?? '' })),
+      );
+      await waitFor(() => expect(smtp.messages).toHaveLength(12), { timeoutMs: 20_000 });
+      // 12 messages at 4 per second need at least two more windows after the first.
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
+    } finally {
+      await w.close();
+    }
+  });
+});
+
 describe('events', () => {
   test('a replayed plan job makes no second invitation', async ({ w }) => {
     const [result] = await ingestEvents(w.ctx.database, w.seeded.workspaceId, [anEvent('o-3')]);

@@ -42,6 +42,9 @@ export function startWorker(ctx: AppContext, options: { email?: EmailChannel } =
       connection,
       prefix: ctx.config.QUEUE_PREFIX,
       concurrency: ctx.config.WORKER_CONCURRENCY,
+      ...(name === queueNames.sendEmail
+        ? { limiter: { max: ctx.config.EMAIL_RATE_PER_SECOND, duration: 1000 } }
+        : {}),
     });
     worker.on('failed', (job, err) =>
       ctx.log.warn(
