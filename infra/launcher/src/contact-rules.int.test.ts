@@ -6,6 +6,28 @@ import { startSystem } from './system.ts';
 
 const KEY = 'sf_live_contact_rules_test_key_012345';
 
+type Fixtures = { db: { url: string }; redisUrl: string; queuePrefix: string; smtp: { url: string } };
+
+/** The whole system on the test's servers, with the first-start workspace and its trigger. */
+async function startShop({ db, redisUrl, queuePrefix, smtp }: Fixtures, clock?: ManualClock) {
+  const config = testConfig({ databaseUrl: db.url, redisUrl, queuePrefix, env: { SMTP_URL: smtp.url } });
+  const system = await startSystem(config, { ...(clock ? { clock } : {}), listen: false });
+  await bootstrapWorkspace(system.ctx.database, {
+    apiKey: KEY,
+    name: 'Shop',
+    alertEmail: 'a@shop.test',
+    timezone: 'UTC',
+  });
+  const api = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown) =>
+    system.app.inject({
+      method,
+      url,
+      payload: payload as object,
+      headers: { authorization: `Bearer ${KEY}` },
+    });
+  return { system, api };
+}
+
 describe('contact rules end to end', () => {
   test('a refund before the delayed invitation goes out cancels it; after the delay nothing is sent, and every event says why', async ({
     db,
@@ -14,29 +36,10 @@ describe('contact rules end to end', () => {
     smtp,
   }) => {
     const clock = new ManualClock('2026-11-20T10:00:00Z');
-    const system = await startSystem(
-      testConfig({ databaseUrl: db.url, redisUrl, queuePrefix, env: { SMTP_URL: smtp.url } }),
-      {
-        clock,
-        listen: false,
-      },
-    );
+    const { system, api: call } = await startShop({ db, redisUrl, queuePrefix, smtp }, clock);
     try {
-      await bootstrapWorkspace(system.ctx.database, {
-        apiKey: KEY,
-        name: 'Shop',
-        alertEmail: 'a@shop.test',
-        timezone: 'UTC',
-      });
-      const api = async (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown) => {
-        const res = await system.app.inject({
-          method,
-          url,
-          payload: payload as object,
-          headers: { authorization: `Bearer ${KEY}` },
-        });
-        return res.json();
-      };
+      const api = async (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown) =>
+        (await call(method, url, payload)).json();
       const [trigger] = (await api('GET', '/v1/triggers')).data;
       await api('PATCH', `/v1/triggers/${trigger.id}`, {
         delay: 'P3D',
@@ -108,26 +111,9 @@ describe('contact rules end to end', () => {
     queuePrefix,
     smtp,
   }) => {
-    const system = await startSystem(
-      testConfig({ databaseUrl: db.url, redisUrl, queuePrefix, env: { SMTP_URL: smtp.url } }),
-      {
-        listen: false,
-      },
-    );
+    const { system, api: call } = await startShop({ db, redisUrl, queuePrefix, smtp });
     try {
-      await bootstrapWorkspace(system.ctx.database, {
-        apiKey: KEY,
-        name: 'Shop',
-        alertEmail: 'a@shop.test',
-        timezone: 'UTC',
-      });
-      const api = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown) =>
-        system.app.inject({
-          method,
-          url,
-          payload: payload as object,
-          headers: { authorization: `Bearer ${KEY}` },
-        });
+      const api = call;
       const [trigger] = (await api('GET', '/v1/triggers')).json().data;
       const refused = await api('PATCH', `/v1/triggers/${trigger.id}`, { cancelOn: ['order.refunded'] });
       expect(refused.statusCode).toBe(400);
@@ -156,6 +142,64 @@ describe('contact rules end to end', () => {
         outcome: 'invited',
         invitation: { status: 'sent' },
       });
+    } finally {
+      await system.stop();
+    }
+  });
+
+  test('reminders go to those who have not answered, on the same link, N times D days apart, and stop after an answer', async ({
+    db,
+    redisUrl,
+    queuePrefix,
+    smtp,
+  }) => {
+    const clock = new ManualClock('2026-11-20T10:00:00Z');
+    const { system, api: call } = await startShop({ db, redisUrl, queuePrefix, smtp }, clock);
+    try {
+      const api = call;
+      const [trigger] = (await api('GET', '/v1/triggers')).json().data;
+      await api('PATCH', `/v1/triggers/${trigger.id}`, { reminderCount: 2, reminderAfterDays: 3 });
+      for (const who of ['quiet', 'answers']) {
+        await api('POST', '/v1/events', {
+          id: `order-${who}`,
+          type: 'order.delivered',
+          occurredAt: clock.now().toISOString(),
+          contact: { id: who, email: `${who}@example.com` },
+        });
+      }
+      const mailsTo = (who: string) => smtp.messages.filter((m) => m.to.includes(`${who}@example.com`));
+      await waitFor(() => expect(smtp.messages).toHaveLength(2));
+      const linkOf = (text: string) => /\/s\/[A-Za-z0-9_-]{32}/.exec(text)?.[0];
+      const firstLink = linkOf(mailsTo('quiet')[0]?.text ?? '');
+
+      // "answers" answers the first mail; "quiet" does not.
+      const answersLink = linkOf(mailsTo('answers')[0]?.text ?? '') ?? '';
+      expect(
+        (await system.app.inject({ method: 'POST', url: answersLink, payload: { score: 9, comment: 'ok' } }))
+          .statusCode,
+      ).toBe(201);
+
+      const nextDay = async (days: number) => {
+        clock.advance(days * 86_400_000);
+        await system.worker.scanner.scan();
+      };
+      await nextDay(2);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(mailsTo('quiet')).toHaveLength(1); // not yet: reminders come after 3 days
+
+      await nextDay(1);
+      await waitFor(() => expect(mailsTo('quiet')).toHaveLength(2));
+      const reminder = mailsTo('quiet')[1];
+      expect(reminder?.subject).toMatch(/^Reminder: /);
+      expect(linkOf(reminder?.text ?? '')).toBe(firstLink);
+
+      await nextDay(3);
+      await waitFor(() => expect(mailsTo('quiet')).toHaveLength(3));
+      await nextDay(3);
+      await nextDay(3);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(mailsTo('quiet')).toHaveLength(3); // two reminders, then no more
+      expect(mailsTo('answers')).toHaveLength(1); // answered: never reminded
     } finally {
       await system.stop();
     }

@@ -1,4 +1,5 @@
 // `npm start`: everything on one machine — Postgres and Redis started locally unless URLs are given, then the whole system.
+import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { bootstrapWorkspace, loadConfig, runUntilSignal } from '@surveyflow/core';
@@ -28,7 +29,8 @@ await runUntilSignal(async () => {
       stops.push(redis.stop);
       redisUrl = redis.url;
     }
-    const config = { ...base, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl };
+    const secret = base.SECRET_KEY ?? (await rememberedSecret(dataDir));
+    const config = { ...base, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, SECRET_KEY: secret };
     const system = await startSystem(config);
     stops.push(system.stop);
 
@@ -56,6 +58,16 @@ async function rememberedKey(dataDir: string, generated: string | null): Promise
     return generated;
   }
   return (await readFile(file, 'utf8').catch(() => '')).trim() || null;
+}
+
+/** A local install generates its secret once and keeps it beside its data (set SECRET_KEY to choose one). */
+async function rememberedSecret(dataDir: string): Promise<string> {
+  const file = join(dataDir, 'secret-key');
+  const existing = (await readFile(file, 'utf8').catch(() => '')).trim();
+  if (existing) return existing;
+  const secret = randomBytes(32).toString('base64url');
+  await writeFile(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
 }
 
 function printBanner(url: string, apiKey: string | null, devOutbox: boolean) {

@@ -1,6 +1,6 @@
 // Each service as its own process against shared Postgres and Redis, the way it runs at scale.
 import { freePort } from '@surveyflow/local-servers';
-import { startServiceProcess, test, waitFor } from '@surveyflow/testkit';
+import { startServiceProcess, TEST_SECRET, test, waitFor } from '@surveyflow/testkit';
 import { describe, expect } from 'vitest';
 
 const KEY = 'sf_live_standalone_test_key_0123456789';
@@ -17,6 +17,7 @@ describe('services started alone', () => {
       DATABASE_URL: db.url,
       REDIS_URL: redisUrl,
       QUEUE_PREFIX: queuePrefix,
+      SECRET_KEY: TEST_SECRET,
       SMTP_URL: smtp.url,
       PUBLIC_URL: `http://127.0.0.1:${pc}`,
       BOOTSTRAP_API_KEY: KEY,
@@ -62,6 +63,7 @@ describe('services started alone', () => {
     const s = startServiceProcess('dispatcher', {
       DATABASE_URL: db.url,
       REDIS_URL: redisUrl,
+      SECRET_KEY: TEST_SECRET,
       PORT: 'eighty',
     });
     expect(await s.exited).toBe(78);
@@ -69,7 +71,7 @@ describe('services started alone', () => {
   });
 
   test('a service started alone without DATABASE_URL says it needs one', async ({ redisUrl }) => {
-    const s = startServiceProcess('worker', { REDIS_URL: redisUrl });
+    const s = startServiceProcess('worker', { REDIS_URL: redisUrl, SECRET_KEY: TEST_SECRET });
     expect(await s.exited).toBe(78);
     expect(s.output()).toMatch(/DATABASE_URL: required when a service runs alone/);
   });

@@ -3,13 +3,13 @@ import { collector } from '@surveyflow/collector';
 import {
   type AppContext,
   type Clock,
-  type Config,
   closeContext,
   createServiceApp,
   type EmailChannel,
   type Logger,
   migrateDatabase,
   openContext,
+  type RunnableConfig,
 } from '@surveyflow/core';
 import { dispatcher } from '@surveyflow/dispatcher';
 import { type RunningWorker, startWorker } from '@surveyflow/worker';
@@ -24,7 +24,7 @@ export type System = {
 };
 
 export async function startSystem(
-  config: Config & { DATABASE_URL: string; REDIS_URL: string },
+  config: RunnableConfig,
   options: { clock?: Clock; log?: Logger; email?: EmailChannel; listen?: boolean } = {},
 ): Promise<System> {
   await migrateDatabase(config.DATABASE_URL);

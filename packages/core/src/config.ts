@@ -36,6 +36,8 @@ const schema = z.object({
       'must look like sf_live_ followed by at least 20 characters',
     )
     .optional(),
+  /** Seals survey tokens at rest so reminders can resend the same link; keep it out of the database's backups. */
+  SECRET_KEY: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -base64 32)').optional(),
   BOOTSTRAP_WORKSPACE_NAME: z.string().min(1).default('Demo shop'),
   ALERT_EMAIL: z.email().default('alerts@surveyflow.local'),
   DEFAULT_TIMEZONE: z.string().min(1).default('UTC'),
@@ -59,6 +61,9 @@ export type Config = Omit<z.output<typeof schema>, 'PUBLIC_URL' | 'DEV_OUTBOX'> 
   /** True when mail goes to the dev outbox (no SMTP_URL, or DEV_OUTBOX=true). */
   DEV_OUTBOX: boolean;
 };
+
+/** What a running process needs beyond the defaults: its servers and the secret. */
+export type RunnableConfig = Config & { DATABASE_URL: string; REDIS_URL: string; SECRET_KEY: string };
 
 export class ConfigError extends Error {
   constructor(readonly issues: { variable: string; message: string }[]) {

@@ -2,14 +2,14 @@
 import { Redis } from 'ioredis';
 import { type Logger, pino } from 'pino';
 import { type Clock, systemClock } from './clock.ts';
-import type { Config } from './config.ts';
+import type { Config, RunnableConfig } from './config.ts';
 import { createDatabase, type Database } from './db/client.ts';
 import { Queues } from './queues.ts';
 
 export type { Logger };
 
 export type AppContext = {
-  config: Config;
+  config: RunnableConfig;
   database: Database;
   /** The connection queues produce on; workers open their own blocking connections from redisUrl. */
   redis: Redis;
@@ -29,7 +29,7 @@ export function createRedis(url: string): Redis {
 }
 
 export function openContext(
-  config: Config & { DATABASE_URL: string; REDIS_URL: string },
+  config: RunnableConfig,
   options: { clock?: Clock; log?: Logger } = {},
 ): AppContext {
   const redis = createRedis(config.REDIS_URL);

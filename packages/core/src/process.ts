@@ -1,15 +1,18 @@
 // Process lifecycle shared by every entry point: start, report a bad configuration plainly, stop cleanly on a signal.
 import type { FastifyInstance } from 'fastify';
-import { type Config, ConfigError, loadConfig } from './config.ts';
+import { type Config, ConfigError, loadConfig, type RunnableConfig } from './config.ts';
 import { type AppContext, closeContext, openContext } from './context.ts';
 import { migrateDatabase } from './db/client.ts';
 import { createServiceApp } from './http.ts';
 
 export type Stop = () => Promise<void>;
 
-/** Standalone services need shared Postgres and Redis; only the all-in-one launcher starts its own. */
-export function requireUrls(config: Config): Config & { DATABASE_URL: string; REDIS_URL: string } {
-  const missing = (['DATABASE_URL', 'REDIS_URL'] as const).filter((k) => !config[k]);
+/**
+ * Standalone services need shared Postgres and Redis and the shared secret; only the all-in-one
+ * launcher starts its own servers and keeps a generated secret in DATA_DIR.
+ */
+export function requireUrls(config: Config): RunnableConfig {
+  const missing = (['DATABASE_URL', 'REDIS_URL', 'SECRET_KEY'] as const).filter((k) => !config[k]);
   if (missing.length) {
     throw new ConfigError(
       missing.map((variable) => ({
@@ -18,7 +21,7 @@ export function requireUrls(config: Config): Config & { DATABASE_URL: string; RE
       })),
     );
   }
-  return config as Config & { DATABASE_URL: string; REDIS_URL: string };
+  return config as RunnableConfig;
 }
 
 /**

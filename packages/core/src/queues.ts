@@ -11,22 +11,14 @@ export const queueNames = {
 export type QueueName = (typeof queueNames)[keyof typeof queueNames];
 
 export const jobs = {
-  'event.plan': { queue: queueNames.events, payload: z.object({ eventId: z.uuid() }), key: 'eventId' },
-  'invitation.send': {
+  'event.plan': { queue: queueNames.events, payload: z.object({ eventId: z.uuid() }) },
+  'invitation.send': { queue: queueNames.sendEmail, payload: z.object({ invitationId: z.uuid() }) },
+  'reminder.send': {
     queue: queueNames.sendEmail,
-    payload: z.object({ invitationId: z.uuid() }),
-    key: 'invitationId',
+    payload: z.object({ invitationId: z.uuid(), reminder: z.number().int().min(1) }),
   },
-  'notification.send': {
-    queue: queueNames.sendEmail,
-    payload: z.object({ notificationId: z.uuid() }),
-    key: 'notificationId',
-  },
-  'response.followup': {
-    queue: queueNames.followups,
-    payload: z.object({ responseId: z.uuid() }),
-    key: 'responseId',
-  },
+  'notification.send': { queue: queueNames.sendEmail, payload: z.object({ notificationId: z.uuid() }) },
+  'response.followup': { queue: queueNames.followups, payload: z.object({ responseId: z.uuid() }) },
 } as const;
 
 export type JobName = keyof typeof jobs;
@@ -40,12 +32,11 @@ export const defaultJobOptions: JobsOptions = {
 };
 
 /**
- * A job's id is derived from the row it works on, so enqueueing the same work twice while the
- * first job is still waiting adds nothing (the reconciler relies on this).
+ * A job's id is derived from the work it does (the row, and the reminder number), so enqueueing the
+ * same work twice while the first job is still waiting adds nothing (the reconciler relies on this).
  */
 export function jobId<N extends JobName>(name: N, payload: JobPayload<N>): string {
-  const key = jobs[name].key as keyof JobPayload<N>;
-  return `${name}-${String(payload[key])}`;
+  return [name, ...Object.values(payload).map(String)].join('-');
 }
 
 /** Producers for every queue, sharing one Redis connection. */

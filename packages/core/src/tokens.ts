@@ -1,5 +1,6 @@
-// Secrets handed to people: survey link tokens and API keys. Only their SHA-256 is ever stored.
-import { createHash, randomBytes } from 'node:crypto';
+// Secrets handed to people: survey link tokens and API keys. Lookups use their SHA-256; a survey token is also
+// kept sealed (AES-256-GCM under SECRET_KEY) so a reminder can resend the same link.
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 
 export const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 
@@ -20,3 +21,21 @@ export function newApiKey(mode: ApiKeyMode = 'live'): string {
 
 /** What may be shown of a key after it is created. */
 export const apiKeyPrefix = (key: string) => `${key.slice(0, 12)}…`;
+
+const keyFrom = (secret: string) => createHash('sha256').update(secret).digest();
+
+/** Encrypts a survey token for storage: iv.ciphertext.tag, base64url. Useless without SECRET_KEY. */
+export function sealToken(token: string, secret: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', keyFrom(secret), iv);
+  const sealed = Buffer.concat([cipher.update(token, 'utf8'), cipher.final()]);
+  return [iv, sealed, cipher.getAuthTag()].map((b) => b.toString('base64url')).join('.');
+}
+
+export function unsealToken(sealed: string, secret: string): string {
+  const [iv, data, tag] = sealed.split('.').map((p) => Buffer.from(p, 'base64url'));
+  if (!iv || !data || !tag) throw new Error('not a sealed token');
+  const decipher = createDecipheriv('aes-256-gcm', keyFrom(secret), iv);
+  decipher.setAuthTag(tag);
+  return Buffer.concat([decipher.update(data), decipher.final()]).toString('utf8');
+}

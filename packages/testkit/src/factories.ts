@@ -13,6 +13,7 @@ import {
   type SurveyKind,
   settleInvitation,
 } from '@surveyflow/core';
+import { TEST_SECRET } from './secret.ts';
 
 export async function seedWorkspace(
   database: Database,
@@ -75,7 +76,10 @@ export async function sentInvitation(
   const [invitationId] = invitationIds;
   if (!invitationId) throw new Error('the event made no invitation');
   await claimDueInvitations(database, new Date(now.getTime() + 365 * 86_400_000), 100);
-  const claimed = await claimInvitationForSend(database, invitationId, now, 30);
+  const claimed = await claimInvitationForSend(database, invitationId, now, {
+    tokenTtlDays: 30,
+    secret: TEST_SECRET,
+  });
   if (!claimed) throw new Error('the invitation could not be claimed');
   await settleInvitation(database, invitationId, { sent: `<${invitationId}@test>`, at: now });
   return { invitationId, token: claimed.token };

@@ -1,12 +1,16 @@
 // Test fixtures on real services: a fresh database per test file, a Redis key prefix per test, a real SMTP sink.
 import { randomBytes } from 'node:crypto';
-import { type Config, createDatabase, type Database, loadConfig } from '@surveyflow/core';
+import { createDatabase, type Database, loadConfig, type RunnableConfig } from '@surveyflow/core';
 import postgres from 'postgres';
 import { inject, test as vitestTest } from 'vitest';
 import { withDatabase } from './global-setup.ts';
 import { type SmtpSink, startSmtpSink } from './smtp.ts';
 
 export * from './factories.ts';
+export { TEST_SECRET } from './secret.ts';
+
+import { TEST_SECRET } from './secret.ts';
+
 export type { ReceivedMail, SmtpSink } from './smtp.ts';
 export { startSmtpSink } from './smtp.ts';
 
@@ -61,7 +65,7 @@ export function testConfig(opts: {
   redisUrl: string;
   queuePrefix: string;
   env?: Record<string, string>;
-}): Config & { DATABASE_URL: string; REDIS_URL: string } {
+}): RunnableConfig {
   const config = loadConfig({
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     DUE_SCAN_INTERVAL_MS: '100',
@@ -71,7 +75,7 @@ export function testConfig(opts: {
     REDIS_URL: opts.redisUrl,
     QUEUE_PREFIX: opts.queuePrefix,
   });
-  return { ...config, DATABASE_URL: opts.databaseUrl, REDIS_URL: opts.redisUrl };
+  return { ...config, DATABASE_URL: opts.databaseUrl, REDIS_URL: opts.redisUrl, SECRET_KEY: TEST_SECRET };
 }
 
 /** Retries an assertion until it passes or the time is up (then throws its last error). */

@@ -1,6 +1,7 @@
 // `npm run bench`: accepted events/s on POST /v1/events against a bare Fastify route doing the same single
 // INSERT … ON CONFLICT DO NOTHING, measured in the same run on the same Postgres, printed with their ratio.
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,7 +63,13 @@ const REDIS_URL = base.REDIS_URL ?? redis?.url ?? '';
 await migrateDatabase(DATABASE_URL);
 
 // Surveyflow: the real dispatcher (auth, validation, contact upsert, event insert, enqueue to Redis).
-const ctx = openContext({ ...base, DATABASE_URL, REDIS_URL, QUEUE_PREFIX: `bench${Date.now()}` });
+const ctx = openContext({
+  ...base,
+  DATABASE_URL,
+  REDIS_URL,
+  SECRET_KEY: base.SECRET_KEY ?? randomBytes(32).toString('hex'),
+  QUEUE_PREFIX: `bench${Date.now()}`,
+});
 const { apiKey, workspaceId } = await createWorkspace(ctx.database, { name: 'bench' });
 const app = createServiceApp(ctx);
 await app.register(dispatcher(ctx));

@@ -1,5 +1,5 @@
 // Moves invitations whose send time has come from Postgres rows to send jobs; any number may run at once.
-import { type AppContext, claimDueInvitations } from '@surveyflow/core';
+import { type AppContext, claimDueInvitations, claimDueReminders } from '@surveyflow/core';
 
 const BATCH = 500;
 
@@ -40,7 +40,7 @@ export class DueScanner {
       });
   }
 
-  /** Claims and enqueues until nothing due is left; returns how many it enqueued. */
+  /** Claims and enqueues invitations, then reminders, until nothing due is left; returns how many it enqueued. */
   async scan(): Promise<number> {
     let total = 0;
     for (;;) {
@@ -50,7 +50,13 @@ export class DueScanner {
         ids.map((invitationId) => ({ invitationId })),
       );
       total += ids.length;
-      if (ids.length < BATCH || this.stopped) return total;
+      if (ids.length < BATCH || this.stopped) break;
+    }
+    for (;;) {
+      const due = await claimDueReminders(this.ctx.database, this.ctx.clock.now(), BATCH);
+      await this.ctx.queues.addMany('reminder.send', due);
+      total += due.length;
+      if (due.length < BATCH || this.stopped) return total;
     }
   }
 

@@ -1,7 +1,15 @@
 // Throttle under concurrency with real process boundaries: three worker processes race on one contact's events.
 import { closeContext, ingestEvents, openContext } from '@surveyflow/core';
 import { freePort } from '@surveyflow/local-servers';
-import { anEvent, seedWorkspace, startServiceProcess, test, testConfig, waitFor } from '@surveyflow/testkit';
+import {
+  anEvent,
+  seedWorkspace,
+  startServiceProcess,
+  TEST_SECRET,
+  test,
+  testConfig,
+  waitFor,
+} from '@surveyflow/testkit';
 import { describe, expect } from 'vitest';
 
 describe('three worker processes', () => {
@@ -15,6 +23,7 @@ describe('three worker processes', () => {
       DATABASE_URL: db.url,
       REDIS_URL: redisUrl,
       QUEUE_PREFIX: queuePrefix,
+      SECRET_KEY: TEST_SECRET,
       SMTP_URL: smtp.url,
       HOST: '127.0.0.1',
     };

@@ -135,6 +135,9 @@ export const triggers = pgTable(
     dedupeKey: text('dedupe_key'),
     /** Event types (order.refunded …) that cancel this trigger's pending invitation with the same dedupe key. */
     cancelOn: text('cancel_on').array().notNull().default(sql`'{}'::text[]`),
+    /** Reminders to contacts who have not answered, on the same link: how many, and how many days apart. */
+    reminderCount: integer('reminder_count').notNull().default(0),
+    reminderAfterDays: integer('reminder_after_days').notNull().default(3),
     enabled: boolean('enabled').notNull().default(true),
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
@@ -167,6 +170,12 @@ export const invitations = pgTable(
     /** SHA-256 of the survey link token; the token itself exists only in the message sent. */
     tokenHash: text('token_hash').unique(),
     tokenExpiresAt: ts('token_expires_at'),
+    /** The token sealed with SECRET_KEY, so a reminder can send the same link again. */
+    tokenSealed: text('token_sealed'),
+    remindersSent: integer('reminders_sent').notNull().default(0),
+    /** When the next reminder is due; null when none is (answered, all sent, or no reminders). */
+    nextReminderAt: ts('next_reminder_at'),
+    lastReminderMessageId: text('last_reminder_message_id'),
     providerMessageId: text('provider_message_id'),
     sentAt: ts('sent_at'),
     failureReason: text('failure_reason'),
@@ -180,6 +189,7 @@ export const invitations = pgTable(
       .on(t.triggerId, t.dedupeValue)
       .where(sql`${t.dedupeValue} is not null`),
     index('invitations_due').on(t.sendAt).where(sql`${t.status} = 'scheduled'`),
+    index('invitations_reminders_due').on(t.nextReminderAt).where(sql`${t.nextReminderAt} is not null`),
     index('invitations_stale_queue').on(t.queuedAt).where(sql`${t.status} = 'queued'`),
     index('invitations_contact_survey').on(t.contactId, t.surveyId, t.createdAt),
     index('invitations_event').on(t.eventId),

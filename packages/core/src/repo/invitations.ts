@@ -1,8 +1,8 @@
 // The life of an invitation after planning: claimed when due, claimed again to send (at most once), then sent or failed.
 import { and, eq, lt, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { contacts, invitations, surveys, workspaces } from '../db/schema.ts';
-import { newSurveyToken } from '../tokens.ts';
+import { contacts, invitations, responses, surveys, triggers, workspaces } from '../db/schema.ts';
+import { newSurveyToken, sealToken, unsealToken } from '../tokens.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -56,8 +56,10 @@ export type ClaimedInvitation = {
   contact: typeof contacts.$inferSelect;
   survey: typeof surveys.$inferSelect;
   workspace: typeof workspaces.$inferSelect;
-  /** The survey link token; it exists only here and in the message about to be sent. */
+  /** The survey link token, for the message about to be sent (stored only hashed and sealed). */
   token: string;
+  /** The trigger's reminder policy, if it has one. */
+  reminders: { count: number; afterDays: number } | null;
 };
 
 /**
@@ -68,8 +70,9 @@ export async function claimInvitationForSend(
   { db }: Database,
   invitationId: string,
   now: Date,
-  tokenTtlDays: number,
+  opts: { tokenTtlDays: number; secret: string },
 ): Promise<ClaimedInvitation | null> {
+  const tokenTtlDays = opts.tokenTtlDays;
   return db.transaction(async (tx) => {
     const { token, hash } = newSurveyToken();
     const [invitation] = await tx
@@ -77,6 +80,7 @@ export async function claimInvitationForSend(
       .set({
         status: 'sending',
         tokenHash: hash,
+        tokenSealed: sealToken(token, opts.secret),
         tokenExpiresAt: new Date(now.getTime() + tokenTtlDays * DAY_MS),
         claimedAt: now,
       })
@@ -84,24 +88,33 @@ export async function claimInvitationForSend(
       .returning();
     if (!invitation) return null;
     const [row] = await tx
-      .select({ contact: contacts, survey: surveys, workspace: workspaces })
+      .select({ contact: contacts, survey: surveys, workspace: workspaces, trigger: triggers })
       .from(contacts)
       .innerJoin(surveys, eq(surveys.id, invitation.surveyId))
       .innerJoin(workspaces, eq(workspaces.id, invitation.workspaceId))
+      .leftJoin(triggers, eq(triggers.id, invitation.triggerId ?? sql`null`))
       .where(eq(contacts.id, invitation.contactId));
     if (!row) throw new Error(`invitation ${invitationId} lost its contact or survey`);
     if (row.contact.optedOutAt) {
       await tx
         .update(invitations)
-        .set({ status: 'cancelled', failureReason: 'opted_out', tokenHash: null })
+        .set({ status: 'cancelled', failureReason: 'opted_out', tokenHash: null, tokenSealed: null })
         .where(eq(invitations.id, invitationId));
       return null;
     }
-    return { invitation, ...row, token };
+    const { trigger, ...rest } = row;
+    const reminders =
+      trigger && trigger.reminderCount > 0
+        ? { count: trigger.reminderCount, afterDays: trigger.reminderAfterDays }
+        : null;
+    return { invitation, ...rest, token, reminders };
   });
 }
 
-export type SendOutcome = { sent: string; at: Date } | { failed: string } | { retry: true };
+export type SendOutcome =
+  | { sent: string; at: Date; nextReminderAt?: Date | null }
+  | { failed: string }
+  | { retry: true };
 
 /**
  * Records how a claimed send ended: sent (with the provider's message id), failed for good (the
@@ -110,12 +123,111 @@ export type SendOutcome = { sent: string; at: Date } | { failed: string } | { re
 export async function settleInvitation({ db }: Database, id: string, outcome: SendOutcome) {
   const set =
     'sent' in outcome
-      ? { status: 'sent' as const, providerMessageId: outcome.sent, sentAt: outcome.at }
+      ? {
+          status: 'sent' as const,
+          providerMessageId: outcome.sent,
+          sentAt: outcome.at,
+          nextReminderAt: outcome.nextReminderAt ?? null,
+        }
       : 'failed' in outcome
-        ? { status: 'failed' as const, failureReason: outcome.failed.slice(0, 500), tokenHash: null }
-        : { status: 'queued' as const, tokenHash: null, tokenExpiresAt: null };
+        ? {
+            status: 'failed' as const,
+            failureReason: outcome.failed.slice(0, 500),
+            tokenHash: null,
+            tokenSealed: null,
+          }
+        : { status: 'queued' as const, tokenHash: null, tokenSealed: null, tokenExpiresAt: null };
   await db
     .update(invitations)
     .set(set)
     .where(and(eq(invitations.id, id), eq(invitations.status, 'sending')));
+}
+
+/**
+ * Takes every invitation whose reminder is due off the schedule (SKIP LOCKED, like the due scanner);
+ * the reminder job then decides whether it is still wanted.
+ */
+export async function claimDueReminders(
+  { db }: Database,
+  now: Date,
+  limit: number,
+): Promise<{ invitationId: string; reminder: number }[]> {
+  const rows = await db.execute<{ id: string; reminders_sent: number }>(sql`
+    update invitations set next_reminder_at = null
+    where id in (
+      select id from invitations
+      where next_reminder_at <= ${now.toISOString()}::timestamptz
+      order by next_reminder_at
+      limit ${limit}
+      for update skip locked
+    )
+    returning id, reminders_sent`);
+  return rows.map((r) => ({ invitationId: r.id, reminder: r.reminders_sent + 1 }));
+}
+
+export type ClaimedReminder = Omit<ClaimedInvitation, 'reminders'>;
+
+/**
+ * Claims reminder number n of an invitation: only one caller ever gets it. None is sent once the
+ * contact answered, opted out, or the link expired; the next one is scheduled if the trigger wants more.
+ */
+export async function claimReminder(
+  { db }: Database,
+  invitationId: string,
+  n: number,
+  now: Date,
+  secret: string,
+): Promise<ClaimedReminder | { skipped: 'answered' | 'opted_out' | 'expired' } | null> {
+  return db.transaction(async (tx) => {
+    const [invitation] = await tx
+      .update(invitations)
+      .set({ remindersSent: n })
+      .where(
+        and(
+          eq(invitations.id, invitationId),
+          eq(invitations.remindersSent, n - 1),
+          eq(invitations.status, 'sent'),
+        ),
+      )
+      .returning();
+    if (!invitation?.tokenSealed) return null;
+    const [row] = await tx
+      .select({
+        contact: contacts,
+        survey: surveys,
+        workspace: workspaces,
+        trigger: triggers,
+        answered: responses.id,
+      })
+      .from(contacts)
+      .innerJoin(surveys, eq(surveys.id, invitation.surveyId))
+      .innerJoin(workspaces, eq(workspaces.id, invitation.workspaceId))
+      .leftJoin(triggers, eq(triggers.id, invitation.triggerId ?? sql`null`))
+      .leftJoin(responses, eq(responses.invitationId, invitation.id))
+      .where(eq(contacts.id, invitation.contactId));
+    if (!row) throw new Error(`invitation ${invitationId} lost its contact or survey`);
+    if (row.answered) return { skipped: 'answered' };
+    if (row.contact.optedOutAt) return { skipped: 'opted_out' };
+    if (!invitation.tokenExpiresAt || invitation.tokenExpiresAt <= now) return { skipped: 'expired' };
+    if (row.trigger && n < row.trigger.reminderCount) {
+      await tx
+        .update(invitations)
+        .set({ nextReminderAt: new Date(now.getTime() + row.trigger.reminderAfterDays * DAY_MS) })
+        .where(eq(invitations.id, invitationId));
+    }
+    const { trigger: _trigger, answered: _answered, ...rest } = row;
+    return { invitation, ...rest, token: unsealToken(invitation.tokenSealed, secret) };
+  });
+}
+
+/** How a claimed reminder ended: sent (its message id kept), or released so a retry can claim it again. */
+export async function settleReminder({ db }: Database, id: string, n: number, outcome: SendOutcome) {
+  if ('sent' in outcome) {
+    await db.update(invitations).set({ lastReminderMessageId: outcome.sent }).where(eq(invitations.id, id));
+  } else if ('retry' in outcome) {
+    await db
+      .update(invitations)
+      .set({ remindersSent: n - 1 })
+      .where(and(eq(invitations.id, id), eq(invitations.remindersSent, n)));
+  }
 }

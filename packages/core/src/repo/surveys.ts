@@ -50,6 +50,8 @@ export type TriggerInput = {
   sampleRate?: number;
   dedupeKey?: string | null;
   cancelOn?: string[];
+  reminderCount?: number;
+  reminderAfterDays?: number;
 };
 
 export async function createTrigger({ db }: Database, workspaceId: string, input: TriggerInput) {

@@ -41,6 +41,8 @@ export function invitationEmail(input: {
   contactName: string | null;
   workspaceName: string;
   surveyUrl: string;
+  /** A reminder carries the same link, says so in the subject, and asks a little more gently. */
+  reminder?: boolean;
 }): RenderedEmail {
   const t = strings[input.locale];
   const { min, max } = scoreRange[input.kind];
@@ -53,7 +55,7 @@ export function invitationEmail(input: {
   const greeting = input.contactName ? fill(t.greeting, { name: input.contactName }) : t.greetingAnonymous;
   const body = html`<p style="margin:0 0 12px 0;font-size:15px;line-height:22px;">${greeting}</p>
 <h1 style="margin:0 0 8px 0;font-size:20px;line-height:28px;font-weight:700;">${input.question}</h1>
-<p style="margin:0 0 20px 0;font-size:14px;line-height:20px;color:#4b5563;">${t.emailIntro}</p>
+<p style="margin:0 0 20px 0;font-size:14px;line-height:20px;color:#4b5563;">${input.reminder ? t.reminderIntro : t.emailIntro}</p>
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0"><tr>${cells}</tr></table>
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="margin:8px 0 16px 0;font-size:12px;color:#6b7280;"><tr>
 <td align="left">${t.scaleLow[input.kind]}</td><td align="right">${t.scaleHigh[input.kind]}</td></tr></table>`;
@@ -64,7 +66,9 @@ export function invitationEmail(input: {
     footer: `${t.emailFooter} · ${fill(t.poweredBy, { company: input.workspaceName })}`,
   });
   return {
-    subject: fill(t.emailSubject[input.kind], { company: input.workspaceName }),
+    subject:
+      (input.reminder ? t.reminderPrefix : '') +
+      fill(t.emailSubject[input.kind], { company: input.workspaceName }),
     html: markup,
     text: textFromHtml(markup),
   };

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { newSurveyToken, sealToken, unsealToken } from '../tokens.ts';
 import { alertEmail, invitationEmail } from './emails.ts';
 import { html, raw } from './html.ts';
 import { localized, pickLocale, renderQuestion, strings } from './locales.ts';
@@ -110,5 +111,16 @@ describe('alertEmail', () => {
     expect(mail.html).toContain('Box &lt;b&gt;crushed&lt;/b&gt;');
     for (const part of ['jane@example.com', '1001', '[1,2]', 'order.delivered'])
       expect(mail.text).toContain(part);
+  });
+});
+
+describe('sealed survey tokens', () => {
+  it('open with the same secret only, and never look like the token', () => {
+    const { token } = newSurveyToken();
+    const sealed = sealToken(token, 'a'.repeat(32));
+    expect(sealed).not.toContain(token);
+    expect(unsealToken(sealed, 'a'.repeat(32))).toBe(token);
+    expect(() => unsealToken(sealed, 'b'.repeat(32))).toThrow();
+    expect(sealToken(token, 'a'.repeat(32))).not.toBe(sealed); // a fresh IV every time
   });
 });

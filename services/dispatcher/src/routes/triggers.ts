@@ -41,6 +41,8 @@ const fields = {
   cancelOn: z
     .array(z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'must be an event type such as order.refunded'))
     .max(20),
+  reminderCount: z.number().int().min(0).max(3),
+  reminderAfterDays: z.number().int().min(1).max(30),
   enabled: z.boolean(),
 };
 
@@ -63,6 +65,8 @@ const createSchema = z
     sampleRate: fields.sampleRate.default(1),
     dedupeKey: fields.dedupeKey.default(null),
     cancelOn: fields.cancelOn.default([]),
+    reminderCount: fields.reminderCount.default(0),
+    reminderAfterDays: fields.reminderAfterDays.default(3),
     enabled: fields.enabled.default(true),
   })
   .refine(cancelNeedsKey, cancelNeedsKeyIssue);

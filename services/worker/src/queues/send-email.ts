@@ -1,8 +1,10 @@
-// Queue "send.email": invitations and notifications, each sent at most once (claim in Postgres, then send).
+// Queue "send.email": invitations, reminders and notifications, each sent at most once (claim in Postgres, then send).
 import {
   type AppContext,
+  type ClaimedReminder,
   claimInvitationForSend,
   claimNotification,
+  claimReminder,
   type EmailChannel,
   invitationEmail,
   jobs,
@@ -12,14 +14,19 @@ import {
   type SendOutcome,
   settleInvitation,
   settleNotification,
+  settleReminder,
 } from '@surveyflow/core';
 import { type Job, UnrecoverableError } from 'bullmq';
+
+const DAY_MS = 86_400_000;
 
 export function sendEmailProcessor(ctx: AppContext, email: EmailChannel) {
   return async (job: Job) => {
     switch (job.name) {
       case 'invitation.send':
         return sendInvitation(ctx, email, job);
+      case 'reminder.send':
+        return sendReminder(ctx, email, job);
       case 'notification.send':
         return sendNotification(ctx, email, job);
       default:
@@ -31,41 +38,74 @@ export function sendEmailProcessor(ctx: AppContext, email: EmailChannel) {
 async function sendInvitation(ctx: AppContext, email: EmailChannel, job: Job) {
   const { invitationId } = jobs['invitation.send'].payload.parse(job.data);
   const now = ctx.clock.now();
-  const claimed = await claimInvitationForSend(ctx.database, invitationId, now, ctx.config.TOKEN_TTL_DAYS);
+  const claimed = await claimInvitationForSend(ctx.database, invitationId, now, {
+    tokenTtlDays: ctx.config.TOKEN_TTL_DAYS,
+    secret: ctx.config.SECRET_KEY,
+  });
   if (!claimed) return { sent: false };
-  const { contact, survey, workspace, token } = claimed;
+  const { contact, reminders } = claimed;
   if (!contact.email) {
     await settleInvitation(ctx.database, invitationId, {
       failed: 'no_address: the contact has no email address',
     });
     return { sent: false };
   }
+  const nextReminderAt = reminders ? new Date(now.getTime() + reminders.afterDays * DAY_MS) : null;
+  await deliver(ctx, job, email, { to: contact.email, ...surveyEmail(ctx, claimed, false) }, (outcome) =>
+    settleInvitation(
+      ctx.database,
+      invitationId,
+      'sent' in outcome ? { ...outcome, nextReminderAt } : outcome,
+    ),
+  );
+  return { sent: true };
+}
+
+/** A reminder: the same link, sent once per reminder number, never after an answer, an opt-out or expiry. */
+async function sendReminder(ctx: AppContext, email: EmailChannel, job: Job) {
+  const { invitationId, reminder } = jobs['reminder.send'].payload.parse(job.data);
+  const claimed = await claimReminder(
+    ctx.database,
+    invitationId,
+    reminder,
+    ctx.clock.now(),
+    ctx.config.SECRET_KEY,
+  );
+  if (!claimed || 'skipped' in claimed) return { sent: false, skipped: claimed?.skipped ?? 'already_sent' };
+  if (!claimed.contact.email) return { sent: false, skipped: 'no_address' };
+  await deliver(
+    ctx,
+    job,
+    email,
+    { to: claimed.contact.email, ...surveyEmail(ctx, claimed, true) },
+    (outcome) => settleReminder(ctx.database, invitationId, reminder, outcome),
+  );
+  return { sent: true };
+}
+
+function surveyEmail(
+  ctx: AppContext,
+  { contact, survey, workspace, token }: ClaimedReminder,
+  reminder: boolean,
+) {
   const locale = pickLocale(contact.locale);
-  const mail = invitationEmail({
+  return invitationEmail({
     locale,
     kind: survey.kind,
     question: renderQuestion(survey.question, locale, workspace.name),
     contactName: contact.name,
     workspaceName: workspace.name,
     surveyUrl: `${ctx.config.PUBLIC_URL}/s/${token}`,
+    reminder,
   });
-  await deliver(ctx, job, email, { to: contact.email, ...mail }, (outcome) =>
-    settleInvitation(ctx.database, invitationId, outcome),
-  );
-  return { sent: true };
 }
 
 async function sendNotification(ctx: AppContext, email: EmailChannel, job: Job) {
   const { notificationId } = jobs['notification.send'].payload.parse(job.data);
   const claimed = await claimNotification(ctx.database, notificationId);
   if (!claimed) return { sent: false };
-  await deliver(
-    ctx,
-    job,
-    email,
-    { to: claimed.recipient, subject: claimed.subject, html: claimed.html, text: claimed.text },
-    (o) => settleNotification(ctx.database, notificationId, o),
-  );
+  const message = { to: claimed.recipient, subject: claimed.subject, html: claimed.html, text: claimed.text };
+  await deliver(ctx, job, email, message, (o) => settleNotification(ctx.database, notificationId, o));
   return { sent: true };
 }
 
