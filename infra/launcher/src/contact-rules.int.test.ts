@@ -1,5 +1,5 @@
 // Contact rules through the whole system with a clock the test moves: delay, cancel-on, explanations.
-import { bootstrapWorkspace, ManualClock } from '@surveyflow/core';
+import { bootstrapWorkspace, claimDueReminders, ManualClock } from '@surveyflow/core';
 import { test, testConfig, waitFor } from '@surveyflow/testkit';
 import { describe, expect } from 'vitest';
 import { startSystem } from './system.ts';
@@ -200,6 +200,42 @@ describe('contact rules end to end', () => {
       await new Promise((r) => setTimeout(r, 300));
       expect(mailsTo('quiet')).toHaveLength(3); // two reminders, then no more
       expect(mailsTo('answers')).toHaveLength(1); // answered: never reminded
+    } finally {
+      await system.stop();
+    }
+  });
+
+  test('a reminder whose job Redis lost is sent once its lease runs out', async ({
+    db,
+    redisUrl,
+    queuePrefix,
+    smtp,
+  }) => {
+    const clock = new ManualClock('2026-11-20T10:00:00Z');
+    const { system, api } = await startShop({ db, redisUrl, queuePrefix, smtp }, clock);
+    try {
+      const [trigger] = (await api('GET', '/v1/triggers')).json().data;
+      await api('PATCH', `/v1/triggers/${trigger.id}`, { reminderCount: 1, reminderAfterDays: 1 });
+      await api('POST', '/v1/events', {
+        id: 'o-1',
+        type: 'order.delivered',
+        occurredAt: clock.now().toISOString(),
+        contact: { id: 'c-1', email: 'max@example.com' },
+      });
+      await smtp.waitFor((m) => m.to.includes('max@example.com'));
+      await system.worker.scanner.stop(); // from here on, scans happen only when the test says so
+      clock.advance(86_400_000);
+      // Claimed but never enqueued: what a Redis loss right after the claim leaves behind.
+      // (The sender records "sent" and the reminder time just after SMTP accepts, hence the wait.)
+      await waitFor(async () =>
+        expect(await claimDueReminders(system.ctx.database, clock.now(), 100)).toHaveLength(1),
+      );
+      expect(await system.worker.scanner.scan()).toBe(0);
+      clock.advance(11 * 60_000);
+      expect(await system.worker.scanner.scan()).toBe(1);
+      await waitFor(() =>
+        expect(smtp.messages.filter((m) => m.subject.startsWith('Reminder'))).toHaveLength(1),
+      );
     } finally {
       await system.stop();
     }

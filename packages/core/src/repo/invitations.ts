@@ -143,9 +143,13 @@ export async function settleInvitation({ db }: Database, id: string, outcome: Se
     .where(and(eq(invitations.id, id), eq(invitations.status, 'sending')));
 }
 
+/** A claimed reminder whose job never ran (Redis lost it) is claimed again after this long. */
+const REMINDER_LEASE_MS = 10 * 60_000;
+
 /**
- * Takes every invitation whose reminder is due off the schedule (SKIP LOCKED, like the due scanner);
- * the reminder job then decides whether it is still wanted.
+ * Leases every invitation whose reminder is due (SKIP LOCKED, like the due scanner): its next
+ * reminder time moves a lease ahead, so a lost job is picked up again. The reminder job decides
+ * whether it is still wanted and sets the real next time (or none).
  */
 export async function claimDueReminders(
   { db }: Database,
@@ -153,7 +157,7 @@ export async function claimDueReminders(
   limit: number,
 ): Promise<{ invitationId: string; reminder: number }[]> {
   const rows = await db.execute<{ id: string; reminders_sent: number }>(sql`
-    update invitations set next_reminder_at = null
+    update invitations set next_reminder_at = ${new Date(now.getTime() + REMINDER_LEASE_MS).toISOString()}::timestamptz
     where id in (
       select id from invitations
       where next_reminder_at <= ${now.toISOString()}::timestamptz
@@ -191,6 +195,10 @@ export async function claimReminder(
       )
       .returning();
     if (!invitation?.tokenSealed) return null;
+    const stop = async (skipped: 'answered' | 'opted_out' | 'expired') => {
+      await tx.update(invitations).set({ nextReminderAt: null }).where(eq(invitations.id, invitationId));
+      return { skipped };
+    };
     const [row] = await tx
       .select({
         contact: contacts,
@@ -206,15 +214,17 @@ export async function claimReminder(
       .leftJoin(responses, eq(responses.invitationId, invitation.id))
       .where(eq(contacts.id, invitation.contactId));
     if (!row) throw new Error(`invitation ${invitationId} lost its contact or survey`);
-    if (row.answered) return { skipped: 'answered' };
-    if (row.contact.optedOutAt) return { skipped: 'opted_out' };
-    if (!invitation.tokenExpiresAt || invitation.tokenExpiresAt <= now) return { skipped: 'expired' };
-    if (row.trigger && n < row.trigger.reminderCount) {
-      await tx
-        .update(invitations)
-        .set({ nextReminderAt: new Date(now.getTime() + row.trigger.reminderAfterDays * DAY_MS) })
-        .where(eq(invitations.id, invitationId));
-    }
+    if (row.answered) return stop('answered');
+    if (row.contact.optedOutAt) return stop('opted_out');
+    if (!invitation.tokenExpiresAt || invitation.tokenExpiresAt <= now) return stop('expired');
+    const more = row.trigger && n < row.trigger.reminderCount;
+    await tx
+      .update(invitations)
+      .set({
+        nextReminderAt:
+          more && row.trigger ? new Date(now.getTime() + row.trigger.reminderAfterDays * DAY_MS) : null,
+      })
+      .where(eq(invitations.id, invitationId));
     const { trigger: _trigger, answered: _answered, ...rest } = row;
     return { invitation, ...rest, token: unsealToken(invitation.tokenSealed, secret) };
   });
