@@ -1,5 +1,12 @@
 // The worker on real Postgres, Redis and SMTP: sends at most once, follows up once, heals lost jobs.
-import { closeContext, findSurveyLink, ingestEvents, openContext, recordResponse } from '@surveyflow/core';
+import {
+  closeContext,
+  findSurveyLink,
+  ingestEvents,
+  openContext,
+  recordResponse,
+  updateWorkspace,
+} from '@surveyflow/core';
 import {
   anEvent,
   test as base,
@@ -120,6 +127,54 @@ describe('email rate limit', () => {
       await waitFor(() => expect(smtp.messages).toHaveLength(12), { timeoutMs: 20_000 });
       // 12 messages at 4 per second need at least two more windows after the first.
       expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
+    } finally {
+      await w.close();
+    }
+  });
+});
+
+describe('per-workspace email limit', () => {
+  test('a workspace over its own rate waits for the next second; another workspace does not wait behind it', async ({
+    db,
+    redisUrl,
+    queuePrefix,
+    smtp,
+  }) => {
+    const w = await startTestWorker(
+      testConfig({
+        databaseUrl: db.url,
+        redisUrl,
+        queuePrefix,
+        env: { SMTP_URL: smtp.url, EMAIL_RATE_PER_SECOND: '1000' },
+      }),
+    );
+    try {
+      const slow = w.seeded.workspaceId;
+      await updateWorkspace(w.ctx.database, slow, { emailRatePerSecond: 2 });
+      const fast = (await seedWorkspace(w.ctx.database)).workspaceId;
+      const burst = (prefix: string) =>
+        Array.from({ length: 8 }, (_, i) =>
+          anEvent(`${prefix}-${i}`, {
+            contact: { id: `${prefix}-${i}`, email: `${prefix}${i}@example.com` },
+          }),
+        );
+      const ingested = [
+        ...(await ingestEvents(w.ctx.database, slow, burst('slow'))),
+        ...(await ingestEvents(w.ctx.database, fast, burst('fast'))),
+      ];
+      const started = Date.now();
+      await w.ctx.queues.addMany(
+        'event.plan',
+        ingested.map((r) => ({ eventId: r.eventId ?? '' })),
+      );
+      const arrivals = (prefix: string) => smtp.messages.filter((m) => m.to[0]?.startsWith(prefix));
+      await waitFor(() => expect(arrivals('fast')).toHaveLength(8), { timeoutMs: 20_000 });
+      const fastDone = Date.now() - started;
+      await waitFor(() => expect(arrivals('slow')).toHaveLength(8), { timeoutMs: 20_000 });
+      const slowDone = Date.now() - started;
+      // 8 at 2 per second take at least three more windows after the first; the other workspace is not held.
+      expect(slowDone).toBeGreaterThanOrEqual(2500);
+      expect(fastDone).toBeLessThan(slowDone);
     } finally {
       await w.close();
     }

@@ -35,6 +35,8 @@ export const workspaces = pgTable('workspaces', {
   timezone: text('timezone').notNull().default('UTC'),
   /** At most one invitation per contact across all surveys within this many days (0 = off). */
   globalContactDays: integer('global_contact_days').notNull().default(0),
+  /** This workspace's own ceiling on survey emails per second (null: only the fleet-wide limit). */
+  emailRatePerSecond: integer('email_rate_per_second'),
   createdAt: createdAt(),
 });
 

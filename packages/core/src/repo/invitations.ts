@@ -241,3 +241,13 @@ export async function settleReminder({ db }: Database, id: string, n: number, ou
       .where(and(eq(invitations.id, id), eq(invitations.remindersSent, n)));
   }
 }
+
+/** The workspace of an invitation and its own email rate limit, read before claiming a send. */
+export async function invitationRateLimit({ db }: Database, invitationId: string) {
+  const [row] = await db
+    .select({ workspaceId: invitations.workspaceId, perSecond: workspaces.emailRatePerSecond })
+    .from(invitations)
+    .innerJoin(workspaces, eq(workspaces.id, invitations.workspaceId))
+    .where(eq(invitations.id, invitationId));
+  return row ?? null;
+}

@@ -116,6 +116,7 @@ export type WorkspaceSettings = {
   alertEmail: string | null;
   timezone: string;
   globalContactDays: number;
+  emailRatePerSecond: number | null;
 };
 
 export async function getWorkspace({ db }: Database, workspaceId: string) {

@@ -15,6 +15,7 @@ const patchSchema = z
     alertEmail: z.email().nullable(),
     timezone: z.string().refine(isValidTimeZone, 'must be an IANA time zone such as Europe/Warsaw'),
     globalContactDays: z.number().int().min(0).max(365),
+    emailRatePerSecond: z.number().int().min(1).max(10_000).nullable(),
   })
   .partial()
   .strict();
@@ -25,6 +26,7 @@ const view = (w: NonNullable<Awaited<ReturnType<typeof getWorkspace>>>) => ({
   alertEmail: w.alertEmail,
   timezone: w.timezone,
   globalContactDays: w.globalContactDays,
+  emailRatePerSecond: w.emailRatePerSecond,
 });
 
 export function workspaceRoutes(app: FastifyInstance, ctx: AppContext) {

@@ -7,6 +7,7 @@ import {
   claimReminder,
   type EmailChannel,
   invitationEmail,
+  invitationRateLimit,
   jobs,
   PermanentDeliveryError,
   pickLocale,
@@ -17,16 +18,17 @@ import {
   settleReminder,
 } from '@surveyflow/core';
 import { type Job, UnrecoverableError } from 'bullmq';
+import { holdIfOverWorkspaceLimit } from '../rate-limit.ts';
 
 const DAY_MS = 86_400_000;
 
 export function sendEmailProcessor(ctx: AppContext, email: EmailChannel) {
-  return async (job: Job) => {
+  return async (job: Job, token?: string) => {
     switch (job.name) {
       case 'invitation.send':
-        return sendInvitation(ctx, email, job);
+        return sendInvitation(ctx, email, job, token);
       case 'reminder.send':
-        return sendReminder(ctx, email, job);
+        return sendReminder(ctx, email, job, token);
       case 'notification.send':
         return sendNotification(ctx, email, job);
       default:
@@ -35,8 +37,9 @@ export function sendEmailProcessor(ctx: AppContext, email: EmailChannel) {
   };
 }
 
-async function sendInvitation(ctx: AppContext, email: EmailChannel, job: Job) {
+async function sendInvitation(ctx: AppContext, email: EmailChannel, job: Job, token: string | undefined) {
   const { invitationId } = jobs['invitation.send'].payload.parse(job.data);
+  await holdIfOverWorkspaceLimit(ctx, job, token, await invitationRateLimit(ctx.database, invitationId));
   const now = ctx.clock.now();
   const claimed = await claimInvitationForSend(ctx.database, invitationId, now, {
     tokenTtlDays: ctx.config.TOKEN_TTL_DAYS,
@@ -62,8 +65,9 @@ async function sendInvitation(ctx: AppContext, email: EmailChannel, job: Job) {
 }
 
 /** A reminder: the same link, sent once per reminder number, never after an answer, an opt-out or expiry. */
-async function sendReminder(ctx: AppContext, email: EmailChannel, job: Job) {
+async function sendReminder(ctx: AppContext, email: EmailChannel, job: Job, token: string | undefined) {
   const { invitationId, reminder } = jobs['reminder.send'].payload.parse(job.data);
+  await holdIfOverWorkspaceLimit(ctx, job, token, await invitationRateLimit(ctx.database, invitationId));
   const claimed = await claimReminder(
     ctx.database,
     invitationId,

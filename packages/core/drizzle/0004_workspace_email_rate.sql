@@ -1,0 +1,1 @@
+ALTER TABLE "workspaces" ADD COLUMN "email_rate_per_second" integer;
