@@ -319,7 +319,23 @@ describe('trigger rules', () => {
       globalContactDays: 90,
       timezone: 'Europe/Warsaw',
     });
-    expect(ok.json()).toMatchObject({ globalContactDays: 90, timezone: 'Europe/Warsaw' });
+    expect(ok.json()).toMatchObject({
+      globalContactDays: 90,
+      timezone: 'Europe/Warsaw',
+      quietHoursChannels: ['sms'],
+    });
+    const badQuiet = await api.asA('PATCH', '/v1/workspace', {
+      quietHours: { start: '9pm', end: '08:00' },
+      quietHoursChannels: ['fax'],
+    });
+    expect(
+      badQuiet
+        .json()
+        .error.details.map((d: { field: string }) => d.field)
+        .sort(),
+    ).toEqual(['quietHours.start', 'quietHoursChannels[0]'].sort());
+    const quiet = await api.asA('PATCH', '/v1/workspace', { quietHours: { start: '21:00', end: '08:00' } });
+    expect(quiet.json().quietHours).toEqual({ start: '21:00', end: '08:00' });
   });
 
   test('PATCH changes a trigger, DELETE removes it, and another workspace can do neither', async ({

@@ -15,7 +15,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import type { Filter } from '../rules/filters.ts';
-import type { SendWindow } from '../rules/send-window.ts';
+import type { QuietHours, SendWindow } from '../rules/send-window.ts';
 
 const id = () => uuid('id').primaryKey().defaultRandom();
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
@@ -37,6 +37,9 @@ export const workspaces = pgTable('workspaces', {
   globalContactDays: integer('global_contact_days').notNull().default(0),
   /** This workspace's own ceiling on survey emails per second (null: only the fleet-wide limit). */
   emailRatePerSecond: integer('email_rate_per_second'),
+  /** Local hours (in the contact's zone) no message goes out in, on the channels listed below. */
+  quietHours: jsonb('quiet_hours').$type<QuietHours>(),
+  quietHoursChannels: text('quiet_hours_channels').array().notNull().default(sql`'{sms}'::text[]`),
   createdAt: createdAt(),
 });
 

@@ -73,7 +73,7 @@ async function decide(
   return planEvent({
     event,
     contact,
-    workspace: { timezone: workspace.timezone, globalContactDays: workspace.globalContactDays },
+    workspace,
     triggers: matching,
     history: [...history, ...sameKey],
   });

@@ -2,6 +2,7 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { apiKeys, surveys, triggers, workspaces } from '../db/schema.ts';
+import type { QuietHours } from '../rules/send-window.ts';
 import { apiKeyPrefix, newApiKey, sha256 } from '../tokens.ts';
 
 export const defaultNpsSurvey = {
@@ -117,6 +118,8 @@ export type WorkspaceSettings = {
   timezone: string;
   globalContactDays: number;
   emailRatePerSecond: number | null;
+  quietHours: QuietHours | null;
+  quietHoursChannels: string[];
 };
 
 export async function getWorkspace({ db }: Database, workspaceId: string) {

@@ -3,7 +3,7 @@ import { Duration, IANAZone } from 'luxon';
 import type { ChannelName } from '../db/schema.ts';
 import { dedupeValue, evaluateFilter, type Filter, type FilterSubject } from './filters.ts';
 import { sampledIn } from './sampling.ts';
-import { nextInWindow, type SendWindow } from './send-window.ts';
+import { type QuietHours, type SendWindow, settleSendTime } from './send-window.ts';
 
 /**
  * Every reason an event can end without an invitation, in the order the checks run; documented in
@@ -49,7 +49,13 @@ export type ContactFacts = {
   optedOutAt: Date | null;
 };
 
-export type WorkspaceRules = { timezone: string; globalContactDays: number };
+export type WorkspaceRules = {
+  timezone: string;
+  globalContactDays: number;
+  /** Hours no message goes out in, on the listed channels (SMS by default). */
+  quietHours?: QuietHours | null;
+  quietHoursChannels?: readonly string[];
+};
 
 /** An invitation already made, as far as throttling and dedupe are concerned. */
 export type PastInvitation = {
@@ -157,7 +163,11 @@ export function planEvent(input: {
     const channel = trigger.channels.find((c) => addressFor(c, contact));
     if (!channel) return skip('no_channel', { channels: trigger.channels.join(',') });
     const due = new Date(event.occurredAt.getTime() + durationMs(trigger.delay));
-    const sendAt = nextInWindow(due, trigger.sendWindow ?? null, zone);
+    const quiet =
+      workspace.quietHours && (workspace.quietHoursChannels ?? ['sms']).includes(channel)
+        ? workspace.quietHours
+        : null;
+    const sendAt = settleSendTime(due, trigger.sendWindow ?? null, quiet, zone);
     const globally = throttledBy(history, null, sendAt, workspace.globalContactDays);
     if (globally)
       return skip('global_rule', windowDetail(globally, workspace.globalContactDays, 'globalContactDays'));

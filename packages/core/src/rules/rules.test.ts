@@ -4,7 +4,16 @@ import { describe, expect, it } from 'vitest';
 import { evaluateFilter, type Filter, filterSchema } from './filters.ts';
 import { type PastInvitation, planEvent, type TriggerRule } from './plan.ts';
 import { sampledIn } from './sampling.ts';
-import { isInWindow, nextInWindow, type SendWindow, sendWindowSchema } from './send-window.ts';
+import {
+  afterQuietHours,
+  isInWindow,
+  isQuiet,
+  nextInWindow,
+  quietHoursSchema,
+  type SendWindow,
+  sendWindowSchema,
+  settleSendTime,
+} from './send-window.ts';
 
 const contact = { externalId: 'c-1', email: 'jane@example.com', phone: null, optedOutAt: null, locale: 'pl' };
 const trigger: TriggerRule = {
@@ -205,13 +214,13 @@ describe('send windows across DST', () => {
     }),
   );
 
-  it('property: the computed send time is inside the window, never earlier, and within a week', () => {
+  it('property: the computed send time is inside the window, never earlier, and within two weeks', () => {
     fc.assert(
       fc.property(instantArb, windowArb, fc.constantFrom(...zones), (at, window, zone) => {
         const next = nextInWindow(at, window, zone);
         expect(next.getTime()).toBeGreaterThanOrEqual(at.getTime());
         expect(isInWindow(next, window, zone)).toBe(true);
-        expect(next.getTime() - at.getTime()).toBeLessThanOrEqual(8 * 86_400_000);
+        expect(next.getTime() - at.getTime()).toBeLessThanOrEqual(15 * 86_400_000);
         if (isInWindow(at, window, zone)) expect(next).toEqual(at);
       }),
       { numRuns: 2000 },
@@ -232,6 +241,13 @@ describe('send windows across DST', () => {
     );
   });
 
+  it('a window wholly inside the gap is skipped that day (Warsaw, Sunday 02:00–02:15 on 29 March → 5 April)', () => {
+    const w = { days: [7], start: '02:00', end: '02:15' };
+    expect(nextInWindow(new Date('2026-03-22T01:15:00Z'), w, 'Europe/Warsaw')).toEqual(
+      new Date('2026-04-05T00:00:00Z'),
+    );
+  });
+
   it('a window opening in the spring-forward gap opens at the first real minute after it (New York, 02:30)', () => {
     const w = { days: [7], start: '02:30', end: '05:00' };
     const opens = nextInWindow(new Date('2026-03-08T05:00:00Z'), w, 'America/New_York');
@@ -245,5 +261,78 @@ describe('send windows across DST', () => {
     ]);
     expect(sendWindowSchema.safeParse({ days: [0], start: '09:00', end: '18:00' }).success).toBe(false);
     expect(sendWindowSchema.parse({ start: '09:00', end: '18:00' }).days).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  });
+});
+
+describe('quiet hours', () => {
+  const night = { start: '21:00', end: '08:00' };
+
+  it('property: the result is never quiet, never earlier, and within a day, across DST in three zones', () => {
+    fc.assert(
+      fc.property(
+        fc.date({
+          min: new Date('2026-01-01T00:00:00Z'),
+          max: new Date('2027-01-01T00:00:00Z'),
+          noInvalidDate: true,
+        }),
+        fc.integer({ min: 0, max: 23 * 60 + 59 }),
+        fc.integer({ min: 15, max: 14 * 60 }),
+        fc.constantFrom('Europe/Warsaw', 'Europe/Moscow', 'America/New_York'),
+        (at, start, length, zone) => {
+          const hm = (m: number) =>
+            `${String(Math.floor(m / 60) % 24).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+          const quiet = { start: hm(start), end: hm((start + length) % (24 * 60)) };
+          fc.pre(quiet.start !== quiet.end);
+          const next = afterQuietHours(at, quiet, zone);
+          expect(isQuiet(next, quiet, zone)).toBe(false);
+          expect(next.getTime()).toBeGreaterThanOrEqual(at.getTime());
+          expect(next.getTime() - at.getTime()).toBeLessThanOrEqual(26 * 3_600_000);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('quiet hours may cross midnight: 22:30 in Warsaw waits for 08:00 next morning', () => {
+    expect(afterQuietHours(new Date('2026-11-20T21:30:00Z'), night, 'Europe/Warsaw')).toEqual(
+      new Date('2026-11-21T07:00:00Z'),
+    );
+    expect(afterQuietHours(new Date('2026-11-20T05:00:00Z'), night, 'Europe/Warsaw')).toEqual(
+      new Date('2026-11-20T07:00:00Z'),
+    );
+    expect(afterQuietHours(new Date('2026-11-20T12:00:00Z'), night, 'Europe/Warsaw')).toEqual(
+      new Date('2026-11-20T12:00:00Z'),
+    );
+  });
+
+  it('window and quiet hours together: the time satisfies both', () => {
+    const window = { days: [1, 2, 3, 4, 5, 6, 7], start: '07:00', end: '10:00' };
+    // 05:30 UTC = 06:30 Warsaw: the window opens 07:00, quiet hours end 08:00.
+    expect(settleSendTime(new Date('2026-11-20T05:30:00Z'), window, night, 'Europe/Warsaw')).toEqual(
+      new Date('2026-11-20T07:00:00Z'),
+    );
+    expect(() =>
+      settleSendTime(new Date(), { days: [1, 2, 3, 4, 5, 6, 7], start: '22:00', end: '23:00' }, night, 'UTC'),
+    ).toThrow(/inside the quiet hours/);
+    expect(quietHoursSchema.safeParse({ start: '21:00', end: '21:00' }).success).toBe(false);
+  });
+
+  it('apply to the listed channels only: SMS by default, email when the workspace says so', () => {
+    const late = event({}, new Date('2026-11-20T22:00:00Z'));
+    const plan = (channels?: string[]) =>
+      planEvent({
+        event: late,
+        contact,
+        workspace: {
+          timezone: 'UTC',
+          globalContactDays: 0,
+          quietHours: night,
+          ...(channels ? { quietHoursChannels: channels } : {}),
+        },
+        triggers: [trigger],
+        history: [],
+      })[0];
+    expect(plan()).toMatchObject({ sendAt: new Date('2026-11-20T22:00:00Z') });
+    expect(plan(['sms', 'email'])).toMatchObject({ sendAt: new Date('2026-11-21T08:00:00Z') });
   });
 });

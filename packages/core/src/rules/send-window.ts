@@ -22,26 +22,23 @@ const minutes = (hm: string) => Number(hm.slice(0, 2)) * 60 + Number(hm.slice(3,
 /**
  * The first instant at or after `at` that falls inside the window in `zone`. Local times that do not
  * exist (the spring-forward gap) are moved forward the way luxon resolves them; a window that lies
- * wholly inside the gap is skipped for that day.
+ * wholly inside the gap does not exist that day.
  */
 export function nextInWindow(at: Date, window: SendWindow | null, zone: string): Date {
   if (!window) return at;
   const start = minutes(window.start);
   const end = minutes(window.end);
-  let local = DateTime.fromJSDate(at, { zone });
-  for (let day = 0; day < 8; day++) {
-    const candidateDay = local.startOf('day');
-    if (window.days.includes(candidateDay.weekday)) {
-      const opens = candidateDay.set({ hour: Math.floor(start / 60), minute: start % 60 });
-      const closes = candidateDay.set({ hour: Math.floor(end / 60), minute: end % 60 });
-      // A window lying wholly in a spring-forward gap does not exist that day: luxon moves both ends
-      // past the gap, so opens is no longer before closes.
-      if (opens < closes) {
-        if (local < opens) return opens.toJSDate();
-        if (local < closes) return local.toJSDate();
-      }
-    }
-    local = candidateDay.plus({ days: 1 });
+  const local = DateTime.fromJSDate(at, { zone });
+  // Two weeks: a weekly window can be lost to a DST gap once.
+  for (let day = 0; day < 15; day++) {
+    const date = local.startOf('day').plus({ days: day });
+    if (!window.days.includes(date.weekday)) continue;
+    // In a spring-forward gap luxon moves a missing opening forward; if that lands at or past the
+    // end, the window does not exist that day.
+    const opens = date.set({ hour: Math.floor(start / 60), minute: start % 60 });
+    if (opens.hour * 60 + opens.minute >= end) continue;
+    if (local < opens) return opens.toJSDate();
+    if (day === 0 && local.hour * 60 + local.minute < end) return local.toJSDate();
   }
   throw new RangeError('send window has no allowed day');
 }
@@ -51,4 +48,48 @@ export function isInWindow(at: Date, window: SendWindow, zone: string): boolean 
   const local = DateTime.fromJSDate(at, { zone });
   const m = local.hour * 60 + local.minute;
   return window.days.includes(local.weekday) && m >= minutes(window.start) && m < minutes(window.end);
+}
+
+/** Local hours nobody should be disturbed in, e.g. 21:00–08:00 (it may cross midnight). */
+export type QuietHours = { start: string; end: string };
+
+export const quietHoursSchema = z
+  .object({ start: hhmm, end: hhmm })
+  .refine((q) => q.start !== q.end, { message: 'must differ from start', path: ['end'] });
+
+/** Whether an instant falls in the quiet hours in `zone`. */
+export function isQuiet(at: Date, quiet: QuietHours, zone: string): boolean {
+  const local = DateTime.fromJSDate(at, { zone });
+  const m = local.hour * 60 + local.minute;
+  const start = minutes(quiet.start);
+  const end = minutes(quiet.end);
+  return start < end ? m >= start && m < end : m >= start || m < end;
+}
+
+/** The first instant at or after `at` outside the quiet hours in `zone` (their end, local time). */
+export function afterQuietHours(at: Date, quiet: QuietHours | null, zone: string): Date {
+  if (!quiet || !isQuiet(at, quiet, zone)) return at;
+  const local = DateTime.fromJSDate(at, { zone });
+  const end = minutes(quiet.end);
+  const endToday = local.startOf('day').set({ hour: Math.floor(end / 60), minute: end % 60 });
+  return (endToday > local ? endToday : endToday.plus({ days: 1 })).toJSDate();
+}
+
+/**
+ * The send time honouring both the trigger's window and the workspace's quiet hours: each move can
+ * push the time out of the other, so alternate until neither moves it (a handful of rounds at most).
+ */
+export function settleSendTime(
+  at: Date,
+  window: SendWindow | null,
+  quiet: QuietHours | null,
+  zone: string,
+): Date {
+  let t = at;
+  for (let round = 0; round < 16; round++) {
+    const next = afterQuietHours(nextInWindow(t, window, zone), quiet, zone);
+    if (next.getTime() === t.getTime()) return t;
+    t = next;
+  }
+  throw new RangeError('the send window lies wholly inside the quiet hours');
 }

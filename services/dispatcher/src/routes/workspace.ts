@@ -1,9 +1,10 @@
-// /v1/workspace: the settings of the key's own workspace, including the global contact rule.
+// /v1/workspace: the settings of the key's own workspace: global contact rule, quiet hours, its own email rate.
 import {
   type AppContext,
   getWorkspace,
   isValidTimeZone,
   parseInput,
+  quietHoursSchema,
   updateWorkspace,
 } from '@surveyflow/core';
 import type { FastifyInstance } from 'fastify';
@@ -16,6 +17,8 @@ const patchSchema = z
     timezone: z.string().refine(isValidTimeZone, 'must be an IANA time zone such as Europe/Warsaw'),
     globalContactDays: z.number().int().min(0).max(365),
     emailRatePerSecond: z.number().int().min(1).max(10_000).nullable(),
+    quietHours: quietHoursSchema.nullable(),
+    quietHoursChannels: z.array(z.enum(['email', 'sms'])).max(2),
   })
   .partial()
   .strict();
@@ -27,6 +30,8 @@ const view = (w: NonNullable<Awaited<ReturnType<typeof getWorkspace>>>) => ({
   timezone: w.timezone,
   globalContactDays: w.globalContactDays,
   emailRatePerSecond: w.emailRatePerSecond,
+  quietHours: w.quietHours,
+  quietHoursChannels: w.quietHoursChannels,
 });
 
 export function workspaceRoutes(app: FastifyInstance, ctx: AppContext) {
