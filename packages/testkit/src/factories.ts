@@ -45,7 +45,8 @@ export function anEvent(id: string, overrides: Partial<IncomingEvent> = {}): Inc
   return {
     id,
     type: 'order.delivered',
-    occurredAt: new Date('2026-11-20T10:00:00Z'),
+    // Now, not a fixed date: planning compares it with the real clock (late events expire).
+    occurredAt: new Date(),
     contact: { id: 'cust-1', email: 'jane@example.com', name: 'Jane', locale: 'en' },
     properties: { orderId: id },
     ...overrides,

@@ -372,6 +372,7 @@ describe('trigger rules', () => {
         delay: 'PT2H',
         sendWindow: { days: [1, 2, 3, 4, 5], start: '09:00', end: '18:00' },
         filter: { field: 'properties.total', op: 'gte', value: 50 },
+        expireAfter: null, // the probe below is dated; without this it would expire as the calendar moves on
       })
     ).json();
     const probe = (total: number) =>

@@ -60,11 +60,32 @@ describe('contact rules in Postgres', () => {
       anEvent('order-1', { occurredAt: new Date('2026-11-01T10:00:00Z') }),
       anEvent('ticket-1', { type: 'ticket.solved', occurredAt: new Date('2026-11-20T10:00:00Z') }),
     ]);
-    await planStoredEvent(db.database, delivered?.eventId ?? '', new Date());
-    await planStoredEvent(db.database, solved?.eventId ?? '', new Date());
+    // Each planned when it happened.
+    await planStoredEvent(db.database, delivered?.eventId ?? '', new Date('2026-11-01T10:00:00Z'));
+    await planStoredEvent(db.database, solved?.eventId ?? '', new Date('2026-11-20T10:00:00Z'));
     expect(await reasons(db)).toEqual([
       { external_id: 'order-1', outcome: 'invited', reason: null },
       { external_id: 'ticket-1', outcome: 'skipped', reason: 'global_rule' },
+    ]);
+  });
+
+  test('an event planned long after its send time is skipped as expired; a timely one is invited', async ({
+    db,
+  }) => {
+    const { workspaceId } = await seedWorkspace(db.database);
+    const [late, timely] = await ingestEvents(db.database, workspaceId, [
+      anEvent('backfill-1', { occurredAt: new Date('2026-10-01T10:00:00Z') }),
+      anEvent('fresh-1', {
+        occurredAt: new Date('2026-10-20T10:00:00Z'),
+        contact: { id: 'c-2', email: 'b@example.com' },
+      }),
+    ]);
+    const now = new Date('2026-10-21T10:00:00Z');
+    await planStoredEvent(db.database, late?.eventId ?? '', now);
+    await planStoredEvent(db.database, timely?.eventId ?? '', now);
+    expect(await reasons(db)).toEqual([
+      { external_id: 'backfill-1', outcome: 'skipped', reason: 'expired' },
+      { external_id: 'fresh-1', outcome: 'invited', reason: null },
     ]);
   });
 });

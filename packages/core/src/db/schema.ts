@@ -143,6 +143,8 @@ export const triggers = pgTable(
     /** Reminders to contacts who have not answered, on the same link: how many, and how many days apart. */
     reminderCount: integer('reminder_count').notNull().default(0),
     reminderAfterDays: integer('reminder_after_days').notNull().default(3),
+    /** ISO 8601 duration: an event planned when its send time is this far past is not surveyed. */
+    expireAfter: text('expire_after').default('P7D'),
     enabled: boolean('enabled').notNull().default(true),
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),

@@ -16,6 +16,7 @@ export type PlanOutcome = { planned: boolean; invitationIds: string[]; dueNow: b
 /** Everything the rules need to know about the past: the workspace's rules and the contact's invitations. */
 async function decide(
   tx: Tx | Db,
+  now: Date,
   workspaceId: string,
   event: PlannedEvent,
   contact: ContactFacts & { id: string | null },
@@ -72,6 +73,7 @@ async function decide(
     : [];
   return planEvent({
     event,
+    now,
     contact,
     workspace,
     triggers: matching,
@@ -106,7 +108,7 @@ export async function planStoredEvent({ db }: Database, eventId: string, now: Da
 
     await cancelByEvent(tx, event, contact);
     const matching = await matchingTriggers(tx, event.workspaceId, event.type);
-    const decisions = await decide(tx, event.workspaceId, event, contact, matching);
+    const decisions = await decide(tx, now, event.workspaceId, event, contact, matching);
 
     const invitationIds: string[] = [];
     let dueNow = false;
@@ -204,6 +206,7 @@ async function cancelByEvent(tx: Tx, event: typeof events.$inferSelect, contact:
 /** POST /v1/triggers/:id/test — what this trigger would do with this event now; stores and sends nothing. */
 export async function dryRunTrigger(
   { db }: Database,
+  now: Date,
   workspaceId: string,
   triggerId: string,
   event: PlannedEvent & {
@@ -247,6 +250,6 @@ export async function dryRunTrigger(
       detail: { eventTypes: trigger.eventTypes.join(',') },
     };
   }
-  const [decision] = await decide(db, workspaceId, event, contact, [trigger]);
+  const [decision] = await decide(db, now, workspaceId, event, contact, [trigger]);
   return decision ?? null;
 }

@@ -52,6 +52,7 @@ export type TriggerInput = {
   cancelOn?: string[];
   reminderCount?: number;
   reminderAfterDays?: number;
+  expireAfter?: string | null;
 };
 
 export async function createTrigger({ db }: Database, workspaceId: string, input: TriggerInput) {

@@ -16,6 +16,7 @@ export const skipReasons = {
   sampled_out: 'The contact fell outside the trigger’s sample (stable per contact and trigger).',
   duplicate_key: 'An invitation was already made by this trigger for the same dedupe key.',
   no_channel: 'The contact has no address for any of the trigger’s channels.',
+  expired: 'The event arrived too late: its send time had passed by more than the trigger’s expireAfter.',
   global_rule: 'The contact was invited to some survey within the workspace’s global contact window.',
   throttled: 'The contact was already invited to this survey within the trigger’s throttle window.',
   cancelled_by_event: 'A later event (a refund, a return) cancelled the invitation before it was sent.',
@@ -37,6 +38,8 @@ export type TriggerRule = {
   dedupeKey?: string | null;
   /** Event types that cancel a pending invitation with the same dedupe key. */
   cancelOn?: readonly string[];
+  /** ISO 8601 duration: a send time further in the past than this when planned is not sent (null: never). */
+  expireAfter?: string | null;
 };
 
 export type ContactFacts = {
@@ -129,6 +132,8 @@ export function subjectOf(
  */
 export function planEvent(input: {
   event: { type: string; occurredAt: Date; properties: Record<string, unknown> };
+  /** When the planning happens; only used to tell a late event (expired) from a timely one. */
+  now?: Date;
   contact: ContactFacts;
   workspace?: WorkspaceRules;
   triggers: readonly TriggerRule[];
@@ -168,6 +173,13 @@ export function planEvent(input: {
         ? workspace.quietHours
         : null;
     const sendAt = settleSendTime(due, trigger.sendWindow ?? null, quiet, zone);
+    if (
+      input.now &&
+      trigger.expireAfter &&
+      sendAt.getTime() + durationMs(trigger.expireAfter) < input.now.getTime()
+    ) {
+      return skip('expired', { sendAt: sendAt.toISOString(), expireAfter: trigger.expireAfter });
+    }
     const globally = throttledBy(history, null, sendAt, workspace.globalContactDays);
     if (globally)
       return skip('global_rule', windowDetail(globally, workspace.globalContactDays, 'globalContactDays'));

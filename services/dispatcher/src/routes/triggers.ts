@@ -43,6 +43,10 @@ const fields = {
     .max(20),
   reminderCount: z.number().int().min(0).max(3),
   reminderAfterDays: z.number().int().min(1).max(30),
+  expireAfter: z
+    .string()
+    .refine(isValidDuration, 'must be a non-negative ISO 8601 duration such as P7D')
+    .nullable(),
   enabled: z.boolean(),
 };
 
@@ -67,6 +71,7 @@ const createSchema = z
     cancelOn: fields.cancelOn.default([]),
     reminderCount: fields.reminderCount.default(0),
     reminderAfterDays: fields.reminderAfterDays.default(3),
+    expireAfter: fields.expireAfter.default('P7D'),
     enabled: fields.enabled.default(true),
   })
   .refine(cancelNeedsKey, cancelNeedsKeyIssue);
@@ -124,7 +129,7 @@ export function triggerRoutes(app: FastifyInstance, ctx: AppContext) {
   app.post('/v1/triggers/:id/test', async (request) => {
     const { id } = parseInput(idParam, request.params);
     const event = parseEvent(request.body, ctx.clock.now());
-    const decision = await dryRunTrigger(ctx.database, request.workspaceId, id, event);
+    const decision = await dryRunTrigger(ctx.database, ctx.clock.now(), request.workspaceId, id, event);
     if (!decision) throw AppError.notFound(`Trigger ${id}`);
     return decision.outcome === 'invited'
       ? {

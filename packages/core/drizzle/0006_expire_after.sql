@@ -1,0 +1,1 @@
+ALTER TABLE "triggers" ADD COLUMN "expire_after" text DEFAULT 'P7D';
