@@ -1,29 +1,33 @@
-// Test fixtures on real services: a fresh database per test file, a Redis key prefix per test, a real SMTP sink.
+// Test fixtures on real services: a fresh database per test, a Redis key prefix per test, a real SMTP sink.
 import { randomBytes } from 'node:crypto';
 import { createDatabase, type Database, loadConfig, type RunnableConfig } from '@surveyflow/core';
 import postgres from 'postgres';
 import { inject, test as vitestTest } from 'vitest';
 import { withDatabase } from './global-setup.ts';
+import { TEST_SECRET } from './secret.ts';
 import { type SmtpSink, startSmtpSink } from './smtp.ts';
 
 export * from './factories.ts';
+export { type ServiceProcess, startServiceProcess } from './processes.ts';
 export { TEST_SECRET } from './secret.ts';
-
-import { TEST_SECRET } from './secret.ts';
-
-export type { ReceivedMail, SmtpSink } from './smtp.ts';
+export type { ReceivedMail, RecipientPolicy, SmtpSink } from './smtp.ts';
 export { startSmtpSink } from './smtp.ts';
 
-export type TestDatabase = { url: string; database: Database; name: string };
+export type TestDatabase = {
+  url: string;
+  /** The database's name (sf_t_…), e.g. for a service started in a child process. */
+  name: string;
+  database: Database;
+};
 
+/** A random lower-case name part: Redis key and BullMQ queue prefixes, database names. */
 export const uniquePrefix = (label = 't') => `${label}${randomBytes(5).toString('hex')}`;
 
-/** A new database copied from the migrated template. */
+/** A new database copied from the migrated template; drop() closes its pool and removes it. */
 export async function createTestDatabase(): Promise<TestDatabase & { drop(): Promise<void> }> {
   const adminUrl = inject('pgAdminUrl');
   const name = uniquePrefix('sf_t_');
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name} template ${inject('templateDb')}`);
+  await adminConnection(adminUrl).unsafe(`create database ${name} template ${inject('templateDb')}`);
   const url = withDatabase(adminUrl, name);
   const database = createDatabase(url, { max: 5 });
   return {
@@ -32,32 +36,39 @@ export async function createTestDatabase(): Promise<TestDatabase & { drop(): Pro
     database,
     async drop() {
       await database.close();
-      await admin.unsafe(`drop database if exists ${name} with (force)`);
-      await admin.end();
+      await adminConnection(adminUrl).unsafe(`drop database if exists ${name} with (force)`);
     },
   };
 }
 
-/** Each test gets its own database (a template copy takes tens of milliseconds), so tests may assert on whole tables. */
-export const test = vitestTest.extend<{
-  db: TestDatabase;
-  redisUrl: string;
-  queuePrefix: string;
-  smtp: SmtpSink;
-}>({
-  db: async ({}, use) => {
+let admin: { url: string; sql: postgres.Sql } | undefined;
+
+/** One maintenance connection per test process, shared by every create and drop; it closes itself when idle. */
+function adminConnection(url: string): postgres.Sql {
+  if (admin?.url !== url) {
+    admin = { url, sql: postgres(url, { max: 1, idle_timeout: 2, onnotice: () => {} }) };
+  }
+  return admin.sql;
+}
+
+/**
+ * Fixtures. `db` is a fresh database for every test, not per file: services under test scan whole
+ * tables (due invitations, unplanned events), so work left by one test would leak into the next
+ * test's outbox and counts; a template copy costs about 0.1 s.
+ */
+export const test = vitestTest
+  .extend('redisUrl', { scope: 'worker' }, () => inject('redisUrl'))
+  .extend('db', async ({}, { onCleanup }): Promise<TestDatabase> => {
     const db = await createTestDatabase();
-    await use(db);
-    await db.drop();
-  },
-  redisUrl: async ({}, use) => use(inject('redisUrl')),
-  queuePrefix: async ({}, use) => use(uniquePrefix('q')),
-  smtp: async ({}, use) => {
+    onCleanup(() => db.drop());
+    return db;
+  })
+  .extend('queuePrefix', () => uniquePrefix('q'))
+  .extend('smtp', async ({}, { onCleanup }): Promise<SmtpSink> => {
     const sink = await startSmtpSink();
-    await use(sink);
-    await sink.close();
-  },
-});
+    onCleanup(() => sink.close());
+    return sink;
+  });
 
 /** A configuration as the services would parse it, pointing at the test's servers; quiet unless LOG_LEVEL says otherwise. */
 export function testConfig(opts: {
@@ -78,19 +89,25 @@ export function testConfig(opts: {
   return { ...config, DATABASE_URL: opts.databaseUrl, REDIS_URL: opts.redisUrl, SECRET_KEY: TEST_SECRET };
 }
 
-/** Retries an assertion until it passes or the time is up (then throws its last error). */
+/**
+ * Retries until `fn` neither throws nor returns false or null, then returns its value; an expect()
+ * inside works as the condition. When time is up, throws the last error.
+ */
 export async function waitFor<T>(
   fn: () => Promise<T> | T,
   { timeoutMs = 15_000, intervalMs = 50 } = {},
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    let failure: unknown;
     try {
-      return await fn();
+      const value = await fn();
+      if (value !== false && value !== null) return value;
+      failure = new Error(`waitFor: still ${value} after ${timeoutMs} ms`);
     } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, intervalMs));
+      failure = err;
     }
+    if (Date.now() > deadline) throw failure;
+    await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
-export { type ServiceProcess, startServiceProcess } from './processes.ts';

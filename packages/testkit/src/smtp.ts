@@ -3,35 +3,97 @@ import { type AddressObject, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
 export type ReceivedMail = {
+  /** Addresses from the From header. */
   from: string;
+  /** Addresses from the To header. */
   to: string[];
   subject: string;
   text: string;
   html: string | null;
   messageId: string;
-  headers: Map<string, unknown>;
+  /** Header values as sent (unfolded), by lower-case name; repeated headers joined by newlines. */
+  headers: Map<string, string>;
+  /** What the client said in MAIL FROM and RCPT TO (accepted recipients only). */
+  envelope: { from: string; to: string[] };
 };
 
+/** Refuse a recipient with this SMTP reply (e.g. 550 for a hard bounce, 450 for a soft one), or accept with null. */
+export type RecipientPolicy = (address: string) => { code: number; message: string } | null;
+
 export type SmtpSink = {
+  /** smtp://127.0.0.1:PORT — plain SMTP, no TLS; any AUTH credentials are accepted. */
   url: string;
   messages: ReceivedMail[];
-  /** Return a code and message to refuse a recipient (e.g. 550 for a hard bounce), or null to accept. */
-  rejectRecipient: ((address: string) => { code: number; message: string } | null) | null;
+  /** Settable mid-test; starts as the `rejectRecipient` option. */
+  rejectRecipient: RecipientPolicy | null;
   waitFor(predicate: (m: ReceivedMail) => boolean, timeoutMs?: number): Promise<ReceivedMail>;
+  clear(): void;
   close(): Promise<void>;
 };
 
 const addresses = (a: AddressObject | AddressObject[] | undefined) =>
   (Array.isArray(a) ? a : a ? [a] : []).flatMap((o) => o.value.map((v) => v.address ?? ''));
 
-export async function startSmtpSink(): Promise<SmtpSink> {
+/** mailparser's own header map holds parsed objects (List-Unsubscribe becomes { url }); tests assert on the wire text. */
+function rawHeaders(lines: readonly { key: string; line: string }[]): Map<string, string> {
+  const headers = new Map<string, string>();
+  for (const { key, line } of lines) {
+    const value = line
+      .slice(line.indexOf(':') + 1)
+      .replace(/\r?\n[ \t]+/g, ' ')
+      .trim();
+    const previous = headers.get(key);
+    headers.set(key, previous === undefined ? value : `${previous}\n${value}`);
+  }
+  return headers;
+}
+
+export async function startSmtpSink(opts: { rejectRecipient?: RecipientPolicy } = {}): Promise<SmtpSink> {
   const messages: ReceivedMail[] = [];
   const waiters = new Set<() => void>();
+  const server = new SMTPServer({
+    authOptional: true,
+    // Senders configured with credentials must still get through over plain SMTP on loopback.
+    allowInsecureAuth: true,
+    onAuth: (auth, _session, callback) => callback(null, { user: auth.username ?? 'anonymous' }),
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    // A sender's pooled connection left open must not hold a test's teardown for the default 30 s.
+    closeTimeout: 500,
+    onRcptTo(address, _session, callback) {
+      const refusal = sink.rejectRecipient?.(address.address);
+      if (!refusal) return callback();
+      callback(Object.assign(new Error(refusal.message), { responseCode: refusal.code }));
+    },
+    onData(stream, session, callback) {
+      simpleParser(stream)
+        .then((mail) => {
+          const mailFrom = session.envelope.mailFrom;
+          messages.push({
+            from: addresses(mail.from).join(', '),
+            to: addresses(mail.to),
+            subject: mail.subject ?? '',
+            text: mail.text ?? '',
+            html: typeof mail.html === 'string' ? mail.html : null,
+            messageId: mail.messageId ?? '',
+            headers: rawHeaders(mail.headerLines),
+            envelope: {
+              from: mailFrom ? mailFrom.address : '',
+              to: session.envelope.rcptTo.map((r) => r.address),
+            },
+          });
+          for (const wake of [...waiters]) wake();
+          callback();
+        })
+        .catch(callback);
+    },
+  });
+
   const sink: SmtpSink = {
     url: '',
     messages,
-    rejectRecipient: null,
-    waitFor(predicate, timeoutMs = 15_000) {
+    rejectRecipient: opts.rejectRecipient ?? null,
+    waitFor(predicate, timeoutMs = 10_000) {
       return new Promise((resolve, reject) => {
         const check = () => {
           const found = messages.find(predicate);
@@ -42,50 +104,25 @@ export async function startSmtpSink(): Promise<SmtpSink> {
         };
         const timer = setTimeout(() => {
           waiters.delete(check);
-          reject(
-            new Error(
-              `no matching mail within ${timeoutMs} ms; received: ${messages.map((m) => `${m.to} "${m.subject}"`).join('; ') || 'none'}`,
-            ),
-          );
+          const received = messages.map((m) => `${m.to.join(', ')} "${m.subject}"`).join('; ') || 'none';
+          reject(new Error(`no matching mail within ${timeoutMs} ms; received: ${received}`));
         }, timeoutMs);
         waiters.add(check);
         check();
       });
     },
+    clear() {
+      messages.length = 0;
+    },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onRcptTo(address, _session, callback) {
-      const refusal = sink.rejectRecipient?.(address.address);
-      if (!refusal) return callback();
-      const err = new Error(refusal.message) as Error & { responseCode: number };
-      err.responseCode = refusal.code;
-      callback(err);
-    },
-    onData(stream, _session, callback) {
-      simpleParser(stream)
-        .then((mail) => {
-          messages.push({
-            from: addresses(mail.from).join(', '),
-            to: addresses(mail.to),
-            subject: mail.subject ?? '',
-            text: mail.text ?? '',
-            html: typeof mail.html === 'string' ? mail.html : null,
-            messageId: mail.messageId ?? '',
-            headers: mail.headers,
-          });
-          for (const w of [...waiters]) w();
-          callback();
-        })
-        .catch(callback);
-    },
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const address = server.server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  sink.url = `smtp://127.0.0.1:${port}`;
+  if (typeof address !== 'object' || !address) throw new Error('the SMTP sink has no TCP address');
+  sink.url = `smtp://127.0.0.1:${address.port}`;
   return sink;
 }
