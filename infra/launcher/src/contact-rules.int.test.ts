@@ -240,4 +240,50 @@ describe('contact rules end to end', () => {
       await system.stop();
     }
   });
+
+  test('no reminder after an opt-out, and none once the link has expired', async ({
+    db,
+    redisUrl,
+    queuePrefix,
+    smtp,
+  }) => {
+    const clock = new ManualClock('2026-11-20T10:00:00Z');
+    const { system, api } = await startShop({ db, redisUrl, queuePrefix, smtp }, clock);
+    try {
+      const [trigger] = (await api('GET', '/v1/triggers')).json().data;
+      await api('PATCH', `/v1/triggers/${trigger.id}`, { reminderCount: 3, reminderAfterDays: 20 });
+      for (const who of ['leaves', 'lingers']) {
+        await api('POST', '/v1/events', {
+          id: `o-${who}`,
+          type: 'order.delivered',
+          occurredAt: clock.now().toISOString(),
+          contact: { id: who, email: `${who}@example.com` },
+        });
+      }
+      await waitFor(() => expect(smtp.messages).toHaveLength(2));
+      await waitFor(async () => {
+        const rows = await system.ctx.database
+          .sql`select 1 from invitations where next_reminder_at is not null`;
+        expect(rows).toHaveLength(2);
+      });
+      await system.worker.scanner.stop();
+      // The opt-out paths (unsubscribe link, STOP, API) come with the channels issue; the column is what they set.
+      await system.ctx.database.sql`update contacts set opted_out_at = now() where external_id = 'leaves'`;
+      const mailsTo = (who: string) => smtp.messages.filter((m) => m.to.includes(`${who}@example.com`));
+      clock.advance(20 * 86_400_000);
+      await system.worker.scanner.scan();
+      await waitFor(() => expect(mailsTo('lingers')).toHaveLength(2));
+      // The link lives 30 days (TOKEN_TTL_DAYS): the reminder due on day 40 is not sent.
+      clock.advance(20 * 86_400_000);
+      await system.worker.scanner.scan();
+      await new Promise((r) => setTimeout(r, 400));
+      expect(mailsTo('lingers')).toHaveLength(2);
+      expect(mailsTo('leaves')).toHaveLength(1);
+      const [left] = await system.ctx.database
+        .sql`select next_reminder_at from invitations i join contacts c on c.id = i.contact_id where c.external_id = 'leaves'`;
+      expect(left?.next_reminder_at).toBeNull();
+    } finally {
+      await system.stop();
+    }
+  });
 });
