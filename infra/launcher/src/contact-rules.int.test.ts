@@ -1,6 +1,6 @@
 // Contact rules through the whole system with a clock the test moves: delay, cancel-on, explanations.
-import { bootstrapWorkspace, claimDueReminders, ManualClock } from '@surveyflow/core';
-import { test, testConfig, waitFor } from '@surveyflow/testkit';
+import { bootstrapWorkspace, claimDueReminders, ManualClock, systemClock } from '@surveyflow/core';
+import { type SmtpSink, test, testConfig, waitFor } from '@surveyflow/testkit';
 import { describe, expect } from 'vitest';
 import { startSystem } from './system.ts';
 
@@ -25,7 +25,17 @@ async function startShop({ db, redisUrl, queuePrefix, smtp }: Fixtures, clock?: 
       payload: payload as object,
       headers: { authorization: `Bearer ${KEY}` },
     });
-  return { system, api };
+  /** An order delivered to `who` (email who@example.com), dated by the test's clock. */
+  const deliver = (who: string, id = `order-${who}`) =>
+    api('POST', '/v1/events', {
+      id,
+      type: 'order.delivered',
+      occurredAt: (clock ?? systemClock).now().toISOString(),
+      contact: { id: who, email: `${who}@example.com` },
+    });
+  const mailsTo = (sink: SmtpSink, who: string) =>
+    sink.messages.filter((m) => m.to.includes(`${who}@example.com`));
+  return { system, api, deliver, mailsTo };
 }
 
 describe('contact rules end to end', () => {
@@ -154,26 +164,19 @@ describe('contact rules end to end', () => {
     smtp,
   }) => {
     const clock = new ManualClock('2026-11-20T10:00:00Z');
-    const { system, api: call } = await startShop({ db, redisUrl, queuePrefix, smtp }, clock);
+    const { system, api, deliver, mailsTo } = await startShop({ db, redisUrl, queuePrefix, smtp }, clock);
     try {
-      const api = call;
       const [trigger] = (await api('GET', '/v1/triggers')).json().data;
       await api('PATCH', `/v1/triggers/${trigger.id}`, { reminderCount: 2, reminderAfterDays: 3 });
       for (const who of ['quiet', 'answers']) {
-        await api('POST', '/v1/events', {
-          id: `order-${who}`,
-          type: 'order.delivered',
-          occurredAt: clock.now().toISOString(),
-          contact: { id: who, email: `${who}@example.com` },
-        });
+        await deliver(who);
       }
-      const mailsTo = (who: string) => smtp.messages.filter((m) => m.to.includes(`${who}@example.com`));
       await waitFor(() => expect(smtp.messages).toHaveLength(2));
       const linkOf = (text: string) => /\/s\/[A-Za-z0-9_-]{32}/.exec(text)?.[0];
-      const firstLink = linkOf(mailsTo('quiet')[0]?.text ?? '');
+      const firstLink = linkOf(mailsTo(smtp, 'quiet')[0]?.text ?? '');
 
       // "answers" answers the first mail; "quiet" does not.
-      const answersLink = linkOf(mailsTo('answers')[0]?.text ?? '') ?? '';
+      const answersLink = linkOf(mailsTo(smtp, 'answers')[0]?.text ?? '') ?? '';
       expect(
         (await system.app.inject({ method: 'POST', url: answersLink, payload: { score: 9, comment: 'ok' } }))
           .statusCode,
@@ -185,21 +188,21 @@ describe('contact rules end to end', () => {
       };
       await nextDay(2);
       await new Promise((r) => setTimeout(r, 300));
-      expect(mailsTo('quiet')).toHaveLength(1); // not yet: reminders come after 3 days
+      expect(mailsTo(smtp, 'quiet')).toHaveLength(1); // not yet: reminders come after 3 days
 
       await nextDay(1);
-      await waitFor(() => expect(mailsTo('quiet')).toHaveLength(2));
-      const reminder = mailsTo('quiet')[1];
+      await waitFor(() => expect(mailsTo(smtp, 'quiet')).toHaveLength(2));
+      const reminder = mailsTo(smtp, 'quiet')[1];
       expect(reminder?.subject).toMatch(/^Reminder: /);
       expect(linkOf(reminder?.text ?? '')).toBe(firstLink);
 
       await nextDay(3);
-      await waitFor(() => expect(mailsTo('quiet')).toHaveLength(3));
+      await waitFor(() => expect(mailsTo(smtp, 'quiet')).toHaveLength(3));
       await nextDay(3);
       await nextDay(3);
       await new Promise((r) => setTimeout(r, 300));
-      expect(mailsTo('quiet')).toHaveLength(3); // two reminders, then no more
-      expect(mailsTo('answers')).toHaveLength(1); // answered: never reminded
+      expect(mailsTo(smtp, 'quiet')).toHaveLength(3); // two reminders, then no more
+      expect(mailsTo(smtp, 'answers')).toHaveLength(1); // answered: never reminded
     } finally {
       await system.stop();
     }
@@ -212,16 +215,11 @@ describe('contact rules end to end', () => {
     smtp,
   }) => {
     const clock = new ManualClock('2026-11-20T10:00:00Z');
-    const { system, api } = await startShop({ db, redisUrl, queuePrefix, smtp }, clock);
+    const { system, api, deliver } = await startShop({ db, redisUrl, queuePrefix, smtp }, clock);
     try {
       const [trigger] = (await api('GET', '/v1/triggers')).json().data;
       await api('PATCH', `/v1/triggers/${trigger.id}`, { reminderCount: 1, reminderAfterDays: 1 });
-      await api('POST', '/v1/events', {
-        id: 'o-1',
-        type: 'order.delivered',
-        occurredAt: clock.now().toISOString(),
-        contact: { id: 'c-1', email: 'max@example.com' },
-      });
+      await deliver('max', 'o-1');
       await smtp.waitFor((m) => m.to.includes('max@example.com'));
       await system.worker.scanner.stop(); // from here on, scans happen only when the test says so
       clock.advance(86_400_000);
@@ -248,17 +246,12 @@ describe('contact rules end to end', () => {
     smtp,
   }) => {
     const clock = new ManualClock('2026-11-20T10:00:00Z');
-    const { system, api } = await startShop({ db, redisUrl, queuePrefix, smtp }, clock);
+    const { system, api, deliver, mailsTo } = await startShop({ db, redisUrl, queuePrefix, smtp }, clock);
     try {
       const [trigger] = (await api('GET', '/v1/triggers')).json().data;
       await api('PATCH', `/v1/triggers/${trigger.id}`, { reminderCount: 3, reminderAfterDays: 20 });
       for (const who of ['leaves', 'lingers']) {
-        await api('POST', '/v1/events', {
-          id: `o-${who}`,
-          type: 'order.delivered',
-          occurredAt: clock.now().toISOString(),
-          contact: { id: who, email: `${who}@example.com` },
-        });
+        await deliver(who, `o-${who}`);
       }
       await waitFor(() => expect(smtp.messages).toHaveLength(2));
       await waitFor(async () => {
@@ -269,16 +262,15 @@ describe('contact rules end to end', () => {
       await system.worker.scanner.stop();
       // The opt-out paths (unsubscribe link, STOP, API) come with the channels issue; the column is what they set.
       await system.ctx.database.sql`update contacts set opted_out_at = now() where external_id = 'leaves'`;
-      const mailsTo = (who: string) => smtp.messages.filter((m) => m.to.includes(`${who}@example.com`));
       clock.advance(20 * 86_400_000);
       await system.worker.scanner.scan();
-      await waitFor(() => expect(mailsTo('lingers')).toHaveLength(2));
+      await waitFor(() => expect(mailsTo(smtp, 'lingers')).toHaveLength(2));
       // The link lives 30 days (TOKEN_TTL_DAYS): the reminder due on day 40 is not sent.
       clock.advance(20 * 86_400_000);
       await system.worker.scanner.scan();
       await new Promise((r) => setTimeout(r, 400));
-      expect(mailsTo('lingers')).toHaveLength(2);
-      expect(mailsTo('leaves')).toHaveLength(1);
+      expect(mailsTo(smtp, 'lingers')).toHaveLength(2);
+      expect(mailsTo(smtp, 'leaves')).toHaveLength(1);
       const [left] = await system.ctx.database
         .sql`select next_reminder_at from invitations i join contacts c on c.id = i.contact_id where c.external_id = 'leaves'`;
       expect(left?.next_reminder_at).toBeNull();

@@ -99,31 +99,48 @@ describe('send.email', () => {
   });
 });
 
-describe('email rate limit', () => {
+/** A worker whose only difference from the fixture's is its fleet-wide email rate. */
+const workerWithRate = (
+  f: { db: { url: string }; redisUrl: string; queuePrefix: string; smtp: SmtpSink },
+  perSecond: number,
+) =>
+  startTestWorker(
+    testConfig({
+      databaseUrl: f.db.url,
+      redisUrl: f.redisUrl,
+      queuePrefix: f.queuePrefix,
+      env: { SMTP_URL: f.smtp.url, EMAIL_RATE_PER_SECOND: String(perSecond) },
+    }),
+  );
+
+/** n events for n different contacts, planned at once; resolves when they are on the queue. */
+async function burst(
+  w: Awaited<ReturnType<typeof startTestWorker>>,
+  workspaceId: string,
+  prefix: string,
+  n: number,
+) {
+  const events = Array.from({ length: n }, (_, i) =>
+    anEvent(`${prefix}-${i}`, { contact: { id: `${prefix}-${i}`, email: `${prefix}${i}@example.com` } }),
+  );
+  const ingested = await ingestEvents(w.ctx.database, workspaceId, events);
+  await w.ctx.queues.addMany(
+    'event.plan',
+    ingested.map((r) => ({ eventId: r.eventId ?? '' })),
+  );
+}
+
+describe('email rate limits', () => {
   test('a burst is spread at EMAIL_RATE_PER_SECOND and nothing is dropped', async ({
     db,
     redisUrl,
     queuePrefix,
     smtp,
   }) => {
-    const w = await startTestWorker(
-      testConfig({
-        databaseUrl: db.url,
-        redisUrl,
-        queuePrefix,
-        env: { SMTP_URL: smtp.url, EMAIL_RATE_PER_SECOND: '4' },
-      }),
-    );
+    const w = await workerWithRate({ db, redisUrl, queuePrefix, smtp }, 4);
     try {
-      const events = Array.from({ length: 12 }, (_, i) =>
-        anEvent(`burst-${i}`, { contact: { id: `c-${i}`, email: `c${i}@example.com` } }),
-      );
-      const ingested = await ingestEvents(w.ctx.database, w.seeded.workspaceId, events);
       const started = Date.now();
-      await w.ctx.queues.addMany(
-        'event.plan',
-        ingested.map((r) => ({ eventId: r.eventId ?? '' })),
-      );
+      await burst(w, w.seeded.workspaceId, 'c', 12);
       await waitFor(() => expect(smtp.messages).toHaveLength(12), { timeoutMs: 20_000 });
       // 12 messages at 4 per second need at least two more windows after the first.
       expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
@@ -131,42 +148,21 @@ describe('email rate limit', () => {
       await w.close();
     }
   });
-});
 
-describe('per-workspace email limit', () => {
   test('a workspace over its own rate waits for the next second; another workspace does not wait behind it', async ({
     db,
     redisUrl,
     queuePrefix,
     smtp,
   }) => {
-    const w = await startTestWorker(
-      testConfig({
-        databaseUrl: db.url,
-        redisUrl,
-        queuePrefix,
-        env: { SMTP_URL: smtp.url, EMAIL_RATE_PER_SECOND: '1000' },
-      }),
-    );
+    const w = await workerWithRate({ db, redisUrl, queuePrefix, smtp }, 1000);
     try {
       const slow = w.seeded.workspaceId;
       await updateWorkspace(w.ctx.database, slow, { emailRatePerSecond: 2 });
       const fast = (await seedWorkspace(w.ctx.database)).workspaceId;
-      const burst = (prefix: string) =>
-        Array.from({ length: 8 }, (_, i) =>
-          anEvent(`${prefix}-${i}`, {
-            contact: { id: `${prefix}-${i}`, email: `${prefix}${i}@example.com` },
-          }),
-        );
-      const ingested = [
-        ...(await ingestEvents(w.ctx.database, slow, burst('slow'))),
-        ...(await ingestEvents(w.ctx.database, fast, burst('fast'))),
-      ];
       const started = Date.now();
-      await w.ctx.queues.addMany(
-        'event.plan',
-        ingested.map((r) => ({ eventId: r.eventId ?? '' })),
-      );
+      await burst(w, slow, 'slow', 8);
+      await burst(w, fast, 'fast', 8);
       const arrivals = (prefix: string) => smtp.messages.filter((m) => m.to[0]?.startsWith(prefix));
       await waitFor(() => expect(arrivals('fast')).toHaveLength(8), { timeoutMs: 20_000 });
       const fastDone = Date.now() - started;

@@ -1,6 +1,6 @@
 // Turning a stored event into decisions and invitation rows, once, in one transaction per event;
 // and the same rules as a dry run that stores nothing.
-import { and, arrayContains, asc, eq, gt, inArray, isNotNull, ne } from 'drizzle-orm';
+import { and, arrayContains, asc, eq, gt, inArray, isNotNull, ne, type SQL } from 'drizzle-orm';
 import type { Database, Db } from '../db/client.ts';
 import { contacts, eventDecisions, events, invitations, triggers, workspaces } from '../db/schema.ts';
 import { dedupeValue } from '../rules/filters.ts';
@@ -25,22 +25,25 @@ async function decide(
   const [workspace] = await tx.select().from(workspaces).where(eq(workspaces.id, workspaceId));
   if (!workspace) throw new Error(`workspace ${workspaceId} is gone`);
   const lookBack = Math.max(workspace.globalContactDays, ...matching.map((t) => t.throttleDays));
+  // What throttling and dedupe need to know of an earlier invitation.
+  const pastInvitations = (where: SQL | undefined) =>
+    tx
+      .select({
+        surveyId: invitations.surveyId,
+        sendAt: invitations.sendAt,
+        triggerId: invitations.triggerId,
+        dedupeValue: invitations.dedupeValue,
+      })
+      .from(invitations)
+      .where(where);
   const history = contact.id
-    ? await tx
-        .select({
-          surveyId: invitations.surveyId,
-          sendAt: invitations.sendAt,
-          triggerId: invitations.triggerId,
-          dedupeValue: invitations.dedupeValue,
-        })
-        .from(invitations)
-        .where(
-          and(
-            eq(invitations.contactId, contact.id),
-            ne(invitations.status, 'cancelled'),
-            gt(invitations.sendAt, new Date(event.occurredAt.getTime() - lookBack * DAY_MS)),
-          ),
-        )
+    ? await pastInvitations(
+        and(
+          eq(invitations.contactId, contact.id),
+          ne(invitations.status, 'cancelled'),
+          gt(invitations.sendAt, new Date(event.occurredAt.getTime() - lookBack * DAY_MS)),
+        ),
+      )
     : [];
   // Dedupe looks at the trigger's whole history, not only this contact's or this window's.
   const subject = subjectOf(event, contact);
@@ -49,27 +52,19 @@ async function decide(
     return value === null ? [] : [{ triggerId: t.id, value }];
   });
   const sameKey = keyed.length
-    ? await tx
-        .select({
-          surveyId: invitations.surveyId,
-          sendAt: invitations.sendAt,
-          triggerId: invitations.triggerId,
-          dedupeValue: invitations.dedupeValue,
-        })
-        .from(invitations)
-        .where(
-          and(
-            inArray(
-              invitations.triggerId,
-              keyed.map((k) => k.triggerId),
-            ),
-            isNotNull(invitations.dedupeValue),
-            inArray(
-              invitations.dedupeValue,
-              keyed.map((k) => k.value),
-            ),
+    ? await pastInvitations(
+        and(
+          inArray(
+            invitations.triggerId,
+            keyed.map((k) => k.triggerId),
           ),
-        )
+          isNotNull(invitations.dedupeValue),
+          inArray(
+            invitations.dedupeValue,
+            keyed.map((k) => k.value),
+          ),
+        ),
+      )
     : [];
   return planEvent({
     event,
