@@ -22,7 +22,7 @@ export function textFromHtml(markup: string): string {
   });
 }
 
-function layout(opts: { lang: string; title: string; body: SafeHtml; footer: string }): string {
+function layout(opts: { lang: string; title: string; body: SafeHtml; footer: SafeHtml | string }): string {
   return String(html`<!doctype html>
 <html lang="${opts.lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${opts.title}</title></head>
@@ -43,6 +43,8 @@ export function invitationEmail(input: {
   surveyUrl: string;
   /** A reminder carries the same link, says so in the subject, and asks a little more gently. */
   reminder?: boolean;
+  /** The one-click unsubscribe page; also sent as the List-Unsubscribe header. */
+  unsubscribeUrl?: string;
 }): RenderedEmail {
   const t = strings[input.locale];
   const { min, max } = scoreRange[input.kind];
@@ -63,7 +65,11 @@ export function invitationEmail(input: {
     lang: input.locale,
     title: input.question,
     body,
-    footer: `${t.emailFooter} · ${fill(t.poweredBy, { company: input.workspaceName })}`,
+    footer: html`${t.emailFooter} · ${fill(t.poweredBy, { company: input.workspaceName })}${
+      input.unsubscribeUrl
+        ? html` · <a href="${input.unsubscribeUrl}" style="color:#6b7280;">${t.unsubscribeLink}</a>`
+        : ''
+    }`,
   });
   return {
     subject:

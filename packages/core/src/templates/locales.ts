@@ -52,6 +52,14 @@ const en = {
   editClosedMessage: 'The time to change this answer has passed. Thank you for taking part.',
   badAnswerTitle: 'Please choose a score',
   poweredBy: 'Survey by {company}',
+  unsubscribeLink: 'Unsubscribe from surveys',
+  unsubscribeTitle: 'Stop survey emails from {company}?',
+  unsubscribeButton: 'Unsubscribe',
+  unsubscribedTitle: 'You are unsubscribed',
+  unsubscribedMessage: '{company} will not send you surveys any more.',
+  undoButton: 'I did not mean that: subscribe me again',
+  resubscribedTitle: 'Welcome back',
+  resubscribedMessage: '{company} may ask for your opinion again now and then.',
 } as const;
 
 type Strings = {
@@ -89,6 +97,14 @@ const ru: Strings = {
   editClosedMessage: 'Время для изменения ответа истекло. Спасибо за участие.',
   badAnswerTitle: 'Пожалуйста, выберите оценку',
   poweredBy: 'Опрос от {company}',
+  unsubscribeLink: 'Отписаться от опросов',
+  unsubscribeTitle: 'Больше не получать опросы от {company}?',
+  unsubscribeButton: 'Отписаться',
+  unsubscribedTitle: 'Вы отписались',
+  unsubscribedMessage: '{company} больше не будет присылать вам опросы.',
+  undoButton: 'Я передумал(а): подпишите меня снова',
+  resubscribedTitle: 'С возвращением',
+  resubscribedMessage: '{company} иногда снова будет спрашивать ваше мнение.',
 };
 
 const pl: Strings = {
@@ -123,6 +139,14 @@ const pl: Strings = {
   editClosedMessage: 'Czas na zmianę odpowiedzi minął. Dziękujemy za udział.',
   badAnswerTitle: 'Wybierz ocenę',
   poweredBy: 'Ankieta {company}',
+  unsubscribeLink: 'Wypisz się z ankiet',
+  unsubscribeTitle: 'Nie chcesz otrzymywać ankiet od {company}?',
+  unsubscribeButton: 'Wypisz mnie',
+  unsubscribedTitle: 'Wypisano Cię',
+  unsubscribedMessage: '{company} nie będzie już wysyłać Ci ankiet.',
+  undoButton: 'To pomyłka: zapisz mnie ponownie',
+  resubscribedTitle: 'Witamy ponownie',
+  resubscribedMessage: '{company} czasem znów zapyta Cię o zdanie.',
 };
 
 export const strings: Record<Locale, Strings> = { en, ru, pl };

@@ -160,3 +160,27 @@ export function messagePage(input: {
     body: html`<h1>${input.title}</h1><p>${input.message}</p><p class="muted">${input.status}</p>`,
   });
 }
+
+/** Unsubscribe: confirm (GET shows a button, so a link scanner changes nothing), done (with undo), undone. */
+export function unsubscribePage(input: {
+  locale: Locale;
+  workspaceName: string;
+  actionUrl: string;
+  state: 'confirm' | 'done' | 'undone';
+}): string {
+  const t = strings[input.locale];
+  const vars = { company: input.workspaceName };
+  const body =
+    input.state === 'confirm'
+      ? html`<h1>${uiText(input.locale, 'unsubscribeTitle', vars)}</h1>
+<form method="post" action="${input.actionUrl}"><div class="actions"><button type="submit">${t.unsubscribeButton}</button></div></form>`
+      : input.state === 'done'
+        ? html`<h1>${t.unsubscribedTitle}</h1><p>${uiText(input.locale, 'unsubscribedMessage', vars)}</p>
+<form method="post" action="${input.actionUrl}/undo"><div class="actions"><button type="submit" class="secondary">${t.undoButton}</button></div></form>`
+        : html`<h1>${t.resubscribedTitle}</h1><p>${uiText(input.locale, 'resubscribedMessage', vars)}</p>`;
+  return page({
+    locale: input.locale,
+    title: t.unsubscribeLink,
+    body: html`<p class="brand">${input.workspaceName}</p>${body}`,
+  });
+}

@@ -2,11 +2,15 @@
 import {
   type AppContext,
   AppError,
+  contactByExternalId,
   contactHistory,
+  optInContact,
+  optOutContact,
   parseInput,
   skipReasons,
   skipStats,
 } from '@surveyflow/core';
+
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { periodQuery } from './responses.ts';
@@ -16,6 +20,21 @@ export function contactRoutes(app: FastifyInstance, ctx: AppContext) {
     const view = await contactHistory(ctx.database, request.workspaceId, request.params.id, ctx.clock.now());
     if (!view) throw AppError.notFound(`Contact ${request.params.id}`);
     return view;
+  });
+
+  // The API path of opting out: honoured at once, like the link in every email.
+  app.post<{ Params: { id: string } }>('/v1/contacts/:id/unsubscribe', async (request) => {
+    const contact = await contactByExternalId(ctx.database, request.workspaceId, request.params.id);
+    if (!contact) throw AppError.notFound(`Contact ${request.params.id}`);
+    const changed = await optOutContact(ctx.database, contact.id, ctx.clock.now());
+    return { id: request.params.id, optedOut: true, alreadyOptedOut: !changed };
+  });
+
+  app.post<{ Params: { id: string } }>('/v1/contacts/:id/resubscribe', async (request) => {
+    const contact = await contactByExternalId(ctx.database, request.workspaceId, request.params.id);
+    if (!contact) throw AppError.notFound(`Contact ${request.params.id}`);
+    await optInContact(ctx.database, contact.id, ctx.clock.now());
+    return { id: request.params.id, optedOut: false };
   });
 
   app.get('/v1/stats/skips', async (request) => {

@@ -87,13 +87,18 @@ async function sendReminder(ctx: AppContext, email: EmailChannel, job: Job, toke
   return { sent: true };
 }
 
+/**
+ * The survey email with its one-click unsubscribe (RFC 8058): a List-Unsubscribe https URL that
+ * mail clients POST to, and the same link in the footer for people.
+ */
 function surveyEmail(
   ctx: AppContext,
   { contact, survey, workspace, token }: ClaimedReminder,
   reminder: boolean,
 ) {
   const locale = pickLocale(contact.locale);
-  return invitationEmail({
+  const unsubscribeUrl = `${ctx.config.PUBLIC_URL}/u/${token}`;
+  const mail = invitationEmail({
     locale,
     kind: survey.kind,
     question: renderQuestion(survey.question, locale, workspace.name),
@@ -101,7 +106,15 @@ function surveyEmail(
     workspaceName: workspace.name,
     surveyUrl: `${ctx.config.PUBLIC_URL}/s/${token}`,
     reminder,
+    unsubscribeUrl,
   });
+  return {
+    ...mail,
+    headers: {
+      'List-Unsubscribe': `<${unsubscribeUrl}>`,
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+    },
+  };
 }
 
 async function sendNotification(ctx: AppContext, email: EmailChannel, job: Job) {

@@ -1,0 +1,40 @@
+// Opting out and back in: honoured at once on every path (unsubscribe link, one-click header, API).
+import { and, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import { contacts, invitations } from '../db/schema.ts';
+
+/**
+ * Opts a contact out now: nothing more is planned for them, waiting invitations are cancelled and
+ * reminders stop. Returns false when the contact had already opted out (the first time stands).
+ */
+export async function optOutContact({ db }: Database, contactId: string, now: Date): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const [changed] = await tx
+      .update(contacts)
+      .set({ optedOutAt: now, updatedAt: now })
+      .where(and(eq(contacts.id, contactId), isNull(contacts.optedOutAt)))
+      .returning({ id: contacts.id });
+    await tx
+      .update(invitations)
+      .set({ status: 'cancelled', failureReason: 'opted_out', tokenSealed: null })
+      .where(and(eq(invitations.contactId, contactId), inArray(invitations.status, ['scheduled', 'queued'])));
+    await tx
+      .update(invitations)
+      .set({ nextReminderAt: null })
+      .where(and(eq(invitations.contactId, contactId), isNotNull(invitations.nextReminderAt)));
+    return Boolean(changed);
+  });
+}
+
+/** Undoes an opt-out (the "I did not mean it" button, or the API). Cancelled invitations stay cancelled. */
+export async function optInContact({ db }: Database, contactId: string, now: Date): Promise<void> {
+  await db.update(contacts).set({ optedOutAt: null, updatedAt: now }).where(eq(contacts.id, contactId));
+}
+
+export async function contactByExternalId({ db }: Database, workspaceId: string, externalId: string) {
+  const [row] = await db
+    .select()
+    .from(contacts)
+    .where(and(eq(contacts.workspaceId, workspaceId), eq(contacts.externalId, externalId)));
+  return row ?? null;
+}
