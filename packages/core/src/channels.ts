@@ -13,9 +13,29 @@ export interface EmailChannel {
   close(): Promise<void>;
 }
 
+export type SmsMessage = {
+  to: string;
+  body: string;
+  /** Where the provider reports delivery progress (Twilio's StatusCallback). */
+  statusCallbackUrl?: string;
+};
+
+export interface SmsChannel {
+  /** Resolves once the provider has accepted the message; segments is the billed part count. */
+  send(message: SmsMessage): Promise<{ messageId: string; segments: number }>;
+  close(): Promise<void>;
+}
+
 /** The provider refused the message for good (bad address, policy): retrying cannot help. */
 export class PermanentDeliveryError extends Error {
-  constructor(message: string) {
+  /**
+   * recipient_opted_out: the recipient told the carrier STOP (Twilio 21610) — suppress the contact.
+   * hard_bounce: the address does not exist (SMTP 550/551/553, 5.1.x) — suppress the address.
+   */
+  constructor(
+    message: string,
+    readonly kind: 'rejected' | 'recipient_opted_out' | 'hard_bounce' = 'rejected',
+  ) {
     super(message);
     this.name = 'PermanentDeliveryError';
   }

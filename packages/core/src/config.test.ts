@@ -33,4 +33,20 @@ describe('loadConfig', () => {
     expect(loadConfig({ SMTP_URL: '' }).DEV_OUTBOX).toBe(true);
     expect(loadConfig({ PUBLIC_URL: 'https://s.example.com/' }).PUBLIC_URL).toBe('https://s.example.com');
   });
+
+  it('Twilio and DKIM settings come as a set: a partial set names what is missing', () => {
+    const sid = `AC${'a'.repeat(32)}`;
+    expect(() => loadConfig({ TWILIO_ACCOUNT_SID: sid })).toThrow(/TWILIO_AUTH_TOKEN: required/);
+    expect(() => loadConfig({ TWILIO_ACCOUNT_SID: sid, TWILIO_AUTH_TOKEN: 'x'.repeat(32) })).toThrow(
+      /TWILIO_FROM: required \(or TWILIO_MESSAGING_SERVICE_SID\)/,
+    );
+    expect(() => loadConfig({ DKIM_DOMAIN: 'shop.example' })).toThrow(/DKIM_SELECTOR: required/);
+    const twilio = loadConfig({
+      TWILIO_ACCOUNT_SID: sid,
+      TWILIO_AUTH_TOKEN: 'x'.repeat(32),
+      TWILIO_FROM: '+15005550006',
+    });
+    expect(twilio.SMS_DEV_OUTBOX).toBe(false);
+    expect(loadConfig({}).SMS_DEV_OUTBOX).toBe(true);
+  });
 });

@@ -29,6 +29,31 @@ const schema = z.object({
     .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
     .optional(),
   MAIL_FROM: z.string().min(3).default('Surveyflow <surveys@surveyflow.local>'),
+  /** DKIM-sign outgoing mail when all three are set (the private key as PEM, \n allowed for newlines). */
+  DKIM_DOMAIN: z.string().min(3).optional(),
+  DKIM_SELECTOR: z.string().min(1).optional(),
+  DKIM_PRIVATE_KEY: z
+    .string()
+    .regex(/-----BEGIN [A-Z ]*PRIVATE KEY-----/, 'must be a PEM private key')
+    .optional(),
+  TWILIO_ACCOUNT_SID: z
+    .string()
+    .regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits')
+    .optional(),
+  TWILIO_AUTH_TOKEN: z.string().min(16).optional(),
+  /** The sending number (E.164) or, instead, a Messaging Service SID (MG…). */
+  TWILIO_FROM: z
+    .string()
+    .regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number such as +15005550006')
+    .optional(),
+  TWILIO_MESSAGING_SERVICE_SID: z
+    .string()
+    .regex(/^MG[0-9a-fA-F]{32}$/, 'must look like MG followed by 32 hex digits')
+    .optional(),
+  /** Where the Twilio REST API lives; change only for a proxy or a test double. */
+  TWILIO_API_URL: z.url().default('https://api.twilio.com'),
+  /** Text messages per second per sender (a US long code allows 1). */
+  SMS_RATE_PER_SECOND: positiveInt.default(1),
   BOOTSTRAP_API_KEY: z
     .string()
     .regex(
@@ -54,12 +79,20 @@ const schema = z.object({
   DEV_OUTBOX: bool.optional(),
 });
 
+/** Variables that only make sense together: one set without the others is a mistake worth stopping for. */
+const groups = [
+  ['DKIM_DOMAIN', 'DKIM_SELECTOR', 'DKIM_PRIVATE_KEY'],
+  ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN'],
+] as const;
+
 export type Env = z.input<typeof schema>;
 
 export type Config = Omit<z.output<typeof schema>, 'PUBLIC_URL' | 'DEV_OUTBOX'> & {
   PUBLIC_URL: string;
   /** True when mail goes to the dev outbox (no SMTP_URL, or DEV_OUTBOX=true). */
   DEV_OUTBOX: boolean;
+  /** True when text messages go to the dev outbox (no Twilio account configured, or DEV_OUTBOX=true). */
+  SMS_DEV_OUTBOX: boolean;
 };
 
 /** What a running process needs beyond the defaults: its servers and the secret. */
@@ -82,10 +115,27 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   const c = parsed.data;
+  const incomplete = groups.flatMap((group) => {
+    const set = group.filter((v) => c[v] !== undefined);
+    return set.length === 0 || set.length === group.length
+      ? []
+      : group
+          .filter((v) => c[v] === undefined)
+          .map((variable) => ({ variable, message: `required when ${set.join(', ')} is set` }));
+  });
+  if (c.TWILIO_ACCOUNT_SID && !c.TWILIO_FROM && !c.TWILIO_MESSAGING_SERVICE_SID) {
+    incomplete.push({
+      variable: 'TWILIO_FROM',
+      message: 'required (or TWILIO_MESSAGING_SERVICE_SID) when TWILIO_ACCOUNT_SID is set',
+    });
+  }
+  if (incomplete.length > 0) throw new ConfigError(incomplete);
   const port = c.PORT === 0 ? 3000 : c.PORT;
   return {
     ...c,
     PUBLIC_URL: (c.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
     DEV_OUTBOX: c.DEV_OUTBOX ?? c.SMTP_URL === undefined,
+    SMS_DEV_OUTBOX: c.DEV_OUTBOX === true || c.TWILIO_ACCOUNT_SID === undefined,
+    TWILIO_API_URL: c.TWILIO_API_URL.replace(/\/+$/, ''),
   };
 }
