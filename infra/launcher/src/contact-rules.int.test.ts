@@ -1,41 +1,23 @@
 // Contact rules through the whole system with a clock the test moves: delay, cancel-on, explanations.
-import { bootstrapWorkspace, claimDueReminders, ManualClock, systemClock } from '@surveyflow/core';
-import { type SmtpSink, test, testConfig, waitFor } from '@surveyflow/testkit';
+import { claimDueReminders, ManualClock } from '@surveyflow/core';
+import { type SmtpSink, test, waitFor } from '@surveyflow/testkit';
 import { describe, expect } from 'vitest';
-import { startSystem } from './system.ts';
+import { startShop } from './testing.ts';
 
-const KEY = 'sf_live_contact_rules_test_key_012345';
-
-type Fixtures = { db: { url: string }; redisUrl: string; queuePrefix: string; smtp: { url: string } };
-
-/** The whole system on the test's servers, with the first-start workspace and its trigger. */
-async function startShop({ db, redisUrl, queuePrefix, smtp }: Fixtures, clock?: ManualClock) {
-  const config = testConfig({ databaseUrl: db.url, redisUrl, queuePrefix, env: { SMTP_URL: smtp.url } });
-  const system = await startSystem(config, { ...(clock ? { clock } : {}), listen: false });
-  await bootstrapWorkspace(system.ctx.database, {
-    apiKey: KEY,
-    name: 'Shop',
-    alertEmail: 'a@shop.test',
-    timezone: 'UTC',
-  });
-  const api = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown) =>
-    system.app.inject({
-      method,
-      url,
-      payload: payload as object,
-      headers: { authorization: `Bearer ${KEY}` },
-    });
+/** The shop with an order-delivered helper dated by the test's clock, and its mails per customer. */
+async function startRulesShop(servers: Parameters<typeof startShop>[0], clock?: ManualClock) {
+  const shop = await startShop(servers, clock ? { clock } : {});
   /** An order delivered to `who` (email who@example.com), dated by the test's clock. */
   const deliver = (who: string, id = `order-${who}`) =>
-    api('POST', '/v1/events', {
+    shop.api('POST', '/v1/events', {
       id,
       type: 'order.delivered',
-      occurredAt: (clock ?? systemClock).now().toISOString(),
+      occurredAt: shop.clock.now().toISOString(),
       contact: { id: who, email: `${who}@example.com` },
     });
   const mailsTo = (sink: SmtpSink, who: string) =>
     sink.messages.filter((m) => m.to.includes(`${who}@example.com`));
-  return { system, api, deliver, mailsTo };
+  return { ...shop, deliver, mailsTo };
 }
 
 describe('contact rules end to end', () => {
@@ -46,7 +28,7 @@ describe('contact rules end to end', () => {
     smtp,
   }) => {
     const clock = new ManualClock('2026-11-20T10:00:00Z');
-    const { system, api: call } = await startShop({ db, redisUrl, queuePrefix, smtp }, clock);
+    const { system, api: call } = await startRulesShop({ db, redisUrl, queuePrefix, smtp }, clock);
     try {
       const api = async (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown) =>
         (await call(method, url, payload)).json();
@@ -121,7 +103,7 @@ describe('contact rules end to end', () => {
     queuePrefix,
     smtp,
   }) => {
-    const { system, api: call } = await startShop({ db, redisUrl, queuePrefix, smtp });
+    const { system, api: call } = await startRulesShop({ db, redisUrl, queuePrefix, smtp });
     try {
       const api = call;
       const [trigger] = (await api('GET', '/v1/triggers')).json().data;
@@ -164,7 +146,10 @@ describe('contact rules end to end', () => {
     smtp,
   }) => {
     const clock = new ManualClock('2026-11-20T10:00:00Z');
-    const { system, api, deliver, mailsTo } = await startShop({ db, redisUrl, queuePrefix, smtp }, clock);
+    const { system, api, deliver, mailsTo } = await startRulesShop(
+      { db, redisUrl, queuePrefix, smtp },
+      clock,
+    );
     try {
       const [trigger] = (await api('GET', '/v1/triggers')).json().data;
       await api('PATCH', `/v1/triggers/${trigger.id}`, { reminderCount: 2, reminderAfterDays: 3 });
@@ -215,7 +200,7 @@ describe('contact rules end to end', () => {
     smtp,
   }) => {
     const clock = new ManualClock('2026-11-20T10:00:00Z');
-    const { system, api, deliver } = await startShop({ db, redisUrl, queuePrefix, smtp }, clock);
+    const { system, api, deliver } = await startRulesShop({ db, redisUrl, queuePrefix, smtp }, clock);
     try {
       const [trigger] = (await api('GET', '/v1/triggers')).json().data;
       await api('PATCH', `/v1/triggers/${trigger.id}`, { reminderCount: 1, reminderAfterDays: 1 });
@@ -246,7 +231,10 @@ describe('contact rules end to end', () => {
     smtp,
   }) => {
     const clock = new ManualClock('2026-11-20T10:00:00Z');
-    const { system, api, deliver, mailsTo } = await startShop({ db, redisUrl, queuePrefix, smtp }, clock);
+    const { system, api, deliver, mailsTo } = await startRulesShop(
+      { db, redisUrl, queuePrefix, smtp },
+      clock,
+    );
     try {
       const [trigger] = (await api('GET', '/v1/triggers')).json().data;
       await api('PATCH', `/v1/triggers/${trigger.id}`, { reminderCount: 3, reminderAfterDays: 20 });

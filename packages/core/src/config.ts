@@ -115,7 +115,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   const c = parsed.data;
-  const incomplete = groups.flatMap((group) => {
+  const incomplete: ConfigError['issues'] = groups.flatMap((group) => {
     const set = group.filter((v) => c[v] !== undefined);
     return set.length === 0 || set.length === group.length
       ? []

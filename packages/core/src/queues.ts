@@ -6,6 +6,8 @@ import { z } from 'zod';
 export const queueNames = {
   events: 'events',
   sendEmail: 'send.email',
+  /** Its own queue so BullMQ's limiter paces texts per sender number (SMS_RATE_PER_SECOND). */
+  sendSms: 'send.sms',
   followups: 'followups',
 } as const;
 export type QueueName = (typeof queueNames)[keyof typeof queueNames];
@@ -17,6 +19,7 @@ export const jobs = {
     queue: queueNames.sendEmail,
     payload: z.object({ invitationId: z.uuid(), reminder: z.number().int().min(1) }),
   },
+  'sms.send': { queue: queueNames.sendSms, payload: z.object({ invitationId: z.uuid() }) },
   'notification.send': { queue: queueNames.sendEmail, payload: z.object({ notificationId: z.uuid() }) },
   'response.followup': { queue: queueNames.followups, payload: z.object({ responseId: z.uuid() }) },
 } as const;
@@ -48,6 +51,7 @@ export class Queues {
     this.queues = {
       events: make(queueNames.events),
       'send.email': make(queueNames.sendEmail),
+      'send.sms': make(queueNames.sendSms),
       followups: make(queueNames.followups),
     };
   }
@@ -81,6 +85,13 @@ export class Queues {
     await this.queues[jobs[name].queue].addBulk(
       payloads.map((p) => ({ name, data: jobs[name].payload.parse(p), opts: { jobId: jobId(name, p) } })),
     );
+  }
+
+  /** Send jobs for claimed invitations, each on its channel's queue (qr codes are printed, never sent). */
+  async addInvitationSends(rows: { id: string; channel: string }[]): Promise<void> {
+    const on = (channel: string) =>
+      rows.filter((r) => r.channel === channel).map((r) => ({ invitationId: r.id }));
+    await Promise.all([this.addMany('invitation.send', on('email')), this.addMany('sms.send', on('sms'))]);
   }
 
   async close(): Promise<void> {

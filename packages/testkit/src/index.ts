@@ -6,12 +6,14 @@ import { inject, test as vitestTest } from 'vitest';
 import { withDatabase } from './global-setup.ts';
 import { TEST_SECRET } from './secret.ts';
 import { type SmtpSink, startSmtpSink } from './smtp.ts';
+import { startTwilioFake, type TwilioFake } from './twilio-fake.ts';
 
 export * from './factories.ts';
 export { type ServiceProcess, startServiceProcess } from './processes.ts';
 export { TEST_SECRET } from './secret.ts';
 export type { ReceivedMail, RecipientPolicy, SmtpSink } from './smtp.ts';
 export { startSmtpSink } from './smtp.ts';
+export { type FakeMessage, startTwilioFake, type TwilioFake } from './twilio-fake.ts';
 
 export type TestDatabase = {
   url: string;
@@ -68,6 +70,11 @@ export const test = vitestTest
     const sink = await startSmtpSink();
     onCleanup(() => sink.close());
     return sink;
+  })
+  .extend('twilio', async ({}, { onCleanup }): Promise<TwilioFake> => {
+    const fake = await startTwilioFake();
+    onCleanup(() => fake.close());
+    return fake;
   });
 
 /** A configuration as the services would parse it, pointing at the test's servers; quiet unless LOG_LEVEL says otherwise. */
@@ -96,13 +103,13 @@ export function testConfig(opts: {
 export async function waitFor<T>(
   fn: () => Promise<T> | T,
   { timeoutMs = 15_000, intervalMs = 50 } = {},
-): Promise<T> {
+): Promise<Exclude<T, false | null>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     let failure: unknown;
     try {
       const value = await fn();
-      if (value !== false && value !== null) return value;
+      if (value !== false && value !== null) return value as Exclude<T, false | null>;
       failure = new Error(`waitFor: still ${value} after ${timeoutMs} ms`);
     } catch (err) {
       failure = err;

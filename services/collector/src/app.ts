@@ -1,8 +1,9 @@
-// The collector as a Fastify plugin: everything respondents touch (survey pages now; SMS, unsubscribe, QR later).
+// The collector as a Fastify plugin: everything respondents and their providers touch: survey pages, unsubscribe, SMS webhooks, location codes.
 import formbody from '@fastify/formbody';
 import type { AppContext } from '@surveyflow/core';
 import type { FastifyInstance } from 'fastify';
 import { devOutboxRoutes } from './routes/dev-outbox.ts';
+import { smsRoutes } from './routes/sms.ts';
 import { surveyRoutes } from './routes/survey.ts';
 import { unsubscribeRoutes } from './routes/unsubscribe.ts';
 
@@ -12,6 +13,7 @@ export function collector(ctx: AppContext) {
       await pages.register(formbody);
       surveyRoutes(pages, ctx);
       unsubscribeRoutes(pages, ctx);
+      smsRoutes(pages, ctx);
       if (ctx.config.DEV_OUTBOX) devOutboxRoutes(pages, ctx);
     });
   };

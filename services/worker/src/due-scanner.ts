@@ -44,13 +44,10 @@ export class DueScanner {
   async scan(): Promise<number> {
     let total = 0;
     for (;;) {
-      const ids = await claimDueInvitations(this.ctx.database, this.ctx.clock.now(), BATCH);
-      await this.ctx.queues.addMany(
-        'invitation.send',
-        ids.map((invitationId) => ({ invitationId })),
-      );
-      total += ids.length;
-      if (ids.length < BATCH || this.stopped) break;
+      const due = await claimDueInvitations(this.ctx.database, this.ctx.clock.now(), BATCH);
+      await this.ctx.queues.addInvitationSends(due);
+      total += due.length;
+      if (due.length < BATCH || this.stopped) break;
     }
     for (;;) {
       const due = await claimDueReminders(this.ctx.database, this.ctx.clock.now(), BATCH);

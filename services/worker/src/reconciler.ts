@@ -28,10 +28,7 @@ export async function reconcile(ctx: AppContext): Promise<Record<string, number>
     events.map((eventId) => ({ eventId })),
   );
   const invitations = await staleQueuedInvitations(database, before(after), BATCH);
-  await queues.addMany(
-    'invitation.send',
-    invitations.map((invitationId) => ({ invitationId })),
-  );
+  await queues.addInvitationSends(invitations);
   const notifications = await pendingNotificationIds(database, before(after), BATCH);
   await queues.addMany(
     'notification.send',

@@ -168,8 +168,9 @@ describe('email rate limits', () => {
       const fastDone = Date.now() - started;
       await waitFor(() => expect(arrivals('slow')).toHaveLength(8), { timeoutMs: 20_000 });
       const slowDone = Date.now() - started;
-      // 8 at 2 per second take at least three more windows after the first; the other workspace is not held.
-      expect(slowDone).toBeGreaterThanOrEqual(2500);
+      // 8 at 2 per second need four one-second windows; the first may be nearly over when the burst
+      // starts, so the last opens at least two seconds later. The other workspace is not held.
+      expect(slowDone).toBeGreaterThanOrEqual(1900);
       expect(fastDone).toBeLessThan(slowDone);
     } finally {
       await w.close();

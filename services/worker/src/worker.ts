@@ -5,25 +5,56 @@ import {
   type EmailChannel,
   type QueueName,
   queueNames,
+  type SmsChannel,
 } from '@surveyflow/core';
 import { type Processor, Worker } from 'bullmq';
 import { createEmailChannel } from './channels/email.ts';
+import { createSmsChannel } from './channels/sms.ts';
 import { DueScanner } from './due-scanner.ts';
 import { eventsProcessor } from './queues/events.ts';
 import { followupsProcessor } from './queues/followups.ts';
 import { sendEmailProcessor } from './queues/send-email.ts';
+import { sendSmsProcessor } from './queues/send-sms.ts';
 import { Reconciler } from './reconciler.ts';
 
 export type RunningWorker = { scanner: DueScanner; close(): Promise<void> };
 
-export function startWorker(ctx: AppContext, options: { email?: EmailChannel } = {}): RunningWorker {
+export function startWorker(
+  ctx: AppContext,
+  options: { email?: EmailChannel; sms?: SmsChannel } = {},
+): RunningWorker {
+  const { config } = ctx;
   const email =
     options.email ??
     createEmailChannel({
-      smtpUrl: ctx.config.DEV_OUTBOX ? undefined : ctx.config.SMTP_URL,
-      from: ctx.config.MAIL_FROM,
+      smtpUrl: config.DEV_OUTBOX ? undefined : config.SMTP_URL,
+      from: config.MAIL_FROM,
       database: ctx.database,
+      dkim:
+        config.DKIM_DOMAIN && config.DKIM_SELECTOR && config.DKIM_PRIVATE_KEY
+          ? {
+              domainName: config.DKIM_DOMAIN,
+              keySelector: config.DKIM_SELECTOR,
+              privateKey: config.DKIM_PRIVATE_KEY,
+            }
+          : undefined,
     });
+  const sms =
+    options.sms ??
+    createSmsChannel({
+      accountSid: config.TWILIO_ACCOUNT_SID,
+      authToken: config.TWILIO_AUTH_TOKEN,
+      from: config.TWILIO_FROM,
+      messagingServiceSid: config.TWILIO_MESSAGING_SERVICE_SID,
+      apiUrl: config.TWILIO_API_URL,
+      database: ctx.database,
+      devOutbox: config.SMS_DEV_OUTBOX,
+    });
+  // A queue's limiter is shared by every worker on it through Redis: one pace per channel.
+  const limiters: Partial<Record<QueueName, number>> = {
+    [queueNames.sendEmail]: config.EMAIL_RATE_PER_SECOND,
+    [queueNames.sendSms]: config.SMS_RATE_PER_SECOND,
+  };
   const scanner = new DueScanner(ctx);
   const reconciler = new Reconciler(ctx);
 
@@ -32,6 +63,7 @@ export function startWorker(ctx: AppContext, options: { email?: EmailChannel } =
     [
       [queueNames.events, eventsProcessor(ctx, () => scanner.kick())],
       [queueNames.sendEmail, sendEmailProcessor(ctx, email)],
+      [queueNames.sendSms, sendSmsProcessor(ctx, sms)],
       [queueNames.followups, followupsProcessor(ctx)],
     ] as [QueueName, Processor][]
   ).map(([name, processor]) => {
@@ -40,11 +72,9 @@ export function startWorker(ctx: AppContext, options: { email?: EmailChannel } =
     connections.push(connection);
     const worker = new Worker(name, processor, {
       connection,
-      prefix: ctx.config.QUEUE_PREFIX,
-      concurrency: ctx.config.WORKER_CONCURRENCY,
-      ...(name === queueNames.sendEmail
-        ? { limiter: { max: ctx.config.EMAIL_RATE_PER_SECOND, duration: 1000 } }
-        : {}),
+      prefix: config.QUEUE_PREFIX,
+      concurrency: config.WORKER_CONCURRENCY,
+      ...(limiters[name] ? { limiter: { max: limiters[name], duration: 1000 } } : {}),
     });
     worker.on('failed', (job, err) =>
       ctx.log.warn(
@@ -67,7 +97,7 @@ export function startWorker(ctx: AppContext, options: { email?: EmailChannel } =
       await Promise.all([scanner.stop(), reconciler.stop()]);
       await Promise.all(workers.map((w) => w.close()));
       await Promise.all(connections.map((c) => c.quit()));
-      await email.close();
+      await Promise.all([email.close(), sms.close()]);
     },
   };
 }

@@ -67,10 +67,15 @@ export const contacts = pgTable(
     locale: text('locale'),
     timezone: text('timezone'),
     optedOutAt: ts('opted_out_at'),
+    /** The mail server said this email address does not exist; no more mail until the address changes. */
+    emailBouncedAt: ts('email_bounced_at'),
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('contacts_workspace_external').on(t.workspaceId, t.externalId)],
+  (t) => [
+    uniqueIndex('contacts_workspace_external').on(t.workspaceId, t.externalId),
+    index('contacts_phone').on(t.phone).where(sql`${t.phone} is not null`),
+  ],
 );
 
 export const events = pgTable(
@@ -116,7 +121,8 @@ export const surveys = pgTable(
   (t) => [check('surveys_kind', sql`${t.kind} in ('nps', 'csat', 'ces')`)],
 );
 
-export const channels = ['email'] as const;
+/** email and sms are sent by the worker; qr is printed by the operator (receipt, parcel) and never sent. */
+export const channels = ['email', 'sms', 'qr'] as const;
 export type ChannelName = (typeof channels)[number];
 
 export const triggers = pgTable(
@@ -186,6 +192,8 @@ export const invitations = pgTable(
     providerMessageId: text('provider_message_id'),
     sentAt: ts('sent_at'),
     failureReason: text('failure_reason'),
+    /** Billed SMS parts (GSM-7 160/153, UCS-2 70/67 characters each). */
+    segments: integer('segments'),
     /** The trigger's dedupe key value for the event that made it ("1001" for properties.orderId). */
     dedupeValue: text('dedupe_value'),
     createdAt: createdAt(),
@@ -200,6 +208,7 @@ export const invitations = pgTable(
     index('invitations_stale_queue').on(t.queuedAt).where(sql`${t.status} = 'queued'`),
     index('invitations_contact_survey').on(t.contactId, t.surveyId, t.createdAt),
     index('invitations_event').on(t.eventId),
+    index('invitations_provider_message').on(t.providerMessageId),
   ],
 );
 
@@ -225,21 +234,42 @@ export const eventDecisions = pgTable(
   (t) => [index('event_decisions_event').on(t.eventId)],
 );
 
+/** A permanent QR code in a place (shop, desk, kiosk): anonymous answers, tagged with the place. */
+export const locations = pgTable(
+  'locations',
+  {
+    id: id(),
+    workspaceId: workspaceRef(),
+    surveyId: uuid('survey_id')
+      .notNull()
+      .references(() => surveys.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    /** The public part of the code's URL (/l/:code); not a secret, anyone in the shop can scan it. */
+    code: text('code').notNull().unique(),
+    /** One answer per device per this many hours, so one person cannot stuff the box. */
+    deviceLimitHours: integer('device_limit_hours').notNull().default(24),
+    properties: jsonb('properties').$type<Properties>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [index('locations_workspace').on(t.workspaceId)],
+);
+
 export const responses = pgTable(
   'responses',
   {
     id: id(),
     workspaceId: workspaceRef(),
+    /** The invitation answered; null for an anonymous answer at a location. */
     invitationId: uuid('invitation_id')
-      .notNull()
       .unique()
       .references(() => invitations.id, { onDelete: 'cascade' }),
     surveyId: uuid('survey_id')
       .notNull()
       .references(() => surveys.id, { onDelete: 'cascade' }),
-    contactId: uuid('contact_id')
-      .notNull()
-      .references(() => contacts.id, { onDelete: 'cascade' }),
+    contactId: uuid('contact_id').references(() => contacts.id, { onDelete: 'cascade' }),
+    locationId: uuid('location_id').references(() => locations.id, { onDelete: 'cascade' }),
+    /** SHA-256 of the answering device's cookie at a location (the per-device limit reads it). */
+    deviceHash: text('device_hash'),
     eventId: uuid('event_id').references(() => events.id, { onDelete: 'set null' }),
     channel: text('channel').$type<ChannelName>().notNull(),
     score: integer('score').notNull(),
@@ -256,6 +286,11 @@ export const responses = pgTable(
     index('responses_survey_created').on(t.surveyId, t.createdAt),
     index('responses_workspace_created').on(t.workspaceId, t.createdAt),
     index('responses_unfollowed').on(t.createdAt).where(sql`${t.followedUpAt} is null`),
+    index('responses_location_device').on(t.locationId, t.deviceHash, t.createdAt),
+    check(
+      'responses_origin',
+      sql`(${t.invitationId} is not null and ${t.contactId} is not null) or ${t.locationId} is not null`,
+    ),
   ],
 );
 
@@ -283,6 +318,18 @@ export const notifications = pgTable(
   },
   (t) => [index('notifications_pending').on(t.createdAt).where(sql`${t.status} = 'pending'`)],
 );
+
+/**
+ * Twilio's word on each text message, from status callbacks. Keyed by message SID, not by invitation:
+ * a callback may arrive before the sender has recorded the SID, and must not be lost.
+ */
+export const smsStatuses = pgTable('sms_statuses', {
+  messageSid: text('message_sid').primaryKey(),
+  /** queued, sending, sent, delivered, undelivered or failed; a final one never changes. */
+  status: text('status').notNull(),
+  errorCode: text('error_code'),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
 
 /** Where mail and SMS go when no provider is configured; shown at /dev/outbox. */
 export const devOutbox = pgTable('dev_outbox', {

@@ -55,7 +55,9 @@ export async function ingestEvents(
       on conflict (workspace_id, external_id) do update set
         email = coalesce(excluded.email, c.email), phone = coalesce(excluded.phone, c.phone),
         name = coalesce(excluded.name, c.name), locale = coalesce(excluded.locale, c.locale),
-        timezone = coalesce(excluded.timezone, c.timezone), updated_at = now()
+        timezone = coalesce(excluded.timezone, c.timezone), updated_at = now(),
+        email_bounced_at = case when excluded.email is distinct from c.email and excluded.email is not null
+          then null else c.email_bounced_at end
       returning id, external_id
     ),
     inserted as (

@@ -1,7 +1,7 @@
 // What happens after an answer: the follow-up work for a response is created once, as outbox rows.
 import { and, eq, isNull, lt, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { contacts, events, notifications, responses, surveys, workspaces } from '../db/schema.ts';
+import { contacts, events, locations, notifications, responses, surveys, workspaces } from '../db/schema.ts';
 import { segmentOf } from '../scoring.ts';
 import { alertEmail } from '../templates/emails.ts';
 import type { SendOutcome } from './invitations.ts';
@@ -19,10 +19,17 @@ export async function followUpResponse({ db }: Database, responseId: string, now
       .returning();
     if (!response) return [];
     const [row] = await tx
-      .select({ survey: surveys, workspace: workspaces, contact: contacts, eventType: events.type })
+      .select({
+        survey: surveys,
+        workspace: workspaces,
+        contact: contacts,
+        eventType: events.type,
+        locationName: locations.name,
+      })
       .from(surveys)
       .innerJoin(workspaces, eq(workspaces.id, surveys.workspaceId))
-      .innerJoin(contacts, eq(contacts.id, response.contactId))
+      .leftJoin(contacts, eq(contacts.id, response.contactId ?? sql`null`))
+      .leftJoin(locations, eq(locations.id, response.locationId ?? sql`null`))
       .leftJoin(events, eq(events.id, response.eventId ?? sql`null`))
       .where(eq(surveys.id, response.surveyId));
     if (!row) throw new Error(`response ${responseId} lost its survey`);
@@ -36,11 +43,11 @@ export async function followUpResponse({ db }: Database, responseId: string, now
       score: response.score,
       segment,
       comment: response.comment,
-      contact: {
-        externalId: row.contact.externalId,
-        name: row.contact.name,
-        email: row.contact.email,
-        phone: row.contact.phone,
+      contact: row.contact ?? {
+        externalId: `anonymous, at ${row.locationName ?? 'a location'}`,
+        name: null,
+        email: null,
+        phone: null,
       },
       eventType: row.eventType,
       properties: response.properties,

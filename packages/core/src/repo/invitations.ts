@@ -1,7 +1,15 @@
 // The life of an invitation after planning: claimed when due, claimed again to send (at most once), then sent or failed.
 import { and, eq, lt, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { contacts, invitations, responses, surveys, triggers, workspaces } from '../db/schema.ts';
+import {
+  type ChannelName,
+  contacts,
+  invitations,
+  responses,
+  surveys,
+  triggers,
+  workspaces,
+} from '../db/schema.ts';
 import { newSurveyToken, sealToken, unsealToken } from '../tokens.ts';
 
 const DAY_MS = 86_400_000;
@@ -10,32 +18,37 @@ const DAY_MS = 86_400_000;
  * Moves due invitations from scheduled to queued; SKIP LOCKED lets any number of scanners run.
  * (Raw SQL takes ISO strings: drizzle's postgres-js driver leaves Date serialisation to columns.)
  */
-export async function claimDueInvitations({ db }: Database, now: Date, limit: number): Promise<string[]> {
-  const rows = await db.execute<{ id: string }>(sql`
+export async function claimDueInvitations(
+  { db }: Database,
+  now: Date,
+  limit: number,
+): Promise<InvitationToSend[]> {
+  const rows = await db.execute<InvitationToSend>(sql`
     update invitations set status = 'queued', queued_at = ${now.toISOString()}::timestamptz
     where id in (
       select id from invitations
-      where status = 'scheduled' and send_at <= ${now.toISOString()}::timestamptz
+      where status = 'scheduled' and send_at <= ${now.toISOString()}::timestamptz and channel <> 'qr'
       order by send_at
       limit ${limit}
       for update skip locked
     )
-    returning id`);
-  return rows.map((r) => r.id);
+    returning id, channel`);
+  return [...rows];
 }
+
+export type InvitationToSend = { id: string; channel: ChannelName };
 
 /** Queued invitations whose job never ran (Redis lost it): enqueue them again. */
 export async function staleQueuedInvitations(
   { db }: Database,
   olderThan: Date,
   limit: number,
-): Promise<string[]> {
-  const rows = await db
-    .select({ id: invitations.id })
+): Promise<InvitationToSend[]> {
+  return db
+    .select({ id: invitations.id, channel: invitations.channel })
     .from(invitations)
     .where(and(eq(invitations.status, 'queued'), lt(invitations.queuedAt, olderThan)))
     .limit(limit);
-  return rows.map((r) => r.id);
 }
 
 /**
@@ -112,7 +125,7 @@ export async function claimInvitationForSend(
 }
 
 export type SendOutcome =
-  | { sent: string; at: Date; nextReminderAt?: Date | null }
+  | { sent: string; at: Date; nextReminderAt?: Date | null; segments?: number | undefined }
   | { failed: string }
   | { retry: true };
 
@@ -128,6 +141,7 @@ export async function settleInvitation({ db }: Database, id: string, outcome: Se
           providerMessageId: outcome.sent,
           sentAt: outcome.at,
           nextReminderAt: outcome.nextReminderAt ?? null,
+          segments: outcome.segments ?? null,
         }
       : 'failed' in outcome
         ? {

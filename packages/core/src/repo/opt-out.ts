@@ -31,6 +31,14 @@ export async function optInContact({ db }: Database, contactId: string, now: Dat
   await db.update(contacts).set({ optedOutAt: null, updatedAt: now }).where(eq(contacts.id, contactId));
 }
 
+/** The mail server said the address does not exist: email stops being a channel for this contact. */
+export async function markEmailBounced({ db }: Database, contactId: string, now: Date): Promise<void> {
+  await db
+    .update(contacts)
+    .set({ emailBouncedAt: now, updatedAt: now })
+    .where(and(eq(contacts.id, contactId), isNull(contacts.emailBouncedAt)));
+}
+
 export async function contactByExternalId({ db }: Database, workspaceId: string, externalId: string) {
   const [row] = await db
     .select()

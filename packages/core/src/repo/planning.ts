@@ -235,6 +235,8 @@ export async function dryRunTrigger(
     locale: c.locale ?? known?.locale ?? null,
     timezone: c.timezone ?? known?.timezone ?? null,
     optedOutAt: known?.optedOutAt ?? null,
+    // A new address clears a bounce on the old one, as accepting the event would.
+    emailBouncedAt: c.email && c.email !== known?.email ? null : (known?.emailBouncedAt ?? null),
   };
   if (!trigger.eventTypes.includes(event.type)) {
     return {

@@ -50,6 +50,8 @@ export type ContactFacts = {
   locale?: string | null;
   timezone?: string | null;
   optedOutAt: Date | null;
+  /** Set when mail to this address bounced for good: email is no longer a channel for them. */
+  emailBouncedAt?: Date | null;
 };
 
 export type WorkspaceRules = {
@@ -103,7 +105,12 @@ export const isValidTimeZone = (zone: string) => IANAZone.isValidZone(zone);
 function addressFor(channel: ChannelName, contact: ContactFacts): string | null {
   switch (channel) {
     case 'email':
-      return contact.email;
+      return contact.emailBouncedAt ? null : contact.email;
+    case 'sms':
+      return contact.phone;
+    case 'qr':
+      // Printed by the operator: every contact can get one, it needs no address.
+      return contact.externalId;
   }
 }
 

@@ -60,6 +60,15 @@ const en = {
   undoButton: 'I did not mean that: subscribe me again',
   resubscribedTitle: 'Welcome back',
   resubscribedMessage: '{company} may ask for your opinion again now and then.',
+  smsReplyHint: 'Reply {min}-{max}',
+  smsLinkHint: 'or tap {url}',
+  smsStopHint: 'STOP to opt out',
+  smsThanks: 'Thank you! Your answer helps {company} get better.',
+  smsStopped: 'You will get no more messages from {company}. Reply START to resubscribe.',
+  smsStarted: '{company} may text you a short survey now and then. Reply STOP to opt out.',
+  smsHelp: '{company} surveys: reply with a number {min}-{max} to answer, STOP to opt out.',
+  smsNotUnderstood: 'Sorry, we did not get that. Reply with a number {min}-{max}, or STOP to opt out.',
+  smsNoSurvey: 'There is no open survey for this number. Reply STOP to opt out.',
 } as const;
 
 type Strings = {
@@ -105,6 +114,15 @@ const ru: Strings = {
   undoButton: 'Я передумал(а): подпишите меня снова',
   resubscribedTitle: 'С возвращением',
   resubscribedMessage: '{company} иногда снова будет спрашивать ваше мнение.',
+  smsReplyHint: 'Ответьте числом {min}-{max}',
+  smsLinkHint: 'или по ссылке {url}',
+  smsStopHint: 'STOP - отписаться',
+  smsThanks: 'Спасибо! Ваш ответ помогает {company} становиться лучше.',
+  smsStopped: 'Сообщений от {company} больше не будет. Ответьте START, чтобы подписаться снова.',
+  smsStarted: '{company} иногда будет присылать короткий опрос. STOP - отписаться.',
+  smsHelp: 'Опросы {company}: ответьте числом {min}-{max}, STOP - отписаться.',
+  smsNotUnderstood: 'Не удалось понять ответ. Ответьте числом {min}-{max} или STOP, чтобы отписаться.',
+  smsNoSurvey: 'Для этого номера нет открытого опроса. STOP - отписаться.',
 };
 
 const pl: Strings = {
@@ -147,6 +165,15 @@ const pl: Strings = {
   undoButton: 'To pomyłka: zapisz mnie ponownie',
   resubscribedTitle: 'Witamy ponownie',
   resubscribedMessage: '{company} czasem znów zapyta Cię o zdanie.',
+  smsReplyHint: 'Odpowiedz {min}-{max}',
+  smsLinkHint: 'lub kliknij {url}',
+  smsStopHint: 'STOP aby wypisac',
+  smsThanks: 'Dziekujemy! Twoja odpowiedz pomaga {company} byc lepszym.',
+  smsStopped: 'Nie dostaniesz wiecej wiadomosci od {company}. Odpowiedz START, aby wrocic.',
+  smsStarted: '{company} czasem przysle krotka ankiete. STOP aby wypisac.',
+  smsHelp: 'Ankiety {company}: odpowiedz liczba {min}-{max}, STOP aby wypisac.',
+  smsNotUnderstood: 'Nie rozumiemy. Odpowiedz liczba {min}-{max} lub STOP aby wypisac.',
+  smsNoSurvey: 'Brak otwartej ankiety dla tego numeru. STOP aby wypisac.',
 };
 
 export const strings: Record<Locale, Strings> = { en, ru, pl };

@@ -1,9 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { smsSegments } from '../sms/segments.ts';
 import { newSurveyToken, sealToken, unsealToken } from '../tokens.ts';
 import { alertEmail, invitationEmail } from './emails.ts';
 import { html, raw } from './html.ts';
-import { localized, pickLocale, renderQuestion, strings } from './locales.ts';
+import { localized, pickLocale, renderQuestion, strings, uiText } from './locales.ts';
+import { invitationSms } from './sms.ts';
 
 describe('html', () => {
   it('property: no interpolated string can open a tag or leave a quoted attribute', () => {
@@ -122,5 +124,39 @@ describe('sealed survey tokens', () => {
     expect(unsealToken(sealed, 'a'.repeat(32))).toBe(token);
     expect(() => unsealToken(sealed, 'b'.repeat(32))).toThrow();
     expect(sealToken(token, 'a'.repeat(32))).not.toBe(sealed); // a fresh IV every time
+  });
+});
+
+describe('invitationSms', () => {
+  const base = { locale: 'en' as const, kind: 'nps' as const, workspaceName: 'Shop' };
+  const url = 'https://s.example.com/s/AbCdEfGhIjKlMnOpQrStUvWxYz012345';
+
+  it('keeps the link when it fits one segment, and drops it rather than pay for a second', () => {
+    const short = invitationSms({ ...base, question: 'Recommend us?', surveyUrl: url });
+    expect(short).toEqual({
+      body: `Shop: Recommend us? Reply 0-10 or tap ${url}. STOP to opt out`,
+      segments: 1,
+    });
+    const long = invitationSms({
+      ...base,
+      question: 'How likely are you to recommend Shop to a friend or a colleague of yours?',
+      surveyUrl: url,
+    });
+    expect(long.body).not.toContain(url);
+    expect(long.segments).toBe(1);
+  });
+
+  it('never costs more segments than the shortest candidate, whatever the question', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 400 }), fc.constantFrom('en', 'ru', 'pl'), (question, locale) => {
+        const sms = invitationSms({ ...base, locale, question, surveyUrl: url });
+        const shortest = smsSegments(
+          `${question} ${uiText(locale, 'smsReplyHint', { min: '0', max: '10' })}. ${uiText(locale, 'smsStopHint')}`,
+        );
+        expect(sms.segments).toBeLessThanOrEqual(shortest.segments);
+        expect(sms.segments).toBe(smsSegments(sms.body).segments);
+        expect(sms.body).toContain(question);
+      }),
+    );
   });
 });

@@ -13,6 +13,7 @@ import {
   isValidDuration,
   listTriggers,
   parseInput,
+  schema,
   sendWindowSchema,
   skipReasons,
   updateTrigger,
@@ -29,7 +30,11 @@ const fields = {
     .array(z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'must be an event type such as order.delivered'))
     .min(1)
     .max(50),
-  channels: z.array(z.enum(['email'])).min(1),
+  /** In order of preference: the first the contact has an address for is used. */
+  channels: z
+    .array(z.enum(schema.channels))
+    .min(1)
+    .refine((c) => new Set(c).size === c.length, 'must not repeat a channel'),
   delay: z
     .string()
     .refine(isValidDuration, 'must be a non-negative ISO 8601 duration such as PT0S, PT2H or P3D'),

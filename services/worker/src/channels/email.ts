@@ -8,31 +8,49 @@ import {
 } from '@surveyflow/core';
 import nodemailer from 'nodemailer';
 
-type SmtpError = Error & { responseCode?: number; code?: string };
+type SmtpError = Error & { responseCode?: number; response?: string; code?: string };
+
+export type DkimKey = { domainName: string; keySelector: string; privateKey: string };
 
 export function createEmailChannel(opts: {
   smtpUrl?: string | undefined;
   from: string;
   database: Database;
+  /** Signs every message (DKIM) so receivers can tell it really comes from the domain. */
+  dkim?: DkimKey | undefined;
 }): EmailChannel {
-  if (opts.smtpUrl) return smtpChannel(opts.smtpUrl, opts.from);
-  return devOutboxChannel(opts.from, opts.database);
+  if (opts.smtpUrl) return smtpChannel(opts.smtpUrl, opts.from, opts.dkim);
+  return devOutboxChannel(opts.from, opts.database, opts.dkim);
 }
 
-function smtpChannel(url: string, from: string): EmailChannel {
-  const transport = nodemailer.createTransport(url, { from });
+/** Env vars cannot hold newlines everywhere, so a PEM may arrive with literal \n in it. */
+const dkimOptions = (dkim: DkimKey | undefined) =>
+  dkim ? { dkim: { ...dkim, privateKey: dkim.privateKey.replaceAll('\\n', '\n') } } : {};
+
+/**
+ * 5xx is the server's final word on this message. A hard bounce (the mailbox or domain does not
+ * exist: 550/551/553, or enhanced status 5.1.x) also says the address is dead; other 5xx (policy,
+ * content) only that this message will not pass.
+ */
+function smtpFailure(e: SmtpError): Error {
+  if (!e.responseCode || e.responseCode < 500) return e;
+  const hard = [550, 551, 553].includes(e.responseCode) || /\b5\.1\.\d+\b/.test(e.response ?? e.message);
+  return new PermanentDeliveryError(
+    `smtp ${e.responseCode}: ${e.message}`,
+    hard ? 'hard_bounce' : 'rejected',
+  );
+}
+
+function smtpChannel(url: string, from: string, dkim: DkimKey | undefined): EmailChannel {
+  const transport = nodemailer.createTransport(url, { from, ...dkimOptions(dkim) });
   return {
     async send(message) {
       try {
         const info = await transport.sendMail(mailOptions(from, message));
         return { messageId: info.messageId };
       } catch (err) {
-        const e = err as SmtpError;
-        // 5xx is the server's final word on this message; 4xx and network errors may pass on a retry.
-        if (e.responseCode && e.responseCode >= 500) {
-          throw new PermanentDeliveryError(`smtp ${e.responseCode}: ${e.message}`);
-        }
-        throw err;
+        // 4xx and network errors may pass on a retry: they go back as they are.
+        throw smtpFailure(err as SmtpError);
       }
     },
     async close() {
@@ -42,8 +60,13 @@ function smtpChannel(url: string, from: string): EmailChannel {
 }
 
 /** Builds the real MIME message with nodemailer (so the Message-ID is real) and keeps it for /dev/outbox. */
-function devOutboxChannel(from: string, { db }: Database): EmailChannel {
-  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+function devOutboxChannel(from: string, { db }: Database, dkim: DkimKey | undefined): EmailChannel {
+  const transport = nodemailer.createTransport({
+    streamTransport: true,
+    buffer: true,
+    newline: 'unix',
+    ...dkimOptions(dkim),
+  });
   return {
     async send(message) {
       const info = await transport.sendMail(mailOptions(from, message));

@@ -9,16 +9,17 @@ import {
   invitationEmail,
   invitationRateLimit,
   jobs,
-  PermanentDeliveryError,
+  markEmailBounced,
+  type PermanentDeliveryError,
   pickLocale,
   renderQuestion,
-  type SendOutcome,
   settleInvitation,
   settleNotification,
   settleReminder,
 } from '@surveyflow/core';
 import { type Job, UnrecoverableError } from 'bullmq';
 import { holdIfOverWorkspaceLimit } from '../rate-limit.ts';
+import { deliver } from './deliver.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -53,13 +54,19 @@ async function sendInvitation(ctx: AppContext, email: EmailChannel, job: Job, to
     });
     return { sent: false };
   }
+  const to = contact.email;
   const nextReminderAt = reminders ? new Date(now.getTime() + reminders.afterDays * DAY_MS) : null;
-  await deliver(ctx, job, email, { to: contact.email, ...surveyEmail(ctx, claimed, false) }, (outcome) =>
-    settleInvitation(
-      ctx.database,
-      invitationId,
-      'sent' in outcome ? { ...outcome, nextReminderAt } : outcome,
-    ),
+  await deliver(
+    ctx,
+    job,
+    () => email.send({ to, ...surveyEmail(ctx, claimed, false) }),
+    (outcome) =>
+      settleInvitation(
+        ctx.database,
+        invitationId,
+        'sent' in outcome ? { ...outcome, nextReminderAt } : outcome,
+      ),
+    (err) => suppressOnHardBounce(ctx, err, contact.id),
   );
   return { sent: true };
 }
@@ -76,13 +83,15 @@ async function sendReminder(ctx: AppContext, email: EmailChannel, job: Job, toke
     ctx.config.SECRET_KEY,
   );
   if (!claimed || 'skipped' in claimed) return { sent: false, skipped: claimed?.skipped ?? 'already_sent' };
-  if (!claimed.contact.email) return { sent: false, skipped: 'no_address' };
+  const { contact } = claimed;
+  const to = contact.email;
+  if (!to) return { sent: false, skipped: 'no_address' };
   await deliver(
     ctx,
     job,
-    email,
-    { to: claimed.contact.email, ...surveyEmail(ctx, claimed, true) },
+    () => email.send({ to, ...surveyEmail(ctx, claimed, true) }),
     (outcome) => settleReminder(ctx.database, invitationId, reminder, outcome),
+    (err) => suppressOnHardBounce(ctx, err, contact.id),
   );
   return { sent: true };
 }
@@ -122,35 +131,16 @@ async function sendNotification(ctx: AppContext, email: EmailChannel, job: Job) 
   const claimed = await claimNotification(ctx.database, notificationId);
   if (!claimed) return { sent: false };
   const message = { to: claimed.recipient, subject: claimed.subject, html: claimed.html, text: claimed.text };
-  await deliver(ctx, job, email, message, (o) => settleNotification(ctx.database, notificationId, o));
+  await deliver(
+    ctx,
+    job,
+    () => email.send(message),
+    (o) => settleNotification(ctx.database, notificationId, o),
+  );
   return { sent: true };
 }
 
-/**
- * Sends and records the outcome. A permanent refusal fails the row and stops retries; a transient
- * one releases the claim and lets BullMQ retry with backoff, until the last attempt fails the row.
- */
-async function deliver(
-  ctx: AppContext,
-  job: Job,
-  email: EmailChannel,
-  message: Parameters<EmailChannel['send']>[0],
-  settle: (outcome: SendOutcome) => Promise<void>,
-) {
-  let messageId: string;
-  try {
-    ({ messageId } = await email.send(message));
-  } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
-    if (err instanceof PermanentDeliveryError) {
-      await settle({ failed: reason });
-      throw new UnrecoverableError(reason);
-    }
-    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    await settle(
-      lastAttempt ? { failed: `gave up after ${job.attemptsMade + 1} attempts: ${reason}` } : { retry: true },
-    );
-    throw err;
-  }
-  await settle({ sent: messageId, at: ctx.clock.now() });
+/** A hard bounce means the address does not exist: no more mail to it until the contact's address changes. */
+async function suppressOnHardBounce(ctx: AppContext, err: PermanentDeliveryError, contactId: string) {
+  if (err.kind === 'hard_bounce') await markEmailBounced(ctx.database, contactId, ctx.clock.now());
 }

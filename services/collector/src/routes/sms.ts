@@ -1,0 +1,153 @@
+// /sms/status and /sms/inbound — Twilio's webhooks: delivery progress, and replies (scores, the "why?", STOP/START/HELP).
+import {
+  type AppContext,
+  AppError,
+  classifyInbound,
+  isFinalSmsStatus,
+  localized,
+  optInPhone,
+  optOutMessageRecipient,
+  optOutPhone,
+  parseInput,
+  pickLocale,
+  recordResponse,
+  recordSmsStatus,
+  type SmsReplyKey,
+  type SurveyLink,
+  scoreRange,
+  smsConversation,
+  smsReply,
+  TWILIO_OPTED_OUT,
+} from '@surveyflow/core';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import twilio from 'twilio';
+import { z } from 'zod';
+import { scheduleFollowup } from '../followup.ts';
+
+const statusSchema = z.object({
+  MessageSid: z.string().min(1),
+  MessageStatus: z.string().min(1),
+  ErrorCode: z.string().optional(),
+});
+
+const inboundSchema = z.object({
+  From: z.string().min(1),
+  Body: z.string().max(1600).default(''),
+});
+
+/** Who we are in a reply when the number was never sent a survey. */
+const FALLBACK_COMPANY = 'Surveyflow';
+
+export function smsRoutes(app: FastifyInstance, ctx: AppContext) {
+  /**
+   * Twilio signs each webhook with the auth token over the URL it called and the form fields. The URL
+   * is ours as the world sees it (PUBLIC_URL), not as the proxy in front of us rewrote it.
+   */
+  function verify(request: FastifyRequest) {
+    const token = ctx.config.TWILIO_AUTH_TOKEN;
+    if (!token) throw new AppError('forbidden', 403, 'SMS webhooks are off: TWILIO_AUTH_TOKEN is not set');
+    const signature = request.headers['x-twilio-signature'];
+    const params = (request.body ?? {}) as Record<string, string>;
+    const url = `${ctx.config.PUBLIC_URL}${request.url}`;
+    if (typeof signature !== 'string' || !twilio.validateRequest(token, signature, url, params)) {
+      throw new AppError('forbidden', 403, 'X-Twilio-Signature is missing or does not match this request');
+    }
+  }
+
+  app.post('/sms/status', async (request, reply) => {
+    verify(request);
+    const update = parseInput(statusSchema, request.body);
+    const now = ctx.clock.now();
+    const status = await recordSmsStatus(
+      ctx.database,
+      { messageSid: update.MessageSid, status: update.MessageStatus, errorCode: update.ErrorCode ?? null },
+      now,
+    );
+    if (isFinalSmsStatus(status) && update.ErrorCode === TWILIO_OPTED_OUT) {
+      await optOutMessageRecipient(ctx.database, update.MessageSid, now);
+    }
+    return reply.status(204).send();
+  });
+
+  app.post('/sms/inbound', async (request, reply) => {
+    verify(request);
+    const { From: phone, Body: text } = parseInput(inboundSchema, request.body);
+    const now = ctx.clock.now();
+    const link = await smsConversation(ctx.database, phone, ctx.config.SECRET_KEY);
+    const kind = link?.survey.kind ?? 'nps';
+    const intent = classifyInbound(text, scoreRange[kind]);
+    const say = (key: SmsReplyKey) =>
+      twiml(
+        reply,
+        smsReply(pickLocale(link?.contact.locale), key, link?.workspace.name ?? FALLBACK_COMPANY, kind),
+      );
+
+    switch (intent.kind) {
+      case 'stop':
+        await optOutPhone(ctx.database, phone, now);
+        return say('smsStopped');
+      case 'start':
+        await optInPhone(ctx.database, phone, now);
+        return say('smsStarted');
+      case 'help':
+        return say('smsHelp');
+    }
+    // After STOP, nothing but the confirmation goes to the number.
+    if (link?.contact.optedOutAt) return twiml(reply, null);
+    if (!link || (link.invitation.tokenExpiresAt && link.invitation.tokenExpiresAt <= now))
+      return say('smsNoSurvey');
+    if (intent.kind === 'score') return answerScore(link, intent.score, reply, now);
+    // Free text is the "why?" when a score is waiting for one; otherwise we did not understand it.
+    if (!link.response || link.response.comment !== null || link.response.editableUntil <= now) {
+      return say('smsNotUnderstood');
+    }
+    const outcome = await recordResponse(
+      ctx.database,
+      link,
+      { score: link.response.score, comment: intent.text.slice(0, 5000) },
+      now,
+      ctx.config.EDIT_WINDOW_MINUTES,
+    );
+    if (outcome.status !== 'edit_window_closed') {
+      await scheduleFollowup(
+        ctx,
+        outcome.response.id,
+        'updated',
+        true,
+        outcome.response.followedUpAt !== null,
+      );
+    }
+    return say('smsThanks');
+  });
+
+  /** A score answers the open survey (or changes the answer inside the edit window), then asks "why?". */
+  async function answerScore(link: SurveyLink, score: number, reply: FastifyReply, now: Date) {
+    const locale = pickLocale(link.contact.locale);
+    const outcome = await recordResponse(
+      ctx.database,
+      link,
+      { score, comment: null },
+      now,
+      ctx.config.EDIT_WINDOW_MINUTES,
+    );
+    if (outcome.status === 'edit_window_closed') {
+      return twiml(reply, smsReply(locale, 'smsThanks', link.workspace.name, link.survey.kind));
+    }
+    const { response } = outcome;
+    await scheduleFollowup(
+      ctx,
+      response.id,
+      outcome.status,
+      response.comment !== null,
+      response.followedUpAt !== null,
+    );
+    return twiml(reply, localized(link.survey.followupQuestion, locale));
+  }
+}
+
+/** Twilio sends whatever <Message> we answer with as the reply; an empty <Response/> sends nothing. */
+function twiml(reply: FastifyReply, message: string | null) {
+  const response = new twilio.twiml.MessagingResponse();
+  if (message) response.message(message);
+  return reply.type('text/xml; charset=utf-8').send(response.toString());
+}
