@@ -1,4 +1,5 @@
 // The worker on real Postgres, Redis and SMTP: sends at most once, follows up once, heals lost jobs.
+import { generateKeyPairSync } from 'node:crypto';
 import {
   closeContext,
   findSurveyLink,
@@ -94,8 +95,76 @@ describe('send.email', () => {
     );
     const id = invitationIds[0] ?? '';
     await waitFor(async () => expect((await w.invitation(id))?.status).toBe('failed'));
-    expect((await w.invitation(id))?.failure_reason).toMatch(/550/);
+    expect((await w.invitation(id))?.failure_reason).toMatch(/^hard_bounce: smtp 550/);
     expect(smtp.messages).toHaveLength(0);
+
+    // The address is dead: the next order has no channel; a new address brings the contact back.
+    const bounced = async () =>
+      (await w.ctx.database.sql`select email_bounced_at from contacts where external_id = 'c-gone'`)[0]
+        ?.email_bounced_at;
+    expect(await bounced()).not.toBeNull();
+    await w.ctx.database.sql`update invitations set send_at = send_at - interval '400 days'`;
+    const next = await plannedEvent(
+      w.ctx.database,
+      w.seeded.workspaceId,
+      anEvent('o-3', { contact: { id: 'c-gone', email: 'gone@example.com' } }),
+    );
+    expect(next.invitationIds).toHaveLength(0);
+    const moved = await plannedEvent(
+      w.ctx.database,
+      w.seeded.workspaceId,
+      anEvent('o-4', { contact: { id: 'c-gone', email: 'new@example.com' } }),
+    );
+    expect(moved.invitationIds).toHaveLength(1);
+    expect(await bounced()).toBeNull();
+    await smtp.waitFor((m) => m.to.includes('new@example.com'));
+  });
+
+  test('a policy refusal (550 5.7.1) fails the message but keeps the address', async ({ w, smtp }) => {
+    smtp.rejectRecipient = () => ({ code: 550, message: '5.7.1 Message rejected as spam' });
+    const { invitationIds } = await plannedEvent(w.ctx.database, w.seeded.workspaceId, anEvent('o-5'));
+    const id = invitationIds[0] ?? '';
+    await waitFor(async () => expect((await w.invitation(id))?.status).toBe('failed'));
+    expect((await w.invitation(id))?.failure_reason).toMatch(/^smtp 550/);
+    expect((await w.ctx.database.sql`select email_bounced_at from contacts`)[0]?.email_bounced_at).toBeNull();
+  });
+});
+
+describe('DKIM', () => {
+  test('with DKIM_* set, every mail is signed for the domain and selector', async ({
+    db,
+    redisUrl,
+    queuePrefix,
+    smtp,
+  }) => {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const w = await startTestWorker(
+      testConfig({
+        databaseUrl: db.url,
+        redisUrl,
+        queuePrefix,
+        env: {
+          SMTP_URL: smtp.url,
+          DKIM_DOMAIN: 'shop.test',
+          DKIM_SELECTOR: 'sf2026',
+          // As it would sit in an env file: one line, newlines escaped.
+          DKIM_PRIVATE_KEY: pem.replaceAll('\n', '\\n'),
+        },
+      }),
+    );
+    try {
+      await plannedEvent(w.ctx.database, w.seeded.workspaceId, anEvent('o-1'));
+      const mail = await smtp.waitFor(() => true);
+      const signature = mail.headers.get('dkim-signature') ?? '';
+      expect(signature).toMatch(/\bd=shop\.test;/);
+      expect(signature).toMatch(/\bs=sf2026;/);
+      expect(signature).toMatch(/\ba=rsa-sha256;/);
+      expect(signature).toMatch(/\bh=[^;]*\bfrom\b/i);
+      expect(signature).toMatch(/\bb=[A-Za-z0-9+/=\s]{100,}/);
+    } finally {
+      await w.close();
+    }
   });
 });
 

@@ -28,13 +28,14 @@ const dkimOptions = (dkim: DkimKey | undefined) =>
   dkim ? { dkim: { ...dkim, privateKey: dkim.privateKey.replaceAll('\\n', '\n') } } : {};
 
 /**
- * 5xx is the server's final word on this message. A hard bounce (the mailbox or domain does not
- * exist: 550/551/553, or enhanced status 5.1.x) also says the address is dead; other 5xx (policy,
- * content) only that this message will not pass.
+ * 5xx is the server's final word on this message. It is a hard bounce, the address itself dead, when
+ * the enhanced status says so (5.1.x: no such mailbox or domain) or, without one, the basic code does
+ * (550, 551, 553); "550 5.7.1 spam" is about the message, not the address.
  */
 function smtpFailure(e: SmtpError): Error {
   if (!e.responseCode || e.responseCode < 500) return e;
-  const hard = [550, 551, 553].includes(e.responseCode) || /\b5\.1\.\d+\b/.test(e.response ?? e.message);
+  const enhanced = /\b5\.(\d{1,3})\.\d{1,3}\b/.exec(e.response ?? e.message);
+  const hard = enhanced ? enhanced[1] === '1' : [550, 551, 553].includes(e.responseCode);
   return new PermanentDeliveryError(
     `smtp ${e.responseCode}: ${e.message}`,
     hard ? 'hard_bounce' : 'rejected',
