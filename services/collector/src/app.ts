@@ -3,6 +3,7 @@ import formbody from '@fastify/formbody';
 import type { AppContext } from '@surveyflow/core';
 import type { FastifyInstance } from 'fastify';
 import { devOutboxRoutes } from './routes/dev-outbox.ts';
+import { locationRoutes } from './routes/location.ts';
 import { smsRoutes } from './routes/sms.ts';
 import { surveyRoutes } from './routes/survey.ts';
 import { unsubscribeRoutes } from './routes/unsubscribe.ts';
@@ -14,6 +15,7 @@ export function collector(ctx: AppContext) {
       surveyRoutes(pages, ctx);
       unsubscribeRoutes(pages, ctx);
       smsRoutes(pages, ctx);
+      locationRoutes(pages, ctx);
       if (ctx.config.DEV_OUTBOX) devOutboxRoutes(pages, ctx);
     });
   };

@@ -5,6 +5,7 @@ import { registerAuth } from './auth.ts';
 import { contactRoutes } from './routes/contacts.ts';
 import { eventRoutes } from './routes/events.ts';
 import { metricRoutes } from './routes/metrics.ts';
+import { qrRoutes } from './routes/qr.ts';
 import { responseRoutes } from './routes/responses.ts';
 import { surveyRoutes } from './routes/surveys.ts';
 import { triggerRoutes } from './routes/triggers.ts';
@@ -22,6 +23,7 @@ export function dispatcher(ctx: AppContext) {
       metricRoutes(api, ctx);
       workspaceRoutes(api, ctx);
       contactRoutes(api, ctx);
+      qrRoutes(api, ctx);
     });
   };
 }

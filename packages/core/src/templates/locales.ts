@@ -60,6 +60,9 @@ const en = {
   undoButton: 'I did not mean that: subscribe me again',
   resubscribedTitle: 'Welcome back',
   resubscribedMessage: '{company} may ask for your opinion again now and then.',
+  deviceLimitTitle: 'You have already answered here',
+  deviceLimitMessage:
+    'Thank you! One answer per person keeps the results fair. You can answer again after {time}.',
   smsReplyHint: 'Reply {min}-{max}',
   smsLinkHint: 'or tap {url}',
   smsStopHint: 'STOP to opt out',
@@ -114,6 +117,9 @@ const ru: Strings = {
   undoButton: 'Я передумал(а): подпишите меня снова',
   resubscribedTitle: 'С возвращением',
   resubscribedMessage: '{company} иногда снова будет спрашивать ваше мнение.',
+  deviceLimitTitle: 'Вы уже ответили здесь',
+  deviceLimitMessage:
+    'Спасибо! Один ответ от человека делает результаты честными. Ответить снова можно после {time}.',
   smsReplyHint: 'Ответьте числом {min}-{max}',
   smsLinkHint: 'или по ссылке {url}',
   smsStopHint: 'STOP - отписаться',
@@ -165,6 +171,9 @@ const pl: Strings = {
   undoButton: 'To pomyłka: zapisz mnie ponownie',
   resubscribedTitle: 'Witamy ponownie',
   resubscribedMessage: '{company} czasem znów zapyta Cię o zdanie.',
+  deviceLimitTitle: 'Już tu odpowiedziałeś',
+  deviceLimitMessage:
+    'Dziękujemy! Jedna odpowiedź na osobę zapewnia rzetelne wyniki. Możesz odpowiedzieć ponownie po {time}.',
   smsReplyHint: 'Odpowiedz {min}-{max}',
   smsLinkHint: 'lub kliknij {url}',
   smsStopHint: 'STOP aby wypisac',

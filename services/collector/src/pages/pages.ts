@@ -80,6 +80,8 @@ export function surveyPage(input: {
   selected: number | null;
   comment: string | null;
   notice: string | null;
+  /** Set when the score came from the email's one-click link: the page then records it by itself. */
+  autoSubmitNonce?: string | undefined;
 }): string {
   const t = strings[input.locale];
   return page({
@@ -93,8 +95,31 @@ ${scale(input.kind, input.selected, input.locale)}
 <label class="field" for="comment">${t.commentLabel}</label>
 <textarea id="comment" name="comment" maxlength="5000">${input.comment ?? ''}</textarea>
 <div class="actions"><button type="submit">${t.submit}</button></div>
-</form>`,
+</form>${input.autoSubmitNonce ? autoSubmit(input.autoSubmitNonce) : ''}`,
   });
+}
+
+/**
+ * One click in the email should be the whole answer, but a link scanner's GET must record nothing.
+ * So the page itself posts the preselected score, only once it is on a screen a person looks at
+ * (visible, and a moment later), and not if the person starts changing the answer or typing. Without
+ * JavaScript the Send button does the same.
+ */
+function autoSubmit(nonce: string): SafeHtml {
+  return html`<script nonce="${nonce}">${raw(`(function () {
+  var form = document.querySelector('form');
+  var timer = null;
+  function send() { form.submit(); }
+  function arm() {
+    if (document.visibilityState !== 'visible' || timer) return;
+    timer = setTimeout(send, 1200);
+  }
+  function cancel() { clearTimeout(timer); timer = 'cancelled'; }
+  form.addEventListener('input', cancel);
+  form.addEventListener('focusin', cancel);
+  document.addEventListener('visibilitychange', arm);
+  arm();
+})();`)}</script>`;
 }
 
 export function followupPage(input: {

@@ -1,4 +1,4 @@
-// The survey page in a real browser (Debian chromium via playwright-core): a person can answer on a phone without JavaScript.
+// The survey page in a real browser (Debian chromium via playwright-core): without JavaScript, and with it (one-click records itself).
 import { existsSync } from 'node:fs';
 import { closeContext, createServiceApp, openContext } from '@surveyflow/core';
 import { anEvent, seedWorkspace, sentInvitation, test, testConfig } from '@surveyflow/testkit';
@@ -78,6 +78,53 @@ describe('the survey page in Chromium', () => {
         { score: 9, comment: 'Szybka dostawa' },
       ]);
       await page.close();
+    } finally {
+      await app.close();
+      await closeContext(ctx);
+    }
+  });
+
+  test('with JavaScript, the one-click link records the preselected score by itself once the page is seen, then asks why', async ({
+    db,
+    redisUrl,
+    queuePrefix,
+  }) => {
+    const ctx = openContext(testConfig({ databaseUrl: db.url, redisUrl, queuePrefix }));
+    const app = createServiceApp(ctx);
+    await app.register(collector(ctx));
+    const base = await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const { workspaceId } = await seedWorkspace(ctx.database);
+      const { token } = await sentInvitation(ctx.database, workspaceId, anEvent('order-7'));
+      const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+      await page.goto(`${base}/s/${token}?score=7`);
+      await page.screenshot({ path: '/tmp/sf-one-click.png' });
+      // No click: the page posts the score it was opened with and moves on to "why?".
+      await page.waitForSelector('textarea[name=comment][required]', { timeout: 10_000 });
+      expect(await ctx.database.sql`select score, comment from responses`).toEqual([
+        { score: 7, comment: null },
+      ]);
+      await page.screenshot({ path: '/tmp/sf-one-click-why.png' });
+
+      // A person who starts changing the answer is not interrupted by the automatic send.
+      const other = await sentInvitation(
+        ctx.database,
+        workspaceId,
+        anEvent('order-8', { contact: { id: 'c-8', email: 'c8@example.com' } }),
+      );
+      const second = await browser.newPage({ viewport: { width: 390, height: 844 } });
+      await second.goto(`${base}/s/${other.token}?score=10`);
+      await second.click('label[for=score-6]');
+      await second.waitForTimeout(2000);
+      expect(await ctx.database.sql`select score from responses where score = 6 or score = 10`).toEqual([]);
+      await second.click('button[type=submit]');
+      await second.waitForSelector('textarea[name=comment][required]');
+      expect(await ctx.database.sql`select score from responses order by score`).toEqual([
+        { score: 6 },
+        { score: 7 },
+      ]);
+      await page.close();
+      await second.close();
     } finally {
       await app.close();
       await closeContext(ctx);

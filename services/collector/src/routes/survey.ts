@@ -1,10 +1,9 @@
 // /s/:token — the survey page. GET only shows (a link scanner records nothing); POST records the one response.
+import { randomBytes } from 'node:crypto';
 import {
   type AppContext,
   findSurveyLink,
-  issuesToDetails,
   isValidScore,
-  localized,
   looksLikeSurveyToken,
   pickLocale,
   recordResponse,
@@ -13,40 +12,12 @@ import {
   uiText,
 } from '@surveyflow/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
-import { scheduleFollowup } from '../followup.ts';
-import { followupPage, messagePage, surveyPage, thanksPage } from '../pages/pages.ts';
+import { messagePage, surveyPage, thanksPage } from '../pages/pages.ts';
+import { answerError, parseAnswer, privateHeaders, replyAfterAnswer, wantsJson } from './answer.ts';
 
 type Params = { token: string };
 
 const zoneOf = (link: SurveyLink) => link.contact.timezone ?? link.workspace.timezone;
-
-const answerSchema = z.object({
-  score: z.coerce.number({ error: 'must be a number' }).int('must be a whole number'),
-  comment: z
-    .string()
-    .max(5000)
-    .optional()
-    .transform((v) => v?.trim() || null),
-  /** "Skip" on the follow-up page: no comment is coming. */
-  skip: z.string().optional(),
-});
-
-/** The token is a credential in the URL: keep it out of caches, search engines and Referer headers. */
-function privateHeaders(reply: FastifyReply) {
-  return reply
-    .header('cache-control', 'no-store')
-    .header('x-robots-tag', 'noindex, nofollow')
-    .header('referrer-policy', 'no-referrer')
-    .header(
-      'content-security-policy',
-      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'",
-    );
-}
-
-const wantsJson = (request: FastifyRequest) =>
-  request.headers['content-type']?.startsWith('application/json') === true ||
-  request.headers.accept?.startsWith('application/json') === true;
 
 export function surveyRoutes(app: FastifyInstance, ctx: AppContext) {
   /** Opens a link, or answers the page (or JSON) that says why it cannot be opened. */
@@ -102,8 +73,11 @@ export function surveyRoutes(app: FastifyInstance, ctx: AppContext) {
         }),
       );
     }
-    const requested = Number(request.query.score);
+    const requested = request.query.score ? Number(request.query.score) : Number.NaN;
+    const fromLink = isValidScore(survey.kind, requested) && !response;
     const selected = isValidScore(survey.kind, requested) ? requested : (response?.score ?? null);
+    const nonce = fromLink ? randomBytes(16).toString('base64') : undefined;
+    if (nonce) privateHeaders(reply, nonce);
     return reply.type('text/html; charset=utf-8').send(
       surveyPage({
         locale,
@@ -114,6 +88,7 @@ export function surveyRoutes(app: FastifyInstance, ctx: AppContext) {
         selected,
         comment: response?.comment ?? null,
         notice: response ? uiText(locale, 'alreadyAnswered') : null,
+        autoSubmitNonce: nonce,
       }),
     );
   });
@@ -124,15 +99,8 @@ export function surveyRoutes(app: FastifyInstance, ctx: AppContext) {
     const { survey, workspace, contact } = link;
     const locale = pickLocale(contact.locale);
     const actionUrl = `/s/${request.params.token}`;
-    const parsed = answerSchema.safeParse(request.body ?? {});
-    const issue = parsed.success ? undefined : issuesToDetails(parsed.error)[0];
-    if (!parsed.success || !isValidScore(survey.kind, parsed.data.score)) {
-      const range = { nps: '0–10', csat: '1–5', ces: '1–7' }[survey.kind];
-      const field = issue?.field ?? 'score';
-      const message = issue && field !== 'score' ? issue.message : `must be a whole number from ${range}`;
-      return answerError(reply, request, locale, 400, 'validation_failed', `${field} ${message}`, field);
-    }
-    const answer = parsed.data;
+    const answer = parseAnswer(request, reply, survey.kind, locale);
+    if (!answer) return reply;
     const now = ctx.clock.now();
     const outcome = await recordResponse(ctx.database, link, answer, now, ctx.config.EDIT_WINDOW_MINUTES);
     if (outcome.status === 'edit_window_closed') {
@@ -145,63 +113,14 @@ export function surveyRoutes(app: FastifyInstance, ctx: AppContext) {
         uiText(locale, 'editClosedMessage'),
       );
     }
-    const { response } = outcome;
-    const done = response.comment !== null || answer.skip !== undefined;
-    await scheduleFollowup(ctx, response.id, outcome.status, done, response.followedUpAt !== null);
-
-    const askWhy = !done;
-    const followupQuestion = localized(survey.followupQuestion, locale);
-    if (wantsJson(request)) {
-      return reply.status(outcome.status === 'created' ? 201 : 200).send({
-        responseId: response.id,
-        status: outcome.status,
-        score: response.score,
-        comment: response.comment,
-        editableUntil: response.editableUntil,
-        followupQuestion: askWhy ? followupQuestion : null,
-      });
-    }
-    reply.type('text/html; charset=utf-8');
-    if (askWhy) {
-      return reply.send(
-        followupPage({
-          locale,
-          question: followupQuestion,
-          actionUrl,
-          score: response.score,
-          workspaceName: workspace.name,
-        }),
-      );
-    }
-    return reply.send(
-      thanksPage({
-        locale,
-        workspaceName: workspace.name,
-        editableUntil: response.editableUntil,
-        timeZone: zoneOf(link),
-        actionUrl,
-      }),
-    );
+    return replyAfterAnswer(ctx, request, reply, {
+      locale,
+      survey,
+      workspaceName: workspace.name,
+      timeZone: zoneOf(link),
+      actionUrl,
+      outcome,
+      skipped: answer.skip !== undefined,
+    });
   });
-
-  function answerError(
-    reply: FastifyReply,
-    request: FastifyRequest,
-    locale: ReturnType<typeof pickLocale>,
-    status: 400 | 409,
-    code: string,
-    message: string,
-    field?: string,
-  ) {
-    if (wantsJson(request)) {
-      return reply
-        .status(status)
-        .send({ error: { code, message, ...(field ? { details: [{ field, message }] } : {}) } });
-    }
-    const title = uiText(locale, status === 409 ? 'editClosedTitle' : 'badAnswerTitle');
-    return reply
-      .status(status)
-      .type('text/html; charset=utf-8')
-      .send(messagePage({ locale, status, title, message }));
-  }
 }
