@@ -138,7 +138,7 @@ describe('SMS', () => {
     }
   });
 
-  test('Twilio 21610 (the number told the carrier STOP) fails the invitation with that reason and opts the contact out', async ({
+  test('Twilio 21610 (the number told the carrier STOP), at send or in a callback, opts the contact out; at send it fails the invitation with that reason', async ({
     db,
     redisUrl,
     queuePrefix,
@@ -156,6 +156,17 @@ describe('SMS', () => {
       expect(invitation?.failure_reason).toMatch(/^recipient_opted_out: twilio 21610/);
       expect((await shop.sql`select opted_out_at from contacts`)[0]?.opted_out_at).not.toBeNull();
       expect(twilio.messages).toHaveLength(0);
+
+      // The same news can come later, in a status callback: undelivered with 21610.
+      const bob = '+48600100300';
+      await shop.order('o-2', bob);
+      const [sms] = await twilio.waitForMessages(1);
+      await waitFor(
+        async () => (await shop.sql`select 1 from invitations where status = 'sent'`).length === 1,
+      );
+      expect(await twilio.sendStatus(sms?.sid ?? '', 'undelivered', { errorCode: '21610' })).toBe(204);
+      const [contact] = await shop.sql`select opted_out_at from contacts where phone = ${bob}`;
+      expect(contact?.opted_out_at).not.toBeNull();
     } finally {
       await shop.system.stop();
     }
