@@ -8,6 +8,8 @@ import * as schema from './schema.ts';
 export type Database = ReturnType<typeof createDatabase>;
 export type Db = Database['db'];
 export type Sql = Database['sql'];
+/** A transaction, or the database itself: repo functions that take one run inside the caller's transaction when given it. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0] | Db;
 
 export function createDatabase(url: string, options: { max?: number } = {}) {
   const sql = postgres(url, {

@@ -14,6 +14,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import type { SurveyAction } from '../actions.ts';
 import type { Filter } from '../rules/filters.ts';
 import type { QuietHours, SendWindow } from '../rules/send-window.ts';
 
@@ -40,6 +41,8 @@ export const workspaces = pgTable('workspaces', {
   /** Local hours (in the contact's zone) no message goes out in, on the channels listed below. */
   quietHours: jsonb('quiet_hours').$type<QuietHours>(),
   quietHoursChannels: text('quiet_hours_channels').array().notNull().default(sql`'{sms}'::text[]`),
+  /** Where a promoter's referral link leads (the shop's landing page); the code is added as ?ref=. */
+  referralUrl: text('referral_url'),
   createdAt: createdAt(),
 });
 
@@ -115,6 +118,13 @@ export const surveys = pgTable(
     question: jsonb('question').$type<Localized>().notNull(),
     /** The "why?" asked after a score without a comment, per locale. */
     followupQuestion: jsonb('followup_question').$type<Localized>().notNull(),
+    /** What happens after an answer, per segment (alert, case, message, referral, review link). */
+    actions: jsonb('actions')
+      .$type<SurveyAction[]>()
+      .notNull()
+      .default(
+        sql`'[{"type":"alert","segments":["detractor"],"emails":[]},{"type":"case","segments":["detractor"],"slaHours":48}]'::jsonb`,
+      ),
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
@@ -281,6 +291,8 @@ export const responses = pgTable(
     editableUntil: ts('editable_until').notNull(),
     /** Set in the transaction that creates the follow-up work, so a replay does nothing. */
     followedUpAt: ts('followed_up_at'),
+    /** The segment whose actions ran; an edit that changes the segment routes again, once. */
+    routedSegment: text('routed_segment'),
   },
   (t) => [
     index('responses_survey_created').on(t.surveyId, t.createdAt),
@@ -294,7 +306,9 @@ export const responses = pgTable(
   ],
 );
 
-export const notificationStatuses = ['pending', 'sending', 'sent', 'failed'] as const;
+export const notificationStatuses = ['pending', 'sending', 'sent', 'failed', 'cancelled'] as const;
+export const notificationChannels = ['email', 'sms', 'slack'] as const;
+export type NotificationChannel = (typeof notificationChannels)[number];
 
 /** Outbox for messages that are not invitations (alerts, follow-ups): rendered once, sent at most once. */
 export const notifications = pgTable(
@@ -303,8 +317,11 @@ export const notifications = pgTable(
     id: id(),
     workspaceId: workspaceRef(),
     kind: text('kind').notNull(),
-    channel: text('channel').$type<ChannelName>().notNull(),
+    channel: text('channel').$type<NotificationChannel>().notNull(),
+    /** An email address, a phone number, or a Slack webhook URL. */
     recipient: text('recipient').notNull(),
+    /** The customer it goes to, if any: an opt-out before sending cancels it. */
+    contactId: uuid('contact_id').references(() => contacts.id, { onDelete: 'cascade' }),
     subject: text('subject').notNull(),
     html: text('html').notNull(),
     text: text('text').notNull(),
@@ -317,6 +334,175 @@ export const notifications = pgTable(
     sentAt: ts('sent_at'),
   },
   (t) => [index('notifications_pending').on(t.createdAt).where(sql`${t.status} = 'pending'`)],
+);
+
+export const caseStatuses = ['open', 'acknowledged', 'resolved'] as const;
+export type CaseStatus = (typeof caseStatuses)[number];
+
+/** A detractor's answer becomes a case a person owns until it is resolved. */
+export const cases = pgTable(
+  'cases',
+  {
+    id: id(),
+    workspaceId: workspaceRef(),
+    responseId: uuid('response_id')
+      .notNull()
+      .unique()
+      .references(() => responses.id, { onDelete: 'cascade' }),
+    surveyId: uuid('survey_id')
+      .notNull()
+      .references(() => surveys.id, { onDelete: 'cascade' }),
+    contactId: uuid('contact_id').references(() => contacts.id, { onDelete: 'set null' }),
+    status: text('status').$type<CaseStatus>().notNull().default('open'),
+    owner: text('owner'),
+    dueAt: ts('due_at').notNull(),
+    escalateTo: text('escalate_to'),
+    escalatedAt: ts('escalated_at'),
+    resolution: text('resolution'),
+    resolvedAt: ts('resolved_at'),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('cases_workspace_status').on(t.workspaceId, t.status, t.createdAt),
+    index('cases_overdue').on(t.dueAt).where(sql`${t.status} <> 'resolved' and ${t.escalatedAt} is null`),
+  ],
+);
+
+/** Every change to a case, in order: who did what, from what to what. */
+export const caseEvents = pgTable(
+  'case_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    actor: text('actor').notNull(),
+    detail: jsonb('detail').$type<Properties>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [index('case_events_case').on(t.caseId, t.id)],
+);
+
+/** A promoter's personal referral link (/r/:code) and what came of it. */
+export const referrals = pgTable(
+  'referrals',
+  {
+    id: id(),
+    workspaceId: workspaceRef(),
+    responseId: uuid('response_id')
+      .notNull()
+      .unique()
+      .references(() => responses.id, { onDelete: 'cascade' }),
+    contactId: uuid('contact_id').references(() => contacts.id, { onDelete: 'set null' }),
+    code: text('code').notNull().unique(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('referrals_workspace').on(t.workspaceId, t.createdAt)],
+);
+
+/** One click per visitor per day (visitor: a hash of address and user agent; bots are not counted). */
+export const referralClicks = pgTable(
+  'referral_clicks',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    referralId: uuid('referral_id')
+      .notNull()
+      .references(() => referrals.id, { onDelete: 'cascade' }),
+    visitorHash: text('visitor_hash').notNull(),
+    day: text('day').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('referral_clicks_visitor_day').on(t.referralId, t.visitorHash, t.day)],
+);
+
+/** An event that carried a referral code (the friend's order): the recommendation really happened. */
+export const referralConversions = pgTable(
+  'referral_conversions',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    referralId: uuid('referral_id')
+      .notNull()
+      .references(() => referrals.id, { onDelete: 'cascade' }),
+    eventId: uuid('event_id')
+      .notNull()
+      .unique()
+      .references(() => events.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('referral_conversions_referral').on(t.referralId)],
+);
+
+export const webhookEventTypes = [
+  'response.created',
+  'response.updated',
+  'case.created',
+  'case.escalated',
+  'case.resolved',
+  'contact.unsubscribed',
+] as const;
+export type WebhookEventType = (typeof webhookEventTypes)[number];
+
+/** Endpoints that hear about events, signed per the Standard Webhooks spec. */
+export const webhooks = pgTable(
+  'webhooks',
+  {
+    id: id(),
+    workspaceId: workspaceRef(),
+    url: text('url').notNull(),
+    eventTypes: text('event_types').array().$type<WebhookEventType[]>().notNull(),
+    /** whsec_… — the endpoint verifies our signature with it. */
+    secret: text('secret').notNull(),
+    /** Failed attempts in a row; a success resets it, too many disable the endpoint. */
+    consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+    disabledAt: ts('disabled_at'),
+    disabledReason: text('disabled_reason'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('webhooks_workspace').on(t.workspaceId)],
+);
+
+export const webhookDeliveryStatuses = ['pending', 'delivered', 'failed'] as const;
+
+/** One event for one endpoint (its id is the webhook-id header): tried until delivered or out of attempts. */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: text('id').primaryKey(),
+    webhookId: uuid('webhook_id')
+      .notNull()
+      .references(() => webhooks.id, { onDelete: 'cascade' }),
+    eventType: text('event_type').$type<WebhookEventType>().notNull(),
+    /** The exact JSON body sent, so every attempt is byte-for-byte the same message. */
+    body: text('body').notNull(),
+    status: text('status').$type<(typeof webhookDeliveryStatuses)[number]>().notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: ts('next_attempt_at').notNull().defaultNow(),
+    deliveredAt: ts('delivered_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('webhook_deliveries_due').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    index('webhook_deliveries_webhook').on(t.webhookId, t.createdAt),
+  ],
+);
+
+/** Each try of a delivery: when, what the endpoint answered, how long it took. */
+export const webhookAttempts = pgTable(
+  'webhook_attempts',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    deliveryId: text('delivery_id')
+      .notNull()
+      .references(() => webhookDeliveries.id, { onDelete: 'cascade' }),
+    attempt: integer('attempt').notNull(),
+    statusCode: integer('status_code'),
+    error: text('error'),
+    durationMs: integer('duration_ms').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('webhook_attempts_delivery_attempt').on(t.deliveryId, t.attempt)],
 );
 
 /**
