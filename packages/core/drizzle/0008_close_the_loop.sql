@@ -88,6 +88,7 @@ CREATE TABLE "webhooks" (
 --> statement-breakpoint
 ALTER TABLE "notifications" ADD COLUMN "contact_id" uuid;--> statement-breakpoint
 ALTER TABLE "responses" ADD COLUMN "routed_segment" text;--> statement-breakpoint
+ALTER TABLE "responses" ADD COLUMN "routed_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "surveys" ADD COLUMN "actions" jsonb DEFAULT '[{"type":"alert","segments":["detractor"],"emails":[]},{"type":"case","segments":["detractor"],"slaHours":48}]'::jsonb NOT NULL;--> statement-breakpoint
 ALTER TABLE "workspaces" ADD COLUMN "referral_url" text;--> statement-breakpoint
 ALTER TABLE "case_events" ADD CONSTRAINT "case_events_case_id_cases_id_fk" FOREIGN KEY ("case_id") REFERENCES "public"."cases"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint

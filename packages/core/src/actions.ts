@@ -5,10 +5,16 @@ import type { Segment } from './scoring.ts';
 export const segments = ['detractor', 'passive', 'promoter'] as const satisfies readonly Segment[];
 
 const localizedText = z
-  .record(z.string().regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'keys must be locales such as en or pl'), z.string().trim().min(1).max(2000))
+  .record(
+    z.string().regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'keys must be locales such as en or pl'),
+    z.string().trim().min(1).max(2000),
+  )
   .refine((v) => Object.keys(v).length > 0, 'must have at least one locale, e.g. { "en": "…" }');
 
-const segmentList = z.array(z.enum(segments)).min(1).refine((s) => new Set(s).size === s.length, 'must not repeat a segment');
+const segmentList = z
+  .array(z.enum(segments))
+  .min(1)
+  .refine((s) => new Set(s).size === s.length, 'must not repeat a segment');
 
 /** Where a message to the customer goes: "auto" answers on the channel the answer came by (email for a QR code). */
 const messageChannel = z.enum(['auto', 'email', 'sms']).default('auto');
@@ -26,7 +32,12 @@ export const actionSchema = z.discriminatedUnion('type', [
     type: z.literal('case'),
     segments: segmentList.default(['detractor']),
     /** Hours until the case is due; past it, unresolved, it escalates once. */
-    slaHours: z.number().int().min(1).max(24 * 30).default(48),
+    slaHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 30)
+      .default(48),
     owner: z.string().trim().min(1).max(200).optional(),
     /** Who hears about an escalation; the workspace's alert address when unset. */
     escalateTo: z.email().optional(),
@@ -74,7 +85,11 @@ export function defaultActions(): SurveyAction[] {
       type: 'message',
       segments: ['passive'],
       channel: 'auto',
-      subject: { en: 'What would make it a 10?', ru: 'Что сделало бы оценку 10?', pl: 'Co sprawiłoby, że dasz 10?' },
+      subject: {
+        en: 'What would make it a 10?',
+        ru: 'Что сделало бы оценку 10?',
+        pl: 'Co sprawiłoby, że dasz 10?',
+      },
       body: {
         en: 'Thank you for your answer, {name}. What is the one thing {company} could do to make it a 10? Just reply to this message.',
         ru: 'Спасибо за ответ, {name}. Что одно {company} могла бы сделать, чтобы вы поставили 10? Просто ответьте на это сообщение.',
@@ -86,6 +101,9 @@ export function defaultActions(): SurveyAction[] {
 }
 
 /** The actions that apply to a segment, with their position (part of what makes each one's work unique). */
-export function actionsFor(actions: readonly SurveyAction[], segment: Segment): { index: number; action: SurveyAction }[] {
+export function actionsFor(
+  actions: readonly SurveyAction[],
+  segment: Segment,
+): { index: number; action: SurveyAction }[] {
   return actions.flatMap((action, index) => (action.segments.includes(segment) ? [{ index, action }] : []));
 }

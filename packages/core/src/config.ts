@@ -76,6 +76,12 @@ const schema = z.object({
   RECONCILE_INTERVAL_MS: positiveInt.default(30_000),
   RECONCILE_AFTER_MS: positiveInt.default(60_000),
   FOLLOWUP_COMMENT_WAIT_MS: z.coerce.number().int().min(0).default(120_000),
+  /** Tries per webhook delivery (backoff 1 s, 2 s, 4 s … capped at 1 h) before it is marked failed. */
+  WEBHOOK_MAX_ATTEMPTS: positiveInt.default(8),
+  /** Failed attempts in a row, across deliveries, after which an endpoint is disabled and its workspace emailed. */
+  WEBHOOK_DISABLE_AFTER_FAILURES: positiveInt.default(20),
+  /** How long one webhook attempt may take, connect to last header; longer counts as a failure. */
+  WEBHOOK_TIMEOUT_MS: positiveInt.default(10_000),
   DEV_OUTBOX: bool.optional(),
 });
 

@@ -9,6 +9,7 @@ export const queueNames = {
   /** Its own queue so BullMQ's limiter paces texts per sender number (SMS_RATE_PER_SECOND). */
   sendSms: 'send.sms',
   followups: 'followups',
+  webhooks: 'webhooks',
 } as const;
 export type QueueName = (typeof queueNames)[keyof typeof queueNames];
 
@@ -20,8 +21,19 @@ export const jobs = {
     payload: z.object({ invitationId: z.uuid(), reminder: z.number().int().min(1) }),
   },
   'sms.send': { queue: queueNames.sendSms, payload: z.object({ invitationId: z.uuid() }) },
+  /** Email and Slack notifications; text messages go on the SMS queue, paced with the invitations. */
   'notification.send': { queue: queueNames.sendEmail, payload: z.object({ notificationId: z.uuid() }) },
+  'notification.sms': { queue: queueNames.sendSms, payload: z.object({ notificationId: z.uuid() }) },
   'response.followup': { queue: queueNames.followups, payload: z.object({ responseId: z.uuid() }) },
+  /** An answer edited after its follow-up ran: one job per version (its updated_at in ms). */
+  'response.reroute': {
+    queue: queueNames.followups,
+    payload: z.object({ responseId: z.uuid(), version: z.number().int() }),
+  },
+  'webhook.deliver': {
+    queue: queueNames.webhooks,
+    payload: z.object({ deliveryId: z.string(), attempt: z.number().int().min(1) }),
+  },
 } as const;
 
 export type JobName = keyof typeof jobs;
@@ -53,6 +65,7 @@ export class Queues {
       'send.email': make(queueNames.sendEmail),
       'send.sms': make(queueNames.sendSms),
       followups: make(queueNames.followups),
+      webhooks: make(queueNames.webhooks),
     };
   }
 
@@ -92,6 +105,15 @@ export class Queues {
     const on = (channel: string) =>
       rows.filter((r) => r.channel === channel).map((r) => ({ invitationId: r.id }));
     await Promise.all([this.addMany('invitation.send', on('email')), this.addMany('sms.send', on('sms'))]);
+  }
+
+  async addNotificationSends(rows: { id: string; channel: string }[]): Promise<void> {
+    const ids = (sms: boolean) =>
+      rows.filter((r) => (r.channel === 'sms') === sms).map((r) => ({ notificationId: r.id }));
+    await Promise.all([
+      this.addMany('notification.send', ids(false)),
+      this.addMany('notification.sms', ids(true)),
+    ]);
   }
 
   async close(): Promise<void> {

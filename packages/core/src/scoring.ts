@@ -32,6 +32,9 @@ const segmentBounds: Record<SurveyKind, { detractorMax: number; passiveMax: numb
   ces: { detractorMax: 3, passiveMax: 4 },
 };
 
+/** The lowest score that counts as a promoter (NPS 9, CSAT 4, CES 5). */
+export const promoterMin = (kind: SurveyKind) => segmentBounds[kind].passiveMax + 1;
+
 const Z95 = 1.959964;
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
 const clip = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));

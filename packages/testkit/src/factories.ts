@@ -6,10 +6,12 @@ import {
   createTrigger,
   createWorkspace,
   type Database,
+  defaultActions,
   defaultFollowupQuestion,
   type IncomingEvent,
   ingestEvents,
   planStoredEvent,
+  type SurveyAction,
   type SurveyKind,
   settleInvitation,
 } from '@surveyflow/core';
@@ -17,7 +19,14 @@ import { TEST_SECRET } from './secret.ts';
 
 export async function seedWorkspace(
   database: Database,
-  opts: { kind?: SurveyKind; throttleDays?: number; delay?: string; alertEmail?: string | null } = {},
+  opts: {
+    kind?: SurveyKind;
+    throttleDays?: number;
+    delay?: string;
+    alertEmail?: string | null;
+    /** The survey's actions; by default the detractor alert and case, and no messages to customers. */
+    actions?: SurveyAction[];
+  } = {},
 ) {
   const { workspaceId, apiKey } = await createWorkspace(database, {
     name: 'Acme Shop',
@@ -28,6 +37,7 @@ export async function seedWorkspace(
     name: 'Delivery survey',
     question: { en: 'How likely are you to recommend {company}?', pl: 'Czy polecisz {company}?' },
     followupQuestion: defaultFollowupQuestion,
+    actions: opts.actions ?? defaultActions().filter((a) => a.type === 'alert' || a.type === 'case'),
   });
   const trigger = await createTrigger(database, workspaceId, {
     surveyId: survey.id,

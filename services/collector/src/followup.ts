@@ -7,16 +7,19 @@ import type { AppContext } from '@surveyflow/core';
  */
 export async function scheduleFollowup(
   ctx: AppContext,
-  responseId: string,
+  response: { id: string; followedUpAt: Date | null; updatedAt: Date },
   status: 'created' | 'updated',
   answerComplete: boolean,
-  followedUp: boolean,
 ) {
+  const responseId = response.id;
   try {
     if (status === 'created') {
       const delayMs = answerComplete ? 0 : ctx.config.FOLLOWUP_COMMENT_WAIT_MS;
       await ctx.queues.add('response.followup', { responseId }, { delayMs });
-    } else if (answerComplete && !followedUp) {
+    } else if (response.followedUpAt) {
+      // Changed after its follow-up ran: route this version (webhook, and actions if the segment moved).
+      await ctx.queues.add('response.reroute', { responseId, version: response.updatedAt.getTime() });
+    } else if (answerComplete) {
       if (!(await ctx.queues.promote('response.followup', { responseId }))) {
         await ctx.queues.add('response.followup', { responseId });
       }

@@ -263,6 +263,7 @@ describe('workspace isolation', () => {
       name: 'A only',
       question: { en: 'Q' },
       followupQuestion: { en: 'Why?' },
+      actions: [],
     });
     expect((await api.asB('GET', '/v1/events/secret-order')).statusCode).toBe(404);
     expect((await api.asB('GET', `/v1/surveys/${survey.id}`)).statusCode).toBe(404);

@@ -9,6 +9,7 @@ import { qrRoutes } from './routes/qr.ts';
 import { responseRoutes } from './routes/responses.ts';
 import { surveyRoutes } from './routes/surveys.ts';
 import { triggerRoutes } from './routes/triggers.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 import { workspaceRoutes } from './routes/workspace.ts';
 
 export function dispatcher(ctx: AppContext) {
@@ -24,6 +25,7 @@ export function dispatcher(ctx: AppContext) {
       workspaceRoutes(api, ctx);
       contactRoutes(api, ctx);
       qrRoutes(api, ctx);
+      webhookRoutes(api, ctx);
     });
   };
 }

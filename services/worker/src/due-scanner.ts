@@ -1,5 +1,10 @@
-// Moves invitations whose send time has come from Postgres rows to send jobs; any number may run at once.
-import { type AppContext, claimDueInvitations, claimDueReminders } from '@surveyflow/core';
+// Moves invitations, reminders and webhook deliveries whose time has come from Postgres rows to jobs; any number may run at once.
+import {
+  type AppContext,
+  claimDueInvitations,
+  claimDueReminders,
+  claimDueWebhookDeliveries,
+} from '@surveyflow/core';
 
 const BATCH = 500;
 
@@ -40,7 +45,7 @@ export class DueScanner {
       });
   }
 
-  /** Claims and enqueues invitations, then reminders, until nothing due is left; returns how many it enqueued. */
+  /** Claims and enqueues invitations, reminders, then webhook deliveries, until nothing due is left; returns how many it enqueued. */
   async scan(): Promise<number> {
     let total = 0;
     for (;;) {
@@ -52,6 +57,12 @@ export class DueScanner {
     for (;;) {
       const due = await claimDueReminders(this.ctx.database, this.ctx.clock.now(), BATCH);
       await this.ctx.queues.addMany('reminder.send', due);
+      total += due.length;
+      if (due.length < BATCH || this.stopped) break;
+    }
+    for (;;) {
+      const due = await claimDueWebhookDeliveries(this.ctx.database, this.ctx.clock.now(), BATCH);
+      await this.ctx.queues.addMany('webhook.deliver', due);
       total += due.length;
       if (due.length < BATCH || this.stopped) return total;
     }

@@ -2,7 +2,7 @@
 import {
   type AppContext,
   failInterruptedSends,
-  pendingNotificationIds,
+  pendingNotifications,
   staleQueuedInvitations,
   unfollowedResponseIds,
   unplannedEventIds,
@@ -29,11 +29,8 @@ export async function reconcile(ctx: AppContext): Promise<Record<string, number>
   );
   const invitations = await staleQueuedInvitations(database, before(after), BATCH);
   await queues.addInvitationSends(invitations);
-  const notifications = await pendingNotificationIds(database, before(after), BATCH);
-  await queues.addMany(
-    'notification.send',
-    notifications.map((notificationId) => ({ notificationId })),
-  );
+  const notifications = await pendingNotifications(database, before(after), BATCH);
+  await queues.addNotificationSends(notifications);
   const responses = await unfollowedResponseIds(
     database,
     before(after + config.FOLLOWUP_COMMENT_WAIT_MS),

@@ -46,6 +46,7 @@ describe('contact rules in Postgres', () => {
       name: 'Support CSAT',
       question: { en: 'How did we do?' },
       followupQuestion: defaultFollowupQuestion,
+      actions: [],
     });
     await createTrigger(db.database, workspaceId, {
       surveyId: csat.id,

@@ -15,6 +15,7 @@ import { eventsProcessor } from './queues/events.ts';
 import { followupsProcessor } from './queues/followups.ts';
 import { sendEmailProcessor } from './queues/send-email.ts';
 import { sendSmsProcessor } from './queues/send-sms.ts';
+import { webhooksProcessor } from './queues/webhooks.ts';
 import { Reconciler } from './reconciler.ts';
 
 export type RunningWorker = { scanner: DueScanner; close(): Promise<void> };
@@ -65,6 +66,7 @@ export function startWorker(
       [queueNames.sendEmail, sendEmailProcessor(ctx, email)],
       [queueNames.sendSms, sendSmsProcessor(ctx, sms)],
       [queueNames.followups, followupsProcessor(ctx)],
+      [queueNames.webhooks, webhooksProcessor(ctx)],
     ] as [QueueName, Processor][]
   ).map(([name, processor]) => {
     // A worker blocks its connection while waiting for jobs, so each gets its own; closed below.

@@ -293,6 +293,8 @@ export const responses = pgTable(
     followedUpAt: ts('followed_up_at'),
     /** The segment whose actions ran; an edit that changes the segment routes again, once. */
     routedSegment: text('routed_segment'),
+    /** The updated_at of the version last routed: each edit after the follow-up is routed once. */
+    routedAt: ts('routed_at'),
   },
   (t) => [
     index('responses_survey_created').on(t.surveyId, t.createdAt),

@@ -1,74 +1,344 @@
-// What happens after an answer: the follow-up work for a response is created once, as outbox rows.
+// What happens after an answer: the survey's actions for the answer's segment, each done once, as rows in one transaction.
 import { and, eq, isNull, lt, sql } from 'drizzle-orm';
-import type { Database } from '../db/client.ts';
-import { contacts, events, locations, notifications, responses, surveys, workspaces } from '../db/schema.ts';
-import { segmentOf } from '../scoring.ts';
-import { alertEmail } from '../templates/emails.ts';
+import { actionsFor, type SurveyAction } from '../actions.ts';
+import type { Database, Tx } from '../db/client.ts';
+import {
+  contacts,
+  events,
+  locations,
+  type NotificationChannel,
+  notifications,
+  responses,
+  surveys,
+  workspaces,
+} from '../db/schema.ts';
+import { type Segment, segmentOf } from '../scoring.ts';
+import { alertEmail, customerMessageEmail, type RenderedEmail } from '../templates/emails.ts';
+import { fill, type Locale, localized, pickLocale, uiText } from '../templates/locales.ts';
+import { openCase, rerouteCase } from './cases.ts';
 import type { SendOutcome } from './invitations.ts';
+import { referralFor } from './referrals.ts';
+import { emitWebhookEvent } from './webhooks.ts';
+
+export type NotificationToSend = { id: string; channel: NotificationChannel };
+
+type NotificationRow = {
+  kind: string;
+  channel: NotificationChannel;
+  recipient: string;
+  subject: string;
+  html: string;
+  text: string;
+  dedupeKey: string;
+};
+
+type Routed = {
+  response: typeof responses.$inferSelect;
+  survey: typeof surveys.$inferSelect;
+  workspace: typeof workspaces.$inferSelect;
+  contact: typeof contacts.$inferSelect | null;
+  eventType: string | null;
+  eventId: string | null;
+  locationName: string | null;
+};
 
 /**
- * Creates the follow-up messages for one response. The followed_up_at compare-and-set and the
- * notification's dedupe key make a replayed job create nothing.
+ * Routes one response: runs its survey's actions for its segment. Each version of an answer is routed
+ * once (routed_at is the compare-and-set, under the row lock), and every artifact has a unique key
+ * (the response, the segment, the action's place), so a replayed job creates nothing. An answer
+ * edited after its follow-up is routed again: response.updated always, the actions only when the
+ * segment changed, and a case it had records the change.
  */
-export async function followUpResponse({ db }: Database, responseId: string, now: Date): Promise<string[]> {
+export async function followUpResponse(
+  { db }: Database,
+  responseId: string,
+  now: Date,
+  opts: { publicUrl: string },
+): Promise<NotificationToSend[]> {
   return db.transaction(async (tx) => {
-    const [response] = await tx
-      .update(responses)
-      .set({ followedUpAt: now })
-      .where(and(eq(responses.id, responseId), isNull(responses.followedUpAt)))
-      .returning();
-    if (!response) return [];
     const [row] = await tx
       .select({
+        response: responses,
         survey: surveys,
         workspace: workspaces,
         contact: contacts,
         eventType: events.type,
+        eventId: events.externalId,
         locationName: locations.name,
       })
-      .from(surveys)
-      .innerJoin(workspaces, eq(workspaces.id, surveys.workspaceId))
-      .leftJoin(contacts, eq(contacts.id, response.contactId ?? sql`null`))
-      .leftJoin(locations, eq(locations.id, response.locationId ?? sql`null`))
-      .leftJoin(events, eq(events.id, response.eventId ?? sql`null`))
-      .where(eq(surveys.id, response.surveyId));
-    if (!row) throw new Error(`response ${responseId} lost its survey`);
-    const segment = segmentOf(row.survey.kind, response.score);
-    if (segment !== 'detractor' || !row.workspace.alertEmail) return [];
-
-    const mail = alertEmail({
-      workspaceName: row.workspace.name,
-      surveyName: row.survey.name,
-      kind: row.survey.kind,
-      score: response.score,
-      segment,
-      comment: response.comment,
-      contact: row.contact ?? {
-        externalId: `anonymous, at ${row.locationName ?? 'a location'}`,
-        name: null,
-        email: null,
-        phone: null,
-      },
-      eventType: row.eventType,
-      properties: response.properties,
-      answeredAt: response.createdAt,
-    });
-    const inserted = await tx
-      .insert(notifications)
-      .values({
-        workspaceId: response.workspaceId,
-        kind: 'detractor_alert',
-        channel: 'email',
-        recipient: row.workspace.alertEmail,
-        subject: mail.subject,
-        html: mail.html,
-        text: mail.text,
-        dedupeKey: `alert:${response.id}`,
+      .from(responses)
+      .innerJoin(surveys, eq(surveys.id, responses.surveyId))
+      .innerJoin(workspaces, eq(workspaces.id, responses.workspaceId))
+      .leftJoin(contacts, eq(contacts.id, responses.contactId))
+      .leftJoin(events, eq(events.id, responses.eventId))
+      .leftJoin(locations, eq(locations.id, responses.locationId))
+      .where(eq(responses.id, responseId))
+      .for('update', { of: responses });
+    if (!row) return [];
+    const { response, survey } = row;
+    if (response.routedAt?.getTime() === response.updatedAt.getTime()) return [];
+    const segment = segmentOf(survey.kind, response.score);
+    const previous = response.routedSegment as Segment | null;
+    await tx
+      .update(responses)
+      .set({
+        followedUpAt: response.followedUpAt ?? now,
+        routedAt: response.updatedAt,
+        routedSegment: segment,
       })
-      .onConflictDoNothing({ target: notifications.dedupeKey })
-      .returning({ id: notifications.id });
-    return inserted.map((n) => n.id);
+      .where(eq(responses.id, responseId));
+    await emitWebhookEvent(
+      tx,
+      response.workspaceId,
+      response.followedUpAt ? 'response.updated' : 'response.created',
+      { response: responseView(row, segment), previousSegment: previous },
+      now,
+    );
+    if (previous === segment) return [];
+    const applicable = actionsFor(survey.actions, segment);
+    if (previous) {
+      const keepsCase = applicable.some((a) => a.action.type === 'case');
+      await rerouteCase(
+        tx,
+        responseId,
+        { from: previous, to: segment, score: response.score, keepsCase },
+        now,
+      );
+    }
+    const out: NotificationToSend[] = [];
+    for (const { index, action } of applicable) {
+      out.push(
+        ...(await runAction(tx, row, segment, action, `${responseId}:${segment}:${index}`, now, opts)),
+      );
+    }
+    return out;
   });
+}
+
+function responseView(row: Routed, segment: Segment) {
+  const { response, contact } = row;
+  return {
+    id: response.id,
+    surveyId: response.surveyId,
+    kind: row.survey.kind,
+    score: response.score,
+    segment,
+    comment: response.comment,
+    channel: response.channel,
+    eventId: row.eventId,
+    location: row.locationName,
+    contact: contact
+      ? { id: contact.externalId, email: contact.email, phone: contact.phone, name: contact.name }
+      : null,
+    properties: response.properties,
+    createdAt: response.createdAt,
+    updatedAt: response.updatedAt,
+  };
+}
+
+async function runAction(
+  tx: Tx,
+  row: Routed,
+  segment: Segment,
+  action: SurveyAction,
+  key: string,
+  now: Date,
+  opts: { publicUrl: string },
+): Promise<NotificationToSend[]> {
+  const { response, workspace } = row;
+  switch (action.type) {
+    case 'alert':
+      return alert(tx, row, segment, action, key);
+    case 'case':
+      await openCase(
+        tx,
+        {
+          workspaceId: workspace.id,
+          responseId: response.id,
+          surveyId: response.surveyId,
+          contactId: response.contactId,
+          slaHours: action.slaHours,
+          owner: action.owner ?? null,
+          escalateTo: action.escalateTo ?? null,
+          detail: { score: response.score, segment, comment: response.comment },
+        },
+        now,
+      );
+      return [];
+    case 'message':
+      return messageCustomer(tx, row, action, key, {
+        kind: 'message',
+        body: action.body,
+        subject: action.subject,
+      });
+    case 'review':
+      return messageCustomer(tx, row, action, key, {
+        kind: 'review',
+        body: action.body,
+        link: { url: action.url, button: 'reviewButton', defaultBody: 'reviewBody' },
+      });
+    case 'referral': {
+      // Without a page to send friends to there is nothing to refer to.
+      if (!workspace.referralUrl || !row.contact) return [];
+      const code = await referralFor(
+        tx,
+        { workspaceId: workspace.id, responseId: response.id, contactId: response.contactId },
+        now,
+      );
+      return messageCustomer(tx, row, action, `${response.id}:referral`, {
+        kind: 'referral',
+        body: action.body,
+        link: { url: `${opts.publicUrl}/r/${code}`, button: 'referralButton', defaultBody: 'referralBody' },
+      });
+    }
+  }
+}
+
+/** The team hears about the answer: by email (the action's list, or the workspace's alert address) and on Slack. */
+async function alert(
+  tx: Tx,
+  row: Routed,
+  segment: Segment,
+  action: Extract<SurveyAction, { type: 'alert' }>,
+  key: string,
+): Promise<NotificationToSend[]> {
+  const { response, workspace, survey } = row;
+  const mail = alertEmail({
+    workspaceName: workspace.name,
+    surveyName: survey.name,
+    kind: survey.kind,
+    score: response.score,
+    segment,
+    comment: response.comment,
+    contact: row.contact ?? {
+      externalId: `anonymous, at ${row.locationName ?? 'a location'}`,
+      name: null,
+      email: null,
+      phone: null,
+    },
+    eventType: row.eventType,
+    properties: response.properties,
+    answeredAt: response.createdAt,
+  });
+  const recipients =
+    action.emails.length > 0 ? action.emails : workspace.alertEmail ? [workspace.alertEmail] : [];
+  const rows: NotificationRow[] = recipients.map((recipient) => ({
+    kind: 'alert',
+    channel: 'email',
+    recipient,
+    ...mail,
+    dedupeKey: `alert:${key}:${recipient}`,
+  }));
+  if (action.slackWebhookUrl) {
+    const who = row.contact?.name ?? row.contact?.externalId ?? 'An anonymous customer';
+    const text = `*${mail.subject}*\n${who} answered ${response.score} on "${survey.name}"${
+      response.comment ? `: “${response.comment}”` : ' (no comment yet)'
+    }`;
+    rows.push({
+      kind: 'alert',
+      channel: 'slack',
+      recipient: action.slackWebhookUrl,
+      subject: mail.subject,
+      html: '',
+      text,
+      dedupeKey: `slack:${key}`,
+    });
+  }
+  return insertNotifications(tx, workspace.id, null, rows);
+}
+
+/** Where a message to this customer goes, or null when they cannot or must not be reached. */
+function customerAddress(
+  row: Routed,
+  channel: 'auto' | 'email' | 'sms',
+): { channel: 'email' | 'sms'; to: string } | null {
+  const { contact, response } = row;
+  if (!contact || contact.optedOutAt) return null;
+  const email = contact.emailBouncedAt ? null : contact.email;
+  const pick =
+    channel === 'auto' ? (response.channel === 'sms' ? ['sms', 'email'] : ['email', 'sms']) : [channel];
+  for (const c of pick) {
+    if (c === 'email' && email) return { channel: 'email', to: email };
+    if (c === 'sms' && contact.phone) return { channel: 'sms', to: contact.phone };
+  }
+  return null;
+}
+
+/** Fills {name} {company} {score} {link}; without a name, ", {name}" goes away rather than leave ", ,". */
+function personalize(template: string, row: Routed, link: string | null): string {
+  const name = row.contact?.name ?? '';
+  const text = name ? template : template.replaceAll(', {name}', '').replaceAll(' {name}', '');
+  return fill(text, {
+    name,
+    company: row.workspace.name,
+    score: String(row.response.score),
+    link: link ?? '',
+  }).trim();
+}
+
+async function messageCustomer(
+  tx: Tx,
+  row: Routed,
+  action: { channel: 'auto' | 'email' | 'sms' },
+  key: string,
+  content: {
+    kind: 'message' | 'review' | 'referral';
+    body: Record<string, string> | undefined;
+    subject?: Record<string, string> | undefined;
+    link?: {
+      url: string;
+      button: 'reviewButton' | 'referralButton';
+      defaultBody: 'reviewBody' | 'referralBody';
+    };
+  },
+): Promise<NotificationToSend[]> {
+  const address = customerAddress(row, action.channel);
+  if (!address) return [];
+  const locale: Locale = pickLocale(row.contact?.locale);
+  const { link } = content;
+  let template = content.body
+    ? localized(content.body, locale)
+    : link
+      ? uiText(locale, link.defaultBody)
+      : '';
+  if (link && !template.includes('{link}')) template = `${template} {link}`;
+  const text = personalize(template, row, link?.url ?? null);
+  const subject = content.subject
+    ? personalize(localized(content.subject, locale), row, null)
+    : uiText(locale, 'thanksSubject', { company: row.workspace.name });
+  const rendered: RenderedEmail =
+    address.channel === 'email'
+      ? customerMessageEmail({
+          locale,
+          subject,
+          body: text,
+          workspaceName: row.workspace.name,
+          button: link ? { label: uiText(locale, link.button), url: link.url } : undefined,
+        })
+      : { subject: '', html: '', text };
+  return insertNotifications(tx, row.workspace.id, row.contact?.id ?? null, [
+    {
+      kind: content.kind,
+      channel: address.channel,
+      recipient: address.to,
+      ...rendered,
+      dedupeKey: `${content.kind}:${key}`,
+    },
+  ]);
+}
+
+async function insertNotifications(
+  tx: Tx,
+  workspaceId: string,
+  contactId: string | null,
+  rows: NotificationRow[],
+): Promise<NotificationToSend[]> {
+  if (rows.length === 0) return [];
+  return tx
+    .insert(notifications)
+    .values(rows.map((r) => ({ ...r, workspaceId, contactId })))
+    .onConflictDoNothing({ target: notifications.dedupeKey })
+    .returning({ id: notifications.id, channel: notifications.channel });
 }
 
 /** Responses whose follow-up never ran (job lost, or still waiting for a comment past its time). */
@@ -87,14 +357,20 @@ export async function unfollowedResponseIds(
 
 export type ClaimedNotification = typeof notifications.$inferSelect;
 
-/** Claims a pending notification for sending; only one caller ever gets it. */
+/**
+ * Claims a pending notification for sending; only one caller ever gets it. A message to a customer
+ * who opted out since it was written is cancelled instead: opt-outs are honoured at once.
+ */
 export async function claimNotification({ db }: Database, id: string): Promise<ClaimedNotification | null> {
   const [row] = await db
     .update(notifications)
-    .set({ status: 'sending' })
+    .set({
+      status: sql`case when exists (select 1 from contacts c where c.id = ${notifications.contactId} and c.opted_out_at is not null)
+        then 'cancelled' else 'sending' end`,
+    })
     .where(and(eq(notifications.id, id), eq(notifications.status, 'pending')))
     .returning();
-  return row ?? null;
+  return row?.status === 'sending' ? row : null;
 }
 
 export async function settleNotification({ db }: Database, id: string, outcome: SendOutcome) {
@@ -111,15 +387,14 @@ export async function settleNotification({ db }: Database, id: string, outcome: 
 }
 
 /** Pending notifications whose send job was lost. */
-export async function pendingNotificationIds(
+export async function pendingNotifications(
   { db }: Database,
   olderThan: Date,
   limit: number,
-): Promise<string[]> {
-  const rows = await db
-    .select({ id: notifications.id })
+): Promise<NotificationToSend[]> {
+  return db
+    .select({ id: notifications.id, channel: notifications.channel })
     .from(notifications)
     .where(and(eq(notifications.status, 'pending'), lt(notifications.createdAt, olderThan)))
     .limit(limit);
-  return rows.map((r) => r.id);
 }

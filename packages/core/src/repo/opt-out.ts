@@ -2,6 +2,7 @@
 import { and, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { contacts, invitations } from '../db/schema.ts';
+import { emitWebhookEvent } from './webhooks.ts';
 
 /**
  * Opts a contact out now: nothing more is planned for them, waiting invitations are cancelled and
@@ -13,7 +14,19 @@ export async function optOutContact({ db }: Database, contactId: string, now: Da
       .update(contacts)
       .set({ optedOutAt: now, updatedAt: now })
       .where(and(eq(contacts.id, contactId), isNull(contacts.optedOutAt)))
-      .returning({ id: contacts.id });
+      .returning();
+    if (changed) {
+      await emitWebhookEvent(
+        tx,
+        changed.workspaceId,
+        'contact.unsubscribed',
+        {
+          contact: { id: changed.externalId, email: changed.email, phone: changed.phone },
+          at: now.toISOString(),
+        },
+        now,
+      );
+    }
     await tx
       .update(invitations)
       .set({ status: 'cancelled', failureReason: 'opted_out', tokenSealed: null })

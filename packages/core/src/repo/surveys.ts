@@ -1,5 +1,7 @@
 // Surveys and triggers as operators configure them, always scoped to one workspace.
+
 import { and, asc, eq } from 'drizzle-orm';
+import type { SurveyAction } from '../actions.ts';
 import type { Database } from '../db/client.ts';
 import { type ChannelName, type Localized, type SurveyKind, surveys, triggers } from '../db/schema.ts';
 import type { Filter } from '../rules/filters.ts';
@@ -10,7 +12,22 @@ export type SurveyInput = {
   name: string;
   question: Localized;
   followupQuestion: Localized;
+  actions: SurveyAction[];
 };
+
+export async function updateSurvey(
+  { db }: Database,
+  workspaceId: string,
+  id: string,
+  changes: Partial<Omit<SurveyInput, 'kind'>>,
+) {
+  const [row] = await db
+    .update(surveys)
+    .set({ ...changes, updatedAt: new Date() })
+    .where(and(eq(surveys.workspaceId, workspaceId), eq(surveys.id, id)))
+    .returning();
+  return row ?? null;
+}
 
 export async function createSurvey({ db }: Database, workspaceId: string, input: SurveyInput) {
   const [row] = await db

@@ -1,5 +1,7 @@
 // Workspaces and their API keys: first-start bootstrap and key authentication.
+
 import { and, eq, isNull } from 'drizzle-orm';
+import { defaultActions } from '../actions.ts';
 import type { Database } from '../db/client.ts';
 import { apiKeys, surveys, triggers, workspaces } from '../db/schema.ts';
 import type { QuietHours } from '../rules/send-window.ts';
@@ -63,7 +65,7 @@ export async function bootstrapWorkspace(
     if (!ws) throw new Error('workspace insert returned nothing');
     const [survey] = await tx
       .insert(surveys)
-      .values({ workspaceId: ws.id, ...defaultNpsSurvey })
+      .values({ workspaceId: ws.id, ...defaultNpsSurvey, actions: defaultActions() })
       .returning({ id: surveys.id });
     if (!survey) throw new Error('survey insert returned nothing');
     await tx.insert(triggers).values({
@@ -120,6 +122,7 @@ export type WorkspaceSettings = {
   emailRatePerSecond: number | null;
   quietHours: QuietHours | null;
   quietHoursChannels: string[];
+  referralUrl: string | null;
 };
 
 export async function getWorkspace({ db }: Database, workspaceId: string) {

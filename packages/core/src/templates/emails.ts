@@ -1,4 +1,4 @@
-// Emails we send: the survey invitation (one click per score) and the detractor alert for the support team.
+// Emails we send: the survey invitation (one click per score), messages that close the loop, and alerts for the team.
 import { convert } from 'html-to-text';
 import type { SurveyKind } from '../db/schema.ts';
 import { type Segment, scoreRange } from '../scoring.ts';
@@ -98,7 +98,8 @@ export function alertEmail(input: {
   const who = input.contact.name ?? input.contact.email ?? input.contact.externalId;
   const row = (label: string, value: string | null) =>
     html`<tr><td style="padding:6px 12px 6px 0;color:#6b7280;vertical-align:top;white-space:nowrap;">${label}</td><td style="padding:6px 0;">${value ?? '—'}</td></tr>`;
-  const body = html`<p style="margin:0 0 4px 0;font-size:13px;color:#b91c1c;font-weight:700;text-transform:uppercase;letter-spacing:.04em;">Detractor alert</p>
+  const title = `${input.segment[0]?.toUpperCase()}${input.segment.slice(1)} alert`;
+  const body = html`<p style="margin:0 0 4px 0;font-size:13px;color:#b91c1c;font-weight:700;text-transform:uppercase;letter-spacing:.04em;">${title}</p>
 <h1 style="margin:0 0 16px 0;font-size:22px;line-height:30px;">${who} scored ${input.score}/${max}</h1>
 <blockquote style="margin:0 0 20px 0;padding:12px 16px;background:#fef2f2;border-left:4px solid #dc2626;font-size:15px;line-height:22px;">${input.comment ?? '(no comment yet)'}</blockquote>
 <table role="presentation" cellpadding="0" cellspacing="0" style="font-size:14px;line-height:20px;">
@@ -112,13 +113,61 @@ ${Object.entries(input.properties).map(([k, v]) => row(k, display(v)))}
 </table>`;
   const markup = layout({
     lang: 'en',
-    title: 'Detractor alert',
+    title,
     body,
     footer: `Sent by Surveyflow to ${input.workspaceName}'s alert address. Reach out soon: a quick, personal reply turns many detractors around.`,
   });
   return {
-    subject: `Detractor alert: ${input.score}/${max} from ${who} — ${input.workspaceName}`,
+    subject: `${title}: ${input.score}/${max} from ${who} — ${input.workspaceName}`,
     html: markup,
     text: textFromHtml(markup),
   };
+}
+
+/**
+ * A message to the customer after their answer (the passive's "what would make it a 10?", a
+ * promoter's thank-you with a referral or review link, a case's closing note): the operator's words,
+ * paragraphs kept, with an optional call-to-action button.
+ */
+export function customerMessageEmail(input: {
+  locale: Locale;
+  subject: string;
+  body: string;
+  workspaceName: string;
+  button?: { label: string; url: string } | undefined;
+}): RenderedEmail {
+  const t = strings[input.locale];
+  const paragraphs = input.body
+    .split(/\n{2,}/)
+    .map((p) => html`<p style="margin:0 0 14px 0;font-size:15px;line-height:22px;">${p}</p>`);
+  const button = input.button
+    ? html`<p style="margin:8px 0 18px 0;"><a href="${input.button.url}" style="display:inline-block;padding:12px 22px;border-radius:8px;background:${ACCENT};color:#ffffff;font-size:15px;font-weight:700;text-decoration:none;">${input.button.label}</a></p>`
+    : '';
+  const markup = layout({
+    lang: input.locale,
+    title: input.subject,
+    body: html`${paragraphs}${button}`,
+    footer: fill(t.poweredBy, { company: input.workspaceName }),
+  });
+  return { subject: input.subject, html: markup, text: textFromHtml(markup) };
+}
+
+/** A short internal notice (escalations, disabled webhooks): a headline, a few facts, a sentence on what to do. */
+export function noticeEmail(input: {
+  title: string;
+  facts: [string, string | null][];
+  advice: string;
+  workspaceName: string;
+}): RenderedEmail {
+  const row = (label: string, value: string | null) =>
+    html`<tr><td style="padding:6px 12px 6px 0;color:#6b7280;vertical-align:top;white-space:nowrap;">${label}</td><td style="padding:6px 0;">${value ?? '—'}</td></tr>`;
+  const markup = layout({
+    lang: 'en',
+    title: input.title,
+    body: html`<h1 style="margin:0 0 16px 0;font-size:20px;line-height:28px;">${input.title}</h1>
+<table role="presentation" cellpadding="0" cellspacing="0" style="font-size:14px;line-height:20px;">${input.facts.map(([l, v]) => row(l, v))}</table>
+<p style="margin:16px 0 0 0;font-size:14px;line-height:20px;">${input.advice}</p>`,
+    footer: `Sent by Surveyflow to ${input.workspaceName}.`,
+  });
+  return { subject: `${input.title} — ${input.workspaceName}`, html: markup, text: textFromHtml(markup) };
 }

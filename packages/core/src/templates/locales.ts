@@ -60,6 +60,14 @@ const en = {
   undoButton: 'I did not mean that: subscribe me again',
   resubscribedTitle: 'Welcome back',
   resubscribedMessage: '{company} may ask for your opinion again now and then.',
+  thanksSubject: 'Thank you from {company}',
+  referralBody:
+    'Thank you, {name}! We are glad you like {company}. If a friend might too, share your personal link: {link}',
+  referralButton: 'Share with a friend',
+  reviewBody:
+    'Thank you for your answer, {name}. Would you tell others about your experience with {company}? {link}',
+  reviewButton: 'Write a review',
+  caseClosedSubject: 'About your feedback to {company}',
   deviceLimitTitle: 'You have already answered here',
   deviceLimitMessage:
     'Thank you! One answer per person keeps the results fair. You can answer again after {time}.',
@@ -117,6 +125,13 @@ const ru: Strings = {
   undoButton: 'Я передумал(а): подпишите меня снова',
   resubscribedTitle: 'С возвращением',
   resubscribedMessage: '{company} иногда снова будет спрашивать ваше мнение.',
+  thanksSubject: 'Спасибо от {company}',
+  referralBody:
+    'Спасибо, {name}! Мы рады, что вам нравится {company}. Если другу тоже понравится, поделитесь личной ссылкой: {link}',
+  referralButton: 'Поделиться с другом',
+  reviewBody: 'Спасибо за ответ, {name}. Расскажете другим о вашем опыте с {company}? {link}',
+  reviewButton: 'Написать отзыв',
+  caseClosedSubject: 'О вашем отзыве для {company}',
   deviceLimitTitle: 'Вы уже ответили здесь',
   deviceLimitMessage:
     'Спасибо! Один ответ от человека делает результаты честными. Ответить снова можно после {time}.',
@@ -171,6 +186,14 @@ const pl: Strings = {
   undoButton: 'To pomyłka: zapisz mnie ponownie',
   resubscribedTitle: 'Witamy ponownie',
   resubscribedMessage: '{company} czasem znów zapyta Cię o zdanie.',
+  thanksSubject: 'Podziękowania od {company}',
+  referralBody:
+    'Dziękujemy, {name}! Cieszymy się, że lubisz {company}. Jeśli znajomy też polubi, udostępnij swój osobisty link: {link}',
+  referralButton: 'Poleć znajomemu',
+  reviewBody:
+    'Dziękujemy za odpowiedź, {name}. Czy opowiesz innym o swoich doświadczeniach z {company}? {link}',
+  reviewButton: 'Napisz opinię',
+  caseClosedSubject: 'W sprawie Twojej opinii dla {company}',
   deviceLimitTitle: 'Już tu odpowiedziałeś',
   deviceLimitMessage:
     'Dziękujemy! Jedna odpowiedź na osobę zapewnia rzetelne wyniki. Możesz odpowiedzieć ponownie po {time}.',

@@ -106,7 +106,7 @@ export async function replyAfterAnswer(
   const { locale, outcome, actionUrl, workspaceName } = input;
   const { response } = outcome;
   const done = response.comment !== null || input.skipped;
-  await scheduleFollowup(ctx, response.id, outcome.status, done, response.followedUpAt !== null);
+  await scheduleFollowup(ctx, response, outcome.status, done);
   const followupQuestion = localized(input.survey.followupQuestion, locale);
   if (wantsJson(request)) {
     return reply.status(outcome.status === 'created' ? 201 : 200).send({

@@ -109,13 +109,7 @@ export function smsRoutes(app: FastifyInstance, ctx: AppContext) {
       ctx.config.EDIT_WINDOW_MINUTES,
     );
     if (outcome.status !== 'edit_window_closed') {
-      await scheduleFollowup(
-        ctx,
-        outcome.response.id,
-        'updated',
-        true,
-        outcome.response.followedUpAt !== null,
-      );
+      await scheduleFollowup(ctx, outcome.response, 'updated', true);
     }
     return say('smsThanks');
   });
@@ -134,13 +128,7 @@ export function smsRoutes(app: FastifyInstance, ctx: AppContext) {
       return twiml(reply, smsReply(locale, 'smsThanks', link.workspace.name, link.survey.kind));
     }
     const { response } = outcome;
-    await scheduleFollowup(
-      ctx,
-      response.id,
-      outcome.status,
-      response.comment !== null,
-      response.followedUpAt !== null,
-    );
+    await scheduleFollowup(ctx, response, outcome.status, response.comment !== null);
     return twiml(reply, localized(link.survey.followupQuestion, locale));
   }
 }

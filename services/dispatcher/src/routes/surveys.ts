@@ -1,13 +1,16 @@
-// /v1/surveys: what is asked (NPS, CSAT or CES), in which words per locale, and the "why?" that follows.
+// /v1/surveys: what is asked (NPS, CSAT or CES), in which words per locale, the "why?" that follows, and what happens per segment.
 import {
   type AppContext,
   AppError,
+  actionsSchema,
   createSurvey,
+  defaultActions,
   defaultFollowupQuestion,
   getSurvey,
   listSurveys,
   parseInput,
   surveyKinds,
+  updateSurvey,
 } from '@surveyflow/core';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -24,7 +27,11 @@ const surveySchema = z.object({
   name: z.string().trim().min(1).max(200),
   question: localized,
   followupQuestion: localized.optional(),
+  /** What happens after an answer, per segment; the defaults (alert + case for detractors, …) when absent. */
+  actions: actionsSchema.optional(),
 });
+
+const patchSchema = surveySchema.omit({ kind: true }).partial().strict();
 
 export const idParam = z.object({ id: z.uuid('must be a UUID') });
 
@@ -34,8 +41,18 @@ export function surveyRoutes(app: FastifyInstance, ctx: AppContext) {
     const survey = await createSurvey(ctx.database, request.workspaceId, {
       ...input,
       followupQuestion: input.followupQuestion ?? defaultFollowupQuestion,
+      actions: input.actions ?? defaultActions(),
     });
     return reply.status(201).send(survey);
+  });
+
+  // The kind is fixed once answers exist in its scale; everything else, actions included, may change.
+  app.patch('/v1/surveys/:id', async (request) => {
+    const { id } = parseInput(idParam, request.params);
+    const changes = parseInput(patchSchema, request.body);
+    const survey = await updateSurvey(ctx.database, request.workspaceId, id, changes);
+    if (!survey) throw AppError.notFound(`Survey ${id}`);
+    return survey;
   });
 
   app.get('/v1/surveys', async (request) => ({ data: await listSurveys(ctx.database, request.workspaceId) }));

@@ -1,4 +1,4 @@
-// /v1/workspace: the settings of the key's own workspace: global contact rule, quiet hours, its own email rate.
+// /v1/workspace: the settings of the key's own workspace: global contact rule, quiet hours, its own email rate, referral page.
 import {
   type AppContext,
   getWorkspace,
@@ -19,6 +19,8 @@ const patchSchema = z
     emailRatePerSecond: z.number().int().min(1).max(10_000).nullable(),
     quietHours: quietHoursSchema.nullable(),
     quietHoursChannels: z.array(z.enum(['email', 'sms'])).max(2),
+    /** Where promoters' referral links lead; the code is added as ?ref=. */
+    referralUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).nullable(),
   })
   .partial()
   .strict();
@@ -32,6 +34,7 @@ const view = (w: NonNullable<Awaited<ReturnType<typeof getWorkspace>>>) => ({
   emailRatePerSecond: w.emailRatePerSecond,
   quietHours: w.quietHours,
   quietHoursChannels: w.quietHoursChannels,
+  referralUrl: w.referralUrl,
 });
 
 export function workspaceRoutes(app: FastifyInstance, ctx: AppContext) {

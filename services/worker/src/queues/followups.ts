@@ -1,15 +1,17 @@
-// Queue "followups": routes each response once (detractor alert for now) by writing outbox rows, then enqueues their sends.
+// Queue "followups": routes each response (and each later edit of it) through its survey's actions, then enqueues the messages.
 import { type AppContext, followUpResponse, jobs } from '@surveyflow/core';
-import type { Job } from 'bullmq';
+import { type Job, UnrecoverableError } from 'bullmq';
 
 export function followupsProcessor(ctx: AppContext) {
   return async (job: Job) => {
-    const { responseId } = jobs['response.followup'].payload.parse(job.data);
-    const notificationIds = await followUpResponse(ctx.database, responseId, ctx.clock.now());
-    await ctx.queues.addMany(
-      'notification.send',
-      notificationIds.map((notificationId) => ({ notificationId })),
-    );
-    return { notifications: notificationIds.length };
+    if (job.name !== 'response.followup' && job.name !== 'response.reroute') {
+      throw new UnrecoverableError(`unknown job ${job.name} on followups`);
+    }
+    const { responseId } = jobs[job.name].payload.parse(job.data);
+    const notifications = await followUpResponse(ctx.database, responseId, ctx.clock.now(), {
+      publicUrl: ctx.config.PUBLIC_URL,
+    });
+    await ctx.queues.addNotificationSends(notifications);
+    return { notifications: notifications.length };
   };
 }

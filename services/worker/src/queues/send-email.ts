@@ -10,7 +10,7 @@ import {
   invitationRateLimit,
   jobs,
   markEmailBounced,
-  type PermanentDeliveryError,
+  PermanentDeliveryError,
   pickLocale,
   renderQuestion,
   settleInvitation,
@@ -134,10 +134,28 @@ async function sendNotification(ctx: AppContext, email: EmailChannel, job: Job) 
   await deliver(
     ctx,
     job,
-    () => email.send(message),
+    () => (claimed.channel === 'slack' ? postToSlack(claimed.recipient, claimed.text) : email.send(message)),
     (o) => settleNotification(ctx.database, notificationId, o),
   );
   return { sent: true };
+}
+
+/**
+ * A Slack incoming webhook (or anything that takes its { text } JSON). Slack answers 4xx for a
+ * revoked or wrong hook, which no retry fixes; 429 and 5xx may pass later.
+ */
+async function postToSlack(url: string, text: string): Promise<{ messageId: string }> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ text }),
+    redirect: 'manual',
+    signal: AbortSignal.timeout(10_000),
+  });
+  if (res.ok) return { messageId: `slack:${res.status}` };
+  const detail = `slack ${res.status}: ${(await res.text()).slice(0, 200)}`;
+  if (res.status >= 400 && res.status < 500 && res.status !== 429) throw new PermanentDeliveryError(detail);
+  throw new Error(detail);
 }
 
 /** A hard bounce means the address does not exist: no more mail to it until the contact's address changes. */

@@ -2,6 +2,7 @@
 import {
   type AppContext,
   claimInvitationForSend,
+  claimNotification,
   invitationSms,
   jobs,
   optOutContact,
@@ -10,45 +11,76 @@ import {
   renderQuestion,
   type SmsChannel,
   settleInvitation,
+  settleNotification,
 } from '@surveyflow/core';
 import { type Job, UnrecoverableError } from 'bullmq';
 import { deliver } from './deliver.ts';
 
 export function sendSmsProcessor(ctx: AppContext, sms: SmsChannel) {
   return async (job: Job) => {
-    if (job.name !== 'sms.send') throw new UnrecoverableError(`unknown job ${job.name} on send.sms`);
-    const { invitationId } = jobs['sms.send'].payload.parse(job.data);
-    const claimed = await claimInvitationForSend(ctx.database, invitationId, ctx.clock.now(), {
-      tokenTtlDays: ctx.config.TOKEN_TTL_DAYS,
-      secret: ctx.config.SECRET_KEY,
-    });
-    if (!claimed) return { sent: false };
-    const { contact, survey, workspace, token } = claimed;
-    const to = contact.phone;
-    if (!to) {
-      await settleInvitation(ctx.database, invitationId, {
-        failed: 'no_address: the contact has no phone number',
-      });
-      return { sent: false };
+    switch (job.name) {
+      case 'sms.send':
+        return sendInvitation(ctx, sms, job);
+      case 'notification.sms':
+        return sendNotification(ctx, sms, job);
+      default:
+        throw new UnrecoverableError(`unknown job ${job.name} on send.sms`);
     }
-    const locale = pickLocale(contact.locale);
-    const { body } = invitationSms({
-      locale,
-      kind: survey.kind,
-      question: renderQuestion(survey.question, locale, workspace.name),
-      workspaceName: workspace.name,
-      surveyUrl: `${ctx.config.PUBLIC_URL}/s/${token}`,
-    });
-    await deliver(
-      ctx,
-      job,
-      () => sms.send({ to, body, statusCallbackUrl: `${ctx.config.PUBLIC_URL}/sms/status` }),
-      // SMS gets no reminders: a second unprompted text is the pestering we promise not to do.
-      (outcome) => settleInvitation(ctx.database, invitationId, outcome),
-      (err) => optOutIfRecipientStopped(ctx, err, contact.id),
-    );
-    return { sent: true };
   };
+}
+
+/** A message after the answer (thank-you, referral link, "what would make it a 10?"), once. */
+async function sendNotification(ctx: AppContext, sms: SmsChannel, job: Job) {
+  const { notificationId } = jobs['notification.sms'].payload.parse(job.data);
+  const claimed = await claimNotification(ctx.database, notificationId);
+  if (!claimed) return { sent: false };
+  await deliver(
+    ctx,
+    job,
+    () =>
+      sms.send({
+        to: claimed.recipient,
+        body: claimed.text,
+        statusCallbackUrl: `${ctx.config.PUBLIC_URL}/sms/status`,
+      }),
+    (o) => settleNotification(ctx.database, notificationId, o),
+    (err) => (claimed.contactId ? optOutIfRecipientStopped(ctx, err, claimed.contactId) : Promise.resolve()),
+  );
+  return { sent: true };
+}
+
+async function sendInvitation(ctx: AppContext, sms: SmsChannel, job: Job) {
+  const { invitationId } = jobs['sms.send'].payload.parse(job.data);
+  const claimed = await claimInvitationForSend(ctx.database, invitationId, ctx.clock.now(), {
+    tokenTtlDays: ctx.config.TOKEN_TTL_DAYS,
+    secret: ctx.config.SECRET_KEY,
+  });
+  if (!claimed) return { sent: false };
+  const { contact, survey, workspace, token } = claimed;
+  const to = contact.phone;
+  if (!to) {
+    await settleInvitation(ctx.database, invitationId, {
+      failed: 'no_address: the contact has no phone number',
+    });
+    return { sent: false };
+  }
+  const locale = pickLocale(contact.locale);
+  const { body } = invitationSms({
+    locale,
+    kind: survey.kind,
+    question: renderQuestion(survey.question, locale, workspace.name),
+    workspaceName: workspace.name,
+    surveyUrl: `${ctx.config.PUBLIC_URL}/s/${token}`,
+  });
+  await deliver(
+    ctx,
+    job,
+    () => sms.send({ to, body, statusCallbackUrl: `${ctx.config.PUBLIC_URL}/sms/status` }),
+    // SMS gets no reminders: a second unprompted text is the pestering we promise not to do.
+    (outcome) => settleInvitation(ctx.database, invitationId, outcome),
+    (err) => optOutIfRecipientStopped(ctx, err, contact.id),
+  );
+  return { sent: true };
 }
 
 /** Twilio 21610: the recipient sent STOP to our number at some point; honour it as our own opt-out. */

@@ -1,0 +1,319 @@
+// Cases: a detractor's answer owned by a person until resolved — status, owner, due time, escalation, and the history of every change.
+import { and, asc, eq, isNull, lt, ne, sql } from 'drizzle-orm';
+import type { Database, Tx } from '../db/client.ts';
+import {
+  type CaseStatus,
+  caseEvents,
+  cases,
+  contacts,
+  notifications,
+  responses,
+  surveys,
+  workspaces,
+} from '../db/schema.ts';
+import { AppError } from '../errors.ts';
+import { noticeEmail } from '../templates/emails.ts';
+import { emitWebhookEvent } from './webhooks.ts';
+
+type CaseRow = typeof cases.$inferSelect;
+
+export async function addCaseEvent(
+  tx: Tx,
+  caseId: string,
+  kind: string,
+  actor: string,
+  detail: Record<string, unknown>,
+  now: Date,
+) {
+  await tx.insert(caseEvents).values({ caseId, kind, actor, detail, createdAt: now });
+}
+
+/** What a webhook or an API reader is told about a case. */
+export function caseView(c: CaseRow, now: Date) {
+  return {
+    id: c.id,
+    status: c.status,
+    owner: c.owner,
+    responseId: c.responseId,
+    surveyId: c.surveyId,
+    dueAt: c.dueAt,
+    overdue: c.status !== 'resolved' && c.dueAt <= now,
+    escalatedAt: c.escalatedAt,
+    resolution: c.resolution,
+    resolvedAt: c.resolvedAt,
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+  };
+}
+
+/** Opens the case of a response (once: a replay finds it and changes nothing). Returns it when new. */
+export async function openCase(
+  tx: Tx,
+  input: {
+    workspaceId: string;
+    responseId: string;
+    surveyId: string;
+    contactId: string | null;
+    slaHours: number;
+    owner: string | null;
+    escalateTo: string | null;
+    detail: Record<string, unknown>;
+  },
+  now: Date,
+): Promise<CaseRow | null> {
+  const [created] = await tx
+    .insert(cases)
+    .values({
+      workspaceId: input.workspaceId,
+      responseId: input.responseId,
+      surveyId: input.surveyId,
+      contactId: input.contactId,
+      owner: input.owner,
+      escalateTo: input.escalateTo,
+      dueAt: new Date(now.getTime() + input.slaHours * 3_600_000),
+      createdAt: now,
+      updatedAt: now,
+    })
+    .onConflictDoNothing({ target: cases.responseId })
+    .returning();
+  if (!created) return null;
+  await addCaseEvent(
+    tx,
+    created.id,
+    'created',
+    'system',
+    { ...input.detail, dueAt: created.dueAt.toISOString() },
+    now,
+  );
+  await emitWebhookEvent(
+    tx,
+    input.workspaceId,
+    'case.created',
+    { case: caseView(created, now), ...input.detail },
+    now,
+  );
+  return created;
+}
+
+/**
+ * An answer changed segment inside its edit window. A case it had stays, with the change in its
+ * history: closed when the customer is no longer a detractor, reopened when they are one again.
+ */
+export async function rerouteCase(
+  tx: Tx,
+  responseId: string,
+  change: { from: string; to: string; score: number; keepsCase: boolean },
+  now: Date,
+): Promise<void> {
+  const [existing] = await tx.select().from(cases).where(eq(cases.responseId, responseId)).for('update');
+  if (!existing) return;
+  await addCaseEvent(tx, existing.id, 'rerouted', 'system', change, now);
+  if (!change.keepsCase && existing.status !== 'resolved') {
+    const resolution = `The customer changed the answer to ${change.score} (${change.to}) within the edit window.`;
+    const [resolved] = await tx
+      .update(cases)
+      .set({ status: 'resolved', resolution, resolvedAt: now, updatedAt: now })
+      .where(eq(cases.id, existing.id))
+      .returning();
+    await addCaseEvent(
+      tx,
+      existing.id,
+      'status_changed',
+      'system',
+      { from: existing.status, to: 'resolved', resolution },
+      now,
+    );
+    if (resolved)
+      await emitWebhookEvent(
+        tx,
+        resolved.workspaceId,
+        'case.resolved',
+        { case: caseView(resolved, now) },
+        now,
+      );
+  } else if (change.keepsCase && existing.status === 'resolved') {
+    await tx
+      .update(cases)
+      .set({ status: 'open', resolution: null, resolvedAt: null, updatedAt: now })
+      .where(eq(cases.id, existing.id));
+    await addCaseEvent(tx, existing.id, 'status_changed', 'system', { from: 'resolved', to: 'open' }, now);
+  }
+}
+
+export type CaseFilter = {
+  status?: CaseStatus | undefined;
+  owner?: string | undefined;
+  overdue?: boolean | undefined;
+  limit: number;
+};
+
+export async function listCases({ db }: Database, workspaceId: string, f: CaseFilter, now: Date) {
+  const overdue = sql`${cases.status} <> 'resolved' and ${cases.dueAt} <= ${now.toISOString()}::timestamptz`;
+  const rows = await db
+    .select()
+    .from(cases)
+    .where(
+      and(
+        eq(cases.workspaceId, workspaceId),
+        f.status ? eq(cases.status, f.status) : undefined,
+        f.owner ? eq(cases.owner, f.owner) : undefined,
+        f.overdue === undefined ? undefined : f.overdue ? overdue : sql`not (${overdue})`,
+      ),
+    )
+    .orderBy(asc(cases.dueAt))
+    .limit(f.limit);
+  return rows.map((c) => caseView(c, now));
+}
+
+/** A case with the answer behind it and its whole history, oldest change first. */
+export async function getCase({ db }: Database, workspaceId: string, id: string, now: Date) {
+  const [row] = await db
+    .select({ case: cases, response: responses, contact: contacts })
+    .from(cases)
+    .innerJoin(responses, eq(responses.id, cases.responseId))
+    .leftJoin(contacts, eq(contacts.id, cases.contactId))
+    .where(and(eq(cases.workspaceId, workspaceId), eq(cases.id, id)));
+  if (!row) return null;
+  const history = await db
+    .select()
+    .from(caseEvents)
+    .where(eq(caseEvents.caseId, id))
+    .orderBy(asc(caseEvents.id));
+  return {
+    ...caseView(row.case, now),
+    response: { score: row.response.score, comment: row.response.comment, channel: row.response.channel },
+    contact: row.contact
+      ? {
+          id: row.contact.externalId,
+          name: row.contact.name,
+          email: row.contact.email,
+          phone: row.contact.phone,
+        }
+      : null,
+    history: history.map((h) => ({ kind: h.kind, actor: h.actor, detail: h.detail, at: h.createdAt })),
+  };
+}
+
+export type CaseChange = {
+  status?: CaseStatus | undefined;
+  owner?: string | null | undefined;
+  resolution?: string | undefined;
+  note?: string | undefined;
+};
+
+/**
+ * Changes a case and writes each change to its history. Resolving needs a resolution note. Returns
+ * the case before and after, so the caller can tell the customer when it was resolved now.
+ */
+export async function updateCase(
+  { db }: Database,
+  workspaceId: string,
+  id: string,
+  change: CaseChange,
+  actor: string,
+  now: Date,
+): Promise<{ before: CaseRow; after: CaseRow }> {
+  return db.transaction(async (tx) => {
+    const [before] = await tx
+      .select()
+      .from(cases)
+      .where(and(eq(cases.workspaceId, workspaceId), eq(cases.id, id)))
+      .for('update');
+    if (!before) throw AppError.notFound(`Case ${id}`);
+    const resolving = change.status === 'resolved' && before.status !== 'resolved';
+    if (resolving && !change.resolution) {
+      throw AppError.validation([
+        { field: 'resolution', message: 'is required to resolve a case: say what was done' },
+      ]);
+    }
+    const set: Partial<CaseRow> = { updatedAt: now };
+    if (change.status && change.status !== before.status) {
+      set.status = change.status;
+      set.resolvedAt = change.status === 'resolved' ? now : null;
+      set.resolution = change.status === 'resolved' ? (change.resolution ?? null) : null;
+      await addCaseEvent(
+        tx,
+        id,
+        'status_changed',
+        actor,
+        { from: before.status, to: change.status, resolution: set.resolution },
+        now,
+      );
+    }
+    if (change.owner !== undefined && change.owner !== before.owner) {
+      set.owner = change.owner;
+      await addCaseEvent(tx, id, 'owner_changed', actor, { from: before.owner, to: change.owner }, now);
+    }
+    if (change.note) await addCaseEvent(tx, id, 'note', actor, { note: change.note }, now);
+    const [after] = await tx.update(cases).set(set).where(eq(cases.id, id)).returning();
+    if (!after) throw new Error(`case ${id} vanished`);
+    if (resolving)
+      await emitWebhookEvent(tx, workspaceId, 'case.resolved', { case: caseView(after, now) }, now);
+    return { before, after };
+  });
+}
+
+/**
+ * Escalates every unresolved case past its due time, once each (escalated_at is the compare-and-set):
+ * a history entry, a notice to the escalation contact, a case.escalated webhook. Returns the notices.
+ */
+export async function escalateOverdueCases({ db }: Database, now: Date, limit: number): Promise<string[]> {
+  return db.transaction(async (tx) => {
+    const due = await tx
+      .select({ case: cases, workspace: workspaces, survey: surveys, response: responses })
+      .from(cases)
+      .innerJoin(workspaces, eq(workspaces.id, cases.workspaceId))
+      .innerJoin(surveys, eq(surveys.id, cases.surveyId))
+      .innerJoin(responses, eq(responses.id, cases.responseId))
+      .where(and(ne(cases.status, 'resolved'), isNull(cases.escalatedAt), lt(cases.dueAt, now)))
+      .orderBy(asc(cases.dueAt))
+      .limit(limit)
+      .for('update', { of: cases, skipLocked: true });
+    const notices: string[] = [];
+    for (const { case: c, workspace, survey, response } of due) {
+      const [escalated] = await tx
+        .update(cases)
+        .set({ escalatedAt: now, updatedAt: now })
+        .where(eq(cases.id, c.id))
+        .returning();
+      if (!escalated) continue;
+      const to = c.escalateTo ?? workspace.alertEmail;
+      await addCaseEvent(
+        tx,
+        c.id,
+        'escalated',
+        'system',
+        { dueAt: c.dueAt.toISOString(), notified: to },
+        now,
+      );
+      await emitWebhookEvent(tx, c.workspaceId, 'case.escalated', { case: caseView(escalated, now) }, now);
+      if (!to) continue;
+      const mail = noticeEmail({
+        title: `Case overdue: ${survey.name}, score ${response.score}`,
+        facts: [
+          ['Case', c.id],
+          ['Status', c.status],
+          ['Owner', c.owner],
+          ['Due', c.dueAt.toISOString()],
+          ['Comment', response.comment],
+        ],
+        advice: 'The customer has waited past the promised time. Please take the case or reassign it now.',
+        workspaceName: workspace.name,
+      });
+      const [notice] = await tx
+        .insert(notifications)
+        .values({
+          workspaceId: c.workspaceId,
+          kind: 'case_escalated',
+          channel: 'email',
+          recipient: to,
+          ...mail,
+          dedupeKey: `escalated:${c.id}`,
+        })
+        .onConflictDoNothing({ target: notifications.dedupeKey })
+        .returning({ id: notifications.id });
+      if (notice) notices.push(notice.id);
+    }
+    return notices;
+  });
+}

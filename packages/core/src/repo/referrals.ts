@@ -1,0 +1,136 @@
+// Referrals: a promoter's personal link, the clicks on it (people, not bots) and the orders it brought — recommendations that really happened.
+import { randomBytes } from 'node:crypto';
+import { eq, sql } from 'drizzle-orm';
+import type { Database, Tx } from '../db/client.ts';
+import { referralClicks, referrals, workspaces } from '../db/schema.ts';
+import { promoterMin } from '../scoring.ts';
+import { sha256 } from '../tokens.ts';
+
+/** 8 characters a person can read aloud (no 0/o, 1/l): ~40 bits, plenty against guessing one that counts. */
+const newReferralCode = () =>
+  Array.from(randomBytes(8), (b) => 'abcdefghjkmnpqrstuvwxyz23456789'[b % 31]).join('');
+
+/** The response's referral (made once; a replay gets the same code). */
+export async function referralFor(
+  tx: Tx,
+  input: { workspaceId: string; responseId: string; contactId: string | null },
+  now: Date,
+): Promise<string> {
+  await tx
+    .insert(referrals)
+    .values({ ...input, code: newReferralCode(), createdAt: now })
+    .onConflictDoNothing({ target: referrals.responseId });
+  const [row] = await tx
+    .select({ code: referrals.code })
+    .from(referrals)
+    .where(eq(referrals.responseId, input.responseId));
+  if (!row) throw new Error(`referral of ${input.responseId} vanished`);
+  return row.code;
+}
+
+/** User agents of crawlers, link unfurlers and uptime checkers: their visits are not people clicking. */
+const BOT =
+  /bot|crawl|spider|slurp|preview|facebookexternalhit|embedly|headless|curl|wget|python-requests|httpclient|monitor/i;
+export const isBot = (userAgent: string | undefined) => !userAgent || BOT.test(userAgent);
+
+/**
+ * A visit to /r/:code: where to send the visitor (null for an unknown code or no referral URL), counted
+ * once per visitor per day unless it is a bot.
+ */
+export async function followReferral(
+  { db }: Database,
+  code: string,
+  visitor: { ip: string; userAgent: string | undefined },
+  now: Date,
+): Promise<string | null> {
+  const [row] = await db
+    .select({ id: referrals.id, target: workspaces.referralUrl })
+    .from(referrals)
+    .innerJoin(workspaces, eq(workspaces.id, referrals.workspaceId))
+    .where(eq(referrals.code, code));
+  if (!row?.target) return null;
+  if (!isBot(visitor.userAgent)) {
+    await db
+      .insert(referralClicks)
+      .values({
+        referralId: row.id,
+        visitorHash: sha256(`${visitor.ip} ${visitor.userAgent}`),
+        day: now.toISOString().slice(0, 10),
+        createdAt: now,
+      })
+      .onConflictDoNothing();
+  }
+  const url = new URL(row.target);
+  url.searchParams.set('ref', code);
+  return url.toString();
+}
+
+/**
+ * An event carrying properties.referralCode (the friend's order) converts the referral, once per
+ * event; the referrer's own orders do not count.
+ */
+export async function recordReferralConversion(
+  tx: Tx,
+  event: {
+    id: string;
+    workspaceId: string;
+    contactId: string;
+    properties: Record<string, unknown>;
+    occurredAt: Date;
+  },
+): Promise<boolean> {
+  const code = event.properties.referralCode;
+  if (typeof code !== 'string' || !/^[a-z2-9]{8}$/.test(code)) return false;
+  const rows = await tx.execute(sql`
+    insert into referral_conversions (referral_id, event_id, created_at)
+    select id, ${event.id}::uuid, ${event.occurredAt.toISOString()}::timestamptz from referrals
+    where code = ${code} and workspace_id = ${event.workspaceId}::uuid
+      and contact_id is distinct from ${event.contactId}::uuid
+    on conflict (event_id) do nothing
+    returning id`);
+  return rows.length > 0;
+}
+
+export type ReferralPeriod = 'day' | 'week' | 'month';
+
+/**
+ * Per period: promoters (NPS 9–10, CSAT 4–5, CES 5–7), referral links sent, clicks, conversions —
+ * the recommendations that really happened beside the NPS that predicts them.
+ */
+export async function referralMetrics(
+  { sql: raw }: Database,
+  workspaceId: string,
+  q: { from: Date; to: Date; period: ReferralPeriod },
+) {
+  const from = q.from.toISOString();
+  const to = q.to.toISOString();
+  const rows = await raw<
+    { period: string; promoters: number; links: number; clicks: number; conversions: number }[]
+  >`
+    with buckets as (
+      select date_trunc(${q.period}, r.created_at at time zone 'UTC') as period, 'promoters' as what, count(*) as n
+        from responses r join surveys s on s.id = r.survey_id
+        where r.workspace_id = ${workspaceId} and r.created_at >= ${from} and r.created_at < ${to}
+          and r.score >= case s.kind when 'nps' then ${promoterMin('nps')}::int
+            when 'csat' then ${promoterMin('csat')}::int else ${promoterMin('ces')}::int end
+        group by 1
+      union all
+      select date_trunc(${q.period}, created_at at time zone 'UTC'), 'links', count(*) from referrals
+        where workspace_id = ${workspaceId} and created_at >= ${from} and created_at < ${to} group by 1
+      union all
+      select date_trunc(${q.period}, c.created_at at time zone 'UTC'), 'clicks', count(*)
+        from referral_clicks c join referrals f on f.id = c.referral_id
+        where f.workspace_id = ${workspaceId} and c.created_at >= ${from} and c.created_at < ${to} group by 1
+      union all
+      select date_trunc(${q.period}, v.created_at at time zone 'UTC'), 'conversions', count(*)
+        from referral_conversions v join referrals f on f.id = v.referral_id
+        where f.workspace_id = ${workspaceId} and v.created_at >= ${from} and v.created_at < ${to} group by 1
+    )
+    select to_char(period, 'YYYY-MM-DD') as period,
+      coalesce(sum(n) filter (where what = 'promoters'), 0)::int as promoters,
+      coalesce(sum(n) filter (where what = 'links'), 0)::int as links,
+      coalesce(sum(n) filter (where what = 'clicks'), 0)::int as clicks,
+      coalesce(sum(n) filter (where what = 'conversions'), 0)::int as conversions
+    from buckets group by period order by period`;
+  return rows.map((r) => ({ ...r }));
+}
