@@ -1,18 +1,8 @@
 // Outbound webhooks end to end: signed deliveries retried with backoff until a 2xx, a failing endpoint disabled with an email, and the API's answers.
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { emitWebhookEvent, verifyWebhook } from '@surveyflow/core';
-import { test, waitFor } from '@surveyflow/testkit';
+import { type ReceivedRequest, startHttpReceiver, test, waitFor } from '@surveyflow/testkit';
 import { describe, expect } from 'vitest';
 import { startShop } from './testing.ts';
-
-type Received = {
-  path: string;
-  headers: Record<string, string>;
-  body: string;
-  verified: boolean;
-  at: number;
-};
 
 /**
  * A webhook endpoint on loopback: answers each request with the next status in `statuses` (the last
@@ -20,26 +10,20 @@ type Received = {
  * once the webhook exists).
  */
 async function startReceiver(statuses: number[]) {
-  const requests: Received[] = [];
-  const receiver = { secret: '', requests, url: '', close: () => Promise.resolve() };
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      const headers = Object.fromEntries(
-        Object.entries(req.headers).filter((e): e is [string, string] => typeof e[1] === 'string'),
-      );
-      const verified = verifyWebhook(receiver.secret, headers, body, new Date());
-      requests.push({ path: req.url ?? '', headers, body, verified, at: Date.now() });
-      res.statusCode = verified ? (statuses[requests.length - 1] ?? statuses.at(-1) ?? 200) : 401;
-      if (res.statusCode >= 300 && res.statusCode < 400) res.setHeader('location', '/elsewhere');
-      res.end();
-    });
+  const receiver = {
+    secret: '',
+    url: '',
+    requests: [] as (ReceivedRequest & { verified: boolean })[],
+    close: () => Promise.resolve(),
+  };
+  const http = await startHttpReceiver((request, n) => {
+    const ok = verifyWebhook(receiver.secret, request.headers, request.body, new Date());
+    receiver.requests.push({ ...request, verified: ok });
+    const status = ok ? (statuses[n - 1] ?? statuses.at(-1) ?? 200) : 401;
+    return status >= 300 && status < 400 ? { status, headers: { location: '/elsewhere' } } : status;
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/surveyflow`;
-  receiver.close = () => new Promise<void>((resolve) => server.close(() => resolve()));
+  receiver.url = `${http.url}/surveyflow`;
+  receiver.close = http.close;
   return receiver;
 }
 

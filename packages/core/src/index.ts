@@ -6,7 +6,7 @@ export * from './context.ts';
 export * from './db/client.ts';
 export type { ChannelName, InvitationStatus, Localized, Properties, SurveyKind } from './db/schema.ts';
 export * as schema from './db/schema.ts';
-export { surveyKinds } from './db/schema.ts';
+export { caseStatuses, surveyKinds } from './db/schema.ts';
 export * from './errors.ts';
 export * from './http.ts';
 export * from './process.ts';

@@ -9,6 +9,7 @@ import { type SmtpSink, startSmtpSink } from './smtp.ts';
 import { startTwilioFake, type TwilioFake } from './twilio-fake.ts';
 
 export * from './factories.ts';
+export { type HttpReceiver, type ReceivedRequest, startHttpReceiver } from './http-receiver.ts';
 export { type ServiceProcess, startServiceProcess } from './processes.ts';
 export { TEST_SECRET } from './secret.ts';
 export type { ReceivedMail, RecipientPolicy, SmtpSink } from './smtp.ts';

@@ -2,6 +2,7 @@
 import type { AppContext } from '@surveyflow/core';
 import type { FastifyInstance } from 'fastify';
 import { registerAuth } from './auth.ts';
+import { caseRoutes } from './routes/cases.ts';
 import { contactRoutes } from './routes/contacts.ts';
 import { eventRoutes } from './routes/events.ts';
 import { metricRoutes } from './routes/metrics.ts';
@@ -25,6 +26,7 @@ export function dispatcher(ctx: AppContext) {
       workspaceRoutes(api, ctx);
       contactRoutes(api, ctx);
       qrRoutes(api, ctx);
+      caseRoutes(api, ctx);
       webhookRoutes(api, ctx);
     });
   };

@@ -1,9 +1,10 @@
-// Moves invitations, reminders and webhook deliveries whose time has come from Postgres rows to jobs; any number may run at once.
+// Moves work whose time has come from Postgres rows to jobs (invitations, reminders, webhook deliveries) and escalates overdue cases; any number may run at once.
 import {
   type AppContext,
   claimDueInvitations,
   claimDueReminders,
   claimDueWebhookDeliveries,
+  escalateOverdueCases,
 } from '@surveyflow/core';
 
 const BATCH = 500;
@@ -45,27 +46,44 @@ export class DueScanner {
       });
   }
 
-  /** Claims and enqueues invitations, reminders, then webhook deliveries, until nothing due is left; returns how many it enqueued. */
+  /**
+   * Claims and enqueues, batch by batch until nothing due is left: invitations, reminders, webhook
+   * deliveries, then escalates overdue cases. Returns how many items it handled.
+   */
   async scan(): Promise<number> {
+    const { database, queues } = this.ctx;
+    const now = () => this.ctx.clock.now();
+    const steps: (() => Promise<number>)[] = [
+      async () => {
+        const due = await claimDueInvitations(database, now(), BATCH);
+        await queues.addInvitationSends(due);
+        return due.length;
+      },
+      async () => {
+        const due = await claimDueReminders(database, now(), BATCH);
+        await queues.addMany('reminder.send', due);
+        return due.length;
+      },
+      async () => {
+        const due = await claimDueWebhookDeliveries(database, now(), BATCH);
+        await queues.addMany('webhook.deliver', due);
+        return due.length;
+      },
+      async () => {
+        const { escalated, notices } = await escalateOverdueCases(database, now(), BATCH);
+        await queues.addNotificationSends(notices.map((id) => ({ id, channel: 'email' })));
+        return escalated;
+      },
+    ];
     let total = 0;
-    for (;;) {
-      const due = await claimDueInvitations(this.ctx.database, this.ctx.clock.now(), BATCH);
-      await this.ctx.queues.addInvitationSends(due);
-      total += due.length;
-      if (due.length < BATCH || this.stopped) break;
+    for (const step of steps) {
+      for (;;) {
+        const n = await step();
+        total += n;
+        if (n < BATCH || this.stopped) break;
+      }
     }
-    for (;;) {
-      const due = await claimDueReminders(this.ctx.database, this.ctx.clock.now(), BATCH);
-      await this.ctx.queues.addMany('reminder.send', due);
-      total += due.length;
-      if (due.length < BATCH || this.stopped) break;
-    }
-    for (;;) {
-      const due = await claimDueWebhookDeliveries(this.ctx.database, this.ctx.clock.now(), BATCH);
-      await this.ctx.queues.addMany('webhook.deliver', due);
-      total += due.length;
-      if (due.length < BATCH || this.stopped) return total;
-    }
+    return total;
   }
 
   async stop(): Promise<void> {

@@ -12,7 +12,8 @@ import {
   workspaces,
 } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
-import { noticeEmail } from '../templates/emails.ts';
+import { customerMessageEmail, noticeEmail } from '../templates/emails.ts';
+import { pickLocale, uiText } from '../templates/locales.ts';
 import { emitWebhookEvent } from './webhooks.ts';
 
 type CaseRow = typeof cases.$inferSelect;
@@ -257,7 +258,11 @@ export async function updateCase(
  * Escalates every unresolved case past its due time, once each (escalated_at is the compare-and-set):
  * a history entry, a notice to the escalation contact, a case.escalated webhook. Returns the notices.
  */
-export async function escalateOverdueCases({ db }: Database, now: Date, limit: number): Promise<string[]> {
+export async function escalateOverdueCases(
+  { db }: Database,
+  now: Date,
+  limit: number,
+): Promise<{ escalated: number; notices: string[] }> {
   return db.transaction(async (tx) => {
     const due = await tx
       .select({ case: cases, workspace: workspaces, survey: surveys, response: responses })
@@ -314,6 +319,54 @@ export async function escalateOverdueCases({ db }: Database, now: Date, limit: n
         .returning({ id: notifications.id });
       if (notice) notices.push(notice.id);
     }
-    return notices;
+    return { escalated: due.length, notices };
   });
+}
+
+/**
+ * The customer hears how their complaint ended: a closing message on the channel they answered by,
+ * as an outbox row (sent by the worker, cancelled if they opt out first). Null when they cannot be reached.
+ */
+export async function closingMessage(
+  { db }: Database,
+  c: CaseRow,
+  body: string,
+): Promise<{ id: string; channel: 'email' | 'sms' } | null> {
+  const [row] = await db
+    .select({ contact: contacts, response: responses, workspace: workspaces })
+    .from(cases)
+    .innerJoin(responses, eq(responses.id, cases.responseId))
+    .innerJoin(workspaces, eq(workspaces.id, cases.workspaceId))
+    .innerJoin(contacts, eq(contacts.id, cases.contactId))
+    .where(eq(cases.id, c.id));
+  if (!row || row.contact.optedOutAt) return null;
+  const { contact, response, workspace } = row;
+  const email = contact.emailBouncedAt ? null : contact.email;
+  const channel =
+    response.channel === 'sms' && contact.phone ? 'sms' : email ? 'email' : contact.phone ? 'sms' : null;
+  if (!channel) return null;
+  const locale = pickLocale(contact.locale);
+  const message =
+    channel === 'email'
+      ? customerMessageEmail({
+          locale,
+          subject: uiText(locale, 'caseClosedSubject', { company: workspace.name }),
+          body,
+          workspaceName: workspace.name,
+        })
+      : { subject: '', html: '', text: body };
+  const [inserted] = await db
+    .insert(notifications)
+    .values({
+      workspaceId: c.workspaceId,
+      kind: 'case_closed',
+      channel,
+      recipient: channel === 'email' ? (email ?? '') : (contact.phone ?? ''),
+      contactId: contact.id,
+      ...message,
+      dedupeKey: `case-closed:${c.id}:${c.resolvedAt?.getTime() ?? 0}`,
+    })
+    .onConflictDoNothing({ target: notifications.dedupeKey })
+    .returning({ id: notifications.id });
+  return inserted ? { id: inserted.id, channel } : null;
 }

@@ -1,10 +1,12 @@
 // Turning a stored event into decisions and invitation rows, once, in one transaction per event;
 // and the same rules as a dry run that stores nothing.
+
 import { and, arrayContains, asc, eq, gt, inArray, isNotNull, ne, type SQL } from 'drizzle-orm';
 import type { Database, Db } from '../db/client.ts';
 import { contacts, eventDecisions, events, invitations, triggers, workspaces } from '../db/schema.ts';
 import { dedupeValue } from '../rules/filters.ts';
 import { type ContactFacts, type Decision, planEvent, subjectOf } from '../rules/plan.ts';
+import { recordReferralConversion } from './referrals.ts';
 
 const DAY_MS = 86_400_000;
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -102,6 +104,7 @@ export async function planStoredEvent({ db }: Database, eventId: string, now: Da
     if (!contact) throw new Error(`event ${eventId} has no contact`);
 
     await cancelByEvent(tx, event, contact);
+    await recordReferralConversion(tx, event);
     const matching = await matchingTriggers(tx, event.workspaceId, event.type);
     const decisions = await decide(tx, now, event.workspaceId, event, contact, matching);
 

@@ -1,0 +1,32 @@
+// /r/:code — a promoter's referral link: counts the click (people, once a day; not bots) and sends the visitor on to the shop.
+import { type AppContext, followReferral, pickLocale, uiText } from '@surveyflow/core';
+import type { FastifyInstance } from 'fastify';
+import { messagePage } from '../pages/pages.ts';
+
+export function referralRoutes(app: FastifyInstance, ctx: AppContext) {
+  app.get<{ Params: { code: string } }>('/r/:code', async (request, reply) => {
+    const { code } = request.params;
+    const target = /^[a-z2-9]{8}$/.test(code)
+      ? await followReferral(
+          ctx.database,
+          code,
+          { ip: request.ip, userAgent: request.headers['user-agent'] },
+          ctx.clock.now(),
+        )
+      : null;
+    reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
+    if (target) return reply.redirect(target, 302);
+    const locale = pickLocale(request.headers['accept-language']);
+    return reply
+      .status(404)
+      .type('text/html; charset=utf-8')
+      .send(
+        messagePage({
+          locale,
+          status: 404,
+          title: uiText(locale, 'notFoundTitle'),
+          message: uiText(locale, 'notFoundMessage'),
+        }),
+      );
+  });
+}
