@@ -13,7 +13,7 @@ function decode(png: Buffer): string | null {
 }
 
 describe('QR codes', () => {
-  test('an order-bound code: made once per order, decodes to the link, and the scanned answer is tied to the order', async ({
+  test('an order-bound code: made once per order, decodes to the link, and the scanned answer is tied to the order; email by hand too', async ({
     db,
     redisUrl,
     queuePrefix,
@@ -29,7 +29,7 @@ describe('QR codes', () => {
         properties: { store: 'Main St' },
       });
 
-      const bad = await api('POST', '/v1/invitations', { channel: 'email' });
+      const bad = await api('POST', '/v1/invitations', { channel: 'fax' });
       expect(bad.statusCode).toBe(400);
       expect(
         bad
@@ -92,6 +92,18 @@ describe('QR codes', () => {
         properties: { store: 'Main St' },
         external_id: 'order-1001',
       });
+
+      // By hand on the other channels too: email goes out with the next scan; no phone, no SMS.
+      const direct = { surveyId: survey.id, eventId: 'order-1001' };
+      const emailed = await api('POST', '/v1/invitations', { ...direct, channel: 'email' });
+      expect(emailed.statusCode).toBe(201);
+      await smtp.waitFor((m) => m.to.includes('eve@example.com'));
+      expect((await api('POST', '/v1/invitations', { ...direct, channel: 'email' })).json().id).toBe(
+        emailed.json().id,
+      );
+      const noPhone = await api('POST', '/v1/invitations', { ...direct, channel: 'sms' });
+      expect(noPhone.statusCode).toBe(400);
+      expect(noPhone.json().error.details[0]).toMatchObject({ field: 'channel' });
     } finally {
       await system.stop();
     }

@@ -1,8 +1,17 @@
-// Printed surveys: order-bound QR invitations (receipt, invoice, parcel) and permanent location codes (shop, desk, kiosk).
+// Invitations by hand — above all printed ones: order-bound QR codes (receipt, parcel) and permanent location codes (shop, desk, kiosk).
 import { randomBytes } from 'node:crypto';
 import { and, asc, desc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { events, invitations, locations, responses, surveys, workspaces } from '../db/schema.ts';
+import {
+  type ChannelName,
+  contacts,
+  events,
+  invitations,
+  locations,
+  responses,
+  surveys,
+  workspaces,
+} from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import { newSurveyToken, sealToken, sha256, unsealToken } from '../tokens.ts';
 
@@ -11,21 +20,36 @@ const DAY_MS = 86_400_000;
 type TokenOptions = { secret: string; tokenTtlDays: number };
 
 /**
- * The QR invitation for an order's event and a survey: made once (asking again returns the same
- * one), so reprinting a receipt prints the same code.
+ * An invitation made by hand for an event's contact, outside the triggers (no throttle: an operator
+ * asked for it). Made once per event, survey and channel: asking again returns the same one, so
+ * reprinting a receipt prints the same code. Email and SMS go out with the next due scan; a QR
+ * code waits to be printed. An opted-out contact or a missing address is a 409 / 400 naming why.
  */
-export async function createQrInvitation(
+export async function createDirectInvitation(
   { db }: Database,
   workspaceId: string,
-  input: { surveyId: string; eventId: string },
+  input: { surveyId: string; eventId: string; channel: ChannelName },
 ): Promise<{ id: string; created: boolean }> {
   return db.transaction(async (tx) => {
     const [event] = await tx
-      .select({ id: events.id, contactId: events.contactId })
+      .select({ id: events.id, contactId: events.contactId, contact: contacts })
       .from(events)
+      .innerJoin(contacts, eq(contacts.id, events.contactId))
       .where(and(eq(events.workspaceId, workspaceId), eq(events.externalId, input.eventId)))
-      .for('update');
+      .for('update', { of: events });
     if (!event) throw AppError.notFound(`Event ${input.eventId}`);
+    if (input.channel !== 'qr') {
+      if (event.contact.optedOutAt) throw AppError.conflict(`Contact ${event.contact.externalId} opted out`);
+      const address = input.channel === 'email' ? event.contact.email : event.contact.phone;
+      if (!address) {
+        throw AppError.validation([
+          {
+            field: 'channel',
+            message: `the event's contact has no ${input.channel === 'email' ? 'email address' : 'phone number'}`,
+          },
+        ]);
+      }
+    }
     const [survey] = await tx
       .select({ id: surveys.id })
       .from(surveys)
@@ -38,7 +62,7 @@ export async function createQrInvitation(
         and(
           eq(invitations.eventId, event.id),
           eq(invitations.surveyId, survey.id),
-          eq(invitations.channel, 'qr'),
+          eq(invitations.channel, input.channel),
         ),
       )
       .orderBy(asc(invitations.createdAt))
@@ -51,7 +75,7 @@ export async function createQrInvitation(
         surveyId: survey.id,
         eventId: event.id,
         contactId: event.contactId,
-        channel: 'qr',
+        channel: input.channel,
         sendAt: sql`now()`,
       })
       .returning({ id: invitations.id });

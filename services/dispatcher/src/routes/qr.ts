@@ -1,9 +1,9 @@
-// /v1/invitations (QR on receipts and parcels) and /v1/locations (permanent codes in shops): make them, print them.
+// /v1/invitations (by hand; QR on receipts and parcels, printable) and /v1/locations (permanent codes in shops).
 import {
   type AppContext,
   AppError,
+  createDirectInvitation,
   createLocation,
-  createQrInvitation,
   getLocation,
   html,
   listLocations,
@@ -12,15 +12,14 @@ import {
   qrOptionsSchema,
   raw,
   renderQr,
+  schema,
 } from '@surveyflow/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { idParam } from './surveys.ts';
 
 const createInvitationSchema = z.object({
-  channel: z.literal('qr', {
-    error: 'must be "qr": email and SMS invitations come from events and triggers',
-  }),
+  channel: z.enum(schema.channels),
   surveyId: z.uuid('must be a UUID'),
   /** The producer's id of the event the answer belongs to, e.g. the order.created of the receipt. */
   eventId: z.string().min(1).max(200),
@@ -75,7 +74,10 @@ export function qrRoutes(app: FastifyInstance, ctx: AppContext) {
 
   app.post('/v1/invitations', async (request, reply) => {
     const input = parseInput(createInvitationSchema, request.body);
-    const { id, created } = await createQrInvitation(ctx.database, request.workspaceId, input);
+    const { id, created } = await createDirectInvitation(ctx.database, request.workspaceId, input);
+    if (input.channel !== 'qr') {
+      return reply.status(created ? 201 : 200).send({ id, channel: input.channel, eventId: input.eventId });
+    }
     const [invitation] = await printableInvitations(
       ctx.database,
       request.workspaceId,
