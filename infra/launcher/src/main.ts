@@ -41,7 +41,7 @@ await runUntilSignal(async () => {
       timezone: config.DEFAULT_TIMEZONE,
     });
     const apiKey = config.BOOTSTRAP_API_KEY ?? (await rememberedKey(dataDir, boot.generatedKey));
-    printBanner(config.PUBLIC_URL, apiKey, config.DEV_OUTBOX);
+    printBanner(config.PUBLIC_URL, apiKey, outboxNote(config.DEV_OUTBOX, config.SMS_DEV_OUTBOX));
   } catch (err) {
     await stopAll();
     throw err;
@@ -70,7 +70,14 @@ async function rememberedSecret(dataDir: string): Promise<string> {
   return secret;
 }
 
-function printBanner(url: string, apiKey: string | null, devOutbox: boolean) {
+/** What the dev outbox holds, if anything: mail without SMTP_URL, texts without a Twilio account. */
+function outboxNote(mail: boolean, sms: boolean): string | null {
+  if (mail && sms) return 'no SMTP_URL or Twilio account set: mail and texts are kept here, not sent';
+  if (mail) return 'no SMTP_URL set: mail is kept here, not sent';
+  return sms ? 'no Twilio account set: texts are kept here, not sent' : null;
+}
+
+function printBanner(url: string, apiKey: string | null, outbox: string | null) {
   const key = apiKey ?? '(unknown: set BOOTSTRAP_API_KEY, or delete DATA_DIR to start afresh)';
   const lines = [
     '',
@@ -79,7 +86,7 @@ function printBanner(url: string, apiKey: string | null, devOutbox: boolean) {
     `  API          ${url}/v1          (Authorization: Bearer ${key})`,
     `  Survey pages ${url}/s/<token>`,
     `  Health       ${url}/health  ·  ${url}/ready`,
-    devOutbox ? `  Dev outbox   ${url}/dev/outbox   (no SMTP_URL set: mail is kept here, not sent)` : '',
+    outbox ? `  Dev outbox   ${url}/dev/outbox   (${outbox})` : '',
     '',
     'Try it — this sends a survey invitation to the dev outbox:',
     '',

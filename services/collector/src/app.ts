@@ -18,7 +18,7 @@ export function collector(ctx: AppContext) {
       smsRoutes(pages, ctx);
       locationRoutes(pages, ctx);
       referralRoutes(pages, ctx);
-      if (ctx.config.DEV_OUTBOX) devOutboxRoutes(pages, ctx);
+      if (ctx.config.DEV_OUTBOX || ctx.config.SMS_DEV_OUTBOX) devOutboxRoutes(pages, ctx);
     });
   };
 }
