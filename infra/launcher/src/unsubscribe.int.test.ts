@@ -3,6 +3,7 @@ import { bootstrapWorkspace } from '@surveyflow/core';
 import { test, testConfig, waitFor } from '@surveyflow/testkit';
 import { describe, expect } from 'vitest';
 import { startSystem } from './system.ts';
+import { startShop } from './testing.ts';
 
 const KEY = 'sf_live_unsubscribe_test_key_0123456789';
 
@@ -131,6 +132,56 @@ describe('unsubscribe', () => {
         id: 'c-9',
         optedOut: false,
       });
+    } finally {
+      await system.stop();
+    }
+  });
+
+  test('with UNSUBSCRIBE_MAILTO, List-Unsubscribe also offers mailto:, and the forwarded mail opts out; a wrong secret is 403', async ({
+    db,
+    redisUrl,
+    queuePrefix,
+    smtp,
+  }) => {
+    const secret = 'inbound-secret-0123456789abcdef';
+    const { system, api } = await startShop(
+      { db, redisUrl, queuePrefix, smtp },
+      { env: { UNSUBSCRIBE_MAILTO: 'unsubscribe@mail.shop.test', INBOUND_EMAIL_TOKEN: secret } },
+    );
+    try {
+      await api('POST', '/v1/events', {
+        id: 'o-1',
+        type: 'order.delivered',
+        contact: { id: 'c-1', email: 'eve@example.com' },
+      });
+      const mail = await smtp.waitFor((m) => m.to.includes('eve@example.com'));
+      const header = mail.headers.get('list-unsubscribe') ?? '';
+      const mailto = /<mailto:unsubscribe@mail\.shop\.test\?subject=([^>]+)>/.exec(header)?.[1] ?? '';
+      const subject = decodeURIComponent(mailto);
+      expect(subject).toMatch(/^unsubscribe [\w-]{32}$/);
+      expect(header).toMatch(/^<http:\/\/localhost:3000\/u\/[\w-]{32}>, <mailto:/);
+
+      const inbound = (path: string, payload: object) =>
+        system.app.inject({ method: 'POST', url: path, payload });
+      expect(
+        (await inbound('/email/inbound/not-the-secret-at-all-000000', { Subject: subject })).statusCode,
+      ).toBe(403);
+      const optedOut = async () =>
+        (await system.ctx.database.sql`select opted_out_at from contacts where external_id = 'c-1'`)[0]
+          ?.opted_out_at;
+      expect(await optedOut()).toBeNull();
+      // Postmark posts JSON with "Subject"; a reply keeps "Re:" in front.
+      const res = await inbound(`/email/inbound/${secret}`, { Subject: `Re: ${subject}` });
+      expect(res.json()).toEqual({ received: true });
+      expect(await optedOut()).not.toBeNull();
+      // Unknown tokens are answered the same way and change nothing.
+      expect(
+        (
+          await inbound(`/email/inbound/${secret}`, {
+            subject: 'unsubscribe AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+          })
+        ).json(),
+      ).toEqual({ received: true });
     } finally {
       await system.stop();
     }

@@ -36,6 +36,12 @@ const schema = z.object({
     .string()
     .regex(/-----BEGIN [A-Z ]*PRIVATE KEY-----/, 'must be a PEM private key')
     .optional(),
+  /** An address whose mail reaches POST /email/inbound/<INBOUND_EMAIL_TOKEN>: adds a mailto: to List-Unsubscribe. */
+  UNSUBSCRIBE_MAILTO: z.email().optional(),
+  INBOUND_EMAIL_TOKEN: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{24,}$/, 'must be at least 24 URL-safe characters (e.g. openssl rand -hex 16)')
+    .optional(),
   TWILIO_ACCOUNT_SID: z
     .string()
     .regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits')
@@ -89,6 +95,7 @@ const schema = z.object({
 const groups = [
   ['DKIM_DOMAIN', 'DKIM_SELECTOR', 'DKIM_PRIVATE_KEY'],
   ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN'],
+  ['UNSUBSCRIBE_MAILTO', 'INBOUND_EMAIL_TOKEN'],
 ] as const;
 
 export type Env = z.input<typeof schema>;

@@ -1,16 +1,20 @@
 // /u/:token — unsubscribing from survey emails: GET asks (scanners change nothing), POST does it at once
-// (also the RFC 8058 one-click POST mail clients send), /undo takes it back.
+// (also the RFC 8058 one-click POST mail clients send), /undo takes it back; /email/inbound is the mailto: path.
+import { timingSafeEqual } from 'node:crypto';
 import {
   type AppContext,
+  AppError,
   findSurveyLink,
   looksLikeSurveyToken,
   optInContact,
   optOutContact,
+  parseInput,
   pickLocale,
   type SurveyLink,
   uiText,
 } from '@surveyflow/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import { messagePage, unsubscribePage } from '../pages/pages.ts';
 
 type Params = { token: string };
@@ -74,4 +78,30 @@ export function unsubscribeRoutes(app: FastifyInstance, ctx: AppContext) {
     await optInContact(ctx.database, link.contact.id, ctx.clock.now());
     return show(reply, link, request.params.token, 'undone');
   });
+
+  /**
+   * The mailto: path of List-Unsubscribe. An inbound-mail service (Mailgun routes, Postmark inbound,
+   * anything that POSTs the message's subject as JSON or a form) forwards mail sent to
+   * UNSUBSCRIBE_MAILTO here; the secret in the path stands in for a signature. The subject carries
+   * the survey token. Unknown tokens answer the same as known ones: the sender learns nothing.
+   */
+  app.post<{ Params: { secret: string } }>('/email/inbound/:secret', async (request) => {
+    const expected = ctx.config.INBOUND_EMAIL_TOKEN;
+    if (!expected || !safeEqual(request.params.secret, expected)) {
+      throw new AppError('forbidden', 403, 'Unknown inbound mail endpoint');
+    }
+    const { subject } = parseInput(inboundMailSchema, request.body);
+    const token = /unsubscribe\s+([A-Za-z0-9_-]{32})\b/i.exec(subject)?.[1];
+    const link = token ? await findSurveyLink(ctx.database, token) : null;
+    if (link) await optOutContact(ctx.database, link.contact.id, ctx.clock.now());
+    return { received: true };
+  });
 }
+
+/** Mailgun sends `subject`, Postmark `Subject`: either will do. */
+const inboundMailSchema = z
+  .object({ subject: z.string().max(2000).optional(), Subject: z.string().max(2000).optional() })
+  .transform((m) => ({ subject: m.subject ?? m.Subject ?? '' }));
+
+const safeEqual = (a: string, b: string) =>
+  a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));

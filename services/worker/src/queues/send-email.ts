@@ -98,7 +98,8 @@ async function sendReminder(ctx: AppContext, email: EmailChannel, job: Job, toke
 
 /**
  * The survey email with its one-click unsubscribe (RFC 8058): a List-Unsubscribe https URL that
- * mail clients POST to, and the same link in the footer for people.
+ * mail clients POST to, and the same link in the footer for people. With UNSUBSCRIBE_MAILTO, also a
+ * mailto: whose subject carries the token, for clients that only send mail.
  */
 function surveyEmail(
   ctx: AppContext,
@@ -120,7 +121,14 @@ function surveyEmail(
   return {
     ...mail,
     headers: {
-      'List-Unsubscribe': `<${unsubscribeUrl}>`,
+      'List-Unsubscribe': [
+        `<${unsubscribeUrl}>`,
+        ...(ctx.config.UNSUBSCRIBE_MAILTO
+          ? [
+              `<mailto:${ctx.config.UNSUBSCRIBE_MAILTO}?subject=${encodeURIComponent(`unsubscribe ${token}`)}>`,
+            ]
+          : []),
+      ].join(', '),
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
     },
   };
