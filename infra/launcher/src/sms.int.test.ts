@@ -130,9 +130,16 @@ describe('SMS', () => {
         }),
       );
 
+      // Someone else on the same number who unsubscribed through the API is not opted back in by a text.
+      await shop.order('o-3', EVE, 'c-api');
+      await shop.api('POST', '/v1/contacts/c-api/unsubscribe');
+
       const start = await shop.reply('START');
       expect(start.body).toContain('Reply STOP to opt out');
-      expect((await shop.sql`select opted_out_at from contacts`)[0]?.opted_out_at).toBeNull();
+      expect(await shop.sql`select external_id, opted_out_via from contacts order by external_id`).toEqual([
+        { external_id: `c-${EVE}`, opted_out_via: null },
+        { external_id: 'c-api', opted_out_via: 'api' },
+      ]);
     } finally {
       await shop.system.stop();
     }

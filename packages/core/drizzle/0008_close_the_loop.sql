@@ -86,7 +86,9 @@ CREATE TABLE "webhooks" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+ALTER TABLE "contacts" ADD COLUMN "opted_out_via" text;--> statement-breakpoint
 ALTER TABLE "notifications" ADD COLUMN "contact_id" uuid;--> statement-breakpoint
+ALTER TABLE "notifications" ADD COLUMN "headers" jsonb;--> statement-breakpoint
 ALTER TABLE "responses" ADD COLUMN "routed_segment" text;--> statement-breakpoint
 ALTER TABLE "responses" ADD COLUMN "routed_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "surveys" ADD COLUMN "actions" jsonb DEFAULT '[{"type":"alert","segments":["detractor"],"emails":[]},{"type":"case","segments":["detractor"],"slaHours":48}]'::jsonb NOT NULL;--> statement-breakpoint

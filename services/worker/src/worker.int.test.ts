@@ -4,6 +4,7 @@ import {
   closeContext,
   findSurveyLink,
   ingestEvents,
+  markEmailBounced,
   openContext,
   recordResponse,
   updateWorkspace,
@@ -118,6 +119,28 @@ describe('send.email', () => {
     expect(moved.invitationIds).toHaveLength(1);
     expect(await bounced()).toBeNull();
     await smtp.waitFor((m) => m.to.includes('new@example.com'));
+  });
+
+  test('an invitation waiting to be sent when its address bounces is cancelled, not sent', async ({
+    w,
+    smtp,
+  }) => {
+    const { invitationIds } = await plannedEvent(
+      w.ctx.database,
+      w.seeded.workspaceId,
+      anEvent('o-6'),
+      new Date(Date.now() + 60_000),
+    );
+    const id = invitationIds[0] ?? '';
+    await markEmailBounced(
+      w.ctx.database,
+      (await w.ctx.database.sql`select id from contacts`)[0]?.id,
+      new Date(),
+    );
+    await w.ctx.database.sql`update invitations set send_at = now() where id = ${id}`;
+    await waitFor(async () => expect((await w.invitation(id))?.status).toBe('cancelled'));
+    expect((await w.invitation(id))?.failure_reason).toBe('email_bounced');
+    expect(smtp.messages).toHaveLength(0);
   });
 
   test('a policy refusal (550 5.7.1) fails the message but keeps the address', async ({ w, smtp }) => {

@@ -70,6 +70,8 @@ export const contacts = pgTable(
     locale: text('locale'),
     timezone: text('timezone'),
     optedOutAt: ts('opted_out_at'),
+    /** How they opted out: link, mail, api, sms (STOP to us) or carrier (Twilio 21610). START undoes only sms and carrier. */
+    optedOutVia: text('opted_out_via'),
     /** The mail server said this email address does not exist; no more mail until the address changes. */
     emailBouncedAt: ts('email_bounced_at'),
     createdAt: createdAt(),
@@ -327,6 +329,8 @@ export const notifications = pgTable(
     subject: text('subject').notNull(),
     html: text('html').notNull(),
     text: text('text').notNull(),
+    /** Extra mail headers (List-Unsubscribe on messages to customers). */
+    headers: jsonb('headers').$type<Record<string, string>>(),
     /** What makes this message unique ("alert:<responseId>"): a replayed job inserts nothing new. */
     dedupeKey: text('dedupe_key').notNull().unique(),
     status: text('status').$type<(typeof notificationStatuses)[number]>().notNull().default('pending'),

@@ -108,10 +108,16 @@ export async function claimInvitationForSend(
       .leftJoin(triggers, eq(triggers.id, invitation.triggerId ?? sql`null`))
       .where(eq(contacts.id, invitation.contactId));
     if (!row) throw new Error(`invitation ${invitationId} lost its contact or survey`);
-    if (row.contact.optedOutAt) {
+    // Opted out, or the address bounced, since planning: nothing is sent.
+    const stopped = row.contact.optedOutAt
+      ? 'opted_out'
+      : invitation.channel === 'email' && row.contact.emailBouncedAt
+        ? 'email_bounced'
+        : null;
+    if (stopped) {
       await tx
         .update(invitations)
-        .set({ status: 'cancelled', failureReason: 'opted_out', tokenHash: null, tokenSealed: null })
+        .set({ status: 'cancelled', failureReason: stopped, tokenHash: null, tokenSealed: null })
         .where(eq(invitations.id, invitationId));
       return null;
     }
@@ -157,6 +163,9 @@ export async function settleInvitation({ db }: Database, id: string, outcome: Se
     .where(and(eq(invitations.id, id), eq(invitations.status, 'sending')));
 }
 
+/** Why a due reminder is not sent after all. */
+export type ReminderStop = 'answered' | 'opted_out' | 'email_bounced' | 'expired';
+
 /** A claimed reminder whose job never ran (Redis lost it) is claimed again after this long. */
 const REMINDER_LEASE_MS = 10 * 60_000;
 
@@ -195,7 +204,7 @@ export async function claimReminder(
   n: number,
   now: Date,
   secret: string,
-): Promise<ClaimedReminder | { skipped: 'answered' | 'opted_out' | 'expired' } | null> {
+): Promise<ClaimedReminder | { skipped: ReminderStop } | null> {
   return db.transaction(async (tx) => {
     const [invitation] = await tx
       .update(invitations)
@@ -209,7 +218,7 @@ export async function claimReminder(
       )
       .returning();
     if (!invitation?.tokenSealed) return null;
-    const stop = async (skipped: 'answered' | 'opted_out' | 'expired') => {
+    const stop = async (skipped: ReminderStop) => {
       await tx.update(invitations).set({ nextReminderAt: null }).where(eq(invitations.id, invitationId));
       return { skipped };
     };
@@ -230,6 +239,7 @@ export async function claimReminder(
     if (!row) throw new Error(`invitation ${invitationId} lost its contact or survey`);
     if (row.answered) return stop('answered');
     if (row.contact.optedOutAt) return stop('opted_out');
+    if (row.contact.emailBouncedAt) return stop('email_bounced');
     if (!invitation.tokenExpiresAt || invitation.tokenExpiresAt <= now) return stop('expired');
     const more = row.trigger && n < row.trigger.reminderCount;
     await tx

@@ -1,4 +1,4 @@
-// Opting out and back in: honoured at once on every path (unsubscribe link, one-click header, API).
+// Opting out and back in: honoured at once on every path (unsubscribe link, one-click header, mailto, API, SMS STOP, carrier).
 import { and, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { contacts, invitations } from '../db/schema.ts';
@@ -8,11 +8,18 @@ import { emitWebhookEvent } from './webhooks.ts';
  * Opts a contact out now: nothing more is planned for them, waiting invitations are cancelled and
  * reminders stop. Returns false when the contact had already opted out (the first time stands).
  */
-export async function optOutContact({ db }: Database, contactId: string, now: Date): Promise<boolean> {
+export type OptOutPath = 'link' | 'mail' | 'api' | 'sms' | 'carrier';
+
+export async function optOutContact(
+  { db }: Database,
+  contactId: string,
+  now: Date,
+  via: OptOutPath,
+): Promise<boolean> {
   return db.transaction(async (tx) => {
     const [changed] = await tx
       .update(contacts)
-      .set({ optedOutAt: now, updatedAt: now })
+      .set({ optedOutAt: now, optedOutVia: via, updatedAt: now })
       .where(and(eq(contacts.id, contactId), isNull(contacts.optedOutAt)))
       .returning();
     if (changed) {
@@ -22,6 +29,7 @@ export async function optOutContact({ db }: Database, contactId: string, now: Da
         'contact.unsubscribed',
         {
           contact: { id: changed.externalId, email: changed.email, phone: changed.phone },
+          via,
           at: now.toISOString(),
         },
         now,
@@ -41,7 +49,10 @@ export async function optOutContact({ db }: Database, contactId: string, now: Da
 
 /** Undoes an opt-out (the "I did not mean it" button, or the API). Cancelled invitations stay cancelled. */
 export async function optInContact({ db }: Database, contactId: string, now: Date): Promise<void> {
-  await db.update(contacts).set({ optedOutAt: null, updatedAt: now }).where(eq(contacts.id, contactId));
+  await db
+    .update(contacts)
+    .set({ optedOutAt: null, optedOutVia: null, updatedAt: now })
+    .where(eq(contacts.id, contactId));
 }
 
 /** The mail server said the address does not exist: email stops being a channel for this contact. */

@@ -40,12 +40,13 @@ export async function createDirectInvitation(
     if (!event) throw AppError.notFound(`Event ${input.eventId}`);
     if (input.channel !== 'qr') {
       if (event.contact.optedOutAt) throw AppError.conflict(`Contact ${event.contact.externalId} opted out`);
-      const address = input.channel === 'email' ? event.contact.email : event.contact.phone;
+      const { contact } = event;
+      const address = input.channel === 'email' ? !contact.emailBouncedAt && contact.email : contact.phone;
       if (!address) {
         throw AppError.validation([
           {
             field: 'channel',
-            message: `the event's contact has no ${input.channel === 'email' ? 'email address' : 'phone number'}`,
+            message: `the event's contact has no ${input.channel === 'email' ? 'working email address' : 'phone number'}`,
           },
         ]);
       }

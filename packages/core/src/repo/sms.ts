@@ -1,7 +1,7 @@
 // The SMS side of the system of record: delivery statuses from callbacks, opt-out by phone, and the conversation a reply belongs to.
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { contacts, invitations, smsStatuses } from '../db/schema.ts';
+import { contacts, invitations, notifications, smsStatuses } from '../db/schema.ts';
 import { mergeSmsStatus } from '../sms/status.ts';
 import { unsealToken } from '../tokens.ts';
 import { optOutContact } from './opt-out.ts';
@@ -53,22 +53,28 @@ async function contactIdsByPhone({ db }: Database, phone: string): Promise<strin
 }
 
 /** STOP: opts out every contact with the number at once; returns how many were newly opted out. */
-export async function optOutPhone(database: Database, phone: string, now: Date): Promise<number> {
+export async function optOutPhone(
+  database: Database,
+  phone: string,
+  now: Date,
+  via: 'sms' | 'carrier' = 'sms',
+): Promise<number> {
   let changed = 0;
   for (const id of await contactIdsByPhone(database, phone)) {
-    if (await optOutContact(database, id, now)) changed++;
+    if (await optOutContact(database, id, now, via)) changed++;
   }
   return changed;
 }
 
-/** START / UNSTOP: the number may be texted again. */
+/**
+ * START / UNSTOP: the number may be texted again. Only a STOP by text (or at the carrier) is undone by
+ * a text: someone who unsubscribed by link, mail or through the API stays out.
+ */
 export async function optInPhone(database: Database, phone: string, now: Date): Promise<void> {
-  const ids = await contactIdsByPhone(database, phone);
-  if (ids.length === 0) return;
   await database.db
     .update(contacts)
-    .set({ optedOutAt: null, updatedAt: now })
-    .where(inArray(contacts.id, ids));
+    .set({ optedOutAt: null, optedOutVia: null, updatedAt: now })
+    .where(and(eq(contacts.phone, phone), inArray(contacts.optedOutVia, ['sms', 'carrier'])));
 }
 
 /**
@@ -92,16 +98,26 @@ export async function smsConversation(
   return findSurveyLink(database, unsealToken(latest.sealed, secret));
 }
 
-/** Undeliverable because the recipient told the carrier STOP: the same as a STOP to us. */
+/**
+ * Undeliverable because the recipient told the carrier STOP: the same as a STOP to us. The message
+ * may be an invitation or a later message (thank-you, referral).
+ */
 export async function optOutMessageRecipient(
   database: Database,
   messageSid: string,
   now: Date,
 ): Promise<void> {
-  const [row] = await database.db
-    .select({ contactId: invitations.contactId, phone: contacts.phone })
+  const [invitation] = await database.db
+    .select({ phone: contacts.phone })
     .from(invitations)
     .innerJoin(contacts, eq(contacts.id, invitations.contactId))
     .where(eq(invitations.providerMessageId, messageSid));
-  if (row?.phone) await optOutPhone(database, row.phone, now);
+  const [notification] = invitation
+    ? []
+    : await database.db
+        .select({ phone: notifications.recipient })
+        .from(notifications)
+        .where(and(eq(notifications.providerMessageId, messageSid), eq(notifications.channel, 'sms')));
+  const phone = invitation?.phone ?? notification?.phone;
+  if (phone) await optOutPhone(database, phone, now, 'carrier');
 }

@@ -67,7 +67,7 @@ export function unsubscribeRoutes(app: FastifyInstance, ctx: AppContext) {
   app.post<{ Params: Params }>('/u/:token', async (request, reply) => {
     const link = await open(request, reply);
     if (!link) return reply;
-    await optOutContact(ctx.database, link.contact.id, ctx.clock.now());
+    await optOutContact(ctx.database, link.contact.id, ctx.clock.now(), 'link');
     ctx.log.info({ contactId: link.contact.id }, 'contact unsubscribed by link');
     return show(reply, link, request.params.token, 'done');
   });
@@ -93,7 +93,7 @@ export function unsubscribeRoutes(app: FastifyInstance, ctx: AppContext) {
     const { subject } = parseInput(inboundMailSchema, request.body);
     const token = /unsubscribe\s+([A-Za-z0-9_-]{32})\b/i.exec(subject)?.[1];
     const link = token ? await findSurveyLink(ctx.database, token) : null;
-    if (link) await optOutContact(ctx.database, link.contact.id, ctx.clock.now());
+    if (link) await optOutContact(ctx.database, link.contact.id, ctx.clock.now(), 'mail');
     return { received: true };
   });
 }

@@ -26,7 +26,7 @@ export function contactRoutes(app: FastifyInstance, ctx: AppContext) {
   app.post<{ Params: { id: string } }>('/v1/contacts/:id/unsubscribe', async (request) => {
     const contact = await contactByExternalId(ctx.database, request.workspaceId, request.params.id);
     if (!contact) throw AppError.notFound(`Contact ${request.params.id}`);
-    const changed = await optOutContact(ctx.database, contact.id, ctx.clock.now());
+    const changed = await optOutContact(ctx.database, contact.id, ctx.clock.now(), 'api');
     return { id: request.params.id, optedOut: true, alreadyOptedOut: !changed };
   });
 

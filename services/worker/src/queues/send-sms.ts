@@ -85,5 +85,6 @@ async function sendInvitation(ctx: AppContext, sms: SmsChannel, job: Job) {
 
 /** Twilio 21610: the recipient sent STOP to our number at some point; honour it as our own opt-out. */
 async function optOutIfRecipientStopped(ctx: AppContext, err: PermanentDeliveryError, contactId: string) {
-  if (err.kind === 'recipient_opted_out') await optOutContact(ctx.database, contactId, ctx.clock.now());
+  if (err.kind === 'recipient_opted_out')
+    await optOutContact(ctx.database, contactId, ctx.clock.now(), 'carrier');
 }
