@@ -221,6 +221,10 @@ describe('closing the loop', () => {
       expect(oneLine(passive.text)).toContain(
         'Thank you for your answer, Paul. What is the one thing Shop could do to make it a 10?',
       );
+      // A reply reaches the team; one click unsubscribes, as on the invitation.
+      expect(passive.headers.get('reply-to')).toBe('a@shop.test');
+      expect(passive.headers.get('list-unsubscribe')).toMatch(/^<http:\/\/localhost:3000\/u\/[\w-]{32}>$/);
+      expect(passive.headers.get('list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click');
       expect((await api('GET', '/v1/cases')).json().data).toHaveLength(0);
     } finally {
       await system.stop();

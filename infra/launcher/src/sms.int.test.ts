@@ -77,8 +77,14 @@ describe('SMS', () => {
       expect(await shop.sql`select score, comment from responses`).toEqual([
         { score: 3, comment: 'The parcel came a week late' },
       ]);
+      // A later text is not lost: it goes to the team.
+      const later = await shop.reply('Also the box was wet');
+      expect(later.body).toContain('<Message>Thank you!');
+      const forwarded = await smtp.waitFor((m) => m.subject.startsWith('Reply by text'));
+      expect(forwarded.to).toEqual(['a@shop.test']);
+      expect(forwarded.text).toContain('Also the box was wet');
       // The detractor alert carries the comment.
-      const alert = await smtp.waitFor((m) => m.to.includes('a@shop.test'));
+      const alert = await smtp.waitFor((m) => m.subject.startsWith('Detractor alert'));
       expect(alert.text).toContain('The parcel came a week late');
 
       // Status callbacks late, twice and out of order: the final state wins and never goes back.

@@ -91,9 +91,9 @@ export function defaultActions(): SurveyAction[] {
         pl: 'Co sprawiłoby, że dasz 10?',
       },
       body: {
-        en: 'Thank you for your answer, {name}. What is the one thing {company} could do to make it a 10? Just reply to this message.',
-        ru: 'Спасибо за ответ, {name}. Что одно {company} могла бы сделать, чтобы вы поставили 10? Просто ответьте на это сообщение.',
-        pl: 'Dziękujemy za odpowiedź, {name}. Jedna rzecz, którą {company} mogłaby zrobić, by była to 10? Po prostu odpowiedz na tę wiadomość.',
+        en: 'Thank you for your answer, {name}. What is the one thing {company} could do to make it a 10? Just reply: your answer goes straight to our team.',
+        ru: 'Спасибо за ответ, {name}. Что одно {company} могла бы сделать, чтобы вы поставили 10? Просто ответьте: ваш ответ попадёт прямо к нашей команде.',
+        pl: 'Dziękujemy za odpowiedź, {name}. Jedna rzecz, którą {company} mogłaby zrobić, by była to 10? Po prostu odpowiedz: Twoja odpowiedź trafi prosto do naszego zespołu.',
       },
     },
     { type: 'referral', segments: ['promoter'], channel: 'auto' },

@@ -5,6 +5,7 @@ import type { Database, Tx } from '../db/client.ts';
 import {
   contacts,
   events,
+  invitations,
   locations,
   type NotificationChannel,
   notifications,
@@ -13,8 +14,9 @@ import {
   workspaces,
 } from '../db/schema.ts';
 import { type Segment, segmentOf } from '../scoring.ts';
-import { alertEmail, customerMessageEmail, type RenderedEmail } from '../templates/emails.ts';
+import { alertEmail, customerMessageEmail, noticeEmail, type RenderedEmail } from '../templates/emails.ts';
 import { fill, type Locale, localized, pickLocale, uiText } from '../templates/locales.ts';
+import { unsealToken } from '../tokens.ts';
 import { openCase, rerouteCase } from './cases.ts';
 import type { SendOutcome } from './invitations.ts';
 import { referralFor } from './referrals.ts';
@@ -29,8 +31,65 @@ type NotificationRow = {
   subject: string;
   html: string;
   text: string;
+  headers?: Record<string, string> | null;
   dedupeKey: string;
 };
+
+/**
+ * A customer's reply reaches the team (Reply-To: the workspace's alert address), and one click
+ * unsubscribes (RFC 8058), as on the invitation the message follows.
+ */
+function customerHeaders(row: Routed, unsubscribeUrl: string | undefined): Record<string, string> {
+  return {
+    ...(row.workspace.alertEmail ? { 'Reply-To': row.workspace.alertEmail } : {}),
+    ...(unsubscribeUrl
+      ? { 'List-Unsubscribe': `<${unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' }
+      : {}),
+  };
+}
+
+/**
+ * A text from a customer who has already answered (a reply to "what would make it a 10?", a late
+ * thought): it goes to the team's alert address rather than being lost. Null without one.
+ */
+export async function forwardCustomerReply(
+  { db }: Database,
+  reply: {
+    workspace: typeof workspaces.$inferSelect;
+    contact: typeof contacts.$inferSelect;
+    responseId: string;
+    text: string;
+    receivedAt: Date;
+  },
+): Promise<NotificationToSend | null> {
+  const to = reply.workspace.alertEmail;
+  if (!to) return null;
+  const who = reply.contact.name ?? reply.contact.phone ?? reply.contact.externalId;
+  const mail = noticeEmail({
+    title: `Reply by text from ${who}`,
+    facts: [
+      ['Message', reply.text],
+      ['Customer', `${reply.contact.name ?? ''} (id ${reply.contact.externalId})`.trim()],
+      ['Phone', reply.contact.phone],
+      ['Received', reply.receivedAt.toISOString()],
+    ],
+    advice: 'The customer answered our message after their survey. Reply to them directly.',
+    workspaceName: reply.workspace.name,
+  });
+  const [row] = await db
+    .insert(notifications)
+    .values({
+      workspaceId: reply.workspace.id,
+      kind: 'customer_reply',
+      channel: 'email',
+      recipient: to,
+      ...mail,
+      dedupeKey: `reply:${reply.responseId}:${reply.receivedAt.getTime()}`,
+    })
+    .onConflictDoNothing({ target: notifications.dedupeKey })
+    .returning({ id: notifications.id, channel: notifications.channel });
+  return row ?? null;
+}
 
 type Routed = {
   response: typeof responses.$inferSelect;
@@ -40,7 +99,10 @@ type Routed = {
   eventType: string | null;
   eventId: string | null;
   locationName: string | null;
+  tokenSealed: string | null;
 };
+
+export type FollowUpOptions = { publicUrl: string; secret: string };
 
 /**
  * Routes one response: runs its survey's actions for its segment. Each version of an answer is routed
@@ -53,7 +115,7 @@ export async function followUpResponse(
   { db }: Database,
   responseId: string,
   now: Date,
-  opts: { publicUrl: string },
+  opts: FollowUpOptions,
 ): Promise<NotificationToSend[]> {
   return db.transaction(async (tx) => {
     const [row] = await tx
@@ -65,6 +127,7 @@ export async function followUpResponse(
         eventType: events.type,
         eventId: events.externalId,
         locationName: locations.name,
+        tokenSealed: invitations.tokenSealed,
       })
       .from(responses)
       .innerJoin(surveys, eq(surveys.id, responses.surveyId))
@@ -72,6 +135,7 @@ export async function followUpResponse(
       .leftJoin(contacts, eq(contacts.id, responses.contactId))
       .leftJoin(events, eq(events.id, responses.eventId))
       .leftJoin(locations, eq(locations.id, responses.locationId))
+      .leftJoin(invitations, eq(invitations.id, responses.invitationId))
       .where(eq(responses.id, responseId))
       .for('update', { of: responses });
     if (!row) return [];
@@ -143,7 +207,7 @@ async function runAction(
   action: SurveyAction,
   key: string,
   now: Date,
-  opts: { publicUrl: string },
+  opts: FollowUpOptions,
 ): Promise<NotificationToSend[]> {
   const { response, workspace } = row;
   switch (action.type) {
@@ -166,13 +230,13 @@ async function runAction(
       );
       return [];
     case 'message':
-      return messageCustomer(tx, row, action, key, {
+      return messageCustomer(tx, row, action, key, opts, {
         kind: 'message',
         body: action.body,
         subject: action.subject,
       });
     case 'review':
-      return messageCustomer(tx, row, action, key, {
+      return messageCustomer(tx, row, action, key, opts, {
         kind: 'review',
         body: action.body,
         link: { url: action.url, button: 'reviewButton', defaultBody: 'reviewBody' },
@@ -185,7 +249,7 @@ async function runAction(
         { workspaceId: workspace.id, responseId: response.id, contactId: response.contactId },
         now,
       );
-      return messageCustomer(tx, row, action, `${response.id}:referral`, {
+      return messageCustomer(tx, row, action, `${response.id}:referral`, opts, {
         kind: 'referral',
         body: action.body,
         link: { url: `${opts.publicUrl}/r/${code}`, button: 'referralButton', defaultBody: 'referralBody' },
@@ -281,6 +345,7 @@ async function messageCustomer(
   row: Routed,
   action: { channel: 'auto' | 'email' | 'sms' },
   key: string,
+  opts: FollowUpOptions,
   content: {
     kind: 'message' | 'review' | 'referral';
     body: Record<string, string> | undefined;
@@ -306,6 +371,10 @@ async function messageCustomer(
   const subject = content.subject
     ? personalize(localized(content.subject, locale), row, null)
     : uiText(locale, 'thanksSubject', { company: row.workspace.name });
+  // Every email to a customer can be unsubscribed from in one click, like the invitation it follows.
+  const unsubscribeUrl = row.tokenSealed
+    ? `${opts.publicUrl}/u/${unsealToken(row.tokenSealed, opts.secret)}`
+    : undefined;
   const rendered: RenderedEmail =
     address.channel === 'email'
       ? customerMessageEmail({
@@ -314,6 +383,7 @@ async function messageCustomer(
           body: text,
           workspaceName: row.workspace.name,
           button: link ? { label: uiText(locale, link.button), url: link.url } : undefined,
+          unsubscribeUrl,
         })
       : { subject: '', html: '', text };
   return insertNotifications(tx, row.workspace.id, row.contact?.id ?? null, [
@@ -322,6 +392,7 @@ async function messageCustomer(
       channel: address.channel,
       recipient: address.to,
       ...rendered,
+      headers: address.channel === 'email' ? customerHeaders(row, unsubscribeUrl) : null,
       dedupeKey: `${content.kind}:${key}`,
     },
   ]);

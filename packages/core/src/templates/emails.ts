@@ -135,6 +135,8 @@ export function customerMessageEmail(input: {
   body: string;
   workspaceName: string;
   button?: { label: string; url: string } | undefined;
+  /** The contact's unsubscribe page, in the footer (and, by the sender, in List-Unsubscribe). */
+  unsubscribeUrl?: string | undefined;
 }): RenderedEmail {
   const t = strings[input.locale];
   const paragraphs = input.body
@@ -147,7 +149,11 @@ export function customerMessageEmail(input: {
     lang: input.locale,
     title: input.subject,
     body: html`${paragraphs}${button}`,
-    footer: fill(t.poweredBy, { company: input.workspaceName }),
+    footer: html`${fill(t.poweredBy, { company: input.workspaceName })}${
+      input.unsubscribeUrl
+        ? html` · <a href="${input.unsubscribeUrl}" style="color:#6b7280;">${t.unsubscribeLink}</a>`
+        : ''
+    }`,
   });
   return { subject: input.subject, html: markup, text: textFromHtml(markup) };
 }

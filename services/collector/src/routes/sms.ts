@@ -3,6 +3,7 @@ import {
   type AppContext,
   AppError,
   classifyInbound,
+  forwardCustomerReply,
   isFinalSmsStatus,
   localized,
   optInPhone,
@@ -97,9 +98,18 @@ export function smsRoutes(app: FastifyInstance, ctx: AppContext) {
     if (!link || (link.invitation.tokenExpiresAt && link.invitation.tokenExpiresAt <= now))
       return say('smsNoSurvey');
     if (intent.kind === 'score') return answerScore(link, intent.score, reply, now);
-    // Free text is the "why?" when a score is waiting for one; otherwise we did not understand it.
-    if (!link.response || link.response.comment !== null || link.response.editableUntil <= now) {
-      return say('smsNotUnderstood');
+    // Free text is the "why?" when a score is waiting for one; after that it is a reply for the team.
+    if (!link.response) return say('smsNotUnderstood');
+    if (link.response.comment !== null || link.response.editableUntil <= now) {
+      const notice = await forwardCustomerReply(ctx.database, {
+        workspace: link.workspace,
+        contact: link.contact,
+        responseId: link.response.id,
+        text: intent.text.slice(0, 1600),
+        receivedAt: now,
+      });
+      if (notice) await ctx.queues.addNotificationSends([notice]);
+      return say('smsThanks');
     }
     const outcome = await recordResponse(
       ctx.database,

@@ -10,6 +10,7 @@ export function followupsProcessor(ctx: AppContext) {
     const { responseId } = jobs[job.name].payload.parse(job.data);
     const notifications = await followUpResponse(ctx.database, responseId, ctx.clock.now(), {
       publicUrl: ctx.config.PUBLIC_URL,
+      secret: ctx.config.SECRET_KEY,
     });
     await ctx.queues.addNotificationSends(notifications);
     return { notifications: notifications.length };

@@ -138,7 +138,13 @@ async function sendNotification(ctx: AppContext, email: EmailChannel, job: Job) 
   const { notificationId } = jobs['notification.send'].payload.parse(job.data);
   const claimed = await claimNotification(ctx.database, notificationId);
   if (!claimed) return { sent: false };
-  const message = { to: claimed.recipient, subject: claimed.subject, html: claimed.html, text: claimed.text };
+  const message = {
+    to: claimed.recipient,
+    subject: claimed.subject,
+    html: claimed.html,
+    text: claimed.text,
+    headers: claimed.headers ?? {},
+  };
   await deliver(
     ctx,
     job,
