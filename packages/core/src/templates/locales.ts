@@ -60,6 +60,7 @@ const en = {
   undoButton: 'I did not mean that: subscribe me again',
   resubscribedTitle: 'Welcome back',
   resubscribedMessage: '{company} may ask for your opinion again now and then.',
+  confirmAnswer: 'Please confirm your answer.',
   thanksSubject: 'Thank you from {company}',
   referralBody:
     'Thank you, {name}! We are glad you like {company}. If a friend might too, share your personal link: {link}',
@@ -125,6 +126,7 @@ const ru: Strings = {
   undoButton: 'Я передумал(а): подпишите меня снова',
   resubscribedTitle: 'С возвращением',
   resubscribedMessage: '{company} иногда снова будет спрашивать ваше мнение.',
+  confirmAnswer: 'Пожалуйста, подтвердите ваш ответ.',
   thanksSubject: 'Спасибо от {company}',
   referralBody:
     'Спасибо, {name}! Мы рады, что вам нравится {company}. Если другу тоже понравится, поделитесь личной ссылкой: {link}',
@@ -186,6 +188,7 @@ const pl: Strings = {
   undoButton: 'To pomyłka: zapisz mnie ponownie',
   resubscribedTitle: 'Witamy ponownie',
   resubscribedMessage: '{company} czasem znów zapyta Cię o zdanie.',
+  confirmAnswer: 'Potwierdź swoją odpowiedź.',
   thanksSubject: 'Podziękowania od {company}',
   referralBody:
     'Dziękujemy, {name}! Cieszymy się, że lubisz {company}. Jeśli znajomy też polubi, udostępnij swój osobisty link: {link}',

@@ -102,17 +102,25 @@ ${scale(input.kind, input.selected, input.locale)}
 /**
  * One click in the email should be the whole answer, but a link scanner's GET must record nothing.
  * So the page itself posts the preselected score, only once it is on a screen a person looks at
- * (visible, and a moment later), and not if the person starts changing the answer or typing. Without
- * JavaScript the Send button does the same.
+ * (visible, and a moment later), and not if the person starts changing the answer or typing. Scanners
+ * that run scripts open every score of the email at once: the server sees that and records nothing
+ * (the page then asks to confirm). Without JavaScript the Send button does the same.
  */
 function autoSubmit(nonce: string): SafeHtml {
   return html`<script nonce="${nonce}">${raw(`(function () {
   var form = document.querySelector('form');
   var timer = null;
-  function send() { form.submit(); }
+  function send() {
+    var auto = document.createElement('input');
+    auto.type = 'hidden';
+    auto.name = 'auto';
+    auto.value = '1';
+    form.appendChild(auto);
+    form.submit();
+  }
   function arm() {
     if (document.visibilityState !== 'visible' || timer) return;
-    timer = setTimeout(send, 1200);
+    timer = setTimeout(send, 2500);
   }
   function cancel() { clearTimeout(timer); timer = 'cancelled'; }
   form.addEventListener('input', cancel);

@@ -23,6 +23,8 @@ const answerSchema = z.object({
     .transform((v) => v?.trim() || null),
   /** "Skip" on the follow-up page: no comment is coming. */
   skip: z.string().optional(),
+  /** Set by the page's own script when it sends the one-click score by itself. */
+  auto: z.string().optional(),
 });
 
 export type Answer = z.infer<typeof answerSchema>;

@@ -61,6 +61,20 @@ describe('GET /s/:token', () => {
       }
     }
     expect(await site.responses()).toEqual([]);
+    // One that also runs the pages' scripts sends each one-click score by itself: none is recorded.
+    const auto = await site.post('score=0&auto=1');
+    expect(auto.statusCode).toBe(200);
+    expect(auto.body).toContain('Please confirm your answer.');
+    expect(await site.responses()).toEqual([]);
+  });
+
+  test('a person who opens one score link has it recorded by the page itself', async ({ site }) => {
+    const page = await site.app.inject({ method: 'GET', url: `/s/${site.token}?score=8` });
+    const nonce = /<script nonce="([^"]+)">/.exec(page.body)?.[1] ?? '';
+    expect(nonce).not.toBe('');
+    expect(page.headers['content-security-policy']).toContain(`script-src 'nonce-${nonce}'`);
+    expect((await site.post('score=8&auto=1')).statusCode).toBe(200);
+    expect((await site.responses()).map((r) => r.score)).toEqual([8]);
   });
 
   test('?score=N preselects N, and the page keeps the link out of caches and Referer headers', async ({

@@ -9,6 +9,7 @@ import {
   recordResponse,
   renderQuestion,
   type SurveyLink,
+  sha256,
   uiText,
 } from '@surveyflow/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -19,7 +20,25 @@ type Params = { token: string };
 
 const zoneOf = (link: SurveyLink) => link.contact.timezone ?? link.workspace.timezone;
 
+/** A person opens one score link of an email; a link scanner opens them all, within seconds. */
+const SCANNER_WINDOW_MS = 60_000;
+
 export function surveyRoutes(app: FastifyInstance, ctx: AppContext) {
+  const opensKey = (token: string) => `${ctx.config.QUEUE_PREFIX}:opens:${sha256(token)}`;
+
+  async function noteOpenedScore(token: string, score: number) {
+    await ctx.redis
+      .multi()
+      .sadd(opensKey(token), String(score))
+      .pexpire(opensKey(token), SCANNER_WINDOW_MS)
+      .exec();
+  }
+
+  /** Were different scores of this link opened within the last minute? (Redis down: assume a person.) */
+  async function openedManyScores(token: string): Promise<boolean> {
+    return (await ctx.redis.scard(opensKey(token)).catch(() => 0)) > 1;
+  }
+
   /** Opens a link, or answers the page (or JSON) that says why it cannot be opened. */
   async function open(
     request: FastifyRequest<{ Params: Params }>,
@@ -77,7 +96,10 @@ export function surveyRoutes(app: FastifyInstance, ctx: AppContext) {
     const fromLink = isValidScore(survey.kind, requested) && !response;
     const selected = isValidScore(survey.kind, requested) ? requested : (response?.score ?? null);
     const nonce = fromLink ? randomBytes(16).toString('base64') : undefined;
-    if (nonce) privateHeaders(reply, nonce);
+    if (nonce) {
+      privateHeaders(reply, nonce);
+      await noteOpenedScore(request.params.token, requested);
+    }
     return reply.type('text/html; charset=utf-8').send(
       surveyPage({
         locale,
@@ -101,6 +123,21 @@ export function surveyRoutes(app: FastifyInstance, ctx: AppContext) {
     const actionUrl = `/s/${request.params.token}`;
     const answer = parseAnswer(request, reply, survey.kind, locale);
     if (!answer) return reply;
+    if (answer.auto && (await openedManyScores(request.params.token))) {
+      // A scanner that runs scripts opened every score of this email: record nothing, let a person confirm.
+      return reply.type('text/html; charset=utf-8').send(
+        surveyPage({
+          locale,
+          kind: survey.kind,
+          question: renderQuestion(survey.question, locale, workspace.name),
+          workspaceName: workspace.name,
+          actionUrl,
+          selected: answer.score,
+          comment: null,
+          notice: uiText(locale, 'confirmAnswer'),
+        }),
+      );
+    }
     const now = ctx.clock.now();
     const outcome = await recordResponse(ctx.database, link, answer, now, ctx.config.EDIT_WINDOW_MINUTES);
     if (outcome.status === 'edit_window_closed') {
