@@ -203,6 +203,14 @@ describe('QR codes', () => {
       const stuffed = await post({ score: 10 });
       expect(stuffed.statusCode).toBe(429);
       expect(stuffed.json().error.code).toBe('device_limit');
+      // Forged cookies and made-up X-Forwarded-For (no proxy is trusted by default) do not make a new device.
+      const forged = (n: number) => ({
+        cookie: `sf_device=AAAAAAAAAAAAAAAAAAAAA${n}.forged`,
+        'x-forwarded-for': `203.0.113.${n}`,
+        'user-agent': 'stuffer',
+      });
+      expect((await post({ score: 0 }, forged(1))).statusCode).toBe(201);
+      expect((await post({ score: 0 }, forged(2))).json().status).toBe('updated');
       // Another phone answers freely; a day later the first may answer again.
       expect((await post({ score: 9 }, { 'user-agent': 'other phone' })).statusCode).toBe(201);
       clock.advance(24 * 60 * 60_000);
@@ -213,6 +221,7 @@ describe('QR codes', () => {
         from responses r join locations l on l.id = r.location_id order by r.created_at`;
       expect(rows.map((r) => [r.score, r.comment])).toEqual([
         [3, 'Long queue at the till'],
+        [0, null],
         [9, null],
         [8, null],
       ]);

@@ -75,6 +75,8 @@ const schema = z.object({
   TOKEN_TTL_DAYS: positiveInt.default(30),
   EDIT_WINDOW_MINUTES: positiveInt.default(30),
   BODY_LIMIT_BYTES: positiveInt.default(1_048_576),
+  /** Load balancers in front of the services; X-Forwarded-For is believed only that many hops deep. */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   WORKER_CONCURRENCY: positiveInt.default(8),
   /** Emails per second across all workers (BullMQ's limiter lives in Redis); bursts queue up, nothing is dropped. */
   EMAIL_RATE_PER_SECOND: positiveInt.default(20),

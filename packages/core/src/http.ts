@@ -13,6 +13,8 @@ export type HttpAppOptions = {
   bodyLimit: number;
   /** Named dependencies that must answer for GET /ready to say yes. */
   readiness: Record<string, ReadinessCheck>;
+  /** How many proxies in front of us to believe X-Forwarded-For from (0: none, the peer is the client). */
+  trustProxyHops: number;
 };
 
 export function createHttpApp(options: HttpAppOptions): FastifyInstance {
@@ -20,7 +22,7 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     // pino's Logger is what Fastify logs with; its own type is a narrower view of the same object.
     loggerInstance: options.log as FastifyBaseLogger,
     bodyLimit: options.bodyLimit,
-    trustProxy: true,
+    trustProxy: (_address: string, hop: number) => hop < options.trustProxyHops,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
@@ -124,6 +126,7 @@ export function createServiceApp(ctx: AppContext): FastifyInstance {
   return createHttpApp({
     log: ctx.log,
     bodyLimit: ctx.config.BODY_LIMIT_BYTES,
+    trustProxyHops: ctx.config.TRUST_PROXY_HOPS,
     readiness: {
       postgres: () => ctx.database.ping(),
       redis: async () => {

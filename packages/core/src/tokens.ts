@@ -1,8 +1,12 @@
 // Secrets handed to people: survey link tokens and API keys. Lookups use their SHA-256; a survey token is also
 // kept sealed (AES-256-GCM under SECRET_KEY) so a reminder can resend the same link.
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 export const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+
+/** Compares secrets in constant time (for equal lengths; the length itself is not secret). */
+export const safeEqual = (a: string, b: string) =>
+  a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 /** 192 random bits, URL-safe: a survey link's only credential. */
 export function newSurveyToken(): { token: string; hash: string } {

@@ -1,5 +1,5 @@
 // /l/:code — a permanent QR code in a shop, desk or kiosk: anonymous answers tagged with the place, one per device per period.
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import {
   type AppContext,
   findLocationByCode,
@@ -8,6 +8,7 @@ import {
   pickLocale,
   recordLocationAnswer,
   renderQuestion,
+  safeEqual,
   sha256,
   uiText,
 } from '@surveyflow/core';
@@ -27,18 +28,21 @@ const cookieValue = (request: FastifyRequest, name: string) =>
 
 export function locationRoutes(app: FastifyInstance, ctx: AppContext) {
   const secure = ctx.config.PUBLIC_URL.startsWith('https:');
+  const sign = (id: string) =>
+    createHmac('sha256', ctx.config.SECRET_KEY).update(`device:${id}`).digest('base64url').slice(0, 22);
 
   /**
    * The device: a random cookie set on first sight. A browser that refuses cookies is known by its
    * address and user agent instead, so refusing them does not lift the limit.
    */
   function device(request: FastifyRequest, reply: FastifyReply): string {
-    const existing = cookieValue(request, COOKIE);
-    if (existing && /^[A-Za-z0-9_-]{22}$/.test(existing)) return existing;
+    // Signed, so a script cannot mint a fresh device for every answer.
+    const [id, mac] = (cookieValue(request, COOKIE) ?? '').split('.');
+    if (id && mac && safeEqual(mac, sign(id))) return id;
     const fresh = randomBytes(16).toString('base64url');
     reply.header(
       'set-cookie',
-      `${COOKIE}=${fresh}; Path=/l; Max-Age=${YEAR_S}; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`,
+      `${COOKIE}=${fresh}.${sign(fresh)}; Path=/l; Max-Age=${YEAR_S}; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`,
     );
     // Only a GET has had the chance to set the cookie; a POST without one is a cookieless device.
     return request.method === 'GET'

@@ -1,6 +1,5 @@
 // /u/:token — unsubscribing from survey emails: GET asks (scanners change nothing), POST does it at once
 // (also the RFC 8058 one-click POST mail clients send), /undo takes it back; /email/inbound is the mailto: path.
-import { timingSafeEqual } from 'node:crypto';
 import {
   type AppContext,
   AppError,
@@ -11,6 +10,7 @@ import {
   parseInput,
   pickLocale,
   type SurveyLink,
+  safeEqual,
   uiText,
 } from '@surveyflow/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -102,6 +102,3 @@ export function unsubscribeRoutes(app: FastifyInstance, ctx: AppContext) {
 const inboundMailSchema = z
   .object({ subject: z.string().max(2000).optional(), Subject: z.string().max(2000).optional() })
   .transform((m) => ({ subject: m.subject ?? m.Subject ?? '' }));
-
-const safeEqual = (a: string, b: string) =>
-  a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
