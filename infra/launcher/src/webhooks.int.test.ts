@@ -288,4 +288,35 @@ describe('outbound webhooks', () => {
       await system.stop();
     }
   });
+
+  test('in production, webhook and Slack URLs must be public https hosts: no reaching into our own network', async ({
+    db,
+    redisUrl,
+    queuePrefix,
+    smtp,
+  }) => {
+    const { system, api } = await startShop(
+      { db, redisUrl, queuePrefix, smtp },
+      { env: { OUTBOUND_ALLOW_PRIVATE: 'false' } },
+    );
+    try {
+      for (const url of [
+        'http://hooks.example.com/x',
+        'https://127.0.0.1/x',
+        'https://169.254.169.254/latest',
+      ]) {
+        const res = await api('POST', '/v1/webhooks', { url, eventTypes: ['case.created'] });
+        expect(res.statusCode, url).toBe(400);
+        expect(res.json().error.details[0].field).toBe('url');
+      }
+      const [survey] = (await api('GET', '/v1/surveys')).json().data;
+      const slack = await api('PATCH', `/v1/surveys/${survey.id}`, {
+        actions: [{ type: 'alert', slackWebhookUrl: 'https://10.0.0.7/services/x' }],
+      });
+      expect(slack.statusCode).toBe(400);
+      expect(slack.json().error.details[0]).toMatchObject({ field: 'actions[0].slackWebhookUrl' });
+    } finally {
+      await system.stop();
+    }
+  });
 });

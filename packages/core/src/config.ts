@@ -75,6 +75,8 @@ const schema = z.object({
   TOKEN_TTL_DAYS: positiveInt.default(30),
   EDIT_WINDOW_MINUTES: positiveInt.default(30),
   BODY_LIMIT_BYTES: positiveInt.default(1_048_576),
+  /** Let webhooks and Slack URLs be http or point at private addresses (development and tests only). */
+  OUTBOUND_ALLOW_PRIVATE: bool.default(false),
   /** Load balancers in front of the services; X-Forwarded-For is believed only that many hops deep. */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   WORKER_CONCURRENCY: positiveInt.default(8),

@@ -9,6 +9,7 @@ export * as schema from './db/schema.ts';
 export { caseStatuses, surveyKinds } from './db/schema.ts';
 export * from './errors.ts';
 export * from './http.ts';
+export * from './outbound.ts';
 export * from './process.ts';
 export * from './qr.ts';
 export * from './queues.ts';

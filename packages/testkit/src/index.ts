@@ -89,6 +89,8 @@ export function testConfig(opts: {
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     DUE_SCAN_INTERVAL_MS: '100',
     NODE_ENV: 'test',
+    // Slack fakes and webhook receivers listen on loopback over http.
+    OUTBOUND_ALLOW_PRIVATE: 'true',
     ...opts.env,
     DATABASE_URL: opts.databaseUrl,
     REDIS_URL: opts.redisUrl,

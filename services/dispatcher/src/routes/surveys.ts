@@ -9,6 +9,8 @@ import {
   getSurvey,
   listSurveys,
   parseInput,
+  requirePublicUrl,
+  type SurveyAction,
   surveyKinds,
   updateSurvey,
 } from '@surveyflow/core';
@@ -36,8 +38,22 @@ const patchSchema = surveySchema.omit({ kind: true }).partial().strict();
 export const idParam = z.object({ id: z.uuid('must be a UUID') });
 
 export function surveyRoutes(app: FastifyInstance, ctx: AppContext) {
+  /** Slack webhooks are requests we make on a tenant's say-so: public https hosts only. */
+  async function requireSlackUrls(actions: SurveyAction[]) {
+    for (const [i, action] of actions.entries()) {
+      if (action.type === 'alert' && action.slackWebhookUrl) {
+        await requirePublicUrl(
+          action.slackWebhookUrl,
+          `actions[${i}].slackWebhookUrl`,
+          ctx.config.OUTBOUND_ALLOW_PRIVATE,
+        );
+      }
+    }
+  }
+
   app.post('/v1/surveys', async (request, reply) => {
     const input = parseInput(surveySchema, request.body);
+    await requireSlackUrls(input.actions ?? []);
     const survey = await createSurvey(ctx.database, request.workspaceId, {
       ...input,
       followupQuestion: input.followupQuestion ?? defaultFollowupQuestion,
@@ -50,6 +66,7 @@ export function surveyRoutes(app: FastifyInstance, ctx: AppContext) {
   app.patch('/v1/surveys/:id', async (request) => {
     const { id } = parseInput(idParam, request.params);
     const changes = parseInput(patchSchema, request.body);
+    await requireSlackUrls(changes.actions ?? []);
     const survey = await updateSurvey(ctx.database, request.workspaceId, id, changes);
     if (!survey) throw AppError.notFound(`Survey ${id}`);
     return survey;

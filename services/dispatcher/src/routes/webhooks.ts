@@ -9,6 +9,7 @@ import {
   listWebhookDeliveries,
   listWebhooks,
   parseInput,
+  requirePublicUrl,
   schema,
   type Webhook,
 } from '@surveyflow/core';
@@ -45,6 +46,7 @@ const view = (w: Webhook) => ({
 export function webhookRoutes(app: FastifyInstance, ctx: AppContext) {
   app.post('/v1/webhooks', async (request, reply) => {
     const input = parseInput(createSchema, request.body);
+    await requirePublicUrl(input.url, 'url', ctx.config.OUTBOUND_ALLOW_PRIVATE);
     const webhook = await createWebhook(ctx.database, request.workspaceId, input);
     return reply.status(201).send({ ...view(webhook), secret: webhook.secret });
   });

@@ -1,6 +1,7 @@
 // Queue "send.email": invitations, reminders and notifications, each sent at most once (claim in Postgres, then send).
 import {
   type AppContext,
+  assertPublicUrl,
   type ClaimedReminder,
   claimInvitationForSend,
   claimNotification,
@@ -10,6 +11,7 @@ import {
   invitationRateLimit,
   jobs,
   markEmailBounced,
+  OutboundUrlError,
   PermanentDeliveryError,
   pickLocale,
   renderQuestion,
@@ -148,7 +150,10 @@ async function sendNotification(ctx: AppContext, email: EmailChannel, job: Job) 
   await deliver(
     ctx,
     job,
-    () => (claimed.channel === 'slack' ? postToSlack(claimed.recipient, claimed.text) : email.send(message)),
+    () =>
+      claimed.channel === 'slack'
+        ? postToSlack(claimed.recipient, claimed.text, ctx.config.OUTBOUND_ALLOW_PRIVATE)
+        : email.send(message),
     (o) => settleNotification(ctx.database, notificationId, o),
   );
   return { sent: true };
@@ -158,7 +163,13 @@ async function sendNotification(ctx: AppContext, email: EmailChannel, job: Job) 
  * A Slack incoming webhook (or anything that takes its { text } JSON). Slack answers 4xx for a
  * revoked or wrong hook, which no retry fixes; 429 and 5xx may pass later.
  */
-async function postToSlack(url: string, text: string): Promise<{ messageId: string }> {
+async function postToSlack(url: string, text: string, allowPrivate: boolean): Promise<{ messageId: string }> {
+  try {
+    await assertPublicUrl(url, allowPrivate);
+  } catch (err) {
+    if (err instanceof OutboundUrlError) throw new PermanentDeliveryError(`slack: ${err.message}`);
+    throw err;
+  }
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

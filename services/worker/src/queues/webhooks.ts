@@ -1,7 +1,9 @@
 // Queue "webhooks": one signed POST per job. Retries live in Postgres (next_attempt_at, claimed by the due scanner), not in BullMQ.
 import {
   type AppContext,
+  assertPublicUrl,
   jobs,
+  OutboundUrlError,
   type StartedWebhookAttempt,
   settleWebhookAttempt,
   signWebhook,
@@ -17,7 +19,12 @@ export function webhooksProcessor(ctx: AppContext) {
     const started = await startWebhookAttempt(ctx.database, deliveryId, attempt, ctx.clock.now());
     if (!started) return { sent: false };
     if ('skipped' in started) return { sent: false, skipped: started.skipped };
-    const outcome = await post(started, ctx.clock.now(), ctx.config.WEBHOOK_TIMEOUT_MS);
+    const outcome = await post(
+      started,
+      ctx.clock.now(),
+      ctx.config.WEBHOOK_TIMEOUT_MS,
+      ctx.config.OUTBOUND_ALLOW_PRIVATE,
+    );
     const settled = await settleWebhookAttempt(ctx.database, deliveryId, attempt, outcome, ctx.clock.now(), {
       maxAttempts: ctx.config.WEBHOOK_MAX_ATTEMPTS,
       disableAfterFailures: ctx.config.WEBHOOK_DISABLE_AFTER_FAILURES,
@@ -37,10 +44,13 @@ async function post(
   { delivery, endpoint }: StartedWebhookAttempt,
   now: Date,
   timeoutMs: number,
+  allowPrivate: boolean,
 ): Promise<WebhookAttemptOutcome> {
   const startedAt = performance.now();
   const durationMs = () => performance.now() - startedAt;
   try {
+    // Again at send time: the host may resolve elsewhere than when the endpoint was saved.
+    await assertPublicUrl(endpoint.url, allowPrivate);
     const response = await fetch(endpoint.url, {
       method: 'POST',
       headers: {
@@ -63,6 +73,7 @@ async function post(
 /** fetch says "fetch failed" for every network error; the cause says which ("connect ECONNREFUSED …"). */
 function describeFailure(err: unknown, timeoutMs: number): string {
   if (err instanceof Error && err.name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
+  if (err instanceof OutboundUrlError) return `not sent: ${err.message}`;
   const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
   return cause instanceof Error ? cause.message : String(cause);
 }
