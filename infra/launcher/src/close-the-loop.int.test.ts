@@ -1,6 +1,7 @@
 // Closing the loop end to end: detractors become alerts, Slack messages, signed webhooks and cases that escalate once; promoters refer friends we can count; passives are asked what would make it a 10.
 import { ManualClock, verifyWebhook } from '@surveyflow/core';
 import { startHttpReceiver, test, waitFor } from '@surveyflow/testkit';
+import { reconcile } from '@surveyflow/worker';
 import { describe, expect } from 'vitest';
 import { startShop } from './testing.ts';
 
@@ -276,6 +277,23 @@ describe('closing the loop', () => {
       ]);
       expect(detail.history[1].detail).toMatchObject({ from: 'detractor', to: 'promoter', score: 9 });
       expect(detail.resolution).toContain('changed the answer to 9 (promoter)');
+
+      // 9 → 2, and the job that should route it is lost: the reconciler finds the unrouted version,
+      // the case reopens with a fresh SLA.
+      await system.ctx.database.sql`
+        update responses set score = 2, updated_at = now() - interval '10 minutes'`;
+      await reconcile(system.ctx);
+      const reopened = await waitFor(async () => {
+        const c = (await api('GET', `/v1/cases/${opened.id}`)).json();
+        return c.status === 'open' ? c : null;
+      });
+      expect(reopened.history.map((h: { kind: string }) => h.kind)).toEqual([
+        'created',
+        'rerouted',
+        'status_changed',
+        'rerouted',
+        'status_changed',
+      ]);
     } finally {
       await system.stop();
     }

@@ -6,6 +6,7 @@ import {
   staleQueuedInvitations,
   unfollowedResponseIds,
   unplannedEventIds,
+  unroutedEdits,
 } from '@surveyflow/core';
 
 const BATCH = 1000;
@@ -40,12 +41,15 @@ export async function reconcile(ctx: AppContext): Promise<Record<string, number>
     'response.followup',
     responses.map((responseId) => ({ responseId })),
   );
+  const edits = await unroutedEdits(database, before(after), BATCH);
+  await queues.addMany('response.reroute', edits);
   const interrupted = await failInterruptedSends(database, before(SEND_TIMEOUT_MS));
   return {
     events: events.length,
     invitations: invitations.length,
     notifications: notifications.length,
     responses: responses.length,
+    edits: edits.length,
     interrupted,
   };
 }

@@ -303,6 +303,9 @@ export const responses = pgTable(
     index('responses_workspace_created').on(t.workspaceId, t.createdAt),
     index('responses_unfollowed').on(t.createdAt).where(sql`${t.followedUpAt} is null`),
     index('responses_location_device').on(t.locationId, t.deviceHash, t.createdAt),
+    index('responses_unrouted_edits')
+      .on(t.updatedAt)
+      .where(sql`${t.followedUpAt} is not null and ${t.routedAt} is distinct from ${t.updatedAt}`),
     check(
       'responses_origin',
       sql`(${t.invitationId} is not null and ${t.contactId} is not null) or ${t.locationId} is not null`,

@@ -133,9 +133,18 @@ export async function rerouteCase(
         now,
       );
   } else if (change.keepsCase && existing.status === 'resolved') {
+    // Reopened: a fresh SLA of the same length, and it may escalate again.
+    const sla = existing.dueAt.getTime() - existing.createdAt.getTime();
     await tx
       .update(cases)
-      .set({ status: 'open', resolution: null, resolvedAt: null, updatedAt: now })
+      .set({
+        status: 'open',
+        resolution: null,
+        resolvedAt: null,
+        escalatedAt: null,
+        dueAt: new Date(now.getTime() + sla),
+        updatedAt: now,
+      })
       .where(eq(cases.id, existing.id));
     await addCaseEvent(tx, existing.id, 'status_changed', 'system', { from: 'resolved', to: 'open' }, now);
   }
@@ -200,6 +209,8 @@ export type CaseChange = {
   owner?: string | null | undefined;
   resolution?: string | undefined;
   note?: string | undefined;
+  /** Sent to the customer when this change resolves the case. */
+  closingMessage?: string | undefined;
 };
 
 /**
@@ -213,7 +224,7 @@ export async function updateCase(
   change: CaseChange,
   actor: string,
   now: Date,
-): Promise<{ before: CaseRow; after: CaseRow }> {
+): Promise<{ after: CaseRow; notice: { id: string; channel: 'email' | 'sms' } | null }> {
   return db.transaction(async (tx) => {
     const [before] = await tx
       .select()
@@ -232,6 +243,11 @@ export async function updateCase(
       set.status = change.status;
       set.resolvedAt = change.status === 'resolved' ? now : null;
       set.resolution = change.status === 'resolved' ? (change.resolution ?? null) : null;
+      if (before.status === 'resolved') {
+        // Reopened: a fresh SLA of the same length, and it may escalate again.
+        set.dueAt = new Date(now.getTime() + (before.dueAt.getTime() - before.createdAt.getTime()));
+        set.escalatedAt = null;
+      }
       await addCaseEvent(
         tx,
         id,
@@ -248,9 +264,11 @@ export async function updateCase(
     if (change.note) await addCaseEvent(tx, id, 'note', actor, { note: change.note }, now);
     const [after] = await tx.update(cases).set(set).where(eq(cases.id, id)).returning();
     if (!after) throw new Error(`case ${id} vanished`);
-    if (resolving)
-      await emitWebhookEvent(tx, workspaceId, 'case.resolved', { case: caseView(after, now) }, now);
-    return { before, after };
+    if (!resolving) return { after, notice: null };
+    await emitWebhookEvent(tx, workspaceId, 'case.resolved', { case: caseView(after, now) }, now);
+    // In the same transaction: a case resolved is a customer told, or neither.
+    const notice = change.closingMessage ? await closingMessage(tx, after, change.closingMessage) : null;
+    return { after, notice };
   });
 }
 
@@ -327,8 +345,8 @@ export async function escalateOverdueCases(
  * The customer hears how their complaint ended: a closing message on the channel they answered by,
  * as an outbox row (sent by the worker, cancelled if they opt out first). Null when they cannot be reached.
  */
-export async function closingMessage(
-  { db }: Database,
+async function closingMessage(
+  db: Tx,
   c: CaseRow,
   body: string,
 ): Promise<{ id: string; channel: 'email' | 'sms' } | null> {

@@ -1,5 +1,5 @@
 // What happens after an answer: the survey's actions for the answer's segment, each done once, as rows in one transaction.
-import { and, eq, isNull, lt, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import { actionsFor, type SurveyAction } from '../actions.ts';
 import type { Database, Tx } from '../db/client.ts';
 import {
@@ -424,6 +424,26 @@ export async function unfollowedResponseIds(
     .where(and(isNull(responses.followedUpAt), lt(responses.createdAt, olderThan)))
     .limit(limit);
   return rows.map((r) => r.id);
+}
+
+/** Answers edited after their follow-up whose re-routing job was lost: each with the version to route. */
+export async function unroutedEdits(
+  { db }: Database,
+  olderThan: Date,
+  limit: number,
+): Promise<{ responseId: string; version: number }[]> {
+  const rows = await db
+    .select({ id: responses.id, updatedAt: responses.updatedAt })
+    .from(responses)
+    .where(
+      and(
+        isNotNull(responses.followedUpAt),
+        sql`${responses.routedAt} is distinct from ${responses.updatedAt}`,
+        lt(responses.updatedAt, olderThan),
+      ),
+    )
+    .limit(limit);
+  return rows.map((r) => ({ responseId: r.id, version: r.updatedAt.getTime() }));
 }
 
 export type ClaimedNotification = typeof notifications.$inferSelect;

@@ -3,7 +3,6 @@ import {
   type AppContext,
   AppError,
   caseStatuses,
-  closingMessage,
   getCase,
   listCases,
   parseInput,
@@ -52,18 +51,11 @@ export function caseRoutes(app: FastifyInstance, ctx: AppContext) {
 
   app.patch('/v1/cases/:id', async (request) => {
     const { id } = parseInput(idParam, request.params);
-    const { closingMessage: message, ...change } = parseInput(patchSchema, request.body);
+    const change = parseInput(patchSchema, request.body);
     const now = ctx.clock.now();
-    const { before, after } = await updateCase(ctx.database, request.workspaceId, id, change, 'api', now);
-    let customerNotified = false;
-    if (message && after.status === 'resolved' && before.status !== 'resolved') {
-      const notice = await closingMessage(ctx.database, after, message);
-      if (notice) {
-        await ctx.queues.addNotificationSends([notice]);
-        customerNotified = true;
-      }
-    }
+    const { notice } = await updateCase(ctx.database, request.workspaceId, id, change, 'api', now);
+    if (notice) await ctx.queues.addNotificationSends([notice]);
     const found = await getCase(ctx.database, request.workspaceId, id, now);
-    return { ...found, customerNotified };
+    return { ...found, customerNotified: notice !== null };
   });
 }
