@@ -203,6 +203,9 @@ describe('QR codes', () => {
       const stuffed = await post({ score: 10 });
       expect(stuffed.statusCode).toBe(429);
       expect(stuffed.json().error.code).toBe('device_limit');
+      expect(stuffed.json().error.message).toContain(
+        'You can answer again after Nov 21, 2026, 10:00 AM (UTC).',
+      );
       // Forged cookies and made-up X-Forwarded-For (no proxy is trusted by default) do not make a new device.
       const forged = (n: number) => ({
         cookie: `sf_device=AAAAAAAAAAAAAAAAAAAAA${n}.forged`,

@@ -275,7 +275,7 @@ async function alert(
     segment,
     comment: response.comment,
     contact: row.contact ?? {
-      externalId: `anonymous, at ${row.locationName ?? 'a location'}`,
+      externalId: `Anonymous, at ${row.locationName ?? 'a location'}`,
       name: null,
       email: null,
       phone: null,

@@ -17,6 +17,9 @@ export function textFromHtml(markup: string): string {
     selectors: [
       { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
       { selector: 'table', format: 'dataTable' },
+      // The score buttons: one per line in text, not eleven 70-character columns side by side.
+      { selector: 'table.scale', format: 'block' },
+      { selector: 'td.score', format: 'block' },
       { selector: 'img', format: 'skip' },
     ],
   });
@@ -25,7 +28,8 @@ export function textFromHtml(markup: string): string {
 function layout(opts: { lang: string; title: string; body: SafeHtml; footer: SafeHtml | string }): string {
   return String(html`<!doctype html>
 <html lang="${opts.lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${opts.title}</title></head>
+<title>${opts.title}</title>
+<style>@media (max-width:480px){td.score{display:inline-block!important;width:15.5%!important;padding:3px 0.5%!important}td.score a{padding:14px 0!important}}</style></head>
 <body style="margin:0;padding:0;background:#f4f5f7;">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:#f4f5f7;"><tr><td align="center" style="padding:24px 12px;">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:560px;background:#ffffff;border-radius:12px;font-family:${FONT};color:#1f2430;">
@@ -51,14 +55,14 @@ export function invitationEmail(input: {
   const scores = Array.from({ length: max - min + 1 }, (_, i) => min + i);
   const width = `${Math.floor(100 / scores.length)}%`;
   const cells = scores.map(
-    (s) => html`<td width="${width}" align="center" style="padding:0 2px;">
+    (s) => html`<td class="score" width="${width}" align="center" style="padding:0 2px;">
 <a href="${input.surveyUrl}?score=${s}" style="display:block;padding:11px 0;border:1px solid #d5d8de;border-radius:8px;background:#f8f9fb;color:${ACCENT};font-size:16px;font-weight:700;text-decoration:none;">${s}</a></td>`,
   );
   const greeting = input.contactName ? fill(t.greeting, { name: input.contactName }) : t.greetingAnonymous;
   const body = html`<p style="margin:0 0 12px 0;font-size:15px;line-height:22px;">${greeting}</p>
 <h1 style="margin:0 0 8px 0;font-size:20px;line-height:28px;font-weight:700;">${input.question}</h1>
 <p style="margin:0 0 20px 0;font-size:14px;line-height:20px;color:#4b5563;">${input.reminder ? t.reminderIntro : t.emailIntro}</p>
-<table role="presentation" width="100%" cellpadding="0" cellspacing="0"><tr>${cells}</tr></table>
+<table class="scale" role="presentation" width="100%" cellpadding="0" cellspacing="0"><tr>${cells}</tr></table>
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="margin:8px 0 16px 0;font-size:12px;color:#6b7280;"><tr>
 <td align="left">${t.scaleLow[input.kind]}</td><td align="right">${t.scaleHigh[input.kind]}</td></tr></table>`;
   const markup = layout({
@@ -101,7 +105,7 @@ export function alertEmail(input: {
   const title = `${input.segment[0]?.toUpperCase()}${input.segment.slice(1)} alert`;
   const body = html`<p style="margin:0 0 4px 0;font-size:13px;color:#b91c1c;font-weight:700;text-transform:uppercase;letter-spacing:.04em;">${title}</p>
 <h1 style="margin:0 0 16px 0;font-size:22px;line-height:30px;">${who} scored ${input.score}/${max}</h1>
-<blockquote style="margin:0 0 20px 0;padding:12px 16px;background:#fef2f2;border-left:4px solid #dc2626;font-size:15px;line-height:22px;">${input.comment ?? '(no comment yet)'}</blockquote>
+<blockquote style="margin:0 0 20px 0;padding:12px 16px;background:#fef2f2;border-left:4px solid #dc2626;font-size:15px;line-height:22px;white-space:pre-line;">${input.comment ?? '(no comment yet)'}</blockquote>
 <table role="presentation" cellpadding="0" cellspacing="0" style="font-size:14px;line-height:20px;">
 ${row('Survey', `${input.surveyName} (${input.kind.toUpperCase()})`)}
 ${row('Answered', input.answeredAt.toISOString())}

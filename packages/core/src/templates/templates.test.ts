@@ -61,6 +61,13 @@ describe('invitationEmail', () => {
     surveyUrl: 'https://s.test/s/TOKEN',
   };
 
+  it('the text part lists one score link per line, readable in a plain-text mail client', () => {
+    const { text } = invitationEmail({ ...base, kind: 'nps' });
+    expect(text).toMatch(/^10\s+\[https:\/\/s\.test\/s\/TOKEN\?score=10\]$/m);
+    expect(text.split('\n').filter((line) => line.includes('?score=')).length).toBe(11);
+    expect(Math.max(...text.split('\n').map((line) => line.length))).toBeLessThanOrEqual(80);
+  });
+
   it.each([
     ['nps', 0, 10],
     ['csat', 1, 5],

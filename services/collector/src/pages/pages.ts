@@ -181,16 +181,11 @@ ${until ? html`<p class="muted">${uiText(input.locale, 'changeUntil', { time: un
   });
 }
 
-export function messagePage(input: {
-  locale: Locale;
-  title: string;
-  message: string;
-  status: number;
-}): string {
+export function messagePage(input: { locale: Locale; title: string; message: string }): string {
   return page({
     locale: input.locale,
     title: input.title,
-    body: html`<h1>${input.title}</h1><p>${input.message}</p><p class="muted">${input.status}</p>`,
+    body: html`<h1>${input.title}</h1><p>${input.message}</p>`,
   });
 }
 

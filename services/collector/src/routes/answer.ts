@@ -84,10 +84,7 @@ export function answerError(
     locale,
     status === 409 ? 'editClosedTitle' : status === 429 ? 'deviceLimitTitle' : 'badAnswerTitle',
   );
-  return reply
-    .status(status)
-    .type('text/html; charset=utf-8')
-    .send(messagePage({ locale, status, title, message }));
+  return reply.status(status).type('text/html; charset=utf-8').send(messagePage({ locale, title, message }));
 }
 
 /** After an answer is stored: schedule its follow-up, then ask "why?" (no comment yet) or thank. */

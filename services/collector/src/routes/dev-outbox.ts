@@ -58,7 +58,7 @@ main{max-width:760px;margin:0 auto;padding:24px 16px}
 article{background:#fff;border-radius:12px;box-shadow:0 1px 3px #0002;margin:0 0 20px;overflow:hidden}
 article header{padding:12px 16px;border-bottom:1px solid #e6e8ec;display:flex;flex-direction:column}
 article header span{color:#666;font-size:13px}
-iframe{width:100%;height:460px;border:0}
+iframe{width:100%;height:720px;border:0}
 details{padding:8px 16px 12px;border-top:1px solid #e6e8ec}
 pre{white-space:pre-wrap;font-size:13px}
 </style></head><body><main><h1>Dev outbox</h1>

@@ -66,7 +66,6 @@ export function locationRoutes(app: FastifyInstance, ctx: AppContext) {
       .send(
         messagePage({
           locale,
-          status: 404,
           title: uiText(locale, 'notFoundTitle'),
           message: uiText(locale, 'notFoundMessage'),
         }),
@@ -110,11 +109,8 @@ export function locationRoutes(app: FastifyInstance, ctx: AppContext) {
     );
     const timeZone = link.workspace.timezone;
     if (outcome.status === 'device_limit') {
-      const time = outcome.until.toLocaleString(locale, {
-        timeZone,
-        dateStyle: 'medium',
-        timeStyle: 'short',
-      });
+      // dateStyle cannot be combined with timeZoneName, so the zone is named after the time.
+      const time = `${outcome.until.toLocaleString(locale, { timeZone, dateStyle: 'medium', timeStyle: 'short' })} (${timeZone})`;
       return answerError(
         reply,
         request,

@@ -23,7 +23,6 @@ export function referralRoutes(app: FastifyInstance, ctx: AppContext) {
       .send(
         messagePage({
           locale,
-          status: 404,
           title: uiText(locale, 'notFoundTitle'),
           message: uiText(locale, 'notFoundMessage'),
         }),

@@ -60,7 +60,6 @@ export function surveyRoutes(app: FastifyInstance, ctx: AppContext) {
           .send(
             messagePage({
               locale,
-              status,
               title: uiText(locale, `${key}Title`),
               message: uiText(locale, `${key}Message`),
             }),

@@ -39,7 +39,6 @@ export function unsubscribeRoutes(app: FastifyInstance, ctx: AppContext) {
       .send(
         messagePage({
           locale,
-          status: 404,
           title: uiText(locale, 'notFoundTitle'),
           message: uiText(locale, 'notFoundMessage'),
         }),
