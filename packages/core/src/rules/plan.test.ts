@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type PastInvitation, planEvent, type TriggerRule, throttledBy } from './plan.ts';
+import { type ContactFacts, type PastInvitation, planEvent, type TriggerRule, throttledBy } from './plan.ts';
 
 const DAY = 86_400_000;
-const contact = { externalId: 'c-1', email: 'jane@example.com', phone: null, optedOutAt: null };
+const contact: ContactFacts = { externalId: 'c-1', email: 'jane@example.com', phone: null, optedOutAt: null };
 const trigger: TriggerRule = {
   id: 't1',
   surveyId: 's1',
@@ -49,6 +49,30 @@ describe('planEvent', () => {
       history: [],
     });
     expect(d).toMatchObject({ outcome: 'skipped', reason: 'no_channel' });
+  });
+
+  it('channels fall back in order: email, else sms (a bounced address counts as none); qr needs no address', () => {
+    const plan = (
+      c: Partial<typeof contact> & { emailBouncedAt?: Date | null },
+      channels: TriggerRule['channels'],
+    ) =>
+      planEvent({
+        event: { type: 'order.delivered', occurredAt: at('2026-01-01T00:00:00Z'), properties: {} },
+        contact: { ...contact, ...c },
+        triggers: [{ ...trigger, channels }],
+        history: [],
+      })[0];
+    expect(plan({}, ['email', 'sms'])).toMatchObject({ channel: 'email' });
+    expect(plan({ email: null, phone: '+48600100200' }, ['email', 'sms'])).toMatchObject({ channel: 'sms' });
+    expect(
+      plan({ phone: '+48600100200', emailBouncedAt: at('2025-12-01T00:00:00Z') }, ['email', 'sms']),
+    ).toMatchObject({
+      channel: 'sms',
+    });
+    expect(plan({ emailBouncedAt: at('2025-12-01T00:00:00Z') }, ['email'])).toMatchObject({
+      reason: 'no_channel',
+    });
+    expect(plan({ email: null }, ['qr'])).toMatchObject({ outcome: 'invited', channel: 'qr' });
   });
 
   it('an opted-out contact is skipped with opted_out even when throttling would also apply', () => {
