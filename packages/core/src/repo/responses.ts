@@ -1,6 +1,6 @@
 // Answers: one response per invitation, editable for a while, carrying the event's properties and channel.
 import { and, desc, eq, gt, gte, lt, sql } from 'drizzle-orm';
-import type { Database } from '../db/client.ts';
+import type { Database, Sql } from '../db/client.ts';
 import { contacts, events, invitations, responses, surveys, workspaces } from '../db/schema.ts';
 import { sha256 } from '../tokens.ts';
 
@@ -144,4 +144,48 @@ export async function scoreHistogram(
     )
     .groupBy(responses.score);
   return new Map(rows.map((r) => [r.score, r.n]));
+}
+
+/** How a survey's answers may be split: by UTC period of created_at, by channel, or by a copied event property. */
+export type ResponseGrouping =
+  | { by: 'day' | 'week' | 'month' | 'channel' }
+  | { by: 'property'; path: readonly string[] };
+
+export type GroupHistogram = { key: string | null; histogram: Map<number, number> };
+
+/** The group key as text; a property path is a text[] parameter, never part of the SQL text. */
+function groupKey(raw: Sql, g: ResponseGrouping) {
+  if (g.by === 'channel') return raw`channel`;
+  if (g.by === 'property') return raw`properties #>> ${raw.array([...g.path])}::text[]`;
+  return raw`to_char(date_trunc(${g.by}, created_at at time zone 'UTC'), 'YYYY-MM-DD')`;
+}
+
+/**
+ * scoreHistogram per group, ordered by key (null last), in one query. At most maxGroups groups;
+ * hasMore says there were more, so a caller can refuse rather than show a silently partial answer.
+ */
+export async function groupedScoreHistograms(
+  { sql: raw }: Database,
+  workspaceId: string,
+  f: { surveyId: string; from?: Date; to?: Date; groupBy: ResponseGrouping; maxGroups: number },
+): Promise<{ groups: GroupHistogram[]; hasMore: boolean }> {
+  const rows = await raw<{ key: string | null; score: number; n: number }[]>`
+    with counted as (
+      select ${groupKey(raw, f.groupBy)} as key, score, count(*)::int as n
+        from responses
+        where workspace_id = ${workspaceId} and survey_id = ${f.surveyId}
+          ${f.from ? raw`and created_at >= ${f.from.toISOString()}::timestamptz` : raw``}
+          ${f.to ? raw`and created_at < ${f.to.toISOString()}::timestamptz` : raw``}
+        group by 1, 2
+    ), ranked as (
+      select key, score, n, dense_rank() over (order by key collate "C" nulls last) as rank from counted
+    )
+    select key, score, n from ranked where rank <= ${f.maxGroups + 1} order by rank, score`;
+  const groups = new Map<string | null, Map<number, number>>();
+  for (const { key, score, n } of rows) {
+    const histogram = groups.get(key) ?? new Map<number, number>();
+    groups.set(key, histogram.set(score, n));
+  }
+  const all = [...groups].map(([key, histogram]) => ({ key, histogram }));
+  return { groups: all.slice(0, f.maxGroups), hasMore: all.length > f.maxGroups };
 }

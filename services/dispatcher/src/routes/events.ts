@@ -22,15 +22,32 @@ const DAY_MS = 86_400_000;
 const optional = <T extends z.ZodType>(schema: T) =>
   schema.nullish().transform((v) => (v === null ? undefined : v));
 
+const contactDetails = {
+  email: z.email().max(320),
+  phone: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +48600100200'),
+  name: z.string().trim().max(200),
+  locale: z
+    .string()
+    .regex(/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/, 'must be a language tag such as en or pl-PL'),
+  timezone: z.string().refine(isValidTimeZone, 'must be an IANA time zone such as Europe/Warsaw'),
+};
+
+/** A contact's details as PATCH /v1/contacts/:id takes them: null clears one. */
+export const contactFields = {
+  email: contactDetails.email.nullable(),
+  phone: contactDetails.phone.nullable(),
+  name: contactDetails.name.nullable(),
+  locale: contactDetails.locale.nullable(),
+  timezone: contactDetails.timezone.nullable(),
+};
+
 const contactSchema = z.object({
   id: z.string().trim().min(1).max(200),
-  email: optional(z.email().max(320)),
-  phone: optional(z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +48600100200')),
-  name: optional(z.string().trim().max(200)),
-  locale: optional(
-    z.string().regex(/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/, 'must be a language tag such as en or pl-PL'),
-  ),
-  timezone: optional(z.string().refine(isValidTimeZone, 'must be an IANA time zone such as Europe/Warsaw')),
+  email: optional(contactDetails.email),
+  phone: optional(contactDetails.phone),
+  name: optional(contactDetails.name),
+  locale: optional(contactDetails.locale),
+  timezone: optional(contactDetails.timezone),
 });
 
 export const eventSchema = z.object({

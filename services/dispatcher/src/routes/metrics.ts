@@ -1,10 +1,14 @@
-// /v1/metrics: a survey's score with its counts and 95 % confidence interval; /v1/metrics/referrals: the recommendations that really happened.
+// /v1/metrics: a survey's score with its counts and 95 % confidence interval, whole or per group; /v1/metrics/referrals: the recommendations that really happened.
 import {
   type AppContext,
   AppError,
+  fieldPattern,
   getSurvey,
+  groupedScoreHistograms,
   parseInput,
+  type ResponseGrouping,
   referralMetrics,
+  type SurveyKind,
   scoreHistogram,
   summarize,
 } from '@surveyflow/core';
@@ -12,11 +16,28 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { periodQuery } from './responses.ts';
 
+/** A grouping by name: the same rules as a trigger filter's properties.<name> field. */
+function toGrouping(name: string): ResponseGrouping | null {
+  if (name === 'day' || name === 'week' || name === 'month' || name === 'channel') return { by: name };
+  if (name.startsWith('properties.') && fieldPattern.test(name))
+    return { by: 'property', path: name.split('.').slice(1) };
+  return null;
+}
+
+const groupBy = z.string().transform((name, ctx) => {
+  const grouping = toGrouping(name);
+  if (grouping) return { name, grouping };
+  ctx.addIssue({ code: 'custom', message: 'must be day, week, month, channel or properties.<name>' });
+  return z.NEVER;
+});
+
 const query = z
-  .object({ surveyId: z.uuid('must be a UUID'), ...periodQuery })
+  .object({ surveyId: z.uuid('must be a UUID'), ...periodQuery, groupBy: groupBy.optional() })
   .refine((q) => !q.from || !q.to || q.from < q.to, { message: 'must be after from', path: ['to'] });
 
 const DAY_MS = 86_400_000;
+/** More groups than this is a question asked too finely; the answer is a 400, not a cut list. */
+const MAX_GROUPS = 500;
 
 const referralQuery = z
   .object({ ...periodQuery, period: z.enum(['day', 'week', 'month']).default('week') })
@@ -51,12 +72,39 @@ export function metricRoutes(app: FastifyInstance, ctx: AppContext) {
     const q = parseInput(query, request.query);
     const survey = await getSurvey(ctx.database, request.workspaceId, q.surveyId);
     if (!survey) throw AppError.notFound(`Survey ${q.surveyId}`);
-    const histogram = await scoreHistogram(ctx.database, request.workspaceId, q);
-    return {
-      surveyId: survey.id,
-      from: q.from ?? null,
-      to: q.to ?? null,
-      ...summarize(survey.kind, histogram),
-    };
+    const head = { surveyId: survey.id, from: q.from ?? null, to: q.to ?? null };
+    if (!q.groupBy) {
+      return {
+        ...head,
+        ...summarize(survey.kind, await scoreHistogram(ctx.database, request.workspaceId, q)),
+      };
+    }
+    const groups = await groupSummaries(ctx, request.workspaceId, survey.kind, {
+      ...q,
+      groupBy: q.groupBy.grouping,
+    });
+    return { ...head, groupBy: q.groupBy.name, groups };
   });
+}
+
+/** Each group's key with its summary; too many groups is a 400 naming groupBy, never a silently cut list. */
+async function groupSummaries(
+  ctx: AppContext,
+  workspaceId: string,
+  kind: SurveyKind,
+  f: { surveyId: string; from?: Date; to?: Date; groupBy: ResponseGrouping },
+) {
+  const { groups, hasMore } = await groupedScoreHistograms(ctx.database, workspaceId, {
+    ...f,
+    maxGroups: MAX_GROUPS,
+  });
+  if (hasMore) {
+    throw AppError.validation([
+      {
+        field: 'groupBy',
+        message: `more than ${MAX_GROUPS} groups: narrow the period or choose a coarser groupBy`,
+      },
+    ]);
+  }
+  return groups.map(({ key, histogram }) => ({ key, ...summarize(kind, histogram) }));
 }

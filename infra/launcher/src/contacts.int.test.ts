@@ -1,0 +1,96 @@
+// A contact corrected and erased through the API: what identifies them goes, their anonymous score stays, they are never asked again.
+import { test, waitFor } from '@surveyflow/testkit';
+import { describe, expect } from 'vitest';
+import { startShop } from './testing.ts';
+
+describe('contacts', () => {
+  test('PATCH corrects details (a new address clears a bounce); DELETE erases the person but keeps the score', async ({
+    db,
+    redisUrl,
+    queuePrefix,
+    smtp,
+  }) => {
+    const { system, api } = await startShop(
+      { db, redisUrl, queuePrefix, smtp },
+      { env: { FOLLOWUP_COMMENT_WAIT_MS: '0' } },
+    );
+    const sql = system.ctx.database.sql;
+    try {
+      await api('POST', '/v1/events', {
+        id: 'o-1',
+        type: 'order.delivered',
+        contact: { id: 'c-1', email: 'eve@example.com', name: 'Eve Adams' },
+        properties: { address: '1 Main St' },
+      });
+      const mail = await smtp.waitFor((m) => m.to.includes('eve@example.com'));
+      const path = /href="http:\/\/localhost:3000(\/s\/[\w-]{32})\?score=0"/.exec(mail.html ?? '')?.[1] ?? '';
+      await system.app.inject({
+        method: 'POST',
+        url: path,
+        payload: { score: 2, comment: 'Eve here, call me on 555-0101' },
+      });
+      await smtp.waitFor((m) => m.subject.startsWith('Detractor alert'));
+      await waitFor(async () => (await sql`select 1 from case_events where detail ? 'comment'`).length === 1);
+
+      // Correcting.
+      const bad = await api('PATCH', '/v1/contacts/c-1', { email: 'nope', locale: 'x' });
+      expect(bad.statusCode).toBe(400);
+      expect(
+        bad
+          .json()
+          .error.details.map((d: { field: string }) => d.field)
+          .sort(),
+      ).toEqual(['email', 'locale']);
+      expect((await api('PATCH', '/v1/contacts/nobody', { name: 'X' })).statusCode).toBe(404);
+      await sql`update contacts set email_bounced_at = now()`;
+      const fixed = await api('PATCH', '/v1/contacts/c-1', {
+        email: 'eve.adams@example.com',
+        timezone: 'Europe/Warsaw',
+      });
+      expect(fixed.statusCode).toBe(200);
+      expect(fixed.json()).toMatchObject({
+        email: 'eve.adams@example.com',
+        timezone: 'Europe/Warsaw',
+      });
+      expect((await sql`select email_bounced_at from contacts`)[0]?.email_bounced_at).toBeNull();
+
+      // Erasing.
+      expect((await api('DELETE', '/v1/contacts/c-1')).statusCode).toBe(204);
+      expect((await api('DELETE', '/v1/contacts/nobody')).statusCode).toBe(404);
+      expect(await sql`select email, phone, name, opted_out_at is not null as out from contacts`).toEqual([
+        { email: null, phone: null, name: null, out: true },
+      ]);
+      expect(await sql`select score, comment, properties from responses`).toEqual([
+        { score: 2, comment: null, properties: {} },
+      ]);
+      expect(await sql`select properties from events`).toEqual([{ properties: {} }]);
+      const leftovers =
+        await sql`select text, html from notifications where text like '%555-0101%' or html like '%Eve%'`;
+      expect(leftovers).toEqual([]);
+      expect(await sql`select count(*)::int as n from cases`).toEqual([{ n: 1 }]);
+      expect(await sql`select count(*)::int as n from case_events where detail ? 'comment'`).toEqual([
+        { n: 0 },
+      ]);
+
+      // The score still counts; the person is never asked again.
+      const [survey] = (await api('GET', '/v1/surveys')).json().data;
+      expect((await api('GET', `/v1/metrics?surveyId=${survey.id}`)).json()).toMatchObject({
+        n: 1,
+        detractors: 1,
+      });
+      await sql`update invitations set send_at = send_at - interval '400 days'`;
+      await api('POST', '/v1/events', {
+        id: 'o-2',
+        type: 'order.delivered',
+        contact: { id: 'c-1', email: 'eve@example.com' },
+      });
+      await waitFor(async () =>
+        expect((await api('GET', '/v1/events/o-2')).json().decisions[0]).toMatchObject({
+          reason: 'opted_out',
+        }),
+      );
+    } finally {
+      await system.stop();
+    }
+  });
+});
