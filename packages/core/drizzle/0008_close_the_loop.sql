@@ -93,6 +93,7 @@ ALTER TABLE "responses" ADD COLUMN "routed_segment" text;--> statement-breakpoin
 ALTER TABLE "responses" ADD COLUMN "routed_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "surveys" ADD COLUMN "actions" jsonb DEFAULT '[{"type":"alert","segments":["detractor"],"emails":[]},{"type":"case","segments":["detractor"],"slaHours":48}]'::jsonb NOT NULL;--> statement-breakpoint
 ALTER TABLE "workspaces" ADD COLUMN "referral_url" text;--> statement-breakpoint
+ALTER TABLE "workspaces" ADD COLUMN "event_signing_secret" text;--> statement-breakpoint
 ALTER TABLE "case_events" ADD CONSTRAINT "case_events_case_id_cases_id_fk" FOREIGN KEY ("case_id") REFERENCES "public"."cases"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "cases" ADD CONSTRAINT "cases_workspace_id_workspaces_id_fk" FOREIGN KEY ("workspace_id") REFERENCES "public"."workspaces"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "cases" ADD CONSTRAINT "cases_response_id_responses_id_fk" FOREIGN KEY ("response_id") REFERENCES "public"."responses"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint

@@ -2,6 +2,7 @@
 import type { AppContext } from '@surveyflow/core';
 import type { FastifyInstance } from 'fastify';
 import { registerAuth } from './auth.ts';
+import { keepRawJson } from './raw-json.ts';
 import { caseRoutes } from './routes/cases.ts';
 import { contactRoutes } from './routes/contacts.ts';
 import { eventRoutes } from './routes/events.ts';
@@ -17,13 +18,14 @@ export function dispatcher(ctx: AppContext) {
   return async function dispatcherPlugin(app: FastifyInstance) {
     // Encapsulated: the auth hook covers only what is registered inside this plugin.
     await app.register(async (api) => {
-      registerAuth(api, ctx);
+      keepRawJson(api);
+      const auth = registerAuth(api, ctx);
       eventRoutes(api, ctx);
       surveyRoutes(api, ctx);
       triggerRoutes(api, ctx);
       responseRoutes(api, ctx);
       metricRoutes(api, ctx);
-      workspaceRoutes(api, ctx);
+      workspaceRoutes(api, ctx, auth.forget);
       contactRoutes(api, ctx);
       qrRoutes(api, ctx);
       caseRoutes(api, ctx);

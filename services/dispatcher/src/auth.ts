@@ -5,33 +5,41 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 declare module 'fastify' {
   interface FastifyRequest {
     workspaceId: string;
+    /** The workspace's secret for signed events, or null when it accepts unsigned ones. */
+    eventSigningSecret: string | null;
   }
 }
 
-/** A revoked key keeps working for at most this long on a process that has seen it. */
+type KeyOwner = { workspaceId: string; eventSigningSecret: string | null };
+
+/** A revoked key (or a changed event-signing secret) takes effect within this long on a process that has seen it. */
 const CACHE_TTL_MS = 30_000;
 const CACHE_MAX = 10_000;
 
-export function registerAuth(app: FastifyInstance, ctx: AppContext) {
-  const cache = new Map<string, { workspaceId: string | null; expires: number }>();
+/** Returns `forget`, which drops what this process cached about keys (after a workspace's signing secret changes). */
+export function registerAuth(app: FastifyInstance, ctx: AppContext): { forget(): void } {
+  const cache = new Map<string, { owner: KeyOwner | null; expires: number }>();
 
-  async function resolve(key: string): Promise<string | null> {
+  async function resolve(key: string): Promise<KeyOwner | null> {
     const now = Date.now();
     const hit = cache.get(key);
-    if (hit && hit.expires > now) return hit.workspaceId;
-    const workspaceId = await workspaceForApiKey(ctx.database, key);
+    if (hit && hit.expires > now) return hit.owner;
+    const owner = await workspaceForApiKey(ctx.database, key);
     if (cache.size >= CACHE_MAX) cache.clear();
-    cache.set(key, { workspaceId, expires: now + CACHE_TTL_MS });
-    return workspaceId;
+    cache.set(key, { owner, expires: now + CACHE_TTL_MS });
+    return owner;
   }
 
   app.decorateRequest('workspaceId', '');
+  app.decorateRequest('eventSigningSecret', null);
   app.addHook('onRequest', async (request: FastifyRequest) => {
     const header = request.headers.authorization;
     const match = header?.match(/^Bearer\s+(\S+)$/i);
     if (!match?.[1]) throw AppError.unauthorized();
-    const workspaceId = await resolve(match[1]);
-    if (!workspaceId) throw AppError.unauthorized('The API key is unknown or revoked');
-    request.workspaceId = workspaceId;
+    const owner = await resolve(match[1]);
+    if (!owner) throw AppError.unauthorized('The API key is unknown or revoked');
+    request.workspaceId = owner.workspaceId;
+    request.eventSigningSecret = owner.eventSigningSecret;
   });
+  return { forget: () => cache.clear() };
 }

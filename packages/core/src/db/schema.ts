@@ -43,6 +43,8 @@ export const workspaces = pgTable('workspaces', {
   quietHoursChannels: text('quiet_hours_channels').array().notNull().default(sql`'{sms}'::text[]`),
   /** Where a promoter's referral link leads (the shop's landing page); the code is added as ?ref=. */
   referralUrl: text('referral_url'),
+  /** whsec_…: when set, POST /v1/events must be signed with it (Standard Webhooks headers). */
+  eventSigningSecret: text('event_signing_secret'),
   createdAt: createdAt(),
 });
 

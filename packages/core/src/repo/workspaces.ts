@@ -89,12 +89,16 @@ export async function bootstrapWorkspace(
 }
 
 /** The workspace a key belongs to, or null for an unknown or revoked key. */
-export async function workspaceForApiKey({ db }: Database, key: string): Promise<string | null> {
+export async function workspaceForApiKey(
+  { db }: Database,
+  key: string,
+): Promise<{ workspaceId: string; eventSigningSecret: string | null } | null> {
   const [row] = await db
-    .select({ workspaceId: apiKeys.workspaceId })
+    .select({ workspaceId: apiKeys.workspaceId, eventSigningSecret: workspaces.eventSigningSecret })
     .from(apiKeys)
+    .innerJoin(workspaces, eq(workspaces.id, apiKeys.workspaceId))
     .where(and(eq(apiKeys.keyHash, sha256(key)), isNull(apiKeys.revokedAt)));
-  return row?.workspaceId ?? null;
+  return row ?? null;
 }
 
 /** Creates a workspace with one API key (tests, and operators adding a tenant). */
@@ -123,6 +127,7 @@ export type WorkspaceSettings = {
   quietHours: QuietHours | null;
   quietHoursChannels: string[];
   referralUrl: string | null;
+  eventSigningSecret: string | null;
 };
 
 export async function getWorkspace({ db }: Database, workspaceId: string) {

@@ -12,8 +12,9 @@ import {
   ingestEvents,
   isValidTimeZone,
   parseInput,
+  verifyWebhook,
 } from '@surveyflow/core';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { MicroBatcher } from '../micro-batcher.ts';
 
@@ -119,7 +120,26 @@ export function eventRoutes(app: FastifyInstance, ctx: AppContext) {
     { maxBatch: 500, maxInFlight: 4 },
   );
 
+  /**
+   * A workspace with an event-signing secret takes only events signed with it (Standard Webhooks:
+   * webhook-id, webhook-timestamp within 5 minutes, webhook-signature over the exact body), so a
+   * leaked API key alone cannot inject events.
+   */
+  function requireSignature(request: FastifyRequest) {
+    const secret = request.eventSigningSecret;
+    if (!secret) return;
+    const headers = request.headers as Record<string, string | undefined>;
+    if (!verifyWebhook(secret, headers, request.rawBody, ctx.clock.now())) {
+      throw new AppError(
+        'invalid_signature',
+        401,
+        'This workspace takes signed events only: webhook-id, webhook-timestamp and webhook-signature (Standard Webhooks) over the exact body',
+      );
+    }
+  }
+
   app.post('/v1/events', async (request, reply) => {
+    requireSignature(request);
     const event = parseEvent(request.body, ctx.clock.now());
     const result = await singles.submit({ workspaceId: request.workspaceId, event });
     return reply.status(202).send({ id: event.id, duplicate: !result.eventId });
@@ -127,6 +147,7 @@ export function eventRoutes(app: FastifyInstance, ctx: AppContext) {
 
   // Valid items are stored even when others in the batch are rejected; each item says what happened to it.
   app.post('/v1/events/batch', async (request, reply) => {
+    requireSignature(request);
     const { events } = parseInput(batchSchema, request.body);
     const now = ctx.clock.now();
     const results: ItemResult[] = [];

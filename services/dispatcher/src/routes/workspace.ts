@@ -3,6 +3,7 @@ import {
   type AppContext,
   getWorkspace,
   isValidTimeZone,
+  newWebhookSecret,
   parseInput,
   quietHoursSchema,
   updateWorkspace,
@@ -35,9 +36,10 @@ const view = (w: NonNullable<Awaited<ReturnType<typeof getWorkspace>>>) => ({
   quietHours: w.quietHours,
   quietHoursChannels: w.quietHoursChannels,
   referralUrl: w.referralUrl,
+  signedEvents: w.eventSigningSecret !== null,
 });
 
-export function workspaceRoutes(app: FastifyInstance, ctx: AppContext) {
+export function workspaceRoutes(app: FastifyInstance, ctx: AppContext, forgetKeys: () => void) {
   app.get('/v1/workspace', async (request) => {
     const w = await getWorkspace(ctx.database, request.workspaceId);
     if (!w) throw new Error('authenticated workspace is gone');
@@ -49,5 +51,20 @@ export function workspaceRoutes(app: FastifyInstance, ctx: AppContext) {
     const w = await updateWorkspace(ctx.database, request.workspaceId, changes);
     if (!w) throw new Error('authenticated workspace is gone');
     return view(w);
+  });
+
+  // From now on events must be signed with this secret (shown once; POST again to rotate). Other
+  // processes see the change within the API key cache's 30 s.
+  app.post('/v1/workspace/event-signing-secret', async (request, reply) => {
+    const secret = newWebhookSecret();
+    await updateWorkspace(ctx.database, request.workspaceId, { eventSigningSecret: secret });
+    forgetKeys();
+    return reply.status(201).send({ secret });
+  });
+
+  app.delete('/v1/workspace/event-signing-secret', async (request, reply) => {
+    await updateWorkspace(ctx.database, request.workspaceId, { eventSigningSecret: null });
+    forgetKeys();
+    return reply.status(204).send();
   });
 }
