@@ -68,7 +68,15 @@ describe('signed events', () => {
       expect((await post('/v1/events', poisoned, signed(poisoned))).statusCode).toBe(400);
 
       // Switched off, unsigned events are taken again (other processes: within the key cache's 30 s).
-      expect((await api('DELETE', '/v1/workspace/event-signing-secret')).statusCode).toBe(204);
+      // A leaked key alone cannot switch signing off or rotate the secret: that too must be signed.
+      expect((await api('DELETE', '/v1/workspace/event-signing-secret')).statusCode).toBe(401);
+      expect((await api('POST', '/v1/workspace/event-signing-secret')).statusCode).toBe(401);
+      const off = await system.app.inject({
+        method: 'DELETE',
+        url: '/v1/workspace/event-signing-secret',
+        headers: { authorization: `Bearer ${SHOP_KEY}`, ...signed('') },
+      });
+      expect(off.statusCode).toBe(204);
       expect((await post('/v1/events', body('after'))).statusCode).toBe(202);
     } finally {
       await system.stop();

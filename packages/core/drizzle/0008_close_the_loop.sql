@@ -16,6 +16,7 @@ CREATE TABLE "cases" (
 	"status" text DEFAULT 'open' NOT NULL,
 	"owner" text,
 	"due_at" timestamp with time zone NOT NULL,
+	"sla_hours" integer NOT NULL,
 	"escalate_to" text,
 	"escalated_at" timestamp with time zone,
 	"resolution" text,
@@ -87,8 +88,11 @@ CREATE TABLE "webhooks" (
 );
 --> statement-breakpoint
 ALTER TABLE "contacts" ADD COLUMN "opted_out_via" text;--> statement-breakpoint
+ALTER TABLE "contacts" ADD COLUMN "erased_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "notifications" ADD COLUMN "contact_id" uuid;--> statement-breakpoint
+ALTER TABLE "notifications" ADD COLUMN "invitation_id" uuid;--> statement-breakpoint
 ALTER TABLE "notifications" ADD COLUMN "headers" jsonb;--> statement-breakpoint
+ALTER TABLE "responses" ADD COLUMN "client_hash" text;--> statement-breakpoint
 ALTER TABLE "responses" ADD COLUMN "routed_segment" text;--> statement-breakpoint
 ALTER TABLE "responses" ADD COLUMN "routed_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "surveys" ADD COLUMN "actions" jsonb DEFAULT '[{"type":"alert","segments":["detractor"],"emails":[]},{"type":"case","segments":["detractor"],"slaHours":48}]'::jsonb NOT NULL;--> statement-breakpoint
@@ -119,4 +123,5 @@ CREATE INDEX "webhook_deliveries_due" ON "webhook_deliveries" USING btree ("next
 CREATE INDEX "webhook_deliveries_webhook" ON "webhook_deliveries" USING btree ("webhook_id","created_at");--> statement-breakpoint
 CREATE INDEX "webhooks_workspace" ON "webhooks" USING btree ("workspace_id");--> statement-breakpoint
 ALTER TABLE "notifications" ADD CONSTRAINT "notifications_contact_id_contacts_id_fk" FOREIGN KEY ("contact_id") REFERENCES "public"."contacts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "notifications" ADD CONSTRAINT "notifications_invitation_id_invitations_id_fk" FOREIGN KEY ("invitation_id") REFERENCES "public"."invitations"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "responses_unrouted_edits" ON "responses" USING btree ("updated_at") WHERE "responses"."followed_up_at" is not null and "responses"."routed_at" is distinct from "responses"."updated_at";

@@ -18,6 +18,15 @@ describe('isPrivateAddress', () => {
       'fe80::1',
       '::ffff:127.0.0.1',
       '224.0.0.1',
+      // IPv4 hidden in IPv6, in every spelling the URL parser may produce.
+      '::ffff:7f00:1',
+      '::ffff:a9fe:a9fe',
+      '64:ff9b::a9fe:a9fe',
+      '::7f00:1',
+      '2002:7f00:1::',
+      '::',
+      '0:0:0:0:0:0:0:1',
+      'FE80::1%eth0',
     ]) {
       expect(isPrivateAddress(ip), ip).toBe(true);
     }
@@ -48,6 +57,10 @@ describe('assertPublicUrl', () => {
       'must be an https URL',
     );
     await expect(assertPublicUrl('https://127.0.0.1:8080/x', false)).rejects.toThrow(/private or local/);
+    for (const host of ['[::ffff:169.254.169.254]', '[64:ff9b::a9fe:a9fe]', '[::ffff:127.0.0.1]']) {
+      await expect(assertPublicUrl(`https://${host}/x`, false), host).rejects.toThrow(/private or local/);
+    }
+    await expect(assertPublicUrl('https://[2606:4700::1111]/x', false)).resolves.toBeUndefined();
     await expect(assertPublicUrl('https://[::1]/x', false)).rejects.toThrow(/private or local/);
     await expect(assertPublicUrl('https://localhost/x', false)).rejects.toThrow(
       /private or local|does not resolve/,

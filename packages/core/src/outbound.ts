@@ -12,31 +12,54 @@ export class OutboundUrlError extends Error {
 
 const v4 = (ip: string) => ip.split('.').map(Number) as [number, number, number, number];
 
+function privateV4(ip: string): boolean {
+  const [a, b] = v4(ip);
+  return (
+    a === 0 ||
+    a === 10 ||
+    a === 127 ||
+    (a === 100 && b >= 64 && b <= 127) ||
+    (a === 169 && b === 254) ||
+    (a === 172 && b >= 16 && b <= 31) ||
+    (a === 192 && b === 168) ||
+    (a === 198 && (b === 18 || b === 19)) ||
+    a >= 224
+  );
+}
+
+/** An IPv6 address as its eight 16-bit groups ("::" expanded, a dotted IPv4 tail converted). */
+function groupsOf(ip: string): number[] {
+  let text = ip.toLowerCase().replace(/%.*$/, '');
+  const tail = /(\d+\.\d+\.\d+\.\d+)$/.exec(text)?.[1];
+  if (tail) {
+    const [a, b, c, d] = v4(tail);
+    text = `${text.slice(0, -tail.length)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head = '', rest] = text.split('::');
+  const left = head ? head.split(':') : [];
+  const right = rest ? rest.split(':') : [];
+  const zeros = Array(8 - left.length - right.length).fill('0');
+  return [...left, ...(rest === undefined ? [] : zeros), ...right].map((g) => Number.parseInt(g || '0', 16));
+}
+
+const v4From = (hi: number, lo: number) => `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+
 /** Loopback, private, link-local (cloud metadata), carrier-grade NAT, unspecified, multicast and reserved. */
 export function isPrivateAddress(ip: string): boolean {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip)?.[1];
-  if (mapped) return isPrivateAddress(mapped);
-  if (isIP(ip) === 4) {
-    const [a, b] = v4(ip);
-    return (
-      a === 0 ||
-      a === 10 ||
-      a === 127 ||
-      (a === 100 && b >= 64 && b <= 127) ||
-      (a === 169 && b === 254) ||
-      (a === 172 && b >= 16 && b <= 31) ||
-      (a === 192 && b === 168) ||
-      (a === 198 && (b === 18 || b === 19)) ||
-      a >= 224
-    );
-  }
-  const lower = ip.toLowerCase();
+  if (isIP(ip) === 4) return privateV4(ip);
+  const g = groupsOf(ip);
+  const [g0 = 0, g1 = 0, g2 = 0, g3 = 0, g4 = 0, g5 = 0, g6 = 0, g7 = 0] = g;
+  const zeroTo = (n: number) => g.slice(0, n).every((x) => x === 0);
+  // IPv4 hidden in IPv6: mapped ::ffff:a.b.c.d, compatible ::a.b.c.d, NAT64 64:ff9b::/96, 6to4 2002::/16.
+  if (zeroTo(5) && g5 === 0xffff) return privateV4(v4From(g6, g7));
+  if (zeroTo(6)) return g6 === 0 && g7 <= 1 ? true : privateV4(v4From(g6, g7));
+  if (g0 === 0x64 && g1 === 0xff9b && g2 === 0 && g3 === 0 && g4 === 0 && g5 === 0)
+    return privateV4(v4From(g6, g7));
+  if (g0 === 0x2002) return privateV4(v4From(g1, g2));
   return (
-    lower === '::' ||
-    lower === '::1' ||
-    /^f[cd]/.test(lower) || // unique local fc00::/7
-    /^fe[89ab]/.test(lower) || // link-local fe80::/10
-    /^ff/.test(lower) // multicast
+    (g0 & 0xfe00) === 0xfc00 || // unique local fc00::/7
+    (g0 & 0xffc0) === 0xfe80 || // link-local fe80::/10
+    (g0 & 0xff00) === 0xff00 // multicast ff00::/8
   );
 }
 

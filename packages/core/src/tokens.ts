@@ -5,8 +5,10 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEq
 export const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 
 /** Compares secrets in constant time (for equal lengths; the length itself is not secret). */
-export const safeEqual = (a: string, b: string) =>
-  a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+export function safeEqual(a: string, b: string): boolean {
+  const [x, y] = [Buffer.from(a), Buffer.from(b)];
+  return x.length === y.length && timingSafeEqual(x, y);
+}
 
 /** 192 random bits, URL-safe: a survey link's only credential. */
 export function newSurveyToken(): { token: string; hash: string } {

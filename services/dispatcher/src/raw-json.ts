@@ -1,6 +1,6 @@
-// JSON bodies parsed as Fastify would (prototype poisoning refused), with the exact bytes kept: signed events are verified over them.
-import { AppError } from '@surveyflow/core';
-import type { FastifyInstance } from 'fastify';
+// JSON bodies parsed as Fastify would (prototype poisoning refused), with the exact bytes kept, and the check of signed requests over them.
+import { AppError, verifyWebhook } from '@surveyflow/core';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import sjson from 'secure-json-parse';
 
 declare module 'fastify' {
@@ -32,4 +32,22 @@ export function keepRawJson(app: FastifyInstance) {
       );
     }
   });
+}
+
+/**
+ * A workspace with an event-signing secret takes only requests signed with it (Standard Webhooks:
+ * webhook-id, webhook-timestamp within 5 minutes, webhook-signature over the exact body): events,
+ * and changes to the secret itself, so a leaked API key alone can neither inject events nor switch
+ * the signing off.
+ */
+export function requireSignedBody(request: FastifyRequest, now: Date): void {
+  const secret = request.eventSigningSecret;
+  if (!secret) return;
+  if (!verifyWebhook(secret, request.headers as Record<string, string | undefined>, request.rawBody, now)) {
+    throw new AppError(
+      'invalid_signature',
+      401,
+      'This workspace takes signed requests only: webhook-id, webhook-timestamp and webhook-signature (Standard Webhooks) over the exact body',
+    );
+  }
 }

@@ -74,6 +74,8 @@ export const contacts = pgTable(
     optedOutAt: ts('opted_out_at'),
     /** How they opted out: link, mail, api, sms (STOP to us) or carrier (Twilio 21610). START undoes only sms and carrier. */
     optedOutVia: text('opted_out_via'),
+    /** Erased on request (right to erasure): later events do not bring their details back. */
+    erasedAt: ts('erased_at'),
     /** The mail server said this email address does not exist; no more mail until the address changes. */
     emailBouncedAt: ts('email_bounced_at'),
     createdAt: createdAt(),
@@ -284,6 +286,8 @@ export const responses = pgTable(
     locationId: uuid('location_id').references(() => locations.id, { onDelete: 'cascade' }),
     /** SHA-256 of the answering device's cookie at a location (the per-device limit reads it). */
     deviceHash: text('device_hash'),
+    /** SHA-256 of the answering address and browser at a location (a cap per address reads it). */
+    clientHash: text('client_hash'),
     eventId: uuid('event_id').references(() => events.id, { onDelete: 'set null' }),
     channel: text('channel').$type<ChannelName>().notNull(),
     score: integer('score').notNull(),
@@ -331,6 +335,8 @@ export const notifications = pgTable(
     recipient: text('recipient').notNull(),
     /** The customer it goes to, if any: an opt-out before sending cancels it. */
     contactId: uuid('contact_id').references(() => contacts.id, { onDelete: 'cascade' }),
+    /** The invitation whose link the message carries; the link is put in only when sending (tokens are not stored). */
+    invitationId: uuid('invitation_id').references(() => invitations.id, { onDelete: 'set null' }),
     subject: text('subject').notNull(),
     html: text('html').notNull(),
     text: text('text').notNull(),
@@ -367,6 +373,8 @@ export const cases = pgTable(
     status: text('status').$type<CaseStatus>().notNull().default('open'),
     owner: text('owner'),
     dueAt: ts('due_at').notNull(),
+    /** Hours from opening (or reopening) to due. */
+    slaHours: integer('sla_hours').notNull(),
     escalateTo: text('escalate_to'),
     escalatedAt: ts('escalated_at'),
     resolution: text('resolution'),

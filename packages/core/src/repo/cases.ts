@@ -72,6 +72,7 @@ export async function openCase(
       owner: input.owner,
       escalateTo: input.escalateTo,
       dueAt: new Date(now.getTime() + input.slaHours * 3_600_000),
+      slaHours: input.slaHours,
       createdAt: now,
       updatedAt: now,
     })
@@ -134,7 +135,7 @@ export async function rerouteCase(
       );
   } else if (change.keepsCase && existing.status === 'resolved') {
     // Reopened: a fresh SLA of the same length, and it may escalate again.
-    const sla = existing.dueAt.getTime() - existing.createdAt.getTime();
+    const sla = existing.slaHours * 3_600_000;
     await tx
       .update(cases)
       .set({
@@ -245,7 +246,7 @@ export async function updateCase(
       set.resolution = change.status === 'resolved' ? (change.resolution ?? null) : null;
       if (before.status === 'resolved') {
         // Reopened: a fresh SLA of the same length, and it may escalate again.
-        set.dueAt = new Date(now.getTime() + (before.dueAt.getTime() - before.createdAt.getTime()));
+        set.dueAt = new Date(now.getTime() + before.slaHours * 3_600_000);
         set.escalatedAt = null;
       }
       await addCaseEvent(

@@ -90,7 +90,7 @@ export function unsubscribeRoutes(app: FastifyInstance, ctx: AppContext) {
       throw new AppError('forbidden', 403, 'Unknown inbound mail endpoint');
     }
     const { subject } = parseInput(inboundMailSchema, request.body);
-    const token = /unsubscribe\s+([A-Za-z0-9_-]{32})\b/i.exec(subject)?.[1];
+    const token = /unsubscribe\s+([A-Za-z0-9_-]{32})(?![A-Za-z0-9_-])/i.exec(subject)?.[1];
     const link = token ? await findSurveyLink(ctx.database, token) : null;
     if (link) await optOutContact(ctx.database, link.contact.id, ctx.clock.now(), 'mail');
     return { received: true };

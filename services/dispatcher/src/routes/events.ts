@@ -12,11 +12,11 @@ import {
   ingestEvents,
   isValidTimeZone,
   parseInput,
-  verifyWebhook,
 } from '@surveyflow/core';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { MicroBatcher } from '../micro-batcher.ts';
+import { requireSignedBody } from '../raw-json.ts';
 
 const MAX_BATCH = 1000;
 const DAY_MS = 86_400_000;
@@ -120,26 +120,8 @@ export function eventRoutes(app: FastifyInstance, ctx: AppContext) {
     { maxBatch: 500, maxInFlight: 4 },
   );
 
-  /**
-   * A workspace with an event-signing secret takes only events signed with it (Standard Webhooks:
-   * webhook-id, webhook-timestamp within 5 minutes, webhook-signature over the exact body), so a
-   * leaked API key alone cannot inject events.
-   */
-  function requireSignature(request: FastifyRequest) {
-    const secret = request.eventSigningSecret;
-    if (!secret) return;
-    const headers = request.headers as Record<string, string | undefined>;
-    if (!verifyWebhook(secret, headers, request.rawBody, ctx.clock.now())) {
-      throw new AppError(
-        'invalid_signature',
-        401,
-        'This workspace takes signed events only: webhook-id, webhook-timestamp and webhook-signature (Standard Webhooks) over the exact body',
-      );
-    }
-  }
-
   app.post('/v1/events', async (request, reply) => {
-    requireSignature(request);
+    requireSignedBody(request, ctx.clock.now());
     const event = parseEvent(request.body, ctx.clock.now());
     const result = await singles.submit({ workspaceId: request.workspaceId, event });
     return reply.status(202).send({ id: event.id, duplicate: !result.eventId });
@@ -147,7 +129,7 @@ export function eventRoutes(app: FastifyInstance, ctx: AppContext) {
 
   // Valid items are stored even when others in the batch are rejected; each item says what happened to it.
   app.post('/v1/events/batch', async (request, reply) => {
-    requireSignature(request);
+    requireSignedBody(request, ctx.clock.now());
     const { events } = parseInput(batchSchema, request.body);
     const now = ctx.clock.now();
     const results: ItemResult[] = [];

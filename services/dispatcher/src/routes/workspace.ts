@@ -10,6 +10,7 @@ import {
 } from '@surveyflow/core';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { requireSignedBody } from '../raw-json.ts';
 
 const patchSchema = z
   .object({
@@ -53,9 +54,10 @@ export function workspaceRoutes(app: FastifyInstance, ctx: AppContext, forgetKey
     return view(w);
   });
 
-  // From now on events must be signed with this secret (shown once; POST again to rotate). Other
-  // processes see the change within the API key cache's 30 s.
+  // From now on events must be signed with this secret (shown once; POST again, signed with the
+  // current one, to rotate). Other processes see the change within the API key cache's 30 s.
   app.post('/v1/workspace/event-signing-secret', async (request, reply) => {
+    requireSignedBody(request, ctx.clock.now());
     const secret = newWebhookSecret();
     await updateWorkspace(ctx.database, request.workspaceId, { eventSigningSecret: secret });
     forgetKeys();
@@ -63,6 +65,7 @@ export function workspaceRoutes(app: FastifyInstance, ctx: AppContext, forgetKey
   });
 
   app.delete('/v1/workspace/event-signing-secret', async (request, reply) => {
+    requireSignedBody(request, ctx.clock.now());
     await updateWorkspace(ctx.database, request.workspaceId, { eventSigningSecret: null });
     forgetKeys();
     return reply.status(204).send();
