@@ -32,8 +32,42 @@ type NotificationRow = {
   html: string;
   text: string;
   headers?: Record<string, string> | null;
+  invitationId?: string | null;
   dedupeKey: string;
 };
+
+/** Stands for the contact's unsubscribe link in a stored message until the sender fills it in. */
+const UNSUBSCRIBE_LINK = 'https://surveyflow.invalid/unsubscribe-link';
+
+/**
+ * The message as sent: the unsubscribe link placeholder replaced by the real link, from the
+ * invitation's sealed token (or, if that is gone, the headers dropped and the link sent home).
+ */
+export async function fillUnsubscribeLink(
+  { db }: Database,
+  message: {
+    html: string;
+    text: string;
+    headers: Record<string, string> | null;
+    invitationId: string | null;
+  },
+  opts: FollowUpOptions,
+): Promise<{ html: string; text: string; headers: Record<string, string> }> {
+  const [row] = message.invitationId
+    ? await db
+        .select({ sealed: invitations.tokenSealed })
+        .from(invitations)
+        .where(eq(invitations.id, message.invitationId))
+    : [];
+  const url = row?.sealed ? `${opts.publicUrl}/u/${unsealToken(row.sealed, opts.secret)}` : null;
+  const withLink = (s: string) => s.replaceAll(UNSUBSCRIBE_LINK, url ?? opts.publicUrl);
+  const headers = Object.fromEntries(
+    Object.entries(message.headers ?? {})
+      .filter(([name]) => url !== null || !name.startsWith('List-Unsubscribe'))
+      .map(([name, value]) => [name, withLink(value)]),
+  );
+  return { html: withLink(message.html), text: withLink(message.text), headers };
+}
 
 /**
  * A customer's reply reaches the team (Reply-To: the workspace's alert address), and one click
@@ -99,7 +133,6 @@ type Routed = {
   eventType: string | null;
   eventId: string | null;
   locationName: string | null;
-  tokenSealed: string | null;
 };
 
 export type FollowUpOptions = { publicUrl: string; secret: string };
@@ -127,7 +160,6 @@ export async function followUpResponse(
         eventType: events.type,
         eventId: events.externalId,
         locationName: locations.name,
-        tokenSealed: invitations.tokenSealed,
       })
       .from(responses)
       .innerJoin(surveys, eq(surveys.id, responses.surveyId))
@@ -135,7 +167,6 @@ export async function followUpResponse(
       .leftJoin(contacts, eq(contacts.id, responses.contactId))
       .leftJoin(events, eq(events.id, responses.eventId))
       .leftJoin(locations, eq(locations.id, responses.locationId))
-      .leftJoin(invitations, eq(invitations.id, responses.invitationId))
       .where(eq(responses.id, responseId))
       .for('update', { of: responses });
     if (!row) return [];
@@ -372,9 +403,8 @@ async function messageCustomer(
     ? personalize(localized(content.subject, locale), row, null)
     : uiText(locale, 'thanksSubject', { company: row.workspace.name });
   // Every email to a customer can be unsubscribed from in one click, like the invitation it follows.
-  const unsubscribeUrl = row.tokenSealed
-    ? `${opts.publicUrl}/u/${unsealToken(row.tokenSealed, opts.secret)}`
-    : undefined;
+  // The link carries the survey token, which is never stored: the sender puts it in (fillUnsubscribeLink).
+  const unsubscribeUrl = row.response.invitationId ? UNSUBSCRIBE_LINK : undefined;
   const rendered: RenderedEmail =
     address.channel === 'email'
       ? customerMessageEmail({
@@ -393,6 +423,7 @@ async function messageCustomer(
       recipient: address.to,
       ...rendered,
       headers: address.channel === 'email' ? customerHeaders(row, unsubscribeUrl) : null,
+      invitationId: row.response.invitationId,
       dedupeKey: `${content.kind}:${key}`,
     },
   ]);

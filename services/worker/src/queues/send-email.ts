@@ -7,6 +7,7 @@ import {
   claimNotification,
   claimReminder,
   type EmailChannel,
+  fillUnsubscribeLink,
   invitationEmail,
   invitationRateLimit,
   jobs,
@@ -140,13 +141,11 @@ async function sendNotification(ctx: AppContext, email: EmailChannel, job: Job) 
   const { notificationId } = jobs['notification.send'].payload.parse(job.data);
   const claimed = await claimNotification(ctx.database, notificationId);
   if (!claimed) return { sent: false };
-  const message = {
-    to: claimed.recipient,
-    subject: claimed.subject,
-    html: claimed.html,
-    text: claimed.text,
-    headers: claimed.headers ?? {},
-  };
+  const filled = await fillUnsubscribeLink(ctx.database, claimed, {
+    publicUrl: ctx.config.PUBLIC_URL,
+    secret: ctx.config.SECRET_KEY,
+  });
+  const message = { to: claimed.recipient, subject: claimed.subject, ...filled };
   await deliver(
     ctx,
     job,
