@@ -15,6 +15,11 @@ describe('contacts', () => {
       { env: { FOLLOWUP_COMMENT_WAIT_MS: '0' } },
     );
     const sql = system.ctx.database.sql;
+    // Nobody listens: deliveries stay pending, so what they would carry can be read.
+    await api('POST', '/v1/webhooks', {
+      url: 'http://127.0.0.1:9/nobody',
+      eventTypes: ['response.created', 'case.created', 'contact.unsubscribed'],
+    });
     try {
       await api('POST', '/v1/events', {
         id: 'o-1',
@@ -31,6 +36,12 @@ describe('contacts', () => {
       });
       await smtp.waitFor((m) => m.subject.startsWith('Detractor alert'));
       await waitFor(async () => (await sql`select 1 from case_events where detail ? 'comment'`).length === 1);
+
+      const [{ id: caseId }] = (await api('GET', '/v1/cases')).json().data;
+      await api('PATCH', `/v1/cases/${caseId}`, { note: 'Called Eve Adams back' });
+      await waitFor(
+        async () => (await sql`select 1 from webhook_deliveries where body like '%555-0101%'`).length > 0,
+      );
 
       // Correcting.
       const bad = await api('PATCH', '/v1/contacts/c-1', { email: 'nope', locale: 'x' });
@@ -72,6 +83,15 @@ describe('contacts', () => {
         { n: 0 },
       ]);
 
+      expect(
+        await sql`select count(*)::int as n from webhook_deliveries
+        where body like '%eve@example.com%' or body like '%555-0101%' or body like '%Eve Adams%'`,
+      ).toEqual([{ n: 0 }]);
+      expect(await sql`select count(*)::int as n from case_events where detail::text like '%Eve%'`).toEqual([
+        { n: 0 },
+      ]);
+      expect((await api('PATCH', '/v1/contacts/c-1', { name: 'Eve' })).statusCode).toBe(404);
+
       // The score still counts; the person is never asked again.
       const [survey] = (await api('GET', '/v1/surveys')).json().data;
       expect((await api('GET', `/v1/metrics?surveyId=${survey.id}`)).json()).toMatchObject({
@@ -89,6 +109,8 @@ describe('contacts', () => {
           reason: 'opted_out',
         }),
       );
+      // The new event did not bring the details back.
+      expect(await sql`select email, name from contacts`).toEqual([{ email: null, name: null }]);
     } finally {
       await system.stop();
     }

@@ -53,9 +53,12 @@ export async function ingestEvents(
       select distinct on (c_ext) ${workspaceId}::uuid, c_ext, c_email, c_phone, c_name, c_locale, c_tz
       from fresh order by c_ext, ord desc
       on conflict (workspace_id, external_id) do update set
-        email = coalesce(excluded.email, c.email), phone = coalesce(excluded.phone, c.phone),
-        name = coalesce(excluded.name, c.name), locale = coalesce(excluded.locale, c.locale),
-        timezone = coalesce(excluded.timezone, c.timezone), updated_at = now(),
+        email = case when c.erased_at is null then coalesce(excluded.email, c.email) end,
+        phone = case when c.erased_at is null then coalesce(excluded.phone, c.phone) end,
+        name = case when c.erased_at is null then coalesce(excluded.name, c.name) end,
+        locale = case when c.erased_at is null then coalesce(excluded.locale, c.locale) end,
+        timezone = case when c.erased_at is null then coalesce(excluded.timezone, c.timezone) end,
+        updated_at = now(),
         email_bounced_at = case when excluded.email is distinct from c.email and excluded.email is not null
           then null else c.email_bounced_at end
       returning id, external_id
