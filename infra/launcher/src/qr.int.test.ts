@@ -235,6 +235,20 @@ describe('QR codes', () => {
         name: 'Main St shop',
       });
       expect((await system.app.inject({ method: 'GET', url: '/l/zzzzzzzzzz' })).statusCode).toBe(404);
+
+      // A script that fetches a fresh signed cookie for every answer is capped per network address.
+      const statuses: number[] = [];
+      for (let i = 0; i < 35; i++) {
+        const fresh = await system.app.inject({ method: 'GET', url: path });
+        const jar = String(fresh.headers['set-cookie']).split(';')[0] ?? '';
+        statuses.push((await post({ score: 0 }, { cookie: jar, 'user-agent': `bot ${i}` })).statusCode);
+      }
+      expect(statuses).toContain(429);
+      const since = new Date(clock.now().getTime() - 24 * 3_600_000).toISOString();
+      expect(
+        await system.ctx.database
+          .sql`select count(*)::int as n from responses where created_at > ${since}::timestamptz`,
+      ).toEqual([{ n: 30 }]);
     } finally {
       await system.stop();
     }

@@ -91,7 +91,8 @@ export async function forwardCustomerReply(
   reply: {
     workspace: typeof workspaces.$inferSelect;
     contact: typeof contacts.$inferSelect;
-    responseId: string;
+    /** Twilio's id of the text: a webhook Twilio retries forwards it once. */
+    messageSid: string;
     text: string;
     receivedAt: Date;
   },
@@ -118,7 +119,7 @@ export async function forwardCustomerReply(
       channel: 'email',
       recipient: to,
       ...mail,
-      dedupeKey: `reply:${reply.responseId}:${reply.receivedAt.getTime()}`,
+      dedupeKey: `reply:${reply.messageSid}`,
     })
     .onConflictDoNothing({ target: notifications.dedupeKey })
     .returning({ id: notifications.id, channel: notifications.channel });

@@ -209,6 +209,12 @@ export async function findLocationByCode({ db }: Database, code: string) {
 
 export type LocationLink = NonNullable<Awaited<ReturnType<typeof findLocationByCode>>>;
 
+/**
+ * Devices are cheap to fake (clear the cookie, start again); network addresses less so. A shop's
+ * guest Wi-Fi shares one address among many honest customers, hence a cap well above one.
+ */
+const ANSWERS_PER_ADDRESS = 30;
+
 export type LocationAnswerOutcome =
   | { status: 'created' | 'updated'; response: typeof responses.$inferSelect }
   | { status: 'device_limit'; until: Date };
@@ -222,11 +228,13 @@ export async function recordLocationAnswer(
   { db }: Database,
   link: LocationLink,
   device: string,
+  address: string,
   answer: { score: number; comment: string | null },
   now: Date,
   editWindowMinutes: number,
 ): Promise<LocationAnswerOutcome> {
   const deviceHash = sha256(`${link.location.id}:${device}`);
+  const clientHash = sha256(`${link.location.id}:${address}`);
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${deviceHash}))`);
     const since = new Date(now.getTime() - link.location.deviceLimitHours * 3_600_000);
@@ -255,6 +263,22 @@ export async function recordLocationAnswer(
       if (!updated) throw new Error('response vanished');
       return { status: 'updated', response: updated };
     }
+    const [fromAddress] = await tx
+      .select({ n: sql<number>`count(*)::int` })
+      .from(responses)
+      .where(
+        and(
+          eq(responses.locationId, link.location.id),
+          eq(responses.clientHash, clientHash),
+          gt(responses.createdAt, since),
+        ),
+      );
+    if (!last && (fromAddress?.n ?? 0) >= ANSWERS_PER_ADDRESS) {
+      return {
+        status: 'device_limit',
+        until: new Date(now.getTime() + link.location.deviceLimitHours * 3_600_000),
+      };
+    }
     if (last) {
       return {
         status: 'device_limit',
@@ -268,6 +292,7 @@ export async function recordLocationAnswer(
         surveyId: link.survey.id,
         locationId: link.location.id,
         deviceHash,
+        clientHash,
         channel: 'qr',
         score: answer.score,
         comment: answer.comment,

@@ -103,6 +103,7 @@ export function locationRoutes(app: FastifyInstance, ctx: AppContext) {
       ctx.database,
       link,
       device(request, reply),
+      request.ip,
       answer,
       ctx.clock.now(),
       ctx.config.EDIT_WINDOW_MINUTES,

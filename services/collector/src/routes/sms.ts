@@ -32,6 +32,7 @@ const statusSchema = z.object({
 });
 
 const inboundSchema = z.object({
+  MessageSid: z.string().min(1),
   From: z.string().min(1),
   Body: z.string().max(1600).default(''),
 });
@@ -72,7 +73,7 @@ export function smsRoutes(app: FastifyInstance, ctx: AppContext) {
 
   app.post('/sms/inbound', async (request, reply) => {
     verify(request);
-    const { From: phone, Body: text } = parseInput(inboundSchema, request.body);
+    const { From: phone, Body: text, MessageSid: messageSid } = parseInput(inboundSchema, request.body);
     const now = ctx.clock.now();
     const link = await smsConversation(ctx.database, phone, ctx.config.SECRET_KEY);
     const kind = link?.survey.kind ?? 'nps';
@@ -104,7 +105,7 @@ export function smsRoutes(app: FastifyInstance, ctx: AppContext) {
       const notice = await forwardCustomerReply(ctx.database, {
         workspace: link.workspace,
         contact: link.contact,
-        responseId: link.response.id,
+        messageSid,
         text: intent.text.slice(0, 1600),
         receivedAt: now,
       });

@@ -26,17 +26,29 @@ const SCANNER_WINDOW_MS = 60_000;
 export function surveyRoutes(app: FastifyInstance, ctx: AppContext) {
   const opensKey = (token: string) => `${ctx.config.QUEUE_PREFIX}:opens:${sha256(token)}`;
 
+  /**
+   * The scanner check is a nicety: Redis slow or down must neither hold the page nor lose an
+   * answer, so each call gives up after a moment (and then assumes a person).
+   */
+  const quickly = <T>(work: Promise<T>, fallback: T) =>
+    Promise.race([work, new Promise<T>((resolve) => setTimeout(() => resolve(fallback), 250).unref())]).catch(
+      () => fallback,
+    );
+
   async function noteOpenedScore(token: string, score: number) {
-    await ctx.redis
-      .multi()
-      .sadd(opensKey(token), String(score))
-      .pexpire(opensKey(token), SCANNER_WINDOW_MS)
-      .exec();
+    await quickly(
+      ctx.redis
+        .multi()
+        .sadd(opensKey(token), String(score))
+        .pexpire(opensKey(token), SCANNER_WINDOW_MS)
+        .exec(),
+      null,
+    );
   }
 
-  /** Were different scores of this link opened within the last minute? (Redis down: assume a person.) */
+  /** Were different scores of this link opened within the last minute? */
   async function openedManyScores(token: string): Promise<boolean> {
-    return (await ctx.redis.scard(opensKey(token)).catch(() => 0)) > 1;
+    return (await quickly(ctx.redis.scard(opensKey(token)), 0)) > 1;
   }
 
   /** Opens a link, or answers the page (or JSON) that says why it cannot be opened. */
