@@ -262,13 +262,13 @@ async function runAction(
       );
       return [];
     case 'message':
-      return messageCustomer(tx, row, action, key, opts, {
+      return messageCustomer(tx, row, action, key, {
         kind: 'message',
         body: action.body,
         subject: action.subject,
       });
     case 'review':
-      return messageCustomer(tx, row, action, key, opts, {
+      return messageCustomer(tx, row, action, key, {
         kind: 'review',
         body: action.body,
         link: { url: action.url, button: 'reviewButton', defaultBody: 'reviewBody' },
@@ -281,7 +281,7 @@ async function runAction(
         { workspaceId: workspace.id, responseId: response.id, contactId: response.contactId },
         now,
       );
-      return messageCustomer(tx, row, action, `${response.id}:referral`, opts, {
+      return messageCustomer(tx, row, action, `${response.id}:referral`, {
         kind: 'referral',
         body: action.body,
         link: { url: `${opts.publicUrl}/r/${code}`, button: 'referralButton', defaultBody: 'referralBody' },
@@ -377,7 +377,6 @@ async function messageCustomer(
   row: Routed,
   action: { channel: 'auto' | 'email' | 'sms' },
   key: string,
-  opts: FollowUpOptions,
   content: {
     kind: 'message' | 'review' | 'referral';
     body: Record<string, string> | undefined;
