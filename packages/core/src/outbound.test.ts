@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { assertPublicUrl, isPrivateAddress } from './outbound.ts';
+import {
+  assertPublicUrl,
+  isPrivateAddress,
+  OutboundUrlError,
+  outboundFetch,
+  publicLookup,
+} from './outbound.ts';
 
 describe('isPrivateAddress', () => {
   it('knows the private, local and metadata ranges, v4 and v6', () => {
@@ -68,5 +74,20 @@ describe('assertPublicUrl', () => {
     await expect(assertPublicUrl('https://93.184.215.14/hook', false)).resolves.toBeUndefined();
     await expect(assertPublicUrl('http://127.0.0.1:8080/x', true)).resolves.toBeUndefined();
     await expect(assertPublicUrl('ftp://example.com/x', true)).rejects.toThrow('must be an http(s) URL');
+  });
+});
+
+describe('the connection itself', () => {
+  it('the lookup outbound connections use refuses a name that resolves to a private address', async () => {
+    const result = await new Promise<unknown>((resolve) =>
+      publicLookup('localhost', { all: true }, (err, address) => resolve(err ?? address)),
+    );
+    expect(result).toBeInstanceOf(OutboundUrlError);
+  });
+
+  it('a refused URL is an OutboundUrlError, never a request', async () => {
+    await expect(outboundFetch('https://127.0.0.1:1/x', { method: 'POST' }, false)).rejects.toBeInstanceOf(
+      OutboundUrlError,
+    );
   });
 });

@@ -1,6 +1,8 @@
 // Where we let tenants make us send requests (webhooks, Slack): public HTTPS hosts only, so no tenant can reach our own network.
+import { type LookupAddress, lookup as lookupCallback } from 'node:dns';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
+import { Agent, fetch, type RequestInit, type Response } from 'undici';
 import { AppError } from './errors.ts';
 
 export class OutboundUrlError extends Error {
@@ -96,6 +98,47 @@ export async function requirePublicUrl(url: string, field: string, allowPrivate:
     await assertPublicUrl(url, allowPrivate);
   } catch (err) {
     if (err instanceof OutboundUrlError) throw AppError.validation([{ field, message: err.message }]);
+    throw err;
+  }
+}
+
+/**
+ * The DNS lookup of outbound connections: only public addresses come back, so the check runs on the
+ * address actually dialled and a host whose DNS answer changes after the URL was checked (rebinding)
+ * still cannot reach us. Shaped as net.connect's `lookup` option.
+ */
+export function publicLookup(
+  hostname: string,
+  options: { all?: boolean; family?: number | string },
+  callback: (err: Error | null, address: string | LookupAddress[], family?: number) => void,
+): void {
+  lookupCallback(hostname, { ...options, all: true } as { all: true }, (err, addresses) => {
+    if (err) return callback(err, '', 0);
+    if (addresses.length === 0 || addresses.some((a) => isPrivateAddress(a.address))) {
+      return callback(new OutboundUrlError(`host ${hostname} resolves to a private or local address`), '', 0);
+    }
+    const [first] = addresses as [LookupAddress];
+    // Node asks for every address when it races IPv4 and IPv6 (autoSelectFamily), else for one.
+    return options.all ? callback(null, addresses) : callback(null, first.address, first.family);
+  });
+}
+
+const publicOnly = new Agent({ connect: { lookup: publicLookup as never } });
+
+/**
+ * fetch for URLs a tenant chose (webhooks, Slack): the URL checked, and the connection made only to
+ * a public address. A refusal is thrown as OutboundUrlError, whatever layer noticed it.
+ */
+export async function outboundFetch(
+  url: string,
+  init: RequestInit,
+  allowPrivate: boolean,
+): Promise<Response> {
+  await assertPublicUrl(url, allowPrivate);
+  try {
+    return await fetch(url, allowPrivate ? init : { ...init, dispatcher: publicOnly });
+  } catch (err) {
+    if (err instanceof Error && err.cause instanceof OutboundUrlError) throw err.cause;
     throw err;
   }
 }

@@ -1,7 +1,6 @@
 // Queue "send.email": invitations, reminders and notifications, each sent at most once (claim in Postgres, then send).
 import {
   type AppContext,
-  assertPublicUrl,
   type ClaimedReminder,
   claimInvitationForSend,
   claimNotification,
@@ -13,6 +12,7 @@ import {
   jobs,
   markEmailBounced,
   OutboundUrlError,
+  outboundFetch,
   PermanentDeliveryError,
   pickLocale,
   renderQuestion,
@@ -163,19 +163,23 @@ async function sendNotification(ctx: AppContext, email: EmailChannel, job: Job) 
  * revoked or wrong hook, which no retry fixes; 429 and 5xx may pass later.
  */
 async function postToSlack(url: string, text: string, allowPrivate: boolean): Promise<{ messageId: string }> {
+  let res: Awaited<ReturnType<typeof outboundFetch>>;
   try {
-    await assertPublicUrl(url, allowPrivate);
+    res = await outboundFetch(
+      url,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ text }),
+        redirect: 'manual',
+        signal: AbortSignal.timeout(10_000),
+      },
+      allowPrivate,
+    );
   } catch (err) {
     if (err instanceof OutboundUrlError) throw new PermanentDeliveryError(`slack: ${err.message}`);
     throw err;
   }
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ text }),
-    redirect: 'manual',
-    signal: AbortSignal.timeout(10_000),
-  });
   if (res.ok) return { messageId: `slack:${res.status}` };
   const detail = `slack ${res.status}: ${(await res.text()).slice(0, 200)}`;
   if (res.status >= 400 && res.status < 500 && res.status !== 429) throw new PermanentDeliveryError(detail);

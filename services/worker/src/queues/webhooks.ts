@@ -1,9 +1,9 @@
 // Queue "webhooks": one signed POST per job. Retries live in Postgres (next_attempt_at, claimed by the due scanner), not in BullMQ.
 import {
   type AppContext,
-  assertPublicUrl,
   jobs,
   OutboundUrlError,
+  outboundFetch,
   type StartedWebhookAttempt,
   settleWebhookAttempt,
   signWebhook,
@@ -49,19 +49,22 @@ async function post(
   const startedAt = performance.now();
   const durationMs = () => performance.now() - startedAt;
   try {
-    // Again at send time: the host may resolve elsewhere than when the endpoint was saved.
-    await assertPublicUrl(endpoint.url, allowPrivate);
-    const response = await fetch(endpoint.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'user-agent': 'Surveyflow-Webhooks/1',
-        ...signWebhook(endpoint.secret, delivery.id, now, delivery.body),
+    // Checked again at send time, on the address actually dialled: DNS may have changed since the save.
+    const response = await outboundFetch(
+      endpoint.url,
+      {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'Surveyflow-Webhooks/1',
+          ...signWebhook(endpoint.secret, delivery.id, now, delivery.body),
+        },
+        body: delivery.body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(timeoutMs),
       },
-      body: delivery.body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
-    });
+      allowPrivate,
+    );
     // The answer's body is never read; cancelling it frees the connection at once.
     await response.body?.cancel();
     return { statusCode: response.status, durationMs: durationMs() };
