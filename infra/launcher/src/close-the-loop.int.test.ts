@@ -124,6 +124,7 @@ describe('closing the loop', () => {
       await system.worker.scanner.scan();
       const notice = await smtp.waitFor((m) => m.to.includes('head-of-care@shop.test'));
       expect(notice.subject).toContain('Case overdue');
+      expect(notice.text).toContain('Dana (id dana)');
       await system.worker.scanner.scan();
       const detail = (await api('GET', `/v1/cases/${listed.id}`)).json();
       expect(detail.overdue).toBe(true);

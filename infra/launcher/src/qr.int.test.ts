@@ -184,6 +184,7 @@ describe('QR codes', () => {
       const path = new URL(location.url).pathname;
       const page = await system.app.inject({ method: 'GET', url: path });
       expect(page.statusCode).toBe(200);
+      expect(page.body).toContain('Shop · Main St shop');
       const cookie = String(page.headers['set-cookie']).split(';')[0] ?? '';
       expect(cookie).toMatch(/^sf_device=/);
       const post = (payload: object, headers: Record<string, string> = { cookie }) =>

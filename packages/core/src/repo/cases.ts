@@ -284,17 +284,18 @@ export async function escalateOverdueCases(
 ): Promise<{ escalated: number; notices: string[] }> {
   return db.transaction(async (tx) => {
     const due = await tx
-      .select({ case: cases, workspace: workspaces, survey: surveys, response: responses })
+      .select({ case: cases, workspace: workspaces, survey: surveys, response: responses, contact: contacts })
       .from(cases)
       .innerJoin(workspaces, eq(workspaces.id, cases.workspaceId))
       .innerJoin(surveys, eq(surveys.id, cases.surveyId))
       .innerJoin(responses, eq(responses.id, cases.responseId))
+      .leftJoin(contacts, eq(contacts.id, cases.contactId))
       .where(and(ne(cases.status, 'resolved'), isNull(cases.escalatedAt), lt(cases.dueAt, now)))
       .orderBy(asc(cases.dueAt))
       .limit(limit)
       .for('update', { of: cases, skipLocked: true });
     const notices: string[] = [];
-    for (const { case: c, workspace, survey, response } of due) {
+    for (const { case: c, workspace, survey, response, contact } of due) {
       const [escalated] = await tx
         .update(cases)
         .set({ escalatedAt: now, updatedAt: now })
@@ -316,6 +317,10 @@ export async function escalateOverdueCases(
         title: `Case overdue: ${survey.name}, score ${response.score}`,
         facts: [
           ['Case', c.id],
+          [
+            'Customer',
+            contact ? `${contact.name ?? ''} (id ${contact.externalId})`.trim() : 'Anonymous (location code)',
+          ],
           ['Status', c.status],
           ['Owner', c.owner],
           ['Due', c.dueAt.toISOString()],

@@ -84,7 +84,8 @@ export function locationRoutes(app: FastifyInstance, ctx: AppContext) {
         locale,
         kind: link.survey.kind,
         question: renderQuestion(link.survey.question, locale, link.workspace.name),
-        workspaceName: link.workspace.name,
+        // The place in the header, so a customer sees the code belongs where they stand.
+        workspaceName: `${link.workspace.name} · ${link.location.name}`,
         actionUrl: `/l/${link.location.code}`,
         selected: isValidScore(link.survey.kind, requested) ? requested : null,
         comment: null,
