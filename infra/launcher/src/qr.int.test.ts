@@ -236,6 +236,14 @@ describe('QR codes', () => {
         name: 'Main St shop',
       });
       expect((await system.app.inject({ method: 'GET', url: '/l/zzzzzzzzzz' })).statusCode).toBe(404);
+      // Anonymous answers are listed like any other, with the place instead of a contact.
+      const listed = (await api('GET', '/v1/responses')).json().data;
+      expect(listed).toHaveLength(4);
+      expect(listed[0]).toMatchObject({
+        contact: null,
+        location: { id: location.id, name: 'Main St shop' },
+        channel: 'qr',
+      });
 
       // A script that fetches a fresh signed cookie for every answer is capped per network address.
       const statuses: number[] = [];

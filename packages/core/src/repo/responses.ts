@@ -1,7 +1,7 @@
 // Answers: one response per invitation, editable for a while, carrying the event's properties and channel.
 import { and, desc, eq, gt, gte, lt, sql } from 'drizzle-orm';
 import type { Database, Sql } from '../db/client.ts';
-import { contacts, events, invitations, responses, surveys, workspaces } from '../db/schema.ts';
+import { contacts, events, invitations, locations, responses, surveys, workspaces } from '../db/schema.ts';
 import { sha256 } from '../tokens.ts';
 
 export type SurveyLink = {
@@ -104,9 +104,12 @@ export async function listResponses({ db }: Database, workspaceId: string, f: Re
       surveyKind: surveys.kind,
       eventExternalId: events.externalId,
       eventType: events.type,
+      location: { id: locations.id, name: locations.name },
     })
     .from(responses)
-    .innerJoin(contacts, eq(contacts.id, responses.contactId))
+    // Answers at a location code are anonymous: no contact, a place instead.
+    .leftJoin(contacts, eq(contacts.id, responses.contactId))
+    .leftJoin(locations, eq(locations.id, responses.locationId))
     .innerJoin(surveys, eq(surveys.id, responses.surveyId))
     .leftJoin(events, eq(events.id, responses.eventId))
     .where(

@@ -1,4 +1,4 @@
-// /v1/responses: answers with their contact, event and properties, newest first, keyset-paged.
+// /v1/responses: answers with their contact (or place, for anonymous ones), event and properties, newest first, keyset-paged.
 import { type AppContext, contactView, listResponses, parseInput, segmentOf } from '@surveyflow/core';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -40,7 +40,7 @@ export function responseRoutes(app: FastifyInstance, ctx: AppContext) {
     });
     const last = rows.at(-1)?.response;
     return {
-      data: rows.map(({ response: r, contact, surveyKind, eventExternalId, eventType }) => ({
+      data: rows.map(({ response: r, contact, location, surveyKind, eventExternalId, eventType }) => ({
         id: r.id,
         surveyId: r.surveyId,
         invitationId: r.invitationId,
@@ -48,7 +48,8 @@ export function responseRoutes(app: FastifyInstance, ctx: AppContext) {
         segment: segmentOf(surveyKind, r.score),
         comment: r.comment,
         channel: r.channel,
-        contact: contactView(contact),
+        contact: contact ? contactView(contact) : null,
+        location,
         event: eventExternalId ? { id: eventExternalId, type: eventType } : null,
         properties: r.properties,
         createdAt: r.createdAt,
