@@ -44,7 +44,7 @@ export function devOutboxRoutes(app: FastifyInstance, ctx: AppContext) {
     const messages = await latest();
     const items = messages.map(
       (m) => html`<article>
-        <header><strong>${m.subject ?? '(no subject)'}</strong><span>${m.channel} · to ${m.to} · ${m.createdAt.toISOString()}</span></header>
+        <header><strong>${m.subject ?? (m.channel === 'sms' ? 'Text message' : '(no subject)')}</strong><span>${m.channel} · to ${m.to} · ${m.createdAt.toISOString()}</span></header>
         ${m.html ? html`<iframe sandbox title="${m.subject ?? ''}" srcdoc="${m.html}"></iframe>` : html`<pre>${m.text}</pre>`}
         <details><summary>Text part and links</summary><pre>${m.text}</pre>
           <ul>${m.links.map((l) => html`<li><a href="${l}">${l}</a></li>`)}</ul></details>
@@ -60,9 +60,10 @@ article header{padding:12px 16px;border-bottom:1px solid #e6e8ec;display:flex;fl
 article header span{color:#666;font-size:13px}
 iframe{width:100%;height:720px;border:0}
 details{padding:8px 16px 12px;border-top:1px solid #e6e8ec}
-pre{white-space:pre-wrap;font-size:13px}
+pre{white-space:pre-wrap;font-size:13px;padding:0 16px}
+details pre{padding:0}
 </style></head><body><main><h1>Dev outbox</h1>
-<p>Nothing here was sent: set <code>SMTP_URL</code> to deliver mail. Newest first; JSON at <a href="/dev/outbox.json">/dev/outbox.json</a>.</p>
+<p>Nothing here was sent: set <code>SMTP_URL</code> to deliver mail and the <code>TWILIO_*</code> settings to send texts. Newest first; JSON at <a href="/dev/outbox.json">/dev/outbox.json</a>.</p>
 ${items.length ? items : html`<p>No messages yet. Send an event to <code>POST /v1/events</code>.</p>`}
 </main></body></html>`),
     );
