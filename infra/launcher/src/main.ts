@@ -91,7 +91,7 @@ function printBanner(url: string, apiKey: string | null, outbox: string | null) 
     'Try it — this sends a survey invitation to the dev outbox:',
     '',
     `  curl -s ${url}/v1/events -H 'Authorization: Bearer ${key}' -H 'Content-Type: application/json' \\`,
-    `    -d '{"id":"order-1001","type":"order.delivered","contact":{"id":"cust-42","email":"jane@example.com","name":"Jane"},"properties":{"orderId":"1001"}}'`,
+    `    -d '{"id":"order-1000","type":"order.delivered","contact":{"id":"cust-41","email":"jane@example.com","name":"Jane"},"properties":{"orderId":"1000"}}'`,
     '',
     'Ctrl-C stops everything cleanly.',
     '',

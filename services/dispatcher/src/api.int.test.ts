@@ -119,6 +119,20 @@ describe('POST /v1/events', () => {
     expect(res.json().error.code).toBe('invalid_json');
   });
 
+  test('a body that is not JSON (text, XML) is a 415, nothing stored', async ({ api }) => {
+    for (const type of ['text/plain', 'application/xml']) {
+      const res = await api.app.inject({
+        method: 'POST',
+        url: '/v1/events',
+        payload: 'id=e-1',
+        headers: { authorization: `Bearer ${api.keyA}`, 'content-type': type },
+      });
+      expect(res.statusCode, type).toBe(415);
+      expect(res.json().error.code).toBe('unsupported_media_type');
+    }
+    expect(await api.ctx.database.sql`select 1 from events`).toHaveLength(0);
+  });
+
   test('no key or a wrong key is 401', async ({ api }) => {
     const none = await api.app.inject({ method: 'POST', url: '/v1/events', payload: event('e-1') });
     expect(none.statusCode).toBe(401);

@@ -12,6 +12,8 @@ declare module 'fastify' {
 
 export function keepRawJson(app: FastifyInstance) {
   app.decorateRequest('rawBody', '');
+  // The API speaks JSON only: plain text is a 415 like any other type, not a body that fails validation.
+  app.removeContentTypeParser('text/plain');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
