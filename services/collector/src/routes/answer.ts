@@ -1,10 +1,11 @@
-// What every answer page shares (survey links and location codes): reading the form, the reply after it, the errors.
+// What the respondents' pages share (survey links, location codes, unsubscribe, referral links): reading the form, the reply after it, the errors.
 import {
   type AppContext,
   issuesToDetails,
   isValidScore,
   type Locale,
   localized,
+  pickLocale,
   type SurveyKind,
   type schema,
   uiText,
@@ -132,4 +133,19 @@ export async function replyAfterAnswer(
       actionUrl,
     }),
   );
+}
+
+/** The page for a link or code we never issued, in the visitor's language. */
+export function notFoundPage(request: FastifyRequest, reply: FastifyReply) {
+  const locale = pickLocale(request.headers['accept-language']);
+  return reply
+    .status(404)
+    .type('text/html; charset=utf-8')
+    .send(
+      messagePage({
+        locale,
+        title: uiText(locale, 'notFoundTitle'),
+        message: uiText(locale, 'notFoundMessage'),
+      }),
+    );
 }

@@ -13,8 +13,8 @@ import {
   uiText,
 } from '@surveyflow/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { messagePage, surveyPage } from '../pages/pages.ts';
-import { answerError, parseAnswer, privateHeaders, replyAfterAnswer } from './answer.ts';
+import { surveyPage } from '../pages/pages.ts';
+import { answerError, notFoundPage, parseAnswer, privateHeaders, replyAfterAnswer } from './answer.ts';
 
 type Params = { code: string };
 const COOKIE = 'sf_device';
@@ -59,17 +59,7 @@ export function locationRoutes(app: FastifyInstance, ctx: AppContext) {
       ? await findLocationByCode(ctx.database, request.params.code)
       : null;
     if (link) return link;
-    const locale = pickLocale(request.headers['accept-language']);
-    reply
-      .status(404)
-      .type('text/html; charset=utf-8')
-      .send(
-        messagePage({
-          locale,
-          title: uiText(locale, 'notFoundTitle'),
-          message: uiText(locale, 'notFoundMessage'),
-        }),
-      );
+    notFoundPage(request, reply);
     return null;
   }
 

@@ -1,7 +1,7 @@
 // /r/:code — a promoter's referral link: counts the click (people, once a day; not bots) and sends the visitor on to the shop.
-import { type AppContext, followReferral, pickLocale, uiText } from '@surveyflow/core';
+import { type AppContext, followReferral } from '@surveyflow/core';
 import type { FastifyInstance } from 'fastify';
-import { messagePage } from '../pages/pages.ts';
+import { notFoundPage } from './answer.ts';
 
 export function referralRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get<{ Params: { code: string } }>('/r/:code', async (request, reply) => {
@@ -16,16 +16,6 @@ export function referralRoutes(app: FastifyInstance, ctx: AppContext) {
       : null;
     reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
     if (target) return reply.redirect(target, 302);
-    const locale = pickLocale(request.headers['accept-language']);
-    return reply
-      .status(404)
-      .type('text/html; charset=utf-8')
-      .send(
-        messagePage({
-          locale,
-          title: uiText(locale, 'notFoundTitle'),
-          message: uiText(locale, 'notFoundMessage'),
-        }),
-      );
+    return notFoundPage(request, reply);
   });
 }

@@ -23,6 +23,31 @@ const zoneOf = (link: SurveyLink) => link.contact.timezone ?? link.workspace.tim
 /** A person opens one score link of an email; a link scanner opens them all, within seconds. */
 const SCANNER_WINDOW_MS = 60_000;
 
+/** The survey page of a link, in the contact's language, with what the caller preselects or says. */
+function showSurvey(
+  reply: FastifyReply,
+  { survey, workspace, contact }: SurveyLink,
+  actionUrl: string,
+  state: {
+    selected: number | null;
+    comment: string | null;
+    notice: string | null;
+    autoSubmitNonce?: string | undefined;
+  },
+) {
+  const locale = pickLocale(contact.locale);
+  return reply.type('text/html; charset=utf-8').send(
+    surveyPage({
+      locale,
+      kind: survey.kind,
+      question: renderQuestion(survey.question, locale, workspace.name),
+      workspaceName: workspace.name,
+      actionUrl,
+      ...state,
+    }),
+  );
+}
+
 export function surveyRoutes(app: FastifyInstance, ctx: AppContext) {
   const opensKey = (token: string) => `${ctx.config.QUEUE_PREFIX}:opens:${sha256(token)}`;
 
@@ -111,19 +136,12 @@ export function surveyRoutes(app: FastifyInstance, ctx: AppContext) {
       privateHeaders(reply, nonce);
       await noteOpenedScore(request.params.token, requested);
     }
-    return reply.type('text/html; charset=utf-8').send(
-      surveyPage({
-        locale,
-        kind: survey.kind,
-        question: renderQuestion(survey.question, locale, workspace.name),
-        workspaceName: workspace.name,
-        actionUrl,
-        selected,
-        comment: response?.comment ?? null,
-        notice: response ? uiText(locale, 'alreadyAnswered') : null,
-        autoSubmitNonce: nonce,
-      }),
-    );
+    return showSurvey(reply, link, actionUrl, {
+      selected,
+      comment: response?.comment ?? null,
+      notice: response ? uiText(locale, 'alreadyAnswered') : null,
+      autoSubmitNonce: nonce,
+    });
   });
 
   app.post<{ Params: Params }>('/s/:token', async (request, reply) => {
@@ -136,18 +154,11 @@ export function surveyRoutes(app: FastifyInstance, ctx: AppContext) {
     if (!answer) return reply;
     if (answer.auto && (await openedManyScores(request.params.token))) {
       // A scanner that runs scripts opened every score of this email: record nothing, let a person confirm.
-      return reply.type('text/html; charset=utf-8').send(
-        surveyPage({
-          locale,
-          kind: survey.kind,
-          question: renderQuestion(survey.question, locale, workspace.name),
-          workspaceName: workspace.name,
-          actionUrl,
-          selected: answer.score,
-          comment: null,
-          notice: uiText(locale, 'confirmAnswer'),
-        }),
-      );
+      return showSurvey(reply, link, actionUrl, {
+        selected: answer.score,
+        comment: null,
+        notice: uiText(locale, 'confirmAnswer'),
+      });
     }
     const now = ctx.clock.now();
     const outcome = await recordResponse(ctx.database, link, answer, now, ctx.config.EDIT_WINDOW_MINUTES);

@@ -11,11 +11,11 @@ import {
   pickLocale,
   type SurveyLink,
   safeEqual,
-  uiText,
 } from '@surveyflow/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { messagePage, unsubscribePage } from '../pages/pages.ts';
+import { unsubscribePage } from '../pages/pages.ts';
+import { notFoundPage } from './answer.ts';
 
 type Params = { token: string };
 
@@ -32,17 +32,7 @@ export function unsubscribeRoutes(app: FastifyInstance, ctx: AppContext) {
     const { token } = request.params;
     const link = looksLikeSurveyToken(token) ? await findSurveyLink(ctx.database, token) : null;
     if (link) return link;
-    const locale = pickLocale(request.headers['accept-language']);
-    reply
-      .status(404)
-      .type('text/html; charset=utf-8')
-      .send(
-        messagePage({
-          locale,
-          title: uiText(locale, 'notFoundTitle'),
-          message: uiText(locale, 'notFoundMessage'),
-        }),
-      );
+    notFoundPage(request, reply);
     return null;
   }
 
