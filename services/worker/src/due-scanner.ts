@@ -65,7 +65,12 @@ export class DueScanner {
         return due.length;
       },
       async () => {
-        const due = await claimDueWebhookDeliveries(database, now(), BATCH);
+        const due = await claimDueWebhookDeliveries(
+          database,
+          now(),
+          BATCH,
+          this.ctx.config.WEBHOOK_MAX_ATTEMPTS,
+        );
         await queues.addMany('webhook.deliver', due);
         return due.length;
       },

@@ -120,7 +120,14 @@ export async function claimDueWebhookDeliveries(
   { db }: Database,
   now: Date,
   limit: number,
+  maxAttempts: number,
 ): Promise<{ deliveryId: string; attempt: number }[]> {
+  // A delivery whose last attempt was claimed but never recorded (its worker died) is over: failed,
+  // never an attempt beyond the maximum.
+  await db.execute(sql`
+    update webhook_deliveries set status = 'failed'
+    where status = 'pending' and attempts >= ${maxAttempts}
+      and next_attempt_at <= ${now.toISOString()}::timestamptz`);
   const rows = await db.execute<{ id: string; attempts: number }>(sql`
     update webhook_deliveries set next_attempt_at = ${new Date(now.getTime() + DELIVERY_LEASE_MS).toISOString()}::timestamptz
     where id in (
