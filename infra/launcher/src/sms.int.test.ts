@@ -210,4 +210,52 @@ describe('SMS', () => {
       await shop.system.stop();
     }
   });
+
+  test('without a Twilio account texts land in the dev outbox, and a developer can answer them from there', async ({
+    db,
+    redisUrl,
+    queuePrefix,
+    smtp,
+  }) => {
+    const shop = await startShop({ db, redisUrl, queuePrefix, smtp });
+    const sql = shop.system.ctx.database.sql;
+    try {
+      const [trigger] = (await shop.api('GET', '/v1/triggers')).json().data;
+      await shop.api('PATCH', `/v1/triggers/${trigger.id}`, { channels: ['sms'] });
+      await shop.api('POST', '/v1/events', {
+        id: 'o-1',
+        type: 'order.delivered',
+        contact: { id: 'c-1', phone: EVE },
+      });
+      await waitFor(async () => (await sql`select 1 from invitations where status = 'sent'`).length === 1);
+      const page = await shop.system.app.inject({ method: 'GET', url: '/dev/outbox' });
+      expect(page.body).toContain('action="/dev/sms/reply"');
+
+      const answer = (body: string) =>
+        shop.system.app.inject({
+          method: 'POST',
+          url: '/dev/sms/reply',
+          payload: `from=${encodeURIComponent(EVE)}&body=${encodeURIComponent(body)}`,
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        });
+      const scored = await answer('4');
+      expect(scored.statusCode).toBe(303);
+      expect(await sql`select score from responses`).toEqual([{ score: 4 }]);
+      expect(
+        (await sql`select text from dev_outbox where subject like 'Reply to%' order by id`).map(
+          (r) => r.text,
+        ),
+      ).toEqual(['What is the main reason for your score?']);
+      expect((await answer('not a phone')).statusCode).toBe(303);
+      const bad = await shop.system.app.inject({
+        method: 'POST',
+        url: '/dev/sms/reply',
+        payload: { from: 'nope', body: '4' },
+      });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().error.details[0].field).toBe('from');
+    } finally {
+      await shop.system.stop();
+    }
+  });
 });

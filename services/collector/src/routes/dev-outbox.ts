@@ -17,6 +17,8 @@ export function linksIn(body: { html: string | null; text: string }): string[] {
 }
 
 export function devOutboxRoutes(app: FastifyInstance, ctx: AppContext) {
+  // Texts kept here can be answered from here (POST /dev/sms/reply), standing in for the phone.
+  const smsReplies = ctx.config.SMS_DEV_OUTBOX;
   const latest = async () => {
     const rows = await ctx.database.db
       .select()
@@ -46,6 +48,7 @@ export function devOutboxRoutes(app: FastifyInstance, ctx: AppContext) {
       (m) => html`<article>
         <header><strong>${m.subject ?? (m.channel === 'sms' ? 'Text message' : '(no subject)')}</strong><span>${m.channel} · to ${m.to} · ${m.createdAt.toISOString()}</span></header>
         ${m.html ? html`<iframe sandbox title="${m.subject ?? ''}" srcdoc="${m.html}"></iframe>` : html`<pre>${m.text}</pre>`}
+        ${m.channel === 'sms' && smsReplies ? html`<form method="post" action="/dev/sms/reply" class="reply"><input type="hidden" name="from" value="${m.to}"><input name="body" placeholder="Reply as ${m.to} (a score, a reason, STOP, HELP…)" required><button>Reply</button></form>` : ''}
         <details><summary>Text part and links</summary><pre>${m.text}</pre>
           <ul>${m.links.map((l) => html`<li><a href="${l}">${l}</a></li>`)}</ul></details>
       </article>`,
@@ -62,6 +65,9 @@ iframe{width:100%;height:720px;border:0}
 details{padding:8px 16px 12px;border-top:1px solid #e6e8ec}
 pre{white-space:pre-wrap;font-size:13px;padding:0 16px}
 details pre{padding:0}
+form.reply{display:flex;gap:8px;padding:0 16px 12px}
+form.reply input[name=body]{flex:1;padding:8px;border:1px solid #ccd;border-radius:6px;font:inherit}
+form.reply button{padding:8px 14px;border:0;border-radius:6px;background:#4f46e5;color:#fff;font:inherit}
 </style></head><body><main><h1>Dev outbox</h1>
 <p>Nothing here was sent: set <code>SMTP_URL</code> to deliver mail and the <code>TWILIO_*</code> settings to send texts. Newest first; JSON at <a href="/dev/outbox.json">/dev/outbox.json</a>.</p>
 ${items.length ? items : html`<p>No messages yet. Send an event to <code>POST /v1/events</code>.</p>`}

@@ -1,4 +1,6 @@
 // /sms/status and /sms/inbound — Twilio's webhooks: delivery progress, and replies (scores, the "why?", STOP/START/HELP).
+
+import { randomBytes } from 'node:crypto';
 import {
   type AppContext,
   AppError,
@@ -15,6 +17,7 @@ import {
   recordSmsStatus,
   type SmsReplyKey,
   type SurveyLink,
+  schema,
   scoreRange,
   smsConversation,
   smsReply,
@@ -29,6 +32,11 @@ const statusSchema = z.object({
   MessageSid: z.string().min(1),
   MessageStatus: z.string().min(1),
   ErrorCode: z.string().optional(),
+});
+
+const devReplySchema = z.object({
+  from: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +48600100200'),
+  body: z.string().trim().min(1).max(1600),
 });
 
 const inboundSchema = z.object({
@@ -74,15 +82,37 @@ export function smsRoutes(app: FastifyInstance, ctx: AppContext) {
   app.post('/sms/inbound', async (request, reply) => {
     verify(request);
     const { From: phone, Body: text, MessageSid: messageSid } = parseInput(inboundSchema, request.body);
+    return twiml(reply, await converse(phone, text, messageSid));
+  });
+
+  // Without a Twilio account, texts land in the dev outbox; this lets a developer answer one from
+  // there, through the same conversation, and see the reply appear beside it.
+  if (ctx.config.SMS_DEV_OUTBOX) {
+    app.post('/dev/sms/reply', async (request, reply) => {
+      const { from, body } = parseInput(devReplySchema, request.body);
+      const answer = await converse(from, body, `SMdev${randomBytes(16).toString('hex')}`);
+      if (answer) {
+        await ctx.database.db.insert(schema.devOutbox).values({
+          channel: 'sms',
+          messageId: `SMdev${randomBytes(16).toString('hex')}`,
+          sender: ctx.config.TWILIO_FROM ?? 'dev',
+          recipient: from,
+          subject: `Reply to “${body.slice(0, 60)}”`,
+          text: answer,
+        });
+      }
+      return reply.redirect('/dev/outbox', 303);
+    });
+  }
+
+  /** The conversation with a phone: what its text means, what it changes, and what we answer (null: nothing). */
+  async function converse(phone: string, text: string, messageSid: string): Promise<string | null> {
     const now = ctx.clock.now();
     const link = await smsConversation(ctx.database, phone, ctx.config.SECRET_KEY);
     const kind = link?.survey.kind ?? 'nps';
     const intent = classifyInbound(text, scoreRange[kind]);
     const say = (key: SmsReplyKey) =>
-      twiml(
-        reply,
-        smsReply(pickLocale(link?.contact.locale), key, link?.workspace.name ?? FALLBACK_COMPANY, kind),
-      );
+      smsReply(pickLocale(link?.contact.locale), key, link?.workspace.name ?? FALLBACK_COMPANY, kind);
 
     switch (intent.kind) {
       case 'stop':
@@ -95,10 +125,10 @@ export function smsRoutes(app: FastifyInstance, ctx: AppContext) {
         return say('smsHelp');
     }
     // After STOP, nothing but the confirmation goes to the number.
-    if (link?.contact.optedOutAt) return twiml(reply, null);
+    if (link?.contact.optedOutAt) return null;
     if (!link || (link.invitation.tokenExpiresAt && link.invitation.tokenExpiresAt <= now))
       return say('smsNoSurvey');
-    if (intent.kind === 'score') return answerScore(link, intent.score, reply, now);
+    if (intent.kind === 'score') return answerScore(link, intent.score, now);
     // Free text is the "why?" when a score is waiting for one; after that it is a reply for the team.
     if (!link.response) return say('smsNotUnderstood');
     if (link.response.comment !== null || link.response.editableUntil <= now) {
@@ -123,10 +153,10 @@ export function smsRoutes(app: FastifyInstance, ctx: AppContext) {
       await scheduleFollowup(ctx, outcome.response, 'updated', true);
     }
     return say('smsThanks');
-  });
+  }
 
   /** A score answers the open survey (or changes the answer inside the edit window), then asks "why?". */
-  async function answerScore(link: SurveyLink, score: number, reply: FastifyReply, now: Date) {
+  async function answerScore(link: SurveyLink, score: number, now: Date): Promise<string> {
     const locale = pickLocale(link.contact.locale);
     const outcome = await recordResponse(
       ctx.database,
@@ -136,11 +166,11 @@ export function smsRoutes(app: FastifyInstance, ctx: AppContext) {
       ctx.config.EDIT_WINDOW_MINUTES,
     );
     if (outcome.status === 'edit_window_closed') {
-      return twiml(reply, smsReply(locale, 'smsThanks', link.workspace.name, link.survey.kind));
+      return smsReply(locale, 'smsThanks', link.workspace.name, link.survey.kind);
     }
     const { response } = outcome;
     await scheduleFollowup(ctx, response, outcome.status, response.comment !== null);
-    return twiml(reply, localized(link.survey.followupQuestion, locale));
+    return localized(link.survey.followupQuestion, locale);
   }
 }
 
