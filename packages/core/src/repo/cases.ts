@@ -14,6 +14,7 @@ import {
 import { AppError } from '../errors.ts';
 import { customerMessageEmail, noticeEmail } from '../templates/emails.ts';
 import { pickLocale, uiText } from '../templates/locales.ts';
+import { customerAddress } from './opt-out.ts';
 import { emitWebhookEvent } from './webhooks.ts';
 
 type CaseRow = typeof cases.$inferSelect;
@@ -363,12 +364,11 @@ async function closingMessage(
     .innerJoin(workspaces, eq(workspaces.id, cases.workspaceId))
     .innerJoin(contacts, eq(contacts.id, cases.contactId))
     .where(eq(cases.id, c.id));
-  if (!row || row.contact.optedOutAt) return null;
+  if (!row) return null;
   const { contact, response, workspace } = row;
-  const email = contact.emailBouncedAt ? null : contact.email;
-  const channel =
-    response.channel === 'sms' && contact.phone ? 'sms' : email ? 'email' : contact.phone ? 'sms' : null;
-  if (!channel) return null;
+  const address = customerAddress(contact, response.channel, 'auto');
+  if (!address) return null;
+  const { channel } = address;
   const locale = pickLocale(contact.locale);
   const message =
     channel === 'email'
@@ -385,7 +385,7 @@ async function closingMessage(
       workspaceId: c.workspaceId,
       kind: 'case_closed',
       channel,
-      recipient: channel === 'email' ? (email ?? '') : (contact.phone ?? ''),
+      recipient: address.to,
       contactId: contact.id,
       ...message,
       dedupeKey: `case-closed:${c.id}:${c.resolvedAt?.getTime() ?? 0}`,

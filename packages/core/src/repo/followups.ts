@@ -19,6 +19,7 @@ import { fill, type Locale, localized, pickLocale, uiText } from '../templates/l
 import { unsealToken } from '../tokens.ts';
 import { openCase, rerouteCase } from './cases.ts';
 import type { SendOutcome } from './invitations.ts';
+import { customerAddress } from './opt-out.ts';
 import { referralFor } from './referrals.ts';
 import { emitWebhookEvent } from './webhooks.ts';
 
@@ -343,23 +344,6 @@ async function alert(
   return insertNotifications(tx, workspace.id, null, rows);
 }
 
-/** Where a message to this customer goes, or null when they cannot or must not be reached. */
-function customerAddress(
-  row: Routed,
-  channel: 'auto' | 'email' | 'sms',
-): { channel: 'email' | 'sms'; to: string } | null {
-  const { contact, response } = row;
-  if (!contact || contact.optedOutAt) return null;
-  const email = contact.emailBouncedAt ? null : contact.email;
-  const pick =
-    channel === 'auto' ? (response.channel === 'sms' ? ['sms', 'email'] : ['email', 'sms']) : [channel];
-  for (const c of pick) {
-    if (c === 'email' && email) return { channel: 'email', to: email };
-    if (c === 'sms' && contact.phone) return { channel: 'sms', to: contact.phone };
-  }
-  return null;
-}
-
 /** Fills {name} {company} {score} {link}; without a name, ", {name}" goes away rather than leave ", ,". */
 function personalize(template: string, row: Routed, link: string | null): string {
   const name = row.contact?.name ?? '';
@@ -388,7 +372,7 @@ async function messageCustomer(
     };
   },
 ): Promise<NotificationToSend[]> {
-  const address = customerAddress(row, action.channel);
+  const address = customerAddress(row.contact, row.response.channel, action.channel);
   if (!address) return [];
   const locale: Locale = pickLocale(row.contact?.locale);
   const { link } = content;
