@@ -1,7 +1,7 @@
 // Invitations by hand — above all printed ones: order-bound QR codes (receipt, parcel) and permanent location codes (shop, desk, kiosk).
 import { randomBytes } from 'node:crypto';
 import { and, asc, desc, eq, gt, inArray, sql } from 'drizzle-orm';
-import type { Database } from '../db/client.ts';
+import type { Database, Tx } from '../db/client.ts';
 import {
   type ChannelName,
   contacts,
@@ -18,6 +18,16 @@ import { newSurveyToken, sealToken, sha256, unsealToken } from '../tokens.ts';
 const DAY_MS = 86_400_000;
 
 type TokenOptions = { secret: string; tokenTtlDays: number };
+
+/** The workspace's survey, or a 404 naming it. */
+async function surveyOf(tx: Tx, workspaceId: string, surveyId: string): Promise<{ id: string }> {
+  const [survey] = await tx
+    .select({ id: surveys.id })
+    .from(surveys)
+    .where(and(eq(surveys.workspaceId, workspaceId), eq(surveys.id, surveyId)));
+  if (!survey) throw AppError.notFound(`Survey ${surveyId}`);
+  return survey;
+}
 
 /**
  * An invitation made by hand for an event's contact, outside the triggers (no throttle: an operator
@@ -51,11 +61,7 @@ export async function createDirectInvitation(
         ]);
       }
     }
-    const [survey] = await tx
-      .select({ id: surveys.id })
-      .from(surveys)
-      .where(and(eq(surveys.workspaceId, workspaceId), eq(surveys.id, input.surveyId)));
-    if (!survey) throw AppError.notFound(`Survey ${input.surveyId}`);
+    const survey = await surveyOf(tx, workspaceId, input.surveyId);
     const [existing] = await tx
       .select({ id: invitations.id })
       .from(invitations)
@@ -167,11 +173,7 @@ export type LocationInput = {
 };
 
 export async function createLocation({ db }: Database, workspaceId: string, input: LocationInput) {
-  const [survey] = await db
-    .select({ id: surveys.id })
-    .from(surveys)
-    .where(and(eq(surveys.workspaceId, workspaceId), eq(surveys.id, input.surveyId)));
-  if (!survey) throw AppError.notFound(`Survey ${input.surveyId}`);
+  await surveyOf(db, workspaceId, input.surveyId);
   const [row] = await db
     .insert(locations)
     .values({ workspaceId, ...input, code: newLocationCode() })

@@ -59,11 +59,10 @@ export function qrRoutes(app: FastifyInstance, ctx: AppContext) {
   const locationUrl = (code: string) => `${config.PUBLIC_URL}/l/${code}`;
 
   /** The invitation's printable link (issued now if it is the first print). */
-  async function printable(request: FastifyRequest) {
-    const { id } = parseInput(idParam, request.params);
+  async function printable(workspaceId: string, id: string) {
     const [invitation] = await printableInvitations(
       ctx.database,
-      request.workspaceId,
+      workspaceId,
       [id],
       ctx.clock.now(),
       tokenOptions,
@@ -72,21 +71,16 @@ export function qrRoutes(app: FastifyInstance, ctx: AppContext) {
     return invitation;
   }
 
+  const printableOf = (request: FastifyRequest) =>
+    printable(request.workspaceId, parseInput(idParam, request.params).id);
+
   app.post('/v1/invitations', async (request, reply) => {
     const input = parseInput(createInvitationSchema, request.body);
     const { id, created } = await createDirectInvitation(ctx.database, request.workspaceId, input);
     if (input.channel !== 'qr') {
       return reply.status(created ? 201 : 200).send({ id, channel: input.channel, eventId: input.eventId });
     }
-    const [invitation] = await printableInvitations(
-      ctx.database,
-      request.workspaceId,
-      [id],
-      ctx.clock.now(),
-      tokenOptions,
-    );
-    if (!invitation) throw AppError.notFound(`Invitation ${id}`);
-    return reply.status(created ? 201 : 200).send(invitationView(invitation));
+    return reply.status(created ? 201 : 200).send(invitationView(await printable(request.workspaceId, id)));
   });
 
   // Registered before /:id so "qr-sheet" is never read as an id.
@@ -109,12 +103,12 @@ export function qrRoutes(app: FastifyInstance, ctx: AppContext) {
     return reply.type('text/html; charset=utf-8').send(qrSheet(codes));
   });
 
-  app.get('/v1/invitations/:id', async (request) => invitationView(await printable(request)));
+  app.get('/v1/invitations/:id', async (request) => invitationView(await printableOf(request)));
 
   for (const format of ['svg', 'png'] as const) {
     app.get(`/v1/invitations/:id/qr.${format}`, async (request, reply) => {
       const options = parseInput(imageQuery, request.query);
-      const invitation = await printable(request);
+      const invitation = await printableOf(request);
       return image(reply, await renderQr(surveyUrl(invitation.token), { ...options, format }));
     });
     app.get(`/v1/locations/:id/qr.${format}`, async (request, reply) => {
