@@ -1,4 +1,5 @@
 // Ports to the outside world: what a channel adapter must do. Vendor SDKs live in the worker's adapters, never here.
+import { randomBytes } from 'node:crypto';
 export type EmailMessage = {
   to: string;
   subject: string;
@@ -19,6 +20,9 @@ export type SmsMessage = {
   /** Where the provider reports delivery progress (Twilio's StatusCallback). */
   statusCallbackUrl?: string;
 };
+
+/** A message id for the dev outbox shaped like a Twilio SID, so everything downstream treats it the same. */
+export const devMessageSid = () => `SMdev${randomBytes(16).toString('hex')}`;
 
 export interface SmsChannel {
   /** Resolves once the provider has accepted the message; segments is the billed part count. */

@@ -1,10 +1,10 @@
 // /sms/status and /sms/inbound — Twilio's webhooks: delivery progress, and replies (scores, the "why?", STOP/START/HELP).
 
-import { randomBytes } from 'node:crypto';
 import {
   type AppContext,
   AppError,
   classifyInbound,
+  devMessageSid,
   forwardCustomerReply,
   isFinalSmsStatus,
   localized,
@@ -90,11 +90,11 @@ export function smsRoutes(app: FastifyInstance, ctx: AppContext) {
   if (ctx.config.SMS_DEV_OUTBOX) {
     app.post('/dev/sms/reply', async (request, reply) => {
       const { from, body } = parseInput(devReplySchema, request.body);
-      const answer = await converse(from, body, `SMdev${randomBytes(16).toString('hex')}`);
+      const answer = await converse(from, body, devMessageSid());
       if (answer) {
         await ctx.database.db.insert(schema.devOutbox).values({
           channel: 'sms',
-          messageId: `SMdev${randomBytes(16).toString('hex')}`,
+          messageId: devMessageSid(),
           sender: ctx.config.TWILIO_FROM ?? 'dev',
           recipient: from,
           subject: `Reply to “${body.slice(0, 60)}”`,

@@ -1,7 +1,7 @@
 // The SMS adapter: Twilio's REST API through the official client, or into the dev outbox (Postgres) when no account is configured.
-import { randomBytes } from 'node:crypto';
 import {
   type Database,
+  devMessageSid,
   PermanentDeliveryError,
   type SmsChannel,
   type SmsMessage,
@@ -99,7 +99,7 @@ function classify(err: unknown): unknown {
 function devOutboxChannel(sender: string, { db }: Database): SmsChannel {
   return {
     async send(message: SmsMessage) {
-      const messageId = `SMdev${randomBytes(16).toString('hex')}`;
+      const messageId = devMessageSid();
       await db.insert(schema.devOutbox).values({
         channel: 'sms',
         messageId,
