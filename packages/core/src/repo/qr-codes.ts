@@ -14,6 +14,7 @@ import {
 } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import { newSurveyToken, sealToken, sha256, unsealToken } from '../tokens.ts';
+import { answerEdit } from './responses.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -255,16 +256,19 @@ export async function recordLocationAnswer(
     if (last && last.editableUntil > now) {
       const [updated] = await tx
         .update(responses)
-        .set({
-          score: answer.score,
-          ...(answer.comment !== null ? { comment: answer.comment } : {}),
-          updatedAt: now,
-        })
+        .set(answerEdit(answer, now))
         .where(eq(responses.id, last.id))
         .returning();
       if (!updated) throw new Error('response vanished');
       return { status: 'updated', response: updated };
     }
+    if (last) {
+      return {
+        status: 'device_limit',
+        until: new Date(last.createdAt.getTime() + link.location.deviceLimitHours * 3_600_000),
+      };
+    }
+    // Only a new answer needs the per-address count.
     const [fromAddress] = await tx
       .select({ n: sql<number>`count(*)::int` })
       .from(responses)
@@ -275,16 +279,10 @@ export async function recordLocationAnswer(
           gt(responses.createdAt, since),
         ),
       );
-    if (!last && (fromAddress?.n ?? 0) >= ANSWERS_PER_ADDRESS) {
+    if ((fromAddress?.n ?? 0) >= ANSWERS_PER_ADDRESS) {
       return {
         status: 'device_limit',
         until: new Date(now.getTime() + link.location.deviceLimitHours * 3_600_000),
-      };
-    }
-    if (last) {
-      return {
-        status: 'device_limit',
-        until: new Date(last.createdAt.getTime() + link.location.deviceLimitHours * 3_600_000),
       };
     }
     const [created] = await tx

@@ -31,6 +31,15 @@ export async function findSurveyLink({ db }: Database, token: string): Promise<S
   return row ?? null;
 }
 
+/** What an answer given again inside the edit window changes: the score, and the comment unless it came empty. */
+export function answerEdit(answer: { score: number; comment: string | null }, now: Date) {
+  return {
+    score: answer.score,
+    ...(answer.comment !== null ? { comment: answer.comment } : {}),
+    updatedAt: now,
+  };
+}
+
 export type RecordOutcome =
   | { status: 'created' | 'updated'; response: typeof responses.$inferSelect }
   | { status: 'edit_window_closed'; response: typeof responses.$inferSelect };
@@ -73,11 +82,7 @@ export async function recordResponse(
   if (created) return { status: 'created', response: created };
   const [updated] = await db
     .update(responses)
-    .set({
-      score: answer.score,
-      ...(answer.comment !== null ? { comment: answer.comment } : {}),
-      updatedAt: now,
-    })
+    .set(answerEdit(answer, now))
     .where(and(eq(responses.invitationId, link.invitation.id), gt(responses.editableUntil, now)))
     .returning();
   if (updated) return { status: 'updated', response: updated };
