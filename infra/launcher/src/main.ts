@@ -2,7 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { bootstrapWorkspace, loadConfig, runUntilSignal } from '@surveyflow/core';
+import { bootstrapWorkspace, loadConfig } from '@surveyflow/core';
+import { runUntilSignal } from '@surveyflow/http';
 import { startEmbeddedPostgres, startRedisServer } from '@surveyflow/local-servers';
 import { startSystem } from './system.ts';
 

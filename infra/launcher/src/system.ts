@@ -4,7 +4,6 @@ import {
   type AppContext,
   type Clock,
   closeContext,
-  createServiceApp,
   type EmailChannel,
   type Logger,
   migrateDatabase,
@@ -12,6 +11,7 @@ import {
   type RunnableConfig,
 } from '@surveyflow/core';
 import { dispatcher } from '@surveyflow/dispatcher';
+import { createServiceApp } from '@surveyflow/http';
 import { type RunningWorker, startWorker } from '@surveyflow/worker';
 import type { FastifyInstance } from 'fastify';
 
@@ -29,7 +29,7 @@ export async function startSystem(
 ): Promise<System> {
   await migrateDatabase(config.DATABASE_URL);
   const ctx = openContext(config, options);
-  const app = createServiceApp(ctx);
+  const app = await createServiceApp(ctx);
   await app.register(dispatcher(ctx));
   await app.register(collector(ctx));
   const worker = startWorker(ctx, options.email ? { email: options.email } : {});

@@ -8,9 +8,7 @@ export type { ChannelName, InvitationStatus, Localized, Properties, SurveyKind }
 export * as schema from './db/schema.ts';
 export { caseStatuses, surveyKinds } from './db/schema.ts';
 export * from './errors.ts';
-export * from './http.ts';
 export * from './outbound.ts';
-export * from './process.ts';
 export * from './qr.ts';
 export * from './queues.ts';
 export * from './repo/cases.ts';

@@ -9,12 +9,12 @@ import { promisify } from 'node:util';
 import {
   closeContext,
   createDatabase,
-  createServiceApp,
   createWorkspace,
   loadConfig,
   migrateDatabase,
   openContext,
 } from '@surveyflow/core';
+import { createServiceApp } from '@surveyflow/http';
 import { startEmbeddedPostgres, startRedisServer } from '@surveyflow/local-servers';
 import Fastify from 'fastify';
 import { dispatcher } from '../src/app.ts';
@@ -71,7 +71,7 @@ const ctx = openContext({
   QUEUE_PREFIX: `bench${Date.now()}`,
 });
 const { apiKey, workspaceId } = await createWorkspace(ctx.database, { name: 'bench' });
-const app = createServiceApp(ctx);
+const app = await createServiceApp(ctx);
 await app.register(dispatcher(ctx));
 const appUrl = await app.listen({ port: 0, host: '127.0.0.1' });
 

@@ -1,12 +1,12 @@
 // The /v1 API on real Postgres and Redis through fastify.inject: idempotent events, validation, auth, isolation.
 import {
   closeContext,
-  createServiceApp,
   createSurvey,
   createWorkspace,
   defaultFollowupQuestion,
   openContext,
 } from '@surveyflow/core';
+import { createServiceApp } from '@surveyflow/http';
 import { test as base, testConfig } from '@surveyflow/testkit';
 import { describe, expect } from 'vitest';
 import { dispatcher } from './app.ts';
@@ -23,7 +23,7 @@ const test = base.extend<{ api: Awaited<ReturnType<typeof startApi>> }>({
 
 async function startApi(config: ReturnType<typeof testConfig>) {
   const ctx = openContext(config);
-  const app = createServiceApp(ctx);
+  const app = await createServiceApp(ctx);
   await app.register(dispatcher(ctx));
   await app.ready();
   const a = await createWorkspace(ctx.database, { name: 'Shop A' });

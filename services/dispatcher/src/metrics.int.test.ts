@@ -2,7 +2,6 @@
 import {
   closeContext,
   createLocation,
-  createServiceApp,
   createSurvey,
   findSurveyLink,
   groupedScoreHistograms,
@@ -11,6 +10,7 @@ import {
   type SurveyKind,
   summarize,
 } from '@surveyflow/core';
+import { createServiceApp } from '@surveyflow/http';
 import { anEvent, test as base, seedWorkspace, sentInvitation, testConfig } from '@surveyflow/testkit';
 import { describe, expect } from 'vitest';
 import { dispatcher } from './app.ts';
@@ -25,7 +25,7 @@ const test = base.extend<{ api: Awaited<ReturnType<typeof startApi>> }>({
 
 async function startApi(config: ReturnType<typeof testConfig>) {
   const ctx = openContext(config);
-  const app = createServiceApp(ctx);
+  const app = await createServiceApp(ctx);
   await app.register(dispatcher(ctx));
   await app.ready();
   const { workspaceId, apiKey, survey } = await seedWorkspace(ctx.database);

@@ -27,7 +27,7 @@ export function keepRawJson(app: FastifyInstance) {
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       done(
-        new AppError('invalid_json', 400, `The body is not valid JSON: ${reason}`, [
+        new AppError('invalid_json', 'invalid', `The body is not valid JSON: ${reason}`, [
           { field: 'body', message: 'not valid JSON' },
         ]),
         undefined,
@@ -48,7 +48,7 @@ export function requireSignedBody(request: FastifyRequest, now: Date): void {
   if (!verifyWebhook(secret, request.headers as Record<string, string | undefined>, request.rawBody, now)) {
     throw new AppError(
       'invalid_signature',
-      401,
+      'unauthenticated',
       'This workspace takes signed requests only: webhook-id, webhook-timestamp and webhook-signature (Standard Webhooks) over the exact body',
     );
   }

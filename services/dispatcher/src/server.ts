@@ -1,5 +1,6 @@
 // Runs the dispatcher alone against shared Postgres and Redis (stateless: run as many as you like behind a load balancer).
-import { bootstrapWorkspace, runService } from '@surveyflow/core';
+import { bootstrapWorkspace } from '@surveyflow/core';
+import { runService } from '@surveyflow/http';
 import { dispatcher } from './app.ts';
 
 await runService(async (ctx, app) => {

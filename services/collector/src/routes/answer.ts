@@ -1,7 +1,6 @@
 // What the respondents' pages share (survey links, location codes, unsubscribe, referral links): reading the form, the reply after it, the errors.
 import {
   type AppContext,
-  issuesToDetails,
   isValidScore,
   type Locale,
   localized,
@@ -10,6 +9,7 @@ import {
   type schema,
   uiText,
 } from '@surveyflow/core';
+import { issuesToDetails } from '@surveyflow/http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { scheduleFollowup } from '../followup.ts';

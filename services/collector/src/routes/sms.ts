@@ -11,7 +11,6 @@ import {
   optInPhone,
   optOutMessageRecipient,
   optOutPhone,
-  parseInput,
   pickLocale,
   recordResponse,
   recordSmsStatus,
@@ -23,6 +22,7 @@ import {
   smsReply,
   TWILIO_OPTED_OUT,
 } from '@surveyflow/core';
+import { parseInput } from '@surveyflow/http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import twilio from 'twilio';
 import { z } from 'zod';
@@ -55,12 +55,12 @@ export function smsRoutes(app: FastifyInstance, ctx: AppContext) {
    */
   function verify(request: FastifyRequest) {
     const token = ctx.config.TWILIO_AUTH_TOKEN;
-    if (!token) throw new AppError('forbidden', 403, 'SMS webhooks are off: TWILIO_AUTH_TOKEN is not set');
+    if (!token) throw AppError.forbidden('SMS webhooks are off: TWILIO_AUTH_TOKEN is not set');
     const signature = request.headers['x-twilio-signature'];
     const params = (request.body ?? {}) as Record<string, string>;
     const url = `${ctx.config.PUBLIC_URL}${request.url}`;
     if (typeof signature !== 'string' || !twilio.validateRequest(token, signature, url, params)) {
-      throw new AppError('forbidden', 403, 'X-Twilio-Signature is missing or does not match this request');
+      throw AppError.forbidden('X-Twilio-Signature is missing or does not match this request');
     }
   }
 

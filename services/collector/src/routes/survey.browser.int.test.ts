@@ -1,6 +1,7 @@
 // The survey page in a real browser (Debian chromium via playwright-core): without JavaScript, and with it (one-click records itself).
 import { existsSync } from 'node:fs';
-import { type AppContext, closeContext, createServiceApp, openContext } from '@surveyflow/core';
+import { type AppContext, closeContext, openContext } from '@surveyflow/core';
+import { createServiceApp } from '@surveyflow/http';
 import { anEvent, seedWorkspace, sentInvitation, testConfig, test as withServers } from '@surveyflow/testkit';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
@@ -37,7 +38,7 @@ afterAll(async () => {
 const test = withServers.extend<{ site: { ctx: AppContext; base: string; workspaceId: string } }>({
   site: async ({ db, redisUrl, queuePrefix }, use) => {
     const ctx = openContext(testConfig({ databaseUrl: db.url, redisUrl, queuePrefix }));
-    const app = createServiceApp(ctx);
+    const app = await createServiceApp(ctx);
     await app.register(collector(ctx));
     const url = await app.listen({ port: 0, host: '127.0.0.1' });
     const { workspaceId } = await seedWorkspace(ctx.database);

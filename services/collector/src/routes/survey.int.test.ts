@@ -1,5 +1,6 @@
 // The survey link on real Postgres and Redis: scanners record nothing, one response per invitation, clear errors.
-import { closeContext, createServiceApp, ManualClock, openContext } from '@surveyflow/core';
+import { closeContext, ManualClock, openContext } from '@surveyflow/core';
+import { createServiceApp } from '@surveyflow/http';
 import { anEvent, test as base, seedWorkspace, sentInvitation, testConfig } from '@surveyflow/testkit';
 import { describe, expect } from 'vitest';
 import { collector } from '../app.ts';
@@ -19,7 +20,7 @@ const test = base.extend<{ site: Awaited<ReturnType<typeof startCollector>> }>({
 
 async function startCollector(config: ReturnType<typeof testConfig>) {
   const ctx = openContext(config, { clock });
-  const app = createServiceApp(ctx);
+  const app = await createServiceApp(ctx);
   await app.register(collector(ctx));
   await app.ready();
   const seeded = await seedWorkspace(ctx.database);

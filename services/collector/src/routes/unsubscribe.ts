@@ -7,11 +7,11 @@ import {
   looksLikeSurveyToken,
   optInContact,
   optOutContact,
-  parseInput,
   pickLocale,
   type SurveyLink,
   safeEqual,
 } from '@surveyflow/core';
+import { parseInput } from '@surveyflow/http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { unsubscribePage } from '../pages/pages.ts';
@@ -77,7 +77,7 @@ export function unsubscribeRoutes(app: FastifyInstance, ctx: AppContext) {
   app.post<{ Params: { secret: string } }>('/email/inbound/:secret', async (request) => {
     const expected = ctx.config.INBOUND_EMAIL_TOKEN;
     if (!expected || !safeEqual(request.params.secret, expected)) {
-      throw new AppError('forbidden', 403, 'Unknown inbound mail endpoint');
+      throw AppError.forbidden('Unknown inbound mail endpoint');
     }
     const { subject } = parseInput(inboundMailSchema, request.body);
     const token = /unsubscribe\s+([A-Za-z0-9_-]{32})(?![A-Za-z0-9_-])/i.exec(subject)?.[1];

@@ -1,13 +1,6 @@
 // /v1/cases: detractors' answers as cases — who owns each, what is overdue, every change on record; resolving can tell the customer.
-import {
-  type AppContext,
-  AppError,
-  caseStatuses,
-  getCase,
-  listCases,
-  parseInput,
-  updateCase,
-} from '@surveyflow/core';
+import { type AppContext, AppError, caseStatuses, getCase, listCases, updateCase } from '@surveyflow/core';
+import { parseInput } from '@surveyflow/http';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { idParam } from './surveys.ts';

@@ -7,11 +7,11 @@ import {
   eraseContact,
   optInContact,
   optOutContact,
-  parseInput,
   skipReasons,
   skipStats,
   updateContact,
 } from '@surveyflow/core';
+import { parseInput } from '@surveyflow/http';
 
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';

@@ -6,13 +6,12 @@ import {
   errorBody,
   eventIdsOf,
   eventView,
-  fieldPath,
   type IncomingEvent,
   type IngestResult,
   ingestEvents,
   isValidTimeZone,
-  parseInput,
 } from '@surveyflow/core';
+import { fieldPath, parseInput } from '@surveyflow/http';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { MicroBatcher } from '../micro-batcher.ts';

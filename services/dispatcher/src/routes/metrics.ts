@@ -5,13 +5,13 @@ import {
   fieldPattern,
   getSurvey,
   groupedScoreHistograms,
-  parseInput,
   type ResponseGrouping,
   referralMetrics,
   type SurveyKind,
   scoreHistogram,
   summarize,
 } from '@surveyflow/core';
+import { parseInput } from '@surveyflow/http';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { periodQuery } from './responses.ts';

@@ -7,13 +7,13 @@ import {
   getLocation,
   html,
   listLocations,
-  parseInput,
   printableInvitations,
   qrOptionsSchema,
   raw,
   renderQr,
   schema,
 } from '@surveyflow/core';
+import { parseInput } from '@surveyflow/http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { idParam } from './surveys.ts';

@@ -1,5 +1,6 @@
 // /v1/responses: answers with their contact (or place, for anonymous ones), event and properties, newest first, keyset-paged.
-import { type AppContext, contactView, listResponses, parseInput, segmentOf } from '@surveyflow/core';
+import { type AppContext, contactView, listResponses, segmentOf } from '@surveyflow/core';
+import { parseInput } from '@surveyflow/http';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 

@@ -8,12 +8,12 @@ import {
   defaultFollowupQuestion,
   getSurvey,
   listSurveys,
-  parseInput,
   requirePublicUrl,
   type SurveyAction,
   surveyKinds,
   updateSurvey,
 } from '@surveyflow/core';
+import { parseInput } from '@surveyflow/http';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 

@@ -12,12 +12,12 @@ import {
   getTrigger,
   isValidDuration,
   listTriggers,
-  parseInput,
   schema,
   sendWindowSchema,
   skipReasons,
   updateTrigger,
 } from '@surveyflow/core';
+import { parseInput } from '@surveyflow/http';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { parseEvent } from './events.ts';

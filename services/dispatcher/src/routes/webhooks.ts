@@ -8,11 +8,11 @@ import {
   getWebhook,
   listWebhookDeliveries,
   listWebhooks,
-  parseInput,
   requirePublicUrl,
   schema,
   type Webhook,
 } from '@surveyflow/core';
+import { parseInput } from '@surveyflow/http';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { idParam } from './surveys.ts';

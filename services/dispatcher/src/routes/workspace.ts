@@ -4,10 +4,10 @@ import {
   getWorkspace,
   isValidTimeZone,
   newWebhookSecret,
-  parseInput,
   quietHoursSchema,
   updateWorkspace,
 } from '@surveyflow/core';
+import { parseInput } from '@surveyflow/http';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { requireSignedBody } from '../raw-json.ts';

@@ -1,9 +1,15 @@
 // Process lifecycle shared by every entry point: start, report a bad configuration plainly, stop cleanly on a signal.
-import type { FastifyInstance } from 'fastify';
-import { type Config, ConfigError, loadConfig, type RunnableConfig } from './config.ts';
-import { type AppContext, closeContext, openContext } from './context.ts';
-import { migrateDatabase } from './db/client.ts';
-import { createServiceApp } from './http.ts';
+import {
+  type AppContext,
+  type Config,
+  ConfigError,
+  closeContext,
+  loadConfig,
+  migrateDatabase,
+  openContext,
+  type RunnableConfig,
+} from '@surveyflow/core';
+import { createServiceApp, type HttpApp } from './app.ts';
 
 export type Stop = () => Promise<void>;
 
@@ -65,13 +71,13 @@ export async function runUntilSignal(start: () => Promise<Stop>): Promise<void> 
  * /health and /ready), then `configure` adds what this service does. Stops in reverse order.
  */
 export async function runService(
-  configure: (ctx: AppContext, app: FastifyInstance) => Promise<Stop | undefined>,
+  configure: (ctx: AppContext, app: HttpApp) => Promise<Stop | undefined>,
 ): Promise<void> {
   await runUntilSignal(async () => {
     const config = requireUrls(loadConfig());
     await migrateDatabase(config.DATABASE_URL);
     const ctx = openContext(config);
-    const app = createServiceApp(ctx);
+    const app = await createServiceApp(ctx);
     const stopService = await configure(ctx, app);
     await app.listen({ port: config.PORT, host: config.HOST });
     return async () => {

@@ -1,0 +1,3 @@
+export * from './app.ts';
+export * from './process.ts';
+export * from './schemas.ts';
