@@ -16,6 +16,7 @@ export * from './repo/contacts.ts';
 export * from './repo/events.ts';
 export * from './repo/followups.ts';
 export * from './repo/invitations.ts';
+export * from './repo/lists.ts';
 export * from './repo/opt-out.ts';
 export * from './repo/planning.ts';
 export * from './repo/qr-codes.ts';

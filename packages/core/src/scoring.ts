@@ -32,6 +32,15 @@ const segmentBounds: Record<SurveyKind, { detractorMax: number; passiveMax: numb
   ces: { detractorMax: 3, passiveMax: 4 },
 };
 
+/** The scores [min, max] of a segment on a survey kind's scale (NPS detractor: 0–6). */
+export function segmentRange(kind: SurveyKind, segment: Segment): [number, number] {
+  const { detractorMax, passiveMax } = segmentBounds[kind];
+  const { min, max } = scoreRange[kind];
+  if (segment === 'detractor') return [min, detractorMax];
+  if (segment === 'passive') return [detractorMax + 1, passiveMax];
+  return [passiveMax + 1, max];
+}
+
 /** The lowest score that counts as a promoter (NPS 9, CSAT 4, CES 5). */
 export const promoterMin = (kind: SurveyKind) => segmentBounds[kind].passiveMax + 1;
 

@@ -14,6 +14,7 @@ import Fastify, {
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
+  jsonSchemaTransformObject,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
@@ -74,7 +75,34 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** When set, a browser (Accept: text/html) gets this page for an error instead of the JSON body. */
     renderError?: ErrorRenderer;
+    /** A POST that takes no input at all (its URL says everything): exempt from the body-schema rule. */
+    noBody?: boolean;
   }
+  interface FastifyInstance {
+    /** Routes registered without the schemas the contract needs (see schemaGaps); empty in a healthy app. */
+    schemaGaps: string[];
+  }
+}
+
+/**
+ * What a route lacks to be schema-first: a response schema always, params when its path has any, a body
+ * for POST/PUT/PATCH unless it takes none. Routes hidden from the document (the docs' own assets) are exempt.
+ */
+export function schemaGaps(route: {
+  method: string | string[];
+  url: string;
+  schema?: { hide?: boolean; response?: unknown; params?: unknown; body?: unknown } | undefined;
+  config?: { noBody?: boolean } | undefined;
+}): string[] {
+  const methods = [route.method].flat();
+  if (route.schema?.hide || methods.every((m) => m === 'HEAD')) return [];
+  const name = `${methods.join(',')} ${route.url}`;
+  const gaps: string[] = [];
+  if (!route.schema?.response) gaps.push(`${name}: no response schema`);
+  if (route.url.includes(':') && !route.schema?.params) gaps.push(`${name}: no params schema`);
+  const takesBody = methods.some((m) => m === 'POST' || m === 'PUT' || m === 'PATCH');
+  if (takesBody && !route.schema?.body && !route.config?.noBody) gaps.push(`${name}: no body schema`);
+  return gaps;
 }
 
 export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
@@ -91,6 +119,10 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  app.decorate('schemaGaps', [] as string[]);
+  app.addHook('onRoute', (route) => {
+    app.schemaGaps.push(...schemaGaps(route as Parameters<typeof schemaGaps>[0]));
+  });
 
   app.setErrorHandler((err: FastifyError | AppError, request, reply) => {
     const mapped = toAppError(err);
@@ -177,6 +209,7 @@ async function registerDocs(app: HttpApp, docs: { version: string; publicUrl: st
       tags: apiTags,
     },
     transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
   });
   app.get(
     '/openapi.json',

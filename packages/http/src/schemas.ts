@@ -75,7 +75,8 @@ export const isoDateTime = z.iso
   .datetime({ offset: true, error: 'must be an ISO 8601 date-time such as 2026-12-01T09:30:00Z' })
   .refine((v) => {
     const year = new Date(v).getUTCFullYear();
-    return year >= 1970 && year <= 9999;
+    // An unreadable date already failed the format check; one message per field is enough.
+    return Number.isNaN(year) || (year >= 1970 && year <= 9999);
   }, 'must be between the years 1970 and 9999');
 
 /** from/to on lists and metrics, as Dates. */

@@ -1,25 +1,49 @@
-// The dispatcher as a Fastify plugin: the authenticated /v1 API for backends and operators.
+// The dispatcher as a Fastify plugin: the authenticated /v1 API for backends and operators, and its index.
 import type { AppContext } from '@surveyflow/core';
+import { zodRoutes } from '@surveyflow/http';
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import { registerAuth } from './auth.ts';
 import { keepRawJson } from './raw-json.ts';
 import { caseRoutes } from './routes/cases.ts';
 import { contactRoutes } from './routes/contacts.ts';
 import { eventRoutes } from './routes/events.ts';
+import { invitationRoutes } from './routes/invitations.ts';
+import { locationRoutes } from './routes/locations.ts';
 import { metricRoutes } from './routes/metrics.ts';
-import { qrRoutes } from './routes/qr.ts';
 import { responseRoutes } from './routes/responses.ts';
 import { surveyRoutes } from './routes/surveys.ts';
 import { triggerRoutes } from './routes/triggers.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { workspaceRoutes } from './routes/workspace.ts';
 
+export const API_VERSION = '1.0.0';
+
 export function dispatcher(ctx: AppContext) {
   return async function dispatcherPlugin(app: FastifyInstance) {
+    zodRoutes(app).get(
+      '/v1',
+      {
+        schema: {
+          tags: ['health'],
+          summary: 'What this API is and where its reference lives (no key needed)',
+          response: {
+            200: z.object({ name: z.string(), version: z.string(), docs: z.string(), openapi: z.string() }),
+          },
+        },
+      },
+      async () => ({
+        name: 'Surveyflow API',
+        version: API_VERSION,
+        docs: `${ctx.config.PUBLIC_URL}/docs`,
+        openapi: `${ctx.config.PUBLIC_URL}/openapi.json`,
+      }),
+    );
     // Encapsulated: the auth hook covers only what is registered inside this plugin.
-    await app.register(async (api) => {
-      keepRawJson(api);
-      const auth = registerAuth(api, ctx);
+    await app.register(async (plugin) => {
+      keepRawJson(plugin);
+      const auth = registerAuth(plugin, ctx);
+      const api = zodRoutes(plugin);
       eventRoutes(api, ctx);
       surveyRoutes(api, ctx);
       triggerRoutes(api, ctx);
@@ -27,7 +51,8 @@ export function dispatcher(ctx: AppContext) {
       metricRoutes(api, ctx);
       workspaceRoutes(api, ctx, auth.forget);
       contactRoutes(api, ctx);
-      qrRoutes(api, ctx);
+      invitationRoutes(api, ctx);
+      locationRoutes(api, ctx);
       caseRoutes(api, ctx);
       webhookRoutes(api, ctx);
     });

@@ -53,3 +53,8 @@ export function requireSignedBody(request: FastifyRequest, now: Date): void {
     );
   }
 }
+
+/** A preValidation hook: an unsigned request to a signing workspace is a 401 before its body is even looked at. */
+export function signedBody(now: () => Date) {
+  return async (request: FastifyRequest) => requireSignedBody(request, now());
+}

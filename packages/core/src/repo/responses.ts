@@ -1,7 +1,18 @@
 // Answers: one response per invitation, editable for a while, carrying the event's properties and channel.
-import { and, desc, eq, gt, gte, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, gte, lt, type SQL, sql } from 'drizzle-orm';
 import type { Database, Sql } from '../db/client.ts';
-import { contacts, events, invitations, locations, responses, surveys, workspaces } from '../db/schema.ts';
+import {
+  type ChannelName,
+  contacts,
+  events,
+  invitations,
+  locations,
+  responses,
+  surveyKinds,
+  surveys,
+  workspaces,
+} from '../db/schema.ts';
+import { type Segment, segmentRange } from '../scoring.ts';
 import { sha256 } from '../tokens.ts';
 
 export type SurveyLink = {
@@ -93,12 +104,44 @@ export async function recordResponse(
 
 export type ResponseCursor = { createdAt: Date; id: string };
 export type ResponseFilter = {
-  surveyId?: string;
-  from?: Date;
-  to?: Date;
+  surveyId?: string | undefined;
+  segment?: Segment | undefined;
+  channel?: ChannelName | undefined;
+  hasComment?: boolean | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
   limit: number;
-  after?: ResponseCursor;
+  after?: ResponseCursor | undefined;
 };
+
+/** A segment is a score range that depends on the survey's kind (NPS detractor 0–6, CSAT 1–2, …). */
+function inSegment(segment: Segment): SQL {
+  const ranges = surveyKinds.map((kind) => {
+    const [min, max] = segmentRange(kind, segment);
+    return sql`(${surveys.kind} = ${kind} and ${responses.score} between ${min} and ${max})`;
+  });
+  return sql`(${sql.join(ranges, sql` or `)})`;
+}
+
+/** The filters GET /v1/responses and its CSV export share. */
+function responseConditions(workspaceId: string, f: Omit<ResponseFilter, 'limit'>) {
+  return and(
+    eq(responses.workspaceId, workspaceId),
+    f.surveyId ? eq(responses.surveyId, f.surveyId) : undefined,
+    f.segment ? inSegment(f.segment) : undefined,
+    f.channel ? eq(responses.channel, f.channel) : undefined,
+    f.hasComment === undefined
+      ? undefined
+      : f.hasComment
+        ? sql`coalesce(${responses.comment}, '') <> ''`
+        : sql`coalesce(${responses.comment}, '') = ''`,
+    f.from ? gte(responses.createdAt, f.from) : undefined,
+    f.to ? lt(responses.createdAt, f.to) : undefined,
+    f.after
+      ? sql`(${responses.createdAt}, ${responses.id}) < (${f.after.createdAt.toISOString()}::timestamptz, ${f.after.id}::uuid)`
+      : undefined,
+  );
+}
 
 /** GET /v1/responses: newest first, keyset-paged on (created_at, id) so pages never skip or repeat. */
 export async function listResponses({ db }: Database, workspaceId: string, f: ResponseFilter) {
@@ -117,20 +160,27 @@ export async function listResponses({ db }: Database, workspaceId: string, f: Re
     .leftJoin(locations, eq(locations.id, responses.locationId))
     .innerJoin(surveys, eq(surveys.id, responses.surveyId))
     .leftJoin(events, eq(events.id, responses.eventId))
-    .where(
-      and(
-        eq(responses.workspaceId, workspaceId),
-        f.surveyId ? eq(responses.surveyId, f.surveyId) : undefined,
-        f.from ? gte(responses.createdAt, f.from) : undefined,
-        f.to ? lt(responses.createdAt, f.to) : undefined,
-        f.after
-          ? sql`(${responses.createdAt}, ${responses.id}) < (${f.after.createdAt.toISOString()}::timestamptz, ${f.after.id}::uuid)`
-          : undefined,
-      ),
-    )
+    .where(responseConditions(workspaceId, f))
     .orderBy(desc(responses.createdAt), desc(responses.id))
     .limit(f.limit + 1);
   return { rows: rows.slice(0, f.limit), hasMore: rows.length > f.limit };
+}
+
+/** Every matching response, newest first, a page at a time: memory stays flat however many there are. */
+export async function* eachResponse(
+  database: Database,
+  workspaceId: string,
+  f: Omit<ResponseFilter, 'limit' | 'after'>,
+  pageSize = 1000,
+) {
+  let after: ResponseCursor | undefined;
+  for (;;) {
+    const { rows, hasMore } = await listResponses(database, workspaceId, { ...f, limit: pageSize, after });
+    yield* rows;
+    const last = rows.at(-1)?.response;
+    if (!hasMore || !last) return;
+    after = { createdAt: last.createdAt, id: last.id };
+  }
 }
 
 /** Counts per score, the input every summary in scoring.ts takes. */

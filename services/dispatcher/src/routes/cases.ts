@@ -1,54 +1,68 @@
 // /v1/cases: detractors' answers as cases — who owns each, what is overdue, every change on record; resolving can tell the customer.
-import { type AppContext, AppError, caseStatuses, getCase, listCases, updateCase } from '@surveyflow/core';
-import { parseInput } from '@surveyflow/http';
-import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
-import { idParam } from './surveys.ts';
+import { type AppContext, AppError, getCase, listCases, updateCase } from '@surveyflow/core';
+import { errors, type HttpApp, IdParams } from '@surveyflow/http';
+import { CaseList, CaseListQuery, CasePatch, CaseView } from '../schemas/cases.ts';
 
-const listQuery = z.object({
-  status: z.enum(caseStatuses).optional(),
-  owner: z.string().min(1).max(200).optional(),
-  overdue: z
-    .enum(['true', 'false'], { error: 'must be true or false' })
-    .transform((v) => v === 'true')
-    .optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-});
+const tags = ['cases'];
+const security = [{ apiKey: [] }];
 
-const patchSchema = z
-  .object({
-    status: z.enum(caseStatuses),
-    owner: z.string().trim().min(1).max(200).nullable(),
-    /** Required when resolving: what was done. */
-    resolution: z.string().trim().min(1).max(5000),
-    note: z.string().trim().min(1).max(5000),
-    /** Sent to the customer when the case is resolved by this change. */
-    closingMessage: z.string().trim().min(1).max(1000),
-  })
-  .partial()
-  .strict()
-  .refine((c) => Object.keys(c).length > 0, 'must change something: status, owner, resolution or note');
+export function caseRoutes(app: HttpApp, ctx: AppContext) {
+  app.get(
+    '/v1/cases',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'List cases, soonest due first',
+        querystring: CaseListQuery,
+        response: { 200: CaseList, ...errors },
+      },
+    },
+    async (request) => ({
+      data: await listCases(ctx.database, request.workspaceId, request.query, ctx.clock.now()),
+    }),
+  );
 
-export function caseRoutes(app: FastifyInstance, ctx: AppContext) {
-  app.get('/v1/cases', async (request) => {
-    const q = parseInput(listQuery, request.query);
-    return { data: await listCases(ctx.database, request.workspaceId, q, ctx.clock.now()) };
-  });
+  app.get(
+    '/v1/cases/:id',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'A case with its answer and whole history',
+        params: IdParams,
+        response: { 200: CaseView, ...errors },
+      },
+    },
+    async (request) => {
+      const found = await getCase(ctx.database, request.workspaceId, request.params.id, ctx.clock.now());
+      if (!found) throw AppError.notFound(`Case ${request.params.id}`);
+      return found;
+    },
+  );
 
-  app.get('/v1/cases/:id', async (request) => {
-    const { id } = parseInput(idParam, request.params);
-    const found = await getCase(ctx.database, request.workspaceId, id, ctx.clock.now());
-    if (!found) throw AppError.notFound(`Case ${id}`);
-    return found;
-  });
-
-  app.patch('/v1/cases/:id', async (request) => {
-    const { id } = parseInput(idParam, request.params);
-    const change = parseInput(patchSchema, request.body);
-    const now = ctx.clock.now();
-    const { notice } = await updateCase(ctx.database, request.workspaceId, id, change, 'api', now);
-    if (notice) await ctx.queues.addNotificationSends([notice]);
-    const found = await getCase(ctx.database, request.workspaceId, id, now);
-    return { ...found, customerNotified: notice !== null };
-  });
+  app.patch(
+    '/v1/cases/:id',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Take, note, or resolve a case',
+        description:
+          'Resolving needs `resolution`; `closingMessage` goes to the customer on the channel they answered by, in the same transaction.',
+        params: IdParams,
+        body: CasePatch,
+        response: { 200: CaseView, ...errors, 409: errors[400] },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const now = ctx.clock.now();
+      const { notice } = await updateCase(ctx.database, request.workspaceId, id, request.body, 'api', now);
+      if (notice) await ctx.queues.addNotificationSends([notice]);
+      const found = await getCase(ctx.database, request.workspaceId, id, now);
+      if (!found) throw AppError.notFound(`Case ${id}`);
+      return { ...found, customerNotified: notice !== null };
+    },
+  );
 }

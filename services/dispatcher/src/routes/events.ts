@@ -1,79 +1,43 @@
-// /v1/events: accept events (one or a batch of up to 1,000), idempotent on the producer's id; show what became of one.
+// /v1/events: accept events (one or a batch of up to 1,000), idempotent on the producer's id; list them; show what became of one.
 import {
   type AppContext,
   AppError,
-  type ErrorBody,
   errorBody,
   eventIdsOf,
   eventView,
   type IncomingEvent,
   type IngestResult,
   ingestEvents,
-  isValidTimeZone,
+  listEvents,
 } from '@surveyflow/core';
-import { fieldPath, parseInput } from '@surveyflow/http';
-import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import { ErrorBody, errors, type HttpApp, issuesToDetails, keysetCursor } from '@surveyflow/http';
+import type { z } from 'zod';
 import { MicroBatcher } from '../micro-batcher.ts';
-import { requireSignedBody } from '../raw-json.ts';
+import { signedBody } from '../raw-json.ts';
+import {
+  BatchResult,
+  EventAccepted,
+  EventBatch,
+  EventInput,
+  EventListQuery,
+  EventPage,
+  EventParams,
+  EventView,
+} from '../schemas/events.ts';
 
-const MAX_BATCH = 1000;
 const DAY_MS = 86_400_000;
-const optional = <T extends z.ZodType>(schema: T) =>
-  schema.nullish().transform((v) => (v === null ? undefined : v));
+const tags = ['events'];
+const security = [{ apiKey: [] }];
 
-const contactDetails = {
-  email: z.email().max(320),
-  phone: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +48600100200'),
-  name: z.string().trim().max(200),
-  locale: z
-    .string()
-    .regex(/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/, 'must be a language tag such as en or pl-PL'),
-  timezone: z.string().refine(isValidTimeZone, 'must be an IANA time zone such as Europe/Warsaw'),
-};
+type ItemResult = z.input<typeof BatchResult>['results'][number];
 
-/** A contact's details as PATCH /v1/contacts/:id takes them: null clears one. */
-export const contactFields = {
-  email: contactDetails.email.nullable(),
-  phone: contactDetails.phone.nullable(),
-  name: contactDetails.name.nullable(),
-  locale: contactDetails.locale.nullable(),
-  timezone: contactDetails.timezone.nullable(),
-};
-
-const contactSchema = z.object({
-  id: z.string().trim().min(1).max(200),
-  email: optional(contactDetails.email),
-  phone: optional(contactDetails.phone),
-  name: optional(contactDetails.name),
-  locale: optional(contactDetails.locale),
-  timezone: optional(contactDetails.timezone),
-});
-
-export const eventSchema = z.object({
-  id: z.string().trim().min(1).max(200),
-  type: z
-    .string()
-    .regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'must be 1–100 letters, digits or . _ : -, e.g. order.delivered'),
-  occurredAt: optional(z.iso.datetime({ offset: true })),
-  contact: contactSchema,
-  properties: optional(z.record(z.string(), z.unknown())),
-});
-
-const batchSchema = z.object({ events: z.array(z.unknown()).min(1).max(MAX_BATCH) });
-
-type ItemResult =
-  | { index: number; id: string; status: 'accepted' | 'duplicate'; duplicate: boolean }
-  | { index: number; status: 'rejected'; error: ErrorBody['error'] };
-
-/** Parses one event; occurredAt is checked against the clock here, since schemas must not read time. */
-export function parseEvent(raw: unknown, now: Date, prefix?: string): IncomingEvent {
-  const e = parseInput(eventSchema, raw, prefix);
+/** An event as parsed by its schema → what is stored; occurredAt is checked against the clock here, since schemas must not read time. */
+export function toIncomingEvent(e: z.output<typeof EventInput>, now: Date, prefix?: string): IncomingEvent {
   const occurredAt = e.occurredAt ? new Date(e.occurredAt) : now;
   if (occurredAt.getTime() > now.getTime() + DAY_MS || occurredAt.getUTCFullYear() < 2000) {
     throw AppError.validation([
       {
-        field: fieldPath(['occurredAt'], prefix),
+        field: prefix ? `${prefix}.occurredAt` : 'occurredAt',
         message: 'must be after 2000-01-01 and not more than a day in the future',
       },
     ]);
@@ -81,7 +45,16 @@ export function parseEvent(raw: unknown, now: Date, prefix?: string): IncomingEv
   return { id: e.id, type: e.type, occurredAt, contact: e.contact, properties: e.properties ?? {} };
 }
 
-export function eventRoutes(app: FastifyInstance, ctx: AppContext) {
+/** One item of a batch, validated on its own: a bad item is rejected, naming its fields, and the rest go on. */
+function parseItem(raw: unknown, now: Date, index: number): IncomingEvent {
+  const prefix = `events[${index}]`;
+  const parsed = EventInput.safeParse(raw);
+  if (!parsed.success) throw AppError.validation(issuesToDetails(parsed.error, prefix));
+  return toIncomingEvent(parsed.data, now, prefix);
+}
+
+export function eventRoutes(app: HttpApp, ctx: AppContext) {
+  const signed = signedBody(() => ctx.clock.now());
   const enqueue = async (eventIds: string[]) => {
     try {
       await ctx.queues.addMany(
@@ -119,50 +92,118 @@ export function eventRoutes(app: FastifyInstance, ctx: AppContext) {
     { maxBatch: 500, maxInFlight: 4 },
   );
 
-  app.post('/v1/events', async (request, reply) => {
-    requireSignedBody(request, ctx.clock.now());
-    const event = parseEvent(request.body, ctx.clock.now());
-    const result = await singles.submit({ workspaceId: request.workspaceId, event });
-    return reply.status(202).send({ id: event.id, duplicate: !result.eventId });
-  });
+  app.post(
+    '/v1/events',
+    {
+      preValidation: signed,
+      schema: {
+        tags,
+        security,
+        summary: 'Report an event (idempotent on its id)',
+        description:
+          'Stored once per id: the same id again is acknowledged as a duplicate and changes nothing. A workspace with an event-signing secret takes only signed requests (Standard Webhooks headers over the exact body).',
+        body: EventInput,
+        response: { 202: EventAccepted, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const event = toIncomingEvent(request.body, ctx.clock.now());
+      const result = await singles.submit({ workspaceId: request.workspaceId, event });
+      return reply.status(202).send({ id: event.id, duplicate: !result.eventId });
+    },
+  );
 
-  // Valid items are stored even when others in the batch are rejected; each item says what happened to it.
-  app.post('/v1/events/batch', async (request, reply) => {
-    requireSignedBody(request, ctx.clock.now());
-    const { events } = parseInput(batchSchema, request.body);
-    const now = ctx.clock.now();
-    const results: ItemResult[] = [];
-    const valid: { index: number; event: IncomingEvent }[] = [];
-    events.forEach((raw, index) => {
-      try {
-        valid.push({ index, event: parseEvent(raw, now, `events[${index}]`) });
-      } catch (err) {
-        if (!(err instanceof AppError)) throw err;
-        results[index] = { index, status: 'rejected', error: errorBody(err).error };
-      }
-    });
-    const ingested = await ingestEvents(
-      ctx.database,
-      request.workspaceId,
-      valid.map((v) => v.event),
-    );
-    valid.forEach(({ index, event }, i) => {
-      const duplicate = !ingested[i]?.eventId;
-      results[index] = { index, id: event.id, status: duplicate ? 'duplicate' : 'accepted', duplicate };
-    });
-    await enqueue(eventIdsOf(ingested));
-    const count = (status: ItemResult['status']) => results.filter((r) => r.status === status).length;
-    return reply.status(202).send({
-      accepted: count('accepted'),
-      duplicates: count('duplicate'),
-      rejected: count('rejected'),
-      results,
-    });
-  });
+  app.post(
+    '/v1/events/batch',
+    {
+      preValidation: signed,
+      schema: {
+        tags,
+        security,
+        summary: 'Report up to 1,000 events at once',
+        description:
+          'Each item is validated on its own: valid items are stored even when others are rejected, and each says what happened to it.',
+        body: EventBatch,
+        response: { 202: BatchResult, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const now = ctx.clock.now();
+      const results: ItemResult[] = [];
+      const valid: { index: number; event: IncomingEvent }[] = [];
+      request.body.events.forEach((raw, index) => {
+        try {
+          valid.push({ index, event: parseItem(raw, now, index) });
+        } catch (err) {
+          if (!(err instanceof AppError)) throw err;
+          results[index] = { index, status: 'rejected', error: errorBody(err).error };
+        }
+      });
+      const ingested = await ingestEvents(
+        ctx.database,
+        request.workspaceId,
+        valid.map((v) => v.event),
+      );
+      valid.forEach(({ index, event }, i) => {
+        const duplicate = !ingested[i]?.eventId;
+        results[index] = { index, id: event.id, status: duplicate ? 'duplicate' : 'accepted', duplicate };
+      });
+      await enqueue(eventIdsOf(ingested));
+      const count = (status: ItemResult['status']) => results.filter((r) => r.status === status).length;
+      return reply.status(202).send({
+        accepted: count('accepted'),
+        duplicates: count('duplicate'),
+        rejected: count('rejected'),
+        results,
+      });
+    },
+  );
 
-  app.get<{ Params: { id: string } }>('/v1/events/:id', async (request) => {
-    const view = await eventView(ctx.database, request.workspaceId, request.params.id);
-    if (!view) throw AppError.notFound(`Event ${request.params.id}`);
-    return view;
-  });
+  app.get(
+    '/v1/events',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'List events, newest first',
+        description:
+          "Filter by type, contact, outcome (invited / skipped, optionally with a reason / pending) and received time; page with `cursor` (the previous page's `next`).",
+        querystring: EventListQuery,
+        response: { 200: EventPage, 400: ErrorBody, 401: ErrorBody },
+      },
+    },
+    async (request) => {
+      const { cursor, ...filter } = request.query;
+      const rows = await listEvents(ctx.database, request.workspaceId, { ...filter, after: cursor });
+      const page = rows.slice(0, filter.limit);
+      const last = page.at(-1);
+      return {
+        data: page.map((r) => ({ ...r, id: r.externalId, contact: { id: r.contactExternalId } })),
+        next:
+          rows.length > filter.limit && last
+            ? keysetCursor.encode({ createdAt: last.receivedAt, id: last.rowId })
+            : null,
+      };
+    },
+  );
+
+  app.get(
+    '/v1/events/:id',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'One event and what became of it',
+        description:
+          'Its status (pending / planned) and one decision per trigger: invited with the invitation, or skipped with a reason and its detail.',
+        params: EventParams,
+        response: { 200: EventView, ...errors },
+      },
+    },
+    async (request) => {
+      const view = await eventView(ctx.database, request.workspaceId, request.params.id);
+      if (!view) throw AppError.notFound(`Event ${request.params.id}`);
+      return view;
+    },
+  );
 }

@@ -2,7 +2,6 @@
 import {
   type AppContext,
   AppError,
-  fieldPattern,
   getSurvey,
   groupedScoreHistograms,
   type ResponseGrouping,
@@ -11,80 +10,82 @@ import {
   scoreHistogram,
   summarize,
 } from '@surveyflow/core';
-import { parseInput } from '@surveyflow/http';
-import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
-import { periodQuery } from './responses.ts';
+import { errors, type HttpApp } from '@surveyflow/http';
+import { MetricsQuery, MetricsResult, ReferralMetrics, ReferralQuery } from '../schemas/metrics.ts';
 
-/** A grouping by name: the same rules as a trigger filter's properties.<name> field. */
-function toGrouping(name: string): ResponseGrouping | null {
-  if (name === 'day' || name === 'week' || name === 'month' || name === 'channel') return { by: name };
-  if (name.startsWith('properties.') && fieldPattern.test(name))
-    return { by: 'property', path: name.split('.').slice(1) };
-  return null;
-}
-
-const groupBy = z.string().transform((name, ctx) => {
-  const grouping = toGrouping(name);
-  if (grouping) return { name, grouping };
-  ctx.addIssue({ code: 'custom', message: 'must be day, week, month, channel or properties.<name>' });
-  return z.NEVER;
-});
-
-const query = z
-  .object({ surveyId: z.uuid('must be a UUID'), ...periodQuery, groupBy: groupBy.optional() })
-  .refine((q) => !q.from || !q.to || q.from < q.to, { message: 'must be after from', path: ['to'] });
-
+const tags = ['metrics'];
+const security = [{ apiKey: [] }];
 const DAY_MS = 86_400_000;
 /** More groups than this is a question asked too finely; the answer is a 400, not a cut list. */
 const MAX_GROUPS = 500;
 
-const referralQuery = z
-  .object({ ...periodQuery, period: z.enum(['day', 'week', 'month']).default('week') })
-  .refine((q) => !q.from || !q.to || q.from < q.to, { message: 'must be after from', path: ['to'] });
-
-export function metricRoutes(app: FastifyInstance, ctx: AppContext) {
-  /**
-   * Per period (UTC day, ISO week or month; the last 90 days by default): promoters, referral links
-   * sent, clicks by people, and conversions (events that carried the code) — with the totals.
-   */
-  app.get('/v1/metrics/referrals', async (request) => {
-    const q = parseInput(referralQuery, request.query);
-    const to = q.to ?? ctx.clock.now();
-    const from = q.from ?? new Date(to.getTime() - 90 * DAY_MS);
-    const data = await referralMetrics(ctx.database, request.workspaceId, { from, to, period: q.period });
-    const total = (k: 'promoters' | 'links' | 'clicks' | 'conversions') => data.reduce((n, r) => n + r[k], 0);
-    return {
-      from,
-      to,
-      period: q.period,
-      totals: {
-        promoters: total('promoters'),
-        links: total('links'),
-        clicks: total('clicks'),
-        conversions: total('conversions'),
+export function metricRoutes(app: HttpApp, ctx: AppContext) {
+  app.get(
+    '/v1/metrics/referrals',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Referral outcomes per period',
+        description:
+          'Per UTC day, ISO week or month (default week, the last 90 days): promoters, referral links sent, clicks by people (once a day), conversions — with the totals.',
+        querystring: ReferralQuery,
+        response: { 200: ReferralMetrics, ...errors },
       },
-      data,
-    };
-  });
-
-  app.get('/v1/metrics', async (request) => {
-    const q = parseInput(query, request.query);
-    const survey = await getSurvey(ctx.database, request.workspaceId, q.surveyId);
-    if (!survey) throw AppError.notFound(`Survey ${q.surveyId}`);
-    const head = { surveyId: survey.id, from: q.from ?? null, to: q.to ?? null };
-    if (!q.groupBy) {
+    },
+    async (request) => {
+      const q = request.query;
+      const to = q.to ?? ctx.clock.now();
+      const from = q.from ?? new Date(to.getTime() - 90 * DAY_MS);
+      const data = await referralMetrics(ctx.database, request.workspaceId, { from, to, period: q.period });
+      const total = (k: 'promoters' | 'links' | 'clicks' | 'conversions') =>
+        data.reduce((n, r) => n + r[k], 0);
       return {
-        ...head,
-        ...summarize(survey.kind, await scoreHistogram(ctx.database, request.workspaceId, q)),
+        from,
+        to,
+        period: q.period,
+        totals: {
+          promoters: total('promoters'),
+          links: total('links'),
+          clicks: total('clicks'),
+          conversions: total('conversions'),
+        },
+        data,
       };
-    }
-    const groups = await groupSummaries(ctx, request.workspaceId, survey.kind, {
-      ...q,
-      groupBy: q.groupBy.grouping,
-    });
-    return { ...head, groupBy: q.groupBy.name, groups };
-  });
+    },
+  );
+
+  app.get(
+    '/v1/metrics',
+    {
+      schema: {
+        tags,
+        security,
+        summary: "A survey's score with its 95 % interval, whole or per group",
+        description:
+          'NPS: counts, score −100…100, adjusted-Wald interval. CSAT: % satisfied (4–5) with its Wilson interval, and the mean. CES: mean (1–7) with its t interval, and the share of easy (5–7). `groupBy=day|week|month|channel|properties.<name>` answers one summary per group.',
+        querystring: MetricsQuery,
+        response: { 200: MetricsResult, ...errors },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const survey = await getSurvey(ctx.database, request.workspaceId, q.surveyId);
+      if (!survey) throw AppError.notFound(`Survey ${q.surveyId}`);
+      const head = { surveyId: survey.id, from: q.from ?? null, to: q.to ?? null };
+      if (!q.groupBy) {
+        return {
+          ...head,
+          ...summarize(survey.kind, await scoreHistogram(ctx.database, request.workspaceId, q)),
+        };
+      }
+      const groups = await groupSummaries(ctx, request.workspaceId, survey.kind, {
+        ...q,
+        groupBy: q.groupBy.grouping,
+      });
+      return { ...head, groupBy: q.groupBy.name, groups };
+    },
+  );
 }
 
 /** Each group's key with its summary; too many groups is a 400 naming groupBy, never a silently cut list. */
@@ -92,7 +93,7 @@ async function groupSummaries(
   ctx: AppContext,
   workspaceId: string,
   kind: SurveyKind,
-  f: { surveyId: string; from?: Date; to?: Date; groupBy: ResponseGrouping },
+  f: { surveyId: string; from?: Date | undefined; to?: Date | undefined; groupBy: ResponseGrouping },
 ) {
   const { groups, hasMore } = await groupedScoreHistograms(ctx.database, workspaceId, {
     ...f,

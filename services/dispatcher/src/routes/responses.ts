@@ -1,65 +1,135 @@
-// /v1/responses: answers with their contact (or place, for anonymous ones), event and properties, newest first, keyset-paged.
-import { type AppContext, contactView, listResponses, segmentOf } from '@surveyflow/core';
-import { parseInput } from '@surveyflow/http';
-import type { FastifyInstance } from 'fastify';
+// /v1/responses: answers with their contact (or place, for anonymous ones), event and properties, newest first,
+// keyset-paged; /v1/responses.csv streams every matching one as RFC 4180 CSV.
+import { Readable } from 'node:stream';
+import { type AppContext, contactView, eachResponse, listResponses, segmentOf } from '@surveyflow/core';
+import { ErrorBody, type HttpApp, keysetCursor } from '@surveyflow/http';
+import { stringify } from 'csv-stringify';
 import { z } from 'zod';
+import { ResponseExportQuery, ResponseListQuery, ResponsePage } from '../schemas/responses.ts';
 
-export const periodQuery = {
-  from: z.iso
-    .datetime({ offset: true })
-    .transform((v) => new Date(v))
-    .optional(),
-  to: z.iso
-    .datetime({ offset: true })
-    .transform((v) => new Date(v))
-    .optional(),
-};
+const tags = ['responses'];
+const security = [{ apiKey: [] }];
 
-const cursor = z.string().transform((v, ctx) => {
-  try {
-    const [t, id] = JSON.parse(Buffer.from(v, 'base64url').toString()) as [string, string];
-    return z.object({ createdAt: z.coerce.date(), id: z.uuid() }).parse({ createdAt: t, id });
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'not a cursor this API returned' });
-    return z.NEVER;
+type Row = Awaited<ReturnType<typeof listResponses>>['rows'][number];
+
+function responseView({ response: r, contact, location, surveyKind, eventExternalId, eventType }: Row) {
+  return {
+    id: r.id,
+    surveyId: r.surveyId,
+    invitationId: r.invitationId,
+    score: r.score,
+    segment: segmentOf(surveyKind, r.score),
+    comment: r.comment,
+    channel: r.channel,
+    contact: contact ? contactView(contact) : null,
+    location: location?.id ? location : null,
+    event: eventExternalId ? { id: eventExternalId, type: eventType } : null,
+    properties: r.properties,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+  };
+}
+
+/** The value at properties.a.b of a row, as a CSV cell: objects as JSON, missing as empty. */
+function propertyCell(properties: Record<string, unknown>, column: string): string {
+  let value: unknown = properties;
+  for (const key of column.split('.').slice(1)) {
+    value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
   }
-});
+  if (value === undefined || value === null) return '';
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
 
-const query = z.object({
-  surveyId: z.uuid('must be a UUID').optional(),
-  ...periodQuery,
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: cursor.optional(),
-});
+const baseColumns = [
+  'id',
+  'created_at',
+  'updated_at',
+  'survey_id',
+  'score',
+  'segment',
+  'comment',
+  'channel',
+  'contact_id',
+  'contact_email',
+  'location',
+  'event_id',
+  'event_type',
+];
 
-export function responseRoutes(app: FastifyInstance, ctx: AppContext) {
-  app.get('/v1/responses', async (request) => {
-    const q = parseInput(query, request.query);
-    const { rows, hasMore } = await listResponses(ctx.database, request.workspaceId, {
-      ...q,
-      after: q.cursor,
-    });
-    const last = rows.at(-1)?.response;
-    return {
-      data: rows.map(({ response: r, contact, location, surveyKind, eventExternalId, eventType }) => ({
-        id: r.id,
-        surveyId: r.surveyId,
-        invitationId: r.invitationId,
-        score: r.score,
-        segment: segmentOf(surveyKind, r.score),
-        comment: r.comment,
-        channel: r.channel,
-        contact: contact ? contactView(contact) : null,
-        location,
-        event: eventExternalId ? { id: eventExternalId, type: eventType } : null,
-        properties: r.properties,
-        createdAt: r.createdAt,
-        updatedAt: r.updatedAt,
-      })),
-      nextCursor:
-        hasMore && last
-          ? Buffer.from(JSON.stringify([last.createdAt.toISOString(), last.id])).toString('base64url')
-          : null,
-    };
-  });
+export function responseRoutes(app: HttpApp, ctx: AppContext) {
+  app.get(
+    '/v1/responses',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'List answers, newest first',
+        description:
+          'Each with score, segment, comment, channel, contact (or `location` for anonymous answers at a location code), event and properties. Filter by survey, segment, channel, hasComment and time; page with `cursor`.',
+        querystring: ResponseListQuery,
+        response: { 200: ResponsePage, 400: ErrorBody, 401: ErrorBody },
+      },
+    },
+    async (request) => {
+      const { cursor, ...filter } = request.query;
+      const { rows, hasMore } = await listResponses(ctx.database, request.workspaceId, {
+        ...filter,
+        after: cursor,
+      });
+      const last = rows.at(-1)?.response;
+      return { data: rows.map(responseView), next: hasMore && last ? keysetCursor.encode(last) : null };
+    },
+  );
+
+  app.get(
+    '/v1/responses.csv',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Every matching answer as CSV',
+        description:
+          'The same filters as GET /v1/responses, streamed (RFC 4180, UTF-8, header row). `columns=properties.store,properties.orderId` adds event-property columns.',
+        querystring: ResponseExportQuery,
+        response: { 200: z.any().meta({ description: 'text/csv' }), 400: ErrorBody, 401: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const { columns = [], ...filter } = request.query;
+      const rows = eachResponse(ctx.database, request.workspaceId, filter);
+      const records = Readable.from(
+        (async function* () {
+          for await (const row of rows) {
+            const v = responseView(row);
+            yield [
+              v.id,
+              v.createdAt.toISOString(),
+              v.updatedAt.toISOString(),
+              v.surveyId,
+              v.score,
+              v.segment,
+              v.comment ?? '',
+              v.channel,
+              v.contact?.id ?? '',
+              v.contact?.email ?? '',
+              v.location?.name ?? '',
+              v.event?.id ?? '',
+              v.event?.type ?? '',
+              ...columns.map((c) => propertyCell(v.properties, c)),
+            ];
+          }
+        })(),
+      );
+      const csv = stringify({
+        header: true,
+        columns: [...baseColumns, ...columns],
+        record_delimiter: 'windows',
+      });
+      records.on('error', (err) => csv.destroy(err));
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="responses.csv"')
+        .send(records.pipe(csv));
+    },
+  );
 }

@@ -2,7 +2,6 @@
 import {
   type AppContext,
   AppError,
-  actionsSchema,
   createSurvey,
   defaultActions,
   defaultFollowupQuestion,
@@ -10,34 +9,16 @@ import {
   listSurveys,
   requirePublicUrl,
   type SurveyAction,
-  surveyKinds,
   updateSurvey,
 } from '@surveyflow/core';
-import { parseInput } from '@surveyflow/http';
-import type { FastifyInstance } from 'fastify';
+import { errors, type HttpApp, IdParams } from '@surveyflow/http';
 import { z } from 'zod';
+import { SurveyInput, SurveyPatch, SurveyView } from '../schemas/surveys.ts';
 
-const localized = z
-  .record(
-    z.string().regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'keys must be locales such as en, pl or pt-BR'),
-    z.string().trim().min(1).max(500),
-  )
-  .refine((v) => Object.keys(v).length > 0, 'must have at least one locale, e.g. { "en": "…" }');
+const tags = ['surveys'];
+const security = [{ apiKey: [] }];
 
-const surveySchema = z.object({
-  kind: z.enum(surveyKinds),
-  name: z.string().trim().min(1).max(200),
-  question: localized,
-  followupQuestion: localized.optional(),
-  /** What happens after an answer, per segment; the defaults (alert + case for detractors, …) when absent. */
-  actions: actionsSchema.optional(),
-});
-
-const patchSchema = surveySchema.omit({ kind: true }).partial().strict();
-
-export const idParam = z.object({ id: z.uuid('must be a UUID') });
-
-export function surveyRoutes(app: FastifyInstance, ctx: AppContext) {
+export function surveyRoutes(app: HttpApp, ctx: AppContext) {
   /** Slack webhooks are requests we make on a tenant's say-so: public https hosts only. */
   async function requireSlackUrls(actions: SurveyAction[]) {
     for (const [i, action] of actions.entries()) {
@@ -51,33 +32,81 @@ export function surveyRoutes(app: FastifyInstance, ctx: AppContext) {
     }
   }
 
-  app.post('/v1/surveys', async (request, reply) => {
-    const input = parseInput(surveySchema, request.body);
-    await requireSlackUrls(input.actions ?? []);
-    const survey = await createSurvey(ctx.database, request.workspaceId, {
-      ...input,
-      followupQuestion: input.followupQuestion ?? defaultFollowupQuestion,
-      actions: input.actions ?? defaultActions(),
-    });
-    return reply.status(201).send(survey);
-  });
+  app.post(
+    '/v1/surveys',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Create a survey',
+        description:
+          '`{company}` in a question becomes the workspace name. Without `actions`, detractors raise an alert and a case, passives are asked what would make it a 10, promoters are thanked with a referral link.',
+        body: SurveyInput,
+        response: { 201: SurveyView, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const input = request.body;
+      await requireSlackUrls(input.actions ?? []);
+      const survey = await createSurvey(ctx.database, request.workspaceId, {
+        ...input,
+        followupQuestion: input.followupQuestion ?? defaultFollowupQuestion,
+        actions: input.actions ?? defaultActions(),
+      });
+      return reply.status(201).send(survey);
+    },
+  );
 
   // The kind is fixed once answers exist in its scale; everything else, actions included, may change.
-  app.patch('/v1/surveys/:id', async (request) => {
-    const { id } = parseInput(idParam, request.params);
-    const changes = parseInput(patchSchema, request.body);
-    await requireSlackUrls(changes.actions ?? []);
-    const survey = await updateSurvey(ctx.database, request.workspaceId, id, changes);
-    if (!survey) throw AppError.notFound(`Survey ${id}`);
-    return survey;
-  });
+  app.patch(
+    '/v1/surveys/:id',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Change a survey (not its kind)',
+        params: IdParams,
+        body: SurveyPatch,
+        response: { 200: SurveyView, ...errors },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      await requireSlackUrls(request.body.actions ?? []);
+      const survey = await updateSurvey(ctx.database, request.workspaceId, id, request.body);
+      if (!survey) throw AppError.notFound(`Survey ${id}`);
+      return survey;
+    },
+  );
 
-  app.get('/v1/surveys', async (request) => ({ data: await listSurveys(ctx.database, request.workspaceId) }));
+  app.get(
+    '/v1/surveys',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'List surveys',
+        response: { 200: z.object({ data: z.array(SurveyView) }), ...errors },
+      },
+    },
+    async (request) => ({ data: await listSurveys(ctx.database, request.workspaceId) }),
+  );
 
-  app.get('/v1/surveys/:id', async (request) => {
-    const { id } = parseInput(idParam, request.params);
-    const survey = await getSurvey(ctx.database, request.workspaceId, id);
-    if (!survey) throw AppError.notFound(`Survey ${id}`);
-    return survey;
-  });
+  app.get(
+    '/v1/surveys/:id',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'One survey',
+        params: IdParams,
+        response: { 200: SurveyView, ...errors },
+      },
+    },
+    async (request) => {
+      const survey = await getSurvey(ctx.database, request.workspaceId, request.params.id);
+      if (!survey) throw AppError.notFound(`Survey ${request.params.id}`);
+      return survey;
+    },
+  );
 }

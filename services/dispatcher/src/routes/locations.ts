@@ -1,0 +1,97 @@
+// /v1/locations: permanent QR codes for a shop, desk or kiosk; anonymous answers tagged with the place.
+import {
+  type AppContext,
+  AppError,
+  createLocation,
+  getLocation,
+  listLocations,
+  renderQr,
+} from '@surveyflow/core';
+import { errors, type HttpApp, IdParams } from '@surveyflow/http';
+import { z } from 'zod';
+import { binary, LocationInput, LocationView, QrImageQuery } from '../schemas/invitations.ts';
+import { qrImage } from './invitations.ts';
+
+const tags = ['locations'];
+const security = [{ apiKey: [] }];
+
+export function locationRoutes(app: HttpApp, ctx: AppContext) {
+  const locationUrl = (code: string) => `${ctx.config.PUBLIC_URL}/l/${code}`;
+
+  async function findLocation(workspaceId: string, id: string) {
+    const location = await getLocation(ctx.database, workspaceId, id);
+    if (!location) throw AppError.notFound(`Location ${id}`);
+    return location;
+  }
+
+  function locationView(l: Awaited<ReturnType<typeof listLocations>>[number]) {
+    const base = `/v1/locations/${l.id}`;
+    return { ...l, url: locationUrl(l.code), qr: { svg: `${base}/qr.svg`, png: `${base}/qr.png` } };
+  }
+
+  app.post(
+    '/v1/locations',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Create a permanent code for a place',
+        description:
+          'Anonymous answers tagged with the place, one per device per `deviceLimitHours` (default 24).',
+        body: LocationInput,
+        response: { 201: LocationView, ...errors },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(locationView(await createLocation(ctx.database, request.workspaceId, request.body))),
+  );
+
+  app.get(
+    '/v1/locations',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'List locations',
+        response: { 200: z.object({ data: z.array(LocationView) }), ...errors },
+      },
+    },
+    async (request) => ({ data: (await listLocations(ctx.database, request.workspaceId)).map(locationView) }),
+  );
+
+  app.get(
+    '/v1/locations/:id',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'One location',
+        params: IdParams,
+        response: { 200: LocationView, ...errors },
+      },
+    },
+    async (request) => locationView(await findLocation(request.workspaceId, request.params.id)),
+  );
+
+  for (const format of ['svg', 'png'] as const) {
+    app.get(
+      `/v1/locations/:id/qr.${format}`,
+      {
+        schema: {
+          tags,
+          security,
+          summary: `The location's QR code as ${format.toUpperCase()}`,
+          params: IdParams,
+          querystring: QrImageQuery,
+          response: { 200: binary(`image/${format === 'svg' ? 'svg+xml' : 'png'}`), ...errors },
+        },
+      },
+      async (request, reply) => {
+        const location = await findLocation(request.workspaceId, request.params.id);
+        return qrImage(reply, await renderQr(locationUrl(location.code), { ...request.query, format }));
+      },
+    );
+  }
+}

@@ -1,0 +1,63 @@
+// Answers as the API lists and exports them.
+import { schema } from '@surveyflow/core';
+import { boolQuery, keysetCursor, pageOf, pageQuery, period, text, uuid } from '@surveyflow/http';
+import { z } from 'zod';
+import { ContactView } from './events.ts';
+
+const filters = {
+  surveyId: uuid.optional(),
+  segment: z.enum(['detractor', 'passive', 'promoter']).optional(),
+  channel: z.enum(schema.channels).optional(),
+  hasComment: boolQuery.optional(),
+  ...period,
+};
+
+export const ResponseListQuery = z.object({
+  ...filters,
+  limit: pageQuery.limit,
+  cursor: keysetCursor.schema.optional(),
+});
+
+/** Extra columns: event properties by path, e.g. columns=properties.store,properties.orderId */
+export const ResponseExportQuery = z.object({
+  ...filters,
+  columns: text(2000)
+    .transform((v) =>
+      v
+        .split(',')
+        .map((c) => c.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z
+        .array(
+          z
+            .string()
+            .regex(
+              /^properties(\.[A-Za-z0-9_-]{1,100}){1,5}$/,
+              'each must be properties.<name>, e.g. properties.store',
+            ),
+        )
+        .max(50),
+    )
+    .optional(),
+});
+
+export const ResponseView = z
+  .object({
+    id: z.uuid(),
+    surveyId: z.uuid(),
+    invitationId: z.uuid().nullable(),
+    score: z.number().int(),
+    segment: z.enum(['detractor', 'passive', 'promoter']),
+    comment: z.string().nullable(),
+    channel: z.enum(schema.channels),
+    contact: ContactView.nullable(),
+    location: z.object({ id: z.uuid().nullable(), name: z.string().nullable() }).nullable(),
+    event: z.object({ id: z.string(), type: z.string().nullable() }).nullable(),
+    properties: z.record(z.string(), z.unknown()),
+    createdAt: z.date(),
+    updatedAt: z.date(),
+  })
+  .meta({ id: 'Response' });
+export const ResponsePage = pageOf(ResponseView);

@@ -1,0 +1,57 @@
+// Webhook endpoints, their secret (shown once) and their delivery log.
+import { schema } from '@surveyflow/core';
+import { z } from 'zod';
+
+export const WebhookInput = z
+  .object({
+    url: z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }).max(2000),
+    eventTypes: z
+      .array(
+        z.enum(schema.webhookEventTypes, { error: `must be one of ${schema.webhookEventTypes.join(', ')}` }),
+      )
+      .min(1, 'must name at least one event type')
+      .transform((types) => [...new Set(types)]),
+  })
+  .meta({ example: { url: 'https://shop.example.com/hooks/surveyflow', eventTypes: ['response.created'] } });
+
+export const DeliveriesQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(50) });
+
+export const WebhookView = z
+  .object({
+    id: z.uuid(),
+    url: z.string(),
+    eventTypes: z.array(z.string()),
+    enabled: z.boolean(),
+    disabledAt: z.date().nullable(),
+    disabledReason: z.string().nullable(),
+    consecutiveFailures: z.number().int(),
+    createdAt: z.date(),
+  })
+  .meta({ id: 'Webhook' });
+
+export const WebhookCreated = WebhookView.extend({
+  secret: z.string().meta({ description: 'whsec_… signing secret; shown only now' }),
+});
+
+export const DeliveryLog = z.object({
+  data: z.array(
+    z.object({
+      id: z.string(),
+      eventType: z.string(),
+      status: z.enum(schema.webhookDeliveryStatuses),
+      attempts: z.number().int(),
+      nextAttemptAt: z.date().nullable(),
+      deliveredAt: z.date().nullable(),
+      createdAt: z.date(),
+      log: z.array(
+        z.object({
+          attempt: z.number().int(),
+          statusCode: z.number().int().nullable(),
+          error: z.string().nullable(),
+          durationMs: z.number().nullable(),
+          at: z.date(),
+        }),
+      ),
+    }),
+  ),
+});
