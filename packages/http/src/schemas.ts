@@ -126,16 +126,16 @@ export const ErrorBody = z
 /** The error answers most authenticated routes can give. */
 export const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody } as const;
 
-/** Keyset paging over (createdAt, id): the cursor is the last row's pair, base64url JSON, opaque to clients. */
+/** Keyset paging over (time, id): the cursor is the last row's pair, base64url JSON, opaque to clients. */
 export const keysetCursor = {
-  encode(row: { createdAt: Date; id: string }): string {
-    return Buffer.from(JSON.stringify([row.createdAt.toISOString(), row.id])).toString('base64url');
+  encode(row: { at: string; id: string }): string {
+    return Buffer.from(JSON.stringify([row.at, row.id])).toString('base64url');
   },
   /** The query-string form: a cursor this API did not hand out is a 400 naming `cursor`. */
   schema: text(500).transform((v, ctx) => {
     try {
-      const [t, id] = JSON.parse(Buffer.from(v, 'base64url').toString()) as [string, string];
-      return z.object({ createdAt: z.coerce.date(), id: z.uuid() }).parse({ createdAt: t, id });
+      const [at, id] = JSON.parse(Buffer.from(v, 'base64url').toString()) as [string, string];
+      return z.object({ at: z.iso.datetime({ precision: 6 }), id: z.uuid() }).parse({ at, id });
     } catch {
       ctx.addIssue({ code: 'custom', message: 'not a cursor this API returned' });
       return z.NEVER;

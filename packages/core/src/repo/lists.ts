@@ -5,12 +5,16 @@ import type { Database } from '../db/client.ts';
 import type { ChannelName, InvitationStatus } from '../db/schema.ts';
 import { contacts, eventDecisions, events, invitations } from '../db/schema.ts';
 
-export type Keyset = { createdAt: Date; id: string };
+/** Where a page ended: the last row's time to the microsecond (a JS Date keeps only milliseconds) and id. */
+export type Keyset = { at: string; id: string };
 
-const before = (time: SQL | unknown, id: unknown, after?: Keyset) =>
-  after
-    ? sql`(${time}, ${id}) < (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)`
-    : undefined;
+/** A row's keyset time as text, microseconds kept: rows of one transaction share a time to the microsecond. */
+export const keysetAt = (time: SQL | unknown) =>
+  sql<string>`to_char(${time} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+/** Rows after the cursor in (time, id) descending order. */
+export const before = (time: SQL | unknown, id: unknown, after?: Keyset) =>
+  after ? sql`(${time}, ${id}) < (${after.at}::timestamptz, ${after.id}::uuid)` : undefined;
 
 export type EventFilter = {
   type?: string | undefined;
@@ -31,6 +35,7 @@ export async function listEvents({ db }: Database, workspaceId: string, f: Event
   return db
     .select({
       rowId: events.id,
+      cursorAt: keysetAt(events.receivedAt),
       externalId: events.externalId,
       type: events.type,
       occurredAt: events.occurredAt,
@@ -77,7 +82,7 @@ const likePrefix = (q: string) => `${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 export async function listContacts({ db }: Database, workspaceId: string, f: ContactFilter) {
   const prefix = f.q ? likePrefix(f.q) : undefined;
   return db
-    .select()
+    .select({ contact: contacts, cursorAt: keysetAt(contacts.createdAt) })
     .from(contacts)
     .where(
       and(
@@ -115,6 +120,7 @@ export async function listInvitations({ db }: Database, workspaceId: string, f: 
   return db
     .select({
       invitation: invitations,
+      cursorAt: keysetAt(invitations.createdAt),
       contactExternalId: contacts.externalId,
       eventExternalId: events.externalId,
     })

@@ -14,6 +14,7 @@ import {
 } from '../db/schema.ts';
 import { type Segment, segmentRange } from '../scoring.ts';
 import { sha256 } from '../tokens.ts';
+import { before, type Keyset, keysetAt } from './lists.ts';
 
 export type SurveyLink = {
   invitation: typeof invitations.$inferSelect;
@@ -102,7 +103,7 @@ export async function recordResponse(
   return { status: 'edit_window_closed', response: existing };
 }
 
-export type ResponseCursor = { createdAt: Date; id: string };
+export type ResponseCursor = Keyset;
 export type ResponseFilter = {
   surveyId?: string | undefined;
   segment?: Segment | undefined;
@@ -137,9 +138,7 @@ function responseConditions(workspaceId: string, f: Omit<ResponseFilter, 'limit'
         : sql`coalesce(${responses.comment}, '') = ''`,
     f.from ? gte(responses.createdAt, f.from) : undefined,
     f.to ? lt(responses.createdAt, f.to) : undefined,
-    f.after
-      ? sql`(${responses.createdAt}, ${responses.id}) < (${f.after.createdAt.toISOString()}::timestamptz, ${f.after.id}::uuid)`
-      : undefined,
+    before(responses.createdAt, responses.id, f.after),
   );
 }
 
@@ -148,6 +147,7 @@ export async function listResponses({ db }: Database, workspaceId: string, f: Re
   const rows = await db
     .select({
       response: responses,
+      cursorAt: keysetAt(responses.createdAt),
       contact: contacts,
       surveyKind: surveys.kind,
       eventExternalId: events.externalId,
@@ -177,9 +177,9 @@ export async function* eachResponse(
   for (;;) {
     const { rows, hasMore } = await listResponses(database, workspaceId, { ...f, limit: pageSize, after });
     yield* rows;
-    const last = rows.at(-1)?.response;
+    const last = rows.at(-1);
     if (!hasMore || !last) return;
-    after = { createdAt: last.createdAt, id: last.id };
+    after = { at: last.cursorAt, id: last.response.id };
   }
 }
 

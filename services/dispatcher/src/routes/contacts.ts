@@ -48,8 +48,11 @@ export function contactRoutes(app: HttpApp, ctx: AppContext) {
       const page = rows.slice(0, filter.limit);
       const last = page.at(-1);
       return {
-        data: page.map((c) => ({ ...contactView(c), createdAt: c.createdAt })),
-        next: rows.length > filter.limit && last ? keysetCursor.encode(last) : null,
+        data: page.map(({ contact: c }) => ({ ...contactView(c), createdAt: c.createdAt })),
+        next:
+          rows.length > filter.limit && last
+            ? keysetCursor.encode({ at: last.cursorAt, id: last.contact.id })
+            : null,
       };
     },
   );

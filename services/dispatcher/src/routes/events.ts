@@ -181,7 +181,7 @@ export function eventRoutes(app: HttpApp, ctx: AppContext) {
         data: page.map((r) => ({ ...r, id: r.externalId, contact: { id: r.contactExternalId } })),
         next:
           rows.length > filter.limit && last
-            ? keysetCursor.encode({ createdAt: last.receivedAt, id: last.rowId })
+            ? keysetCursor.encode({ at: last.cursorAt, id: last.rowId })
             : null,
       };
     },

@@ -100,14 +100,17 @@ export function invitationRoutes(app: HttpApp, ctx: AppContext) {
       const { cursor, ...filter } = request.query;
       const rows = await listInvitations(ctx.database, request.workspaceId, { ...filter, after: cursor });
       const page = rows.slice(0, filter.limit);
-      const last = page.at(-1)?.invitation;
+      const last = page.at(-1);
       return {
         data: page.map(({ invitation: i, contactExternalId, eventExternalId }) => ({
           ...i,
           contact: { id: contactExternalId },
           event: eventExternalId,
         })),
-        next: rows.length > filter.limit && last ? keysetCursor.encode(last) : null,
+        next:
+          rows.length > filter.limit && last
+            ? keysetCursor.encode({ at: last.cursorAt, id: last.invitation.id })
+            : null,
       };
     },
   );

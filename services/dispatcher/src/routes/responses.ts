@@ -76,8 +76,11 @@ export function responseRoutes(app: HttpApp, ctx: AppContext) {
         ...filter,
         after: cursor,
       });
-      const last = rows.at(-1)?.response;
-      return { data: rows.map(responseView), next: hasMore && last ? keysetCursor.encode(last) : null };
+      const last = rows.at(-1);
+      return {
+        data: rows.map(responseView),
+        next: hasMore && last ? keysetCursor.encode({ at: last.cursorAt, id: last.response.id }) : null,
+      };
     },
   );
 
