@@ -1,6 +1,9 @@
 // Cases: a detractor's answer owned by a person until resolved — status, owner, due time, escalation, and the history of every change.
 import { and, asc, eq, isNull, lt, ne, sql } from 'drizzle-orm';
-import type { Database, Tx } from '../db/client.ts';
+import { customerMessageEmail, noticeEmail } from '../domain/templates/emails.ts';
+import { pickLocale, uiText } from '../domain/templates/locales.ts';
+import { AppError } from '../errors.ts';
+import type { Database, Tx } from '../store/client.ts';
 import {
   type CaseStatus,
   caseEvents,
@@ -10,10 +13,7 @@ import {
   responses,
   surveys,
   workspaces,
-} from '../db/schema.ts';
-import { AppError } from '../errors.ts';
-import { customerMessageEmail, noticeEmail } from '../templates/emails.ts';
-import { pickLocale, uiText } from '../templates/locales.ts';
+} from '../store/schema.ts';
 import { customerAddress } from './opt-out.ts';
 import { emitWebhookEvent } from './webhooks.ts';
 

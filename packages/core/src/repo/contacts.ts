@@ -1,6 +1,6 @@
 // Contacts as operators see them: what they were asked, what they answered, and when they may be asked again.
 import { and, asc, desc, eq, gte, lt, ne, sql } from 'drizzle-orm';
-import type { Database } from '../db/client.ts';
+import type { Database } from '../store/client.ts';
 import {
   contacts,
   eventDecisions,
@@ -9,7 +9,7 @@ import {
   responses,
   triggers,
   workspaces,
-} from '../db/schema.ts';
+} from '../store/schema.ts';
 import { contactView } from './events.ts';
 
 const DAY_MS = 86_400_000;

@@ -1,8 +1,8 @@
 // Accepting events: one statement stores a batch (contacts upserted, duplicates skipped), and the read model of what became of one.
 import { and, asc, eq, isNull, lt } from 'drizzle-orm';
-import type { Database } from '../db/client.ts';
-import { contacts, eventDecisions, events, invitations, triggers } from '../db/schema.ts';
-import { skipReasons } from '../rules/plan.ts';
+import { skipReasons } from '../domain/rules/plan.ts';
+import type { Database } from '../store/client.ts';
+import { contacts, eventDecisions, events, invitations, triggers } from '../store/schema.ts';
 
 export type IncomingEvent = {
   id: string;

@@ -1,7 +1,16 @@
 // What happens after an answer: the survey's actions for the answer's segment, each done once, as rows in one transaction.
 import { and, eq, isNotNull, isNull, lt, sql } from 'drizzle-orm';
-import { actionsFor, type SurveyAction } from '../actions.ts';
-import type { Database, Tx } from '../db/client.ts';
+import { actionsFor, type SurveyAction } from '../domain/actions.ts';
+import { type Segment, segmentOf } from '../domain/scoring.ts';
+import {
+  alertEmail,
+  customerMessageEmail,
+  noticeEmail,
+  type RenderedEmail,
+} from '../domain/templates/emails.ts';
+import { fill, type Locale, localized, pickLocale, uiText } from '../domain/templates/locales.ts';
+import { unsealToken } from '../domain/tokens.ts';
+import type { Database, Tx } from '../store/client.ts';
 import {
   contacts,
   events,
@@ -12,11 +21,7 @@ import {
   responses,
   surveys,
   workspaces,
-} from '../db/schema.ts';
-import { type Segment, segmentOf } from '../scoring.ts';
-import { alertEmail, customerMessageEmail, noticeEmail, type RenderedEmail } from '../templates/emails.ts';
-import { fill, type Locale, localized, pickLocale, uiText } from '../templates/locales.ts';
-import { unsealToken } from '../tokens.ts';
+} from '../store/schema.ts';
 import { openCase, rerouteCase } from './cases.ts';
 import type { SendOutcome } from './invitations.ts';
 import { customerAddress } from './opt-out.ts';

@@ -1,6 +1,7 @@
 // The life of an invitation after planning: claimed when due, claimed again to send (at most once), then sent or failed.
 import { and, eq, lt, sql } from 'drizzle-orm';
-import type { Database } from '../db/client.ts';
+import { newSurveyToken, sealToken, unsealToken } from '../domain/tokens.ts';
+import type { Database } from '../store/client.ts';
 import {
   type ChannelName,
   contacts,
@@ -9,8 +10,7 @@ import {
   surveys,
   triggers,
   workspaces,
-} from '../db/schema.ts';
-import { newSurveyToken, sealToken, unsealToken } from '../tokens.ts';
+} from '../store/schema.ts';
 
 const DAY_MS = 86_400_000;
 

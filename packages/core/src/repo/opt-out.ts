@@ -1,6 +1,6 @@
 // Opting out and back in: honoured at once on every path (unsubscribe link, one-click header, mailto, API, SMS STOP, carrier).
 import { and, eq, inArray, isNotNull, isNull, like, or, sql } from 'drizzle-orm';
-import type { Database } from '../db/client.ts';
+import type { Database } from '../store/client.ts';
 import {
   type ChannelName,
   caseEvents,
@@ -13,7 +13,7 @@ import {
   notifications,
   responses,
   webhookDeliveries,
-} from '../db/schema.ts';
+} from '../store/schema.ts';
 import { emitWebhookEvent } from './webhooks.ts';
 
 /**

@@ -2,10 +2,10 @@
 // and the same rules as a dry run that stores nothing.
 
 import { and, arrayContains, asc, eq, gt, inArray, isNotNull, ne, type SQL } from 'drizzle-orm';
-import type { Database, Db } from '../db/client.ts';
-import { contacts, eventDecisions, events, invitations, triggers, workspaces } from '../db/schema.ts';
-import { dedupeValue } from '../rules/filters.ts';
-import { type ContactFacts, type Decision, planEvent, subjectOf } from '../rules/plan.ts';
+import { dedupeValue } from '../domain/rules/filters.ts';
+import { type ContactFacts, type Decision, planEvent, subjectOf } from '../domain/rules/plan.ts';
+import type { Database, Db } from '../store/client.ts';
+import { contacts, eventDecisions, events, invitations, triggers, workspaces } from '../store/schema.ts';
 import { recordReferralConversion } from './referrals.ts';
 
 const DAY_MS = 86_400_000;

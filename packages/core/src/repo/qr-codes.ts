@@ -1,7 +1,9 @@
 // Invitations by hand — above all printed ones: order-bound QR codes (receipt, parcel) and permanent location codes (shop, desk, kiosk).
 import { randomBytes } from 'node:crypto';
 import { and, asc, desc, eq, gt, inArray, sql } from 'drizzle-orm';
-import type { Database, Tx } from '../db/client.ts';
+import { newSurveyToken, sealToken, sha256, unsealToken } from '../domain/tokens.ts';
+import { AppError } from '../errors.ts';
+import type { Database, Tx } from '../store/client.ts';
 import {
   type ChannelName,
   contacts,
@@ -11,9 +13,7 @@ import {
   responses,
   surveys,
   workspaces,
-} from '../db/schema.ts';
-import { AppError } from '../errors.ts';
-import { newSurveyToken, sealToken, sha256, unsealToken } from '../tokens.ts';
+} from '../store/schema.ts';
 import { answerEdit } from './responses.ts';
 
 const DAY_MS = 86_400_000;

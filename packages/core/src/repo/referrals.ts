@@ -1,10 +1,10 @@
 // Referrals: a promoter's personal link, the clicks on it (people, not bots) and the orders it brought — recommendations that really happened.
 import { randomBytes } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
-import type { Database, Tx } from '../db/client.ts';
-import { referralClicks, referrals, workspaces } from '../db/schema.ts';
-import { promoterMin } from '../scoring.ts';
-import { sha256 } from '../tokens.ts';
+import { promoterMin } from '../domain/scoring.ts';
+import { sha256 } from '../domain/tokens.ts';
+import type { Database, Tx } from '../store/client.ts';
+import { referralClicks, referrals, workspaces } from '../store/schema.ts';
 
 /** 8 characters a person can read aloud (no 0/o, 1/l): ~40 bits, plenty against guessing one that counts. */
 const newReferralCode = () =>

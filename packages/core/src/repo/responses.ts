@@ -1,8 +1,8 @@
 // Answers: one response per invitation, editable for a while, carrying the event's properties and channel.
 import { and, desc, eq, gt, gte, lt, sql } from 'drizzle-orm';
-import type { Database, Sql } from '../db/client.ts';
-import { contacts, events, invitations, locations, responses, surveys, workspaces } from '../db/schema.ts';
-import { sha256 } from '../tokens.ts';
+import { sha256 } from '../domain/tokens.ts';
+import type { Database, Sql } from '../store/client.ts';
+import { contacts, events, invitations, locations, responses, surveys, workspaces } from '../store/schema.ts';
 
 export type SurveyLink = {
   invitation: typeof invitations.$inferSelect;

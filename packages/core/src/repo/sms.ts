@@ -1,9 +1,9 @@
 // The SMS side of the system of record: delivery statuses from callbacks, opt-out by phone, and the conversation a reply belongs to.
 import { and, desc, eq, inArray } from 'drizzle-orm';
-import type { Database } from '../db/client.ts';
-import { contacts, invitations, notifications, smsStatuses } from '../db/schema.ts';
-import { mergeSmsStatus } from '../sms/status.ts';
-import { unsealToken } from '../tokens.ts';
+import { mergeSmsStatus } from '../domain/sms/status.ts';
+import { unsealToken } from '../domain/tokens.ts';
+import type { Database } from '../store/client.ts';
+import { contacts, invitations, notifications, smsStatuses } from '../store/schema.ts';
 import { optOutContact } from './opt-out.ts';
 import { findSurveyLink, type SurveyLink } from './responses.ts';
 

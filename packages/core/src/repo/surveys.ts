@@ -1,11 +1,11 @@
 // Surveys and triggers as operators configure them, always scoped to one workspace.
 
 import { and, asc, eq } from 'drizzle-orm';
-import type { SurveyAction } from '../actions.ts';
-import type { Database } from '../db/client.ts';
-import { type ChannelName, type Localized, type SurveyKind, surveys, triggers } from '../db/schema.ts';
-import type { Filter } from '../rules/filters.ts';
-import type { SendWindow } from '../rules/send-window.ts';
+import type { SurveyAction } from '../domain/actions.ts';
+import type { Filter } from '../domain/rules/filters.ts';
+import type { SendWindow } from '../domain/rules/send-window.ts';
+import type { Database } from '../store/client.ts';
+import { type ChannelName, type Localized, type SurveyKind, surveys, triggers } from '../store/schema.ts';
 
 export type SurveyInput = {
   kind: SurveyKind;

@@ -1,7 +1,9 @@
 // Outbound webhooks: which endpoints hear which events, the delivery rows an event becomes, and each attempt to send one.
 import { randomBytes } from 'node:crypto';
 import { and, arrayContains, asc, desc, eq, gte, inArray, isNull, sql } from 'drizzle-orm';
-import type { Database, Tx } from '../db/client.ts';
+import { webhookDisabledEmail } from '../domain/templates/webhook-disabled.ts';
+import { webhookRetryDelayMs } from '../domain/webhooks/backoff.ts';
+import type { Database, Tx } from '../store/client.ts';
 import {
   notifications,
   type WebhookEventType,
@@ -9,9 +11,7 @@ import {
   webhookDeliveries,
   webhooks,
   workspaces,
-} from '../db/schema.ts';
-import { webhookDisabledEmail } from '../templates/webhook-disabled.ts';
-import { webhookRetryDelayMs } from '../webhooks/backoff.ts';
+} from '../store/schema.ts';
 import { newWebhookSecret } from '../webhooks/signing.ts';
 
 /** A message id as Standard Webhooks likes them: unique, stable across retries. */

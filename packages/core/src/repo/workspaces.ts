@@ -1,11 +1,11 @@
 // Workspaces and their API keys: first-start bootstrap and key authentication.
 
 import { and, eq, isNull } from 'drizzle-orm';
-import { defaultActions } from '../actions.ts';
-import type { Database } from '../db/client.ts';
-import { apiKeys, surveys, triggers, workspaces } from '../db/schema.ts';
-import type { QuietHours } from '../rules/send-window.ts';
-import { apiKeyPrefix, newApiKey, sha256 } from '../tokens.ts';
+import { defaultActions } from '../domain/actions.ts';
+import type { QuietHours } from '../domain/rules/send-window.ts';
+import { apiKeyPrefix, newApiKey, sha256 } from '../domain/tokens.ts';
+import type { Database } from '../store/client.ts';
+import { apiKeys, surveys, triggers, workspaces } from '../store/schema.ts';
 
 export const defaultNpsSurvey = {
   kind: 'nps' as const,

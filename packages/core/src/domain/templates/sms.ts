@@ -1,5 +1,5 @@
 // Text messages: the invitation in as few billed segments as the words allow, and the short replies of an SMS conversation.
-import type { SurveyKind } from '../db/schema.ts';
+import type { SurveyKind } from '../kinds.ts';
 import { scoreRange } from '../scoring.ts';
 import { smsSegments } from '../sms/segments.ts';
 import { type Locale, uiText } from './locales.ts';

@@ -1,6 +1,6 @@
 // Who is asked, when, and why not: the planning rules applied to one event, as a pure function.
 import { Duration, IANAZone } from 'luxon';
-import type { ChannelName } from '../db/schema.ts';
+import type { ChannelName } from '../kinds.ts';
 import { dedupeValue, evaluateFilter, type Filter, type FilterSubject } from './filters.ts';
 import { sampledIn } from './sampling.ts';
 import { type QuietHours, type SendWindow, settleSendTime } from './send-window.ts';

@@ -14,9 +14,12 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import type { SurveyAction } from '../actions.ts';
-import type { Filter } from '../rules/filters.ts';
-import type { QuietHours, SendWindow } from '../rules/send-window.ts';
+import type { SurveyAction } from '../domain/actions.ts';
+import type { ChannelName, SurveyKind } from '../domain/kinds.ts';
+import type { Filter } from '../domain/rules/filters.ts';
+import type { QuietHours, SendWindow } from '../domain/rules/send-window.ts';
+
+export { type ChannelName, channels, type SurveyKind, surveyKinds } from '../domain/kinds.ts';
 
 const id = () => uuid('id').primaryKey().defaultRandom();
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
@@ -110,9 +113,6 @@ export const events = pgTable(
   ],
 );
 
-export const surveyKinds = ['nps', 'csat', 'ces'] as const;
-export type SurveyKind = (typeof surveyKinds)[number];
-
 export const surveys = pgTable(
   'surveys',
   {
@@ -138,8 +138,6 @@ export const surveys = pgTable(
 );
 
 /** email and sms are sent by the worker; qr is printed by the operator (receipt, parcel) and never sent. */
-export const channels = ['email', 'sms', 'qr'] as const;
-export type ChannelName = (typeof channels)[number];
 
 export const triggers = pgTable(
   'triggers',

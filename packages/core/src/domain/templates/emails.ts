@@ -1,6 +1,6 @@
 // Emails we send: the survey invitation (one click per score), messages that close the loop, and alerts for the team.
 import { convert } from 'html-to-text';
-import type { SurveyKind } from '../db/schema.ts';
+import type { SurveyKind } from '../kinds.ts';
 import { type Segment, scoreRange } from '../scoring.ts';
 import { html, type SafeHtml } from './html.ts';
 import { fill, type Locale, strings } from './locales.ts';

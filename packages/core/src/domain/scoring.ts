@@ -1,5 +1,5 @@
 // NPS, CSAT and CES from score counts, each with an honest 95 % confidence interval. Pure functions.
-import type { SurveyKind } from './db/schema.ts';
+import type { SurveyKind } from './kinds.ts';
 
 export type Segment = 'detractor' | 'passive' | 'promoter';
 export type Histogram = ReadonlyMap<number, number> | Readonly<Record<number, number>>;
