@@ -1,5 +1,6 @@
 // Cases: a detractor's answer owned by a person until resolved — status, owner, due time, escalation, and the history of every change.
 import { and, asc, eq, isNull, lt, ne, sql } from 'drizzle-orm';
+import { customerAddress } from '../domain/addresses.ts';
 import { customerMessageEmail, noticeEmail } from '../domain/templates/emails.ts';
 import { pickLocale, uiText } from '../domain/templates/locales.ts';
 import { AppError } from '../errors.ts';
@@ -14,7 +15,6 @@ import {
   surveys,
   workspaces,
 } from '../store/schema.ts';
-import { customerAddress } from './opt-out.ts';
 import { emitWebhookEvent } from './webhooks.ts';
 
 type CaseRow = typeof cases.$inferSelect;

@@ -1,5 +1,6 @@
 // Contacts as operators see them: what they were asked, what they answered, and when they may be asked again.
 import { and, asc, desc, eq, gte, lt, ne, sql } from 'drizzle-orm';
+import { nextEligible } from '../domain/rules/throttle.ts';
 import type { Database } from '../store/client.ts';
 import {
   contacts,
@@ -11,9 +12,6 @@ import {
   workspaces,
 } from '../store/schema.ts';
 import { contactView } from './events.ts';
-
-const DAY_MS = 86_400_000;
-const later = (a: Date | null, b: Date) => (a && a > b ? a : b);
 
 /** GET /v1/contacts/:id — history and, per trigger, the earliest time the throttles allow another invitation. */
 export async function contactHistory({ db }: Database, workspaceId: string, externalId: string, now: Date) {
@@ -36,12 +34,10 @@ export async function contactHistory({ db }: Database, workspaceId: string, exte
     .leftJoin(responses, eq(responses.invitationId, invitations.id))
     .where(eq(invitations.contactId, contact.id))
     .orderBy(desc(invitations.sendAt));
-  const counted = history.filter((h) => h.invitation.status !== 'cancelled');
-  const lastAny = counted[0]?.invitation.sendAt ?? null;
-  const globalUntil =
-    lastAny && workspace.globalContactDays > 0
-      ? new Date(lastAny.getTime() + workspace.globalContactDays * DAY_MS)
-      : null;
+  const counted = history
+    .filter((h) => h.invitation.status !== 'cancelled')
+    .map((h) => ({ surveyId: h.invitation.surveyId, sendAt: h.invitation.sendAt }));
+  const { globalContactDays } = workspace;
   const workspaceTriggers = await db
     .select()
     .from(triggers)
@@ -64,19 +60,19 @@ export async function contactHistory({ db }: Database, workspaceId: string, exte
     nextEligible: contact.optedOutAt
       ? { reason: 'opted_out', triggers: [] }
       : {
-          globalRuleUntil: globalUntil && globalUntil > now ? globalUntil : null,
-          triggers: workspaceTriggers.map((t) => {
-            const last = counted.find((h) => h.invitation.surveyId === t.surveyId)?.invitation.sendAt ?? null;
-            const throttledUntil =
-              last && t.throttleDays > 0 ? new Date(last.getTime() + t.throttleDays * DAY_MS) : null;
-            return {
-              triggerId: t.id,
-              name: t.name,
-              surveyId: t.surveyId,
-              // The send window and sampling still apply on top; this is what the throttles allow.
-              earliest: later(later(throttledUntil, now), globalUntil ?? now),
-            };
-          }),
+          globalRuleUntil: nextEligible(counted, { surveyId: null, throttleDays: 0, globalContactDays }, now)
+            .globalRuleUntil,
+          triggers: workspaceTriggers.map((t) => ({
+            triggerId: t.id,
+            name: t.name,
+            surveyId: t.surveyId,
+            // The send window and sampling still apply on top; this is what the throttles allow.
+            earliest: nextEligible(
+              counted,
+              { surveyId: t.surveyId, throttleDays: t.throttleDays, globalContactDays },
+              now,
+            ).earliest,
+          })),
         },
   };
 }

@@ -1,6 +1,8 @@
 // What happens after an answer: the survey's actions for the answer's segment, each done once, as rows in one transaction.
 import { and, eq, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import { actionsFor, type SurveyAction } from '../domain/actions.ts';
+import { customerAddress } from '../domain/addresses.ts';
+import { personalize } from '../domain/personalize.ts';
 import { type Segment, segmentOf } from '../domain/scoring.ts';
 import {
   alertEmail,
@@ -8,7 +10,7 @@ import {
   noticeEmail,
   type RenderedEmail,
 } from '../domain/templates/emails.ts';
-import { fill, type Locale, localized, pickLocale, uiText } from '../domain/templates/locales.ts';
+import { type Locale, localized, pickLocale, uiText } from '../domain/templates/locales.ts';
 import { unsealToken } from '../domain/tokens.ts';
 import type { Database, Tx } from '../store/client.ts';
 import {
@@ -24,7 +26,6 @@ import {
 } from '../store/schema.ts';
 import { openCase, rerouteCase } from './cases.ts';
 import type { SendOutcome } from './invitations.ts';
-import { customerAddress } from './opt-out.ts';
 import { referralFor } from './referrals.ts';
 import { emitWebhookEvent } from './webhooks.ts';
 
@@ -349,17 +350,11 @@ async function alert(
   return insertNotifications(tx, workspace.id, null, rows);
 }
 
-/** Fills {name} {company} {score} {link}; without a name, ", {name}" goes away rather than leave ", ,". */
-function personalize(template: string, row: Routed, link: string | null): string {
-  const name = row.contact?.name ?? '';
-  const text = name ? template : template.replaceAll(', {name}', '').replaceAll(' {name}', '');
-  return fill(text, {
-    name,
-    company: row.workspace.name,
-    score: String(row.response.score),
-    link: link ?? '',
-  }).trim();
-}
+const personalFacts = (row: Routed) => ({
+  name: row.contact?.name ?? null,
+  company: row.workspace.name,
+  score: row.response.score,
+});
 
 async function messageCustomer(
   tx: Tx,
@@ -387,9 +382,9 @@ async function messageCustomer(
       ? uiText(locale, link.defaultBody)
       : '';
   if (link && !template.includes('{link}')) template = `${template} {link}`;
-  const text = personalize(template, row, link?.url ?? null);
+  const text = personalize(template, personalFacts(row), link?.url ?? null);
   const subject = content.subject
-    ? personalize(localized(content.subject, locale), row, null)
+    ? personalize(localized(content.subject, locale), personalFacts(row), null)
     : uiText(locale, 'thanksSubject', { company: row.workspace.name });
   // Every email to a customer can be unsubscribed from in one click, like the invitation it follows.
   // The link carries the survey token, which is never stored: the sender puts it in (fillUnsubscribeLink).

@@ -2,7 +2,6 @@
 import { and, eq, inArray, isNotNull, isNull, like, or, sql } from 'drizzle-orm';
 import type { Database } from '../store/client.ts';
 import {
-  type ChannelName,
   caseEvents,
   cases,
   contacts,
@@ -231,24 +230,4 @@ export async function eraseContact(
     if (quoted.length > 0) await tx.delete(devOutbox).where(inArray(devOutbox.recipient, quoted));
   });
   return true;
-}
-
-/**
- * Where a message to a customer goes, or null when they cannot or must not be reached (anonymous,
- * opted out, no working address). `auto` answers on the channel they answered by (SMS stays SMS),
- * else the other one.
- */
-export function customerAddress(
-  contact: typeof contacts.$inferSelect | null,
-  answeredBy: ChannelName,
-  choice: 'auto' | 'email' | 'sms',
-): { channel: 'email' | 'sms'; to: string } | null {
-  if (!contact || contact.optedOutAt) return null;
-  const email = contact.emailBouncedAt ? null : contact.email;
-  const order = choice === 'auto' ? (answeredBy === 'sms' ? ['sms', 'email'] : ['email', 'sms']) : [choice];
-  for (const c of order) {
-    if (c === 'email' && email) return { channel: 'email', to: email };
-    if (c === 'sms' && contact.phone) return { channel: 'sms', to: contact.phone };
-  }
-  return null;
 }

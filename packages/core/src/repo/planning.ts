@@ -4,11 +4,11 @@
 import { and, arrayContains, asc, eq, gt, inArray, isNotNull, ne, type SQL } from 'drizzle-orm';
 import { dedupeValue } from '../domain/rules/filters.ts';
 import { type ContactFacts, type Decision, planEvent, subjectOf } from '../domain/rules/plan.ts';
+import { DAY_MS } from '../domain/rules/throttle.ts';
 import type { Database, Db } from '../store/client.ts';
 import { contacts, eventDecisions, events, invitations, triggers, workspaces } from '../store/schema.ts';
 import { recordReferralConversion } from './referrals.ts';
 
-const DAY_MS = 86_400_000;
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 type Trigger = typeof triggers.$inferSelect;
 type PlannedEvent = { type: string; occurredAt: Date; properties: Record<string, unknown> };

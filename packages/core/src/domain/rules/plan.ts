@@ -4,6 +4,9 @@ import type { ChannelName } from '../kinds.ts';
 import { dedupeValue, evaluateFilter, type Filter, type FilterSubject } from './filters.ts';
 import { sampledIn } from './sampling.ts';
 import { type QuietHours, type SendWindow, settleSendTime } from './send-window.ts';
+import { type PastInvitation, throttleCheck } from './throttle.ts';
+
+export { type PastInvitation, throttledBy } from './throttle.ts';
 
 /**
  * Every reason an event can end without an invitation, in the order the checks run; documented in
@@ -62,14 +65,6 @@ export type WorkspaceRules = {
   quietHoursChannels?: readonly string[];
 };
 
-/** An invitation already made, as far as throttling and dedupe are concerned. */
-export type PastInvitation = {
-  surveyId: string;
-  sendAt: Date;
-  triggerId?: string | null;
-  dedupeValue?: string | null;
-};
-
 export type Decision =
   | {
       outcome: 'invited';
@@ -86,8 +81,6 @@ export type Decision =
       reason: SkipReason;
       detail: Record<string, string | number>;
     };
-
-const DAY_MS = 86_400_000;
 
 export function isValidDuration(iso: string): boolean {
   const d = Duration.fromISO(iso);
@@ -187,11 +180,16 @@ export function planEvent(input: {
     ) {
       return skip('expired', { sendAt: sendAt.toISOString(), expireAfter: trigger.expireAfter });
     }
-    const globally = throttledBy(history, null, sendAt, workspace.globalContactDays);
-    if (globally)
-      return skip('global_rule', windowDetail(globally, workspace.globalContactDays, 'globalContactDays'));
-    const blocking = throttledBy(history, trigger.surveyId, sendAt, trigger.throttleDays);
-    if (blocking) return skip('throttled', windowDetail(blocking, trigger.throttleDays, 'throttleDays'));
+    const throttled = throttleCheck(
+      history,
+      {
+        surveyId: trigger.surveyId,
+        throttleDays: trigger.throttleDays,
+        globalContactDays: workspace.globalContactDays,
+      },
+      sendAt,
+    );
+    if (throttled) return skip(throttled.reason, throttled.detail);
     history.push({ surveyId: trigger.surveyId, sendAt, triggerId: trigger.id, dedupeValue: key });
     return {
       outcome: 'invited',
@@ -202,33 +200,4 @@ export function planEvent(input: {
       dedupeValue: key,
     };
   });
-}
-
-function windowDetail(previous: PastInvitation, days: number, name: string) {
-  return {
-    [name]: days,
-    previousSendAt: previous.sendAt.toISOString(),
-    until: new Date(previous.sendAt.getTime() + days * DAY_MS).toISOString(),
-  };
-}
-
-/**
- * The earliest invitation less than `days` away from `sendAt`, on either side: to the same survey,
- * or to any survey when surveyId is null (the workspace's global rule).
- */
-export function throttledBy(
-  history: readonly PastInvitation[],
-  surveyId: string | null,
-  sendAt: Date,
-  days: number,
-): PastInvitation | undefined {
-  if (days <= 0) return undefined;
-  const window = days * DAY_MS;
-  return history
-    .filter(
-      (h) =>
-        (surveyId === null || h.surveyId === surveyId) &&
-        Math.abs(h.sendAt.getTime() - sendAt.getTime()) < window,
-    )
-    .sort((a, b) => a.sendAt.getTime() - b.sendAt.getTime())[0];
 }
