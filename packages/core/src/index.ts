@@ -40,6 +40,8 @@ export * from './repo/surveys.ts';
 export * from './repo/webhooks.ts';
 export * from './repo/workspaces.ts';
 export * from './store/client.ts';
+export * from './store/dev-outbox.ts';
+export * from './store/outbox.ts';
 export type { ChannelName, InvitationStatus, Localized, Properties, SurveyKind } from './store/schema.ts';
 export * as schema from './store/schema.ts';
 export { caseStatuses, surveyKinds } from './store/schema.ts';

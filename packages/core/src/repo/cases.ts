@@ -5,12 +5,12 @@ import { customerMessageEmail, noticeEmail } from '../domain/templates/emails.ts
 import { pickLocale, uiText } from '../domain/templates/locales.ts';
 import { AppError } from '../errors.ts';
 import type { Database, Tx } from '../store/client.ts';
+import { enqueueNotification } from '../store/outbox.ts';
 import {
   type CaseStatus,
   caseEvents,
   cases,
   contacts,
-  notifications,
   responses,
   surveys,
   workspaces,
@@ -330,18 +330,14 @@ export async function escalateOverdueCases(
         advice: 'The customer has waited past the promised time. Please take the case or reassign it now.',
         workspaceName: workspace.name,
       });
-      const [notice] = await tx
-        .insert(notifications)
-        .values({
-          workspaceId: c.workspaceId,
-          kind: 'case_escalated',
-          channel: 'email',
-          recipient: to,
-          ...mail,
-          dedupeKey: `escalated:${c.id}`,
-        })
-        .onConflictDoNothing({ target: notifications.dedupeKey })
-        .returning({ id: notifications.id });
+      const notice = await enqueueNotification(tx, {
+        workspaceId: c.workspaceId,
+        kind: 'case_escalated',
+        channel: 'email',
+        recipient: to,
+        ...mail,
+        dedupeKey: `escalated:${c.id}`,
+      });
       if (notice) notices.push(notice.id);
     }
     return { escalated: due.length, notices };
@@ -379,18 +375,14 @@ async function closingMessage(
           workspaceName: workspace.name,
         })
       : { subject: '', html: '', text: body };
-  const [inserted] = await db
-    .insert(notifications)
-    .values({
-      workspaceId: c.workspaceId,
-      kind: 'case_closed',
-      channel,
-      recipient: address.to,
-      contactId: contact.id,
-      ...message,
-      dedupeKey: `case-closed:${c.id}:${c.resolvedAt?.getTime() ?? 0}`,
-    })
-    .onConflictDoNothing({ target: notifications.dedupeKey })
-    .returning({ id: notifications.id });
+  const inserted = await enqueueNotification(db, {
+    workspaceId: c.workspaceId,
+    kind: 'case_closed',
+    channel,
+    recipient: address.to,
+    contactId: contact.id,
+    ...message,
+    dedupeKey: `case-closed:${c.id}:${c.resolvedAt?.getTime() ?? 0}`,
+  });
   return inserted ? { id: inserted.id, channel } : null;
 }

@@ -14,34 +14,15 @@ import { type Locale, localized, pickLocale, uiText } from '../domain/templates/
 import { unsealToken } from '../domain/tokens.ts';
 import type { Database, Tx } from '../store/client.ts';
 import {
-  contacts,
-  events,
-  invitations,
-  locations,
-  type NotificationChannel,
-  notifications,
-  responses,
-  surveys,
-  workspaces,
-} from '../store/schema.ts';
+  enqueueNotification,
+  enqueueNotifications,
+  type NewNotification,
+  type NotificationToSend,
+} from '../store/outbox.ts';
+import { contacts, events, invitations, locations, responses, surveys, workspaces } from '../store/schema.ts';
 import { openCase, rerouteCase } from './cases.ts';
-import type { SendOutcome } from './invitations.ts';
 import { referralFor } from './referrals.ts';
 import { emitWebhookEvent } from './webhooks.ts';
-
-export type NotificationToSend = { id: string; channel: NotificationChannel };
-
-type NotificationRow = {
-  kind: string;
-  channel: NotificationChannel;
-  recipient: string;
-  subject: string;
-  html: string;
-  text: string;
-  headers?: Record<string, string> | null;
-  invitationId?: string | null;
-  dedupeKey: string;
-};
 
 /** Stands for the contact's unsubscribe link in a stored message until the sender fills it in. */
 const UNSUBSCRIBE_LINK = 'https://surveyflow.invalid/unsubscribe-link';
@@ -118,19 +99,14 @@ export async function forwardCustomerReply(
     advice: 'The customer answered our message after their survey. Reply to them directly.',
     workspaceName: reply.workspace.name,
   });
-  const [row] = await db
-    .insert(notifications)
-    .values({
-      workspaceId: reply.workspace.id,
-      kind: 'customer_reply',
-      channel: 'email',
-      recipient: to,
-      ...mail,
-      dedupeKey: `reply:${reply.messageSid}`,
-    })
-    .onConflictDoNothing({ target: notifications.dedupeKey })
-    .returning({ id: notifications.id, channel: notifications.channel });
-  return row ?? null;
+  return enqueueNotification(db, {
+    workspaceId: reply.workspace.id,
+    kind: 'customer_reply',
+    channel: 'email',
+    recipient: to,
+    ...mail,
+    dedupeKey: `reply:${reply.messageSid}`,
+  });
 }
 
 type Routed = {
@@ -325,7 +301,8 @@ async function alert(
   });
   const recipients =
     action.emails.length > 0 ? action.emails : workspace.alertEmail ? [workspace.alertEmail] : [];
-  const rows: NotificationRow[] = recipients.map((recipient) => ({
+  const rows: NewNotification[] = recipients.map((recipient) => ({
+    workspaceId: workspace.id,
     kind: 'alert',
     channel: 'email',
     recipient,
@@ -338,6 +315,7 @@ async function alert(
       response.comment ? `: “${response.comment}”` : ' (no comment yet)'
     }`;
     rows.push({
+      workspaceId: workspace.id,
       kind: 'alert',
       channel: 'slack',
       recipient: action.slackWebhookUrl,
@@ -347,7 +325,7 @@ async function alert(
       dedupeKey: `slack:${key}`,
     });
   }
-  return insertNotifications(tx, workspace.id, null, rows);
+  return enqueueNotifications(tx, rows);
 }
 
 const personalFacts = (row: Routed) => ({
@@ -400,8 +378,10 @@ async function messageCustomer(
           unsubscribeUrl,
         })
       : { subject: '', html: '', text };
-  return insertNotifications(tx, row.workspace.id, row.contact?.id ?? null, [
+  return enqueueNotifications(tx, [
     {
+      workspaceId: row.workspace.id,
+      contactId: row.contact?.id ?? null,
       kind: content.kind,
       channel: address.channel,
       recipient: address.to,
@@ -411,20 +391,6 @@ async function messageCustomer(
       dedupeKey: `${content.kind}:${key}`,
     },
   ]);
-}
-
-async function insertNotifications(
-  tx: Tx,
-  workspaceId: string,
-  contactId: string | null,
-  rows: NotificationRow[],
-): Promise<NotificationToSend[]> {
-  if (rows.length === 0) return [];
-  return tx
-    .insert(notifications)
-    .values(rows.map((r) => ({ ...r, workspaceId, contactId })))
-    .onConflictDoNothing({ target: notifications.dedupeKey })
-    .returning({ id: notifications.id, channel: notifications.channel });
 }
 
 /** Responses whose follow-up never ran (job lost, or still waiting for a comment past its time). */
@@ -459,48 +425,4 @@ export async function unroutedEdits(
     )
     .limit(limit);
   return rows.map((r) => ({ responseId: r.id, version: r.updatedAt.getTime() }));
-}
-
-export type ClaimedNotification = typeof notifications.$inferSelect;
-
-/**
- * Claims a pending notification for sending; only one caller ever gets it. A message to a customer
- * who opted out since it was written is cancelled instead: opt-outs are honoured at once.
- */
-export async function claimNotification({ db }: Database, id: string): Promise<ClaimedNotification | null> {
-  const [row] = await db
-    .update(notifications)
-    .set({
-      status: sql`case when exists (select 1 from contacts c where c.id = ${notifications.contactId} and c.opted_out_at is not null)
-        then 'cancelled' else 'sending' end`,
-    })
-    .where(and(eq(notifications.id, id), eq(notifications.status, 'pending')))
-    .returning();
-  return row?.status === 'sending' ? row : null;
-}
-
-export async function settleNotification({ db }: Database, id: string, outcome: SendOutcome) {
-  const set =
-    'sent' in outcome
-      ? { status: 'sent' as const, providerMessageId: outcome.sent, sentAt: outcome.at }
-      : 'failed' in outcome
-        ? { status: 'failed' as const, failureReason: outcome.failed.slice(0, 500) }
-        : { status: 'pending' as const };
-  await db
-    .update(notifications)
-    .set(set)
-    .where(and(eq(notifications.id, id), eq(notifications.status, 'sending')));
-}
-
-/** Pending notifications whose send job was lost. */
-export async function pendingNotifications(
-  { db }: Database,
-  olderThan: Date,
-  limit: number,
-): Promise<NotificationToSend[]> {
-  return db
-    .select({ id: notifications.id, channel: notifications.channel })
-    .from(notifications)
-    .where(and(eq(notifications.status, 'pending'), lt(notifications.createdAt, olderThan)))
-    .limit(limit);
 }

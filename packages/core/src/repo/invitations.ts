@@ -1,5 +1,6 @@
 // The life of an invitation after planning: claimed when due, claimed again to send (at most once), then sent or failed.
 import { and, eq, lt, sql } from 'drizzle-orm';
+import type { SendOutcome } from '../channels.ts';
 import { newSurveyToken, sealToken, unsealToken } from '../domain/tokens.ts';
 import type { Database } from '../store/client.ts';
 import {
@@ -129,11 +130,6 @@ export async function claimInvitationForSend(
     return { invitation, ...rest, token, reminders };
   });
 }
-
-export type SendOutcome =
-  | { sent: string; at: Date; nextReminderAt?: Date | null; segments?: number | undefined }
-  | { failed: string }
-  | { retry: true };
 
 /**
  * Records how a claimed send ended: sent (with the provider's message id), failed for good (the

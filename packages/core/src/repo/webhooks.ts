@@ -4,8 +4,8 @@ import { and, arrayContains, asc, desc, eq, gte, inArray, isNull, sql } from 'dr
 import { webhookDisabledEmail } from '../domain/templates/webhook-disabled.ts';
 import { webhookRetryDelayMs } from '../domain/webhooks/backoff.ts';
 import type { Database, Tx } from '../store/client.ts';
+import { enqueueNotification } from '../store/outbox.ts';
 import {
-  notifications,
   type WebhookEventType,
   webhookAttempts,
   webhookDeliveries,
@@ -312,18 +312,14 @@ async function noticeOfDisabling(
     url: endpoint.url,
     ...why,
   });
-  const [row] = await tx
-    .insert(notifications)
-    .values({
-      workspaceId: endpoint.workspaceId,
-      kind: 'webhook_disabled',
-      channel: 'email',
-      recipient: workspace.alertEmail,
-      ...mail,
-      dedupeKey: `webhook-disabled:${endpoint.id}:${why.disabledAt.getTime()}`,
-    })
-    .onConflictDoNothing({ target: notifications.dedupeKey })
-    .returning({ id: notifications.id });
+  const row = await enqueueNotification(tx, {
+    workspaceId: endpoint.workspaceId,
+    kind: 'webhook_disabled',
+    channel: 'email',
+    recipient: workspace.alertEmail,
+    ...mail,
+    dedupeKey: `webhook-disabled:${endpoint.id}:${why.disabledAt.getTime()}`,
+  });
   return row?.id ?? null;
 }
 
