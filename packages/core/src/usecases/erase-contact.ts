@@ -1,6 +1,7 @@
-// Opting out and back in: honoured at once on every path (unsubscribe link, one-click header, mailto, API, SMS STOP, carrier).
-import { and, eq, inArray, isNotNull, isNull, like, or, sql } from 'drizzle-orm';
+// The right to erasure: everything that identifies a person goes, their anonymous scores stay.
+import { and, eq, inArray, like, or, sql } from 'drizzle-orm';
 import type { Database } from '../store/client.ts';
+import { contactByExternalId } from '../store/queries/contacts.ts';
 import {
   caseEvents,
   cases,
@@ -13,114 +14,7 @@ import {
   responses,
   webhookDeliveries,
 } from '../store/schema.ts';
-import { emitWebhookEvent } from './webhooks.ts';
-
-/**
- * Opts a contact out now: nothing more is planned for them, waiting invitations are cancelled and
- * reminders stop. Returns false when the contact had already opted out (the first time stands).
- */
-export type OptOutPath = 'link' | 'mail' | 'api' | 'sms' | 'carrier';
-
-export async function optOutContact(
-  { db }: Database,
-  contactId: string,
-  now: Date,
-  via: OptOutPath,
-): Promise<boolean> {
-  return db.transaction(async (tx) => {
-    const [changed] = await tx
-      .update(contacts)
-      .set({ optedOutAt: now, optedOutVia: via, updatedAt: now })
-      .where(and(eq(contacts.id, contactId), isNull(contacts.optedOutAt)))
-      .returning();
-    if (changed) {
-      await emitWebhookEvent(
-        tx,
-        changed.workspaceId,
-        'contact.unsubscribed',
-        {
-          contact: { id: changed.externalId, email: changed.email, phone: changed.phone },
-          via,
-          at: now.toISOString(),
-        },
-        now,
-      );
-    }
-    await tx
-      .update(invitations)
-      .set({ status: 'cancelled', failureReason: 'opted_out', tokenSealed: null })
-      .where(and(eq(invitations.contactId, contactId), inArray(invitations.status, ['scheduled', 'queued'])));
-    await tx
-      .update(invitations)
-      .set({ nextReminderAt: null })
-      .where(and(eq(invitations.contactId, contactId), isNotNull(invitations.nextReminderAt)));
-    return Boolean(changed);
-  });
-}
-
-/** Undoes an opt-out (the "I did not mean it" button, or the API). Cancelled invitations stay cancelled. */
-export async function optInContact({ db }: Database, contactId: string, now: Date): Promise<void> {
-  await db
-    .update(contacts)
-    .set({ optedOutAt: null, optedOutVia: null, updatedAt: now })
-    .where(eq(contacts.id, contactId));
-}
-
-/** The mail server said the address does not exist: email stops being a channel for this contact. */
-export async function markEmailBounced({ db }: Database, contactId: string, now: Date): Promise<void> {
-  await db
-    .update(contacts)
-    .set({ emailBouncedAt: now, updatedAt: now })
-    .where(and(eq(contacts.id, contactId), isNull(contacts.emailBouncedAt)));
-}
-
-export async function contactByExternalId({ db }: Database, workspaceId: string, externalId: string) {
-  const [row] = await db
-    .select()
-    .from(contacts)
-    .where(and(eq(contacts.workspaceId, workspaceId), eq(contacts.externalId, externalId)));
-  return row ?? null;
-}
-
-export type ContactChanges = {
-  email?: string | null | undefined;
-  phone?: string | null | undefined;
-  name?: string | null | undefined;
-  locale?: string | null | undefined;
-  timezone?: string | null | undefined;
-};
-
-/** Corrects a contact's details; a new email address clears a bounce recorded on the old one. */
-export async function updateContact(
-  { db }: Database,
-  workspaceId: string,
-  externalId: string,
-  changes: ContactChanges,
-  now: Date,
-) {
-  const [row] = await db
-    .update(contacts)
-    .set({
-      ...changes,
-      // Only a different address clears a bounce; the same dead one stays suppressed.
-      ...(changes.email !== undefined
-        ? {
-            emailBouncedAt: sql`case when ${contacts.email} is distinct from ${changes.email} then null
-              else ${contacts.emailBouncedAt} end`,
-          }
-        : {}),
-      updatedAt: now,
-    })
-    .where(
-      and(
-        eq(contacts.workspaceId, workspaceId),
-        eq(contacts.externalId, externalId),
-        isNull(contacts.erasedAt),
-      ),
-    )
-    .returning();
-  return row ?? null;
-}
+import { optOutContact } from './opt-out.ts';
 
 /** LIKE pattern for a literal substring. */
 const containing = (value: string) => `%${value.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

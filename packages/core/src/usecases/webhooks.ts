@@ -1,6 +1,6 @@
 // Outbound webhooks: which endpoints hear which events, the delivery rows an event becomes, and each attempt to send one.
 import { randomBytes } from 'node:crypto';
-import { and, arrayContains, asc, desc, eq, gte, inArray, isNull, sql } from 'drizzle-orm';
+import { and, arrayContains, asc, eq, gte, isNull, sql } from 'drizzle-orm';
 import { webhookDisabledEmail } from '../domain/templates/webhook-disabled.ts';
 import { webhookRetryDelayMs } from '../domain/webhooks/backoff.ts';
 import type { Database, Tx } from '../store/client.ts';
@@ -210,6 +210,7 @@ export type SettledWebhookAttempt = {
 
 const succeeded = (o: WebhookAttemptOutcome) =>
   'statusCode' in o && o.statusCode >= 200 && o.statusCode < 300;
+
 const describeOutcome = (o: WebhookAttemptOutcome) => ('statusCode' in o ? `HTTP ${o.statusCode}` : o.error);
 
 /**
@@ -321,47 +322,4 @@ async function noticeOfDisabling(
     dedupeKey: `webhook-disabled:${endpoint.id}:${why.disabledAt.getTime()}`,
   });
   return row?.id ?? null;
-}
-
-export type WebhookDeliveryLog = Omit<typeof webhookDeliveries.$inferSelect, 'body' | 'webhookId'> & {
-  log: (typeof webhookAttempts.$inferSelect)[];
-};
-
-/** An endpoint's latest deliveries, newest first, each with its attempts in order; null when the endpoint is not the workspace's. */
-export async function listWebhookDeliveries(
-  database: Database,
-  workspaceId: string,
-  webhookId: string,
-  { limit }: { limit: number },
-): Promise<WebhookDeliveryLog[] | null> {
-  if (!(await getWebhook(database, workspaceId, webhookId))) return null;
-  const { db } = database;
-  const deliveries = await db
-    .select({
-      id: webhookDeliveries.id,
-      eventType: webhookDeliveries.eventType,
-      status: webhookDeliveries.status,
-      attempts: webhookDeliveries.attempts,
-      nextAttemptAt: webhookDeliveries.nextAttemptAt,
-      deliveredAt: webhookDeliveries.deliveredAt,
-      createdAt: webhookDeliveries.createdAt,
-    })
-    .from(webhookDeliveries)
-    .where(eq(webhookDeliveries.webhookId, webhookId))
-    .orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id))
-    .limit(limit);
-  const attempts =
-    deliveries.length === 0
-      ? []
-      : await db
-          .select()
-          .from(webhookAttempts)
-          .where(
-            inArray(
-              webhookAttempts.deliveryId,
-              deliveries.map((d) => d.id),
-            ),
-          )
-          .orderBy(asc(webhookAttempts.attempt));
-  return deliveries.map((d) => ({ ...d, log: attempts.filter((a) => a.deliveryId === d.id) }));
 }

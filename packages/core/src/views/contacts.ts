@@ -1,17 +1,8 @@
 // Contacts as operators see them: what they were asked, what they answered, and when they may be asked again.
-import { and, asc, desc, eq, gte, lt, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq } from 'drizzle-orm';
 import { nextEligible } from '../domain/rules/throttle.ts';
 import type { Database } from '../store/client.ts';
-import {
-  contacts,
-  eventDecisions,
-  events,
-  invitations,
-  responses,
-  triggers,
-  workspaces,
-} from '../store/schema.ts';
-import { contactView } from './events.ts';
+import { contacts, events, invitations, responses, triggers, workspaces } from '../store/schema.ts';
 
 /** GET /v1/contacts/:id — history and, per trigger, the earliest time the throttles allow another invitation. */
 export async function contactHistory({ db }: Database, workspaceId: string, externalId: string, now: Date) {
@@ -77,25 +68,14 @@ export async function contactHistory({ db }: Database, workspaceId: string, exte
   };
 }
 
-/** GET /v1/stats/skips — how many events each trigger skipped, by reason, in a period. */
-export async function skipStats({ db }: Database, workspaceId: string, period: { from?: Date; to?: Date }) {
-  return db
-    .select({
-      triggerId: eventDecisions.triggerId,
-      triggerName: triggers.name,
-      reason: eventDecisions.reason,
-      count: sql<number>`count(*)::int`,
-    })
-    .from(eventDecisions)
-    .leftJoin(triggers, eq(triggers.id, eventDecisions.triggerId))
-    .where(
-      and(
-        eq(eventDecisions.workspaceId, workspaceId),
-        ne(eventDecisions.outcome, 'invited'),
-        period.from ? gte(eventDecisions.createdAt, period.from) : undefined,
-        period.to ? lt(eventDecisions.createdAt, period.to) : undefined,
-      ),
-    )
-    .groupBy(eventDecisions.triggerId, triggers.name, eventDecisions.reason)
-    .orderBy(desc(sql`count(*)`));
+export function contactView(c: typeof contacts.$inferSelect) {
+  return {
+    id: c.externalId,
+    email: c.email,
+    phone: c.phone,
+    name: c.name,
+    locale: c.locale,
+    timezone: c.timezone,
+    optedOutAt: c.optedOutAt,
+  };
 }

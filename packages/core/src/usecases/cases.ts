@@ -1,5 +1,5 @@
 // Cases: a detractor's answer owned by a person until resolved — status, owner, due time, escalation, and the history of every change.
-import { and, asc, eq, isNull, lt, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, lt, ne } from 'drizzle-orm';
 import { customerAddress } from '../domain/addresses.ts';
 import { customerMessageEmail, noticeEmail } from '../domain/templates/emails.ts';
 import { pickLocale, uiText } from '../domain/templates/locales.ts';
@@ -15,6 +15,7 @@ import {
   surveys,
   workspaces,
 } from '../store/schema.ts';
+import { caseView } from '../views/cases.ts';
 import { emitWebhookEvent } from './webhooks.ts';
 
 type CaseRow = typeof cases.$inferSelect;
@@ -28,24 +29,6 @@ export async function addCaseEvent(
   now: Date,
 ) {
   await tx.insert(caseEvents).values({ caseId, kind, actor, detail, createdAt: now });
-}
-
-/** What a webhook or an API reader is told about a case. */
-export function caseView(c: CaseRow, now: Date) {
-  return {
-    id: c.id,
-    status: c.status,
-    owner: c.owner,
-    responseId: c.responseId,
-    surveyId: c.surveyId,
-    dueAt: c.dueAt,
-    overdue: c.status !== 'resolved' && c.dueAt <= now,
-    escalatedAt: c.escalatedAt,
-    resolution: c.resolution,
-    resolvedAt: c.resolvedAt,
-    createdAt: c.createdAt,
-    updatedAt: c.updatedAt,
-  };
 }
 
 /** Opens the case of a response (once: a replay finds it and changes nothing). Returns it when new. */
@@ -150,60 +133,6 @@ export async function rerouteCase(
       .where(eq(cases.id, existing.id));
     await addCaseEvent(tx, existing.id, 'status_changed', 'system', { from: 'resolved', to: 'open' }, now);
   }
-}
-
-export type CaseFilter = {
-  status?: CaseStatus | undefined;
-  owner?: string | undefined;
-  overdue?: boolean | undefined;
-  limit: number;
-};
-
-export async function listCases({ db }: Database, workspaceId: string, f: CaseFilter, now: Date) {
-  const overdue = sql`${cases.status} <> 'resolved' and ${cases.dueAt} <= ${now.toISOString()}::timestamptz`;
-  const rows = await db
-    .select()
-    .from(cases)
-    .where(
-      and(
-        eq(cases.workspaceId, workspaceId),
-        f.status ? eq(cases.status, f.status) : undefined,
-        f.owner ? eq(cases.owner, f.owner) : undefined,
-        f.overdue === undefined ? undefined : f.overdue ? overdue : sql`not (${overdue})`,
-      ),
-    )
-    .orderBy(asc(cases.dueAt))
-    .limit(f.limit);
-  return rows.map((c) => caseView(c, now));
-}
-
-/** A case with the answer behind it and its whole history, oldest change first. */
-export async function getCase({ db }: Database, workspaceId: string, id: string, now: Date) {
-  const [row] = await db
-    .select({ case: cases, response: responses, contact: contacts })
-    .from(cases)
-    .innerJoin(responses, eq(responses.id, cases.responseId))
-    .leftJoin(contacts, eq(contacts.id, cases.contactId))
-    .where(and(eq(cases.workspaceId, workspaceId), eq(cases.id, id)));
-  if (!row) return null;
-  const history = await db
-    .select()
-    .from(caseEvents)
-    .where(eq(caseEvents.caseId, id))
-    .orderBy(asc(caseEvents.id));
-  return {
-    ...caseView(row.case, now),
-    response: { score: row.response.score, comment: row.response.comment, channel: row.response.channel },
-    contact: row.contact
-      ? {
-          id: row.contact.externalId,
-          name: row.contact.name,
-          email: row.contact.email,
-          phone: row.contact.phone,
-        }
-      : null,
-    history: history.map((h) => ({ kind: h.kind, actor: h.actor, detail: h.detail, at: h.createdAt })),
-  };
 }
 
 export type CaseChange = {

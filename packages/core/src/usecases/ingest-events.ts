@@ -1,8 +1,5 @@
-// Accepting events: one statement stores a batch (contacts upserted, duplicates skipped), and the read model of what became of one.
-import { and, asc, eq, isNull, lt } from 'drizzle-orm';
-import { skipReasons } from '../domain/rules/plan.ts';
+// Accepting events: one statement stores a batch (contacts upserted, duplicates skipped).
 import type { Database } from '../store/client.ts';
-import { contacts, eventDecisions, events, invitations, triggers } from '../store/schema.ts';
 
 export type IncomingEvent = {
   id: string;
@@ -79,75 +76,6 @@ export async function ingestEvents(
     if (eventId) created.delete(item.id);
     return { id: item.id, eventId };
   });
-}
-
-/** GET /v1/events/:id — the event and what became of it. */
-export async function eventView({ db }: Database, workspaceId: string, externalId: string) {
-  const [row] = await db
-    .select({ event: events, contact: contacts })
-    .from(events)
-    .innerJoin(contacts, eq(contacts.id, events.contactId))
-    .where(and(eq(events.workspaceId, workspaceId), eq(events.externalId, externalId)));
-  if (!row) return null;
-  const decisions = await db
-    .select({ decision: eventDecisions, triggerName: triggers.name, invitation: invitations })
-    .from(eventDecisions)
-    .leftJoin(triggers, eq(triggers.id, eventDecisions.triggerId))
-    .leftJoin(invitations, eq(invitations.id, eventDecisions.invitationId))
-    .where(eq(eventDecisions.eventId, row.event.id))
-    .orderBy(asc(eventDecisions.createdAt), asc(eventDecisions.id));
-  const { event, contact } = row;
-  return {
-    id: event.externalId,
-    type: event.type,
-    occurredAt: event.occurredAt,
-    receivedAt: event.receivedAt,
-    contact: contactView(contact),
-    properties: event.properties,
-    status: event.plannedAt ? ('planned' as const) : ('pending' as const),
-    plannedAt: event.plannedAt,
-    decisions: decisions.map(({ decision: d, triggerName, invitation: inv }) => ({
-      outcome: d.outcome,
-      trigger: d.triggerId ? { id: d.triggerId, name: triggerName } : null,
-      surveyId: d.surveyId,
-      reason: d.reason,
-      explanation: d.reason ? (skipReasons[d.reason as keyof typeof skipReasons] ?? null) : null,
-      detail: d.detail ?? {},
-      invitation: inv
-        ? {
-            id: inv.id,
-            channel: inv.channel,
-            status: inv.status,
-            sendAt: inv.sendAt,
-            sentAt: inv.sentAt,
-            failureReason: inv.failureReason,
-          }
-        : null,
-    })),
-  };
-}
-
-export function contactView(c: typeof contacts.$inferSelect) {
-  return {
-    id: c.externalId,
-    email: c.email,
-    phone: c.phone,
-    name: c.name,
-    locale: c.locale,
-    timezone: c.timezone,
-    optedOutAt: c.optedOutAt,
-  };
-}
-
-/** Events accepted but never planned (their job was lost): the reconciler enqueues them again. */
-export async function unplannedEventIds({ db }: Database, olderThan: Date, limit: number): Promise<string[]> {
-  const rows = await db
-    .select({ id: events.id })
-    .from(events)
-    .where(and(isNull(events.plannedAt), lt(events.receivedAt, olderThan)))
-    .orderBy(asc(events.receivedAt))
-    .limit(limit);
-  return rows.map((r) => r.id);
 }
 
 export const eventIdsOf = (results: IngestResult[]) => results.flatMap((r) => (r.eventId ? [r.eventId] : []));

@@ -1,97 +1,33 @@
-// Answers: one response per invitation, editable for a while, carrying the event's properties and channel.
-import { and, desc, eq, gt, gte, lt, sql } from 'drizzle-orm';
-import { sha256 } from '../domain/tokens.ts';
+// Responses as operators and webhooks see them: the response payload, lists, score histograms.
+import { and, desc, eq, gte, lt, sql } from 'drizzle-orm';
+import type { Segment } from '../domain/scoring.ts';
 import type { Database, Sql } from '../store/client.ts';
-import { contacts, events, invitations, locations, responses, surveys, workspaces } from '../store/schema.ts';
+import { contacts, events, locations, responses, surveys } from '../store/schema.ts';
+import type { Routed } from '../usecases/follow-up.ts';
 
-export type SurveyLink = {
-  invitation: typeof invitations.$inferSelect;
-  survey: typeof surveys.$inferSelect;
-  workspace: typeof workspaces.$inferSelect;
-  contact: typeof contacts.$inferSelect;
-  response: typeof responses.$inferSelect | null;
-};
-
-/** What a survey link token opens, or null for a token we never issued. Reads only. */
-export async function findSurveyLink({ db }: Database, token: string): Promise<SurveyLink | null> {
-  const [row] = await db
-    .select({
-      invitation: invitations,
-      survey: surveys,
-      workspace: workspaces,
-      contact: contacts,
-      response: responses,
-    })
-    .from(invitations)
-    .innerJoin(surveys, eq(surveys.id, invitations.surveyId))
-    .innerJoin(workspaces, eq(workspaces.id, invitations.workspaceId))
-    .innerJoin(contacts, eq(contacts.id, invitations.contactId))
-    .leftJoin(responses, eq(responses.invitationId, invitations.id))
-    .where(eq(invitations.tokenHash, sha256(token)));
-  return row ?? null;
-}
-
-/** What an answer given again inside the edit window changes: the score, and the comment unless it came empty. */
-export function answerEdit(answer: { score: number; comment: string | null }, now: Date) {
+export function responseView(row: Routed, segment: Segment) {
+  const { response, contact } = row;
   return {
-    score: answer.score,
-    ...(answer.comment !== null ? { comment: answer.comment } : {}),
-    updatedAt: now,
+    id: response.id,
+    surveyId: response.surveyId,
+    kind: row.survey.kind,
+    score: response.score,
+    segment,
+    comment: response.comment,
+    channel: response.channel,
+    eventId: row.eventId,
+    location: row.locationName,
+    contact: contact
+      ? { id: contact.externalId, email: contact.email, phone: contact.phone, name: contact.name }
+      : null,
+    properties: response.properties,
+    createdAt: response.createdAt,
+    updatedAt: response.updatedAt,
   };
 }
 
-export type RecordOutcome =
-  | { status: 'created' | 'updated'; response: typeof responses.$inferSelect }
-  | { status: 'edit_window_closed'; response: typeof responses.$inferSelect };
-
-/**
- * Records the one response of an invitation. A second answer inside the edit window updates it
- * (an empty comment keeps the earlier one); after the window, nothing changes.
- */
-export async function recordResponse(
-  { db }: Database,
-  link: SurveyLink,
-  answer: { score: number; comment: string | null },
-  now: Date,
-  editWindowMinutes: number,
-): Promise<RecordOutcome> {
-  const [event] = link.invitation.eventId
-    ? await db
-        .select({ properties: events.properties })
-        .from(events)
-        .where(eq(events.id, link.invitation.eventId))
-    : [];
-  const [created] = await db
-    .insert(responses)
-    .values({
-      workspaceId: link.invitation.workspaceId,
-      invitationId: link.invitation.id,
-      surveyId: link.invitation.surveyId,
-      contactId: link.invitation.contactId,
-      eventId: link.invitation.eventId,
-      channel: link.invitation.channel,
-      score: answer.score,
-      comment: answer.comment,
-      properties: event?.properties ?? {},
-      createdAt: now,
-      updatedAt: now,
-      editableUntil: new Date(now.getTime() + editWindowMinutes * 60_000),
-    })
-    .onConflictDoNothing({ target: responses.invitationId })
-    .returning();
-  if (created) return { status: 'created', response: created };
-  const [updated] = await db
-    .update(responses)
-    .set(answerEdit(answer, now))
-    .where(and(eq(responses.invitationId, link.invitation.id), gt(responses.editableUntil, now)))
-    .returning();
-  if (updated) return { status: 'updated', response: updated };
-  const [existing] = await db.select().from(responses).where(eq(responses.invitationId, link.invitation.id));
-  if (!existing) throw new Error(`response for invitation ${link.invitation.id} vanished`);
-  return { status: 'edit_window_closed', response: existing };
-}
-
 export type ResponseCursor = { createdAt: Date; id: string };
+
 export type ResponseFilter = {
   surveyId?: string;
   from?: Date;
