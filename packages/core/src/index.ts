@@ -31,6 +31,7 @@ export * from './store/dev-outbox.ts';
 export * from './store/outbox.ts';
 export * from './store/queries/contacts.ts';
 export * from './store/queries/stranded-work.ts';
+export * from './store/queries/surveys.ts';
 export type { ChannelName, InvitationStatus, Localized, Properties, SurveyKind } from './store/schema.ts';
 export * as schema from './store/schema.ts';
 export { caseStatuses, surveyKinds } from './store/schema.ts';

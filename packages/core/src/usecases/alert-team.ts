@@ -4,12 +4,12 @@ import type { Segment } from '../domain/scoring.ts';
 import { alertEmail } from '../domain/templates/emails.ts';
 import type { Tx } from '../store/client.ts';
 import { enqueueNotifications, type NewNotification, type NotificationToSend } from '../store/outbox.ts';
-import type { Routed } from './follow-up.ts';
+import type { RoutedResponse } from './follow-up.ts';
 
 /** The team hears about the answer: by email (the action's list, or the workspace's alert address) and on Slack. */
 export async function alertTeam(
   tx: Tx,
-  row: Routed,
+  row: RoutedResponse,
   segment: Segment,
   action: Extract<SurveyAction, { type: 'alert' }>,
   key: string,

@@ -2,22 +2,13 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { newSurveyToken, sealToken, unsealToken } from '../domain/tokens.ts';
 import { AppError } from '../errors.ts';
-import type { Database, Tx } from '../store/client.ts';
-import { type ChannelName, contacts, events, invitations, surveys } from '../store/schema.ts';
+import type { Database } from '../store/client.ts';
+import { surveyOf } from '../store/queries/surveys.ts';
+import { type ChannelName, contacts, events, invitations } from '../store/schema.ts';
 
 const DAY_MS = 86_400_000;
 
 type TokenOptions = { secret: string; tokenTtlDays: number };
-
-/** The workspace's survey, or a 404 naming it. */
-export async function surveyOf(tx: Tx, workspaceId: string, surveyId: string): Promise<{ id: string }> {
-  const [survey] = await tx
-    .select({ id: surveys.id })
-    .from(surveys)
-    .where(and(eq(surveys.workspaceId, workspaceId), eq(surveys.id, surveyId)));
-  if (!survey) throw AppError.notFound(`Survey ${surveyId}`);
-  return survey;
-}
 
 /**
  * An invitation made by hand for an event's contact, outside the triggers (no throttle: an operator

@@ -12,7 +12,7 @@ import { messageCustomer } from './message-customer.ts';
 import { offerReferral } from './offer-referral.ts';
 import { emitWebhookEvent } from './webhooks.ts';
 
-export type Routed = {
+export type RoutedResponse = {
   response: typeof responses.$inferSelect;
   survey: typeof surveys.$inferSelect;
   workspace: typeof workspaces.$inferSelect;
@@ -99,7 +99,7 @@ export async function followUpResponse(
 
 async function runAction(
   tx: Tx,
-  row: Routed,
+  row: RoutedResponse,
   segment: Segment,
   action: SurveyAction,
   key: string,

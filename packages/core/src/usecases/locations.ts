@@ -4,8 +4,8 @@ import { and, asc, desc, eq, gt, sql } from 'drizzle-orm';
 import { answerEdit } from '../domain/answers.ts';
 import { sha256 } from '../domain/tokens.ts';
 import type { Database } from '../store/client.ts';
+import { surveyOf } from '../store/queries/surveys.ts';
 import { locations, responses, surveys, workspaces } from '../store/schema.ts';
-import { surveyOf } from './direct-invitations.ts';
 
 /** Location codes: short enough to type from a poster, long enough not to guess (10 chars of base32 ≈ 50 bits). */
 const newLocationCode = () =>

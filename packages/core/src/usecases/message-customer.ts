@@ -8,7 +8,7 @@ import { unsealToken } from '../domain/tokens.ts';
 import type { Database, Tx } from '../store/client.ts';
 import { enqueueNotifications, type NotificationToSend } from '../store/outbox.ts';
 import { invitations } from '../store/schema.ts';
-import type { FollowUpOptions, Routed } from './follow-up.ts';
+import type { FollowUpOptions, RoutedResponse } from './follow-up.ts';
 
 /** Stands for the contact's unsubscribe link in a stored message until the sender fills it in. */
 const UNSUBSCRIBE_LINK = 'https://surveyflow.invalid/unsubscribe-link';
@@ -47,7 +47,7 @@ export async function fillUnsubscribeLink(
  * A customer's reply reaches the team (Reply-To: the workspace's alert address), and one click
  * unsubscribes (RFC 8058), as on the invitation the message follows.
  */
-function customerHeaders(row: Routed, unsubscribeUrl: string | undefined): Record<string, string> {
+function customerHeaders(row: RoutedResponse, unsubscribeUrl: string | undefined): Record<string, string> {
   return {
     ...(row.workspace.alertEmail ? { 'Reply-To': row.workspace.alertEmail } : {}),
     ...(unsubscribeUrl
@@ -56,7 +56,7 @@ function customerHeaders(row: Routed, unsubscribeUrl: string | undefined): Recor
   };
 }
 
-const personalFacts = (row: Routed) => ({
+const personalFacts = (row: RoutedResponse) => ({
   name: row.contact?.name ?? null,
   company: row.workspace.name,
   score: row.response.score,
@@ -64,7 +64,7 @@ const personalFacts = (row: Routed) => ({
 
 export async function messageCustomer(
   tx: Tx,
-  row: Routed,
+  row: RoutedResponse,
   action: { channel: 'auto' | 'email' | 'sms' },
   key: string,
   content: {

@@ -2,13 +2,13 @@
 import type { SurveyAction } from '../domain/actions.ts';
 import type { Tx } from '../store/client.ts';
 import type { NotificationToSend } from '../store/outbox.ts';
-import type { FollowUpOptions, Routed } from './follow-up.ts';
+import type { FollowUpOptions, RoutedResponse } from './follow-up.ts';
 import { messageCustomer } from './message-customer.ts';
 import { referralFor } from './referrals.ts';
 
 export async function offerReferral(
   tx: Tx,
-  row: Routed,
+  row: RoutedResponse,
   action: Extract<SurveyAction, { type: 'referral' }>,
   now: Date,
   opts: FollowUpOptions,

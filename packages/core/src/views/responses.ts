@@ -3,9 +3,9 @@ import { and, desc, eq, gte, lt, sql } from 'drizzle-orm';
 import type { Segment } from '../domain/scoring.ts';
 import type { Database, Sql } from '../store/client.ts';
 import { contacts, events, locations, responses, surveys } from '../store/schema.ts';
-import type { Routed } from '../usecases/follow-up.ts';
+import type { RoutedResponse } from '../usecases/follow-up.ts';
 
-export function responseView(row: Routed, segment: Segment) {
+export function responseView(row: RoutedResponse, segment: Segment) {
   const { response, contact } = row;
   return {
     id: response.id,
