@@ -2,8 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import { type Config, ConfigError, loadConfig, type RunnableConfig } from './config.ts';
 import { type AppContext, closeContext, openContext } from './context.ts';
+import { migrateDatabase } from './db/client.ts';
 import { createServiceApp } from './http.ts';
-import { migrateDatabase } from './store/client.ts';
 
 export type Stop = () => Promise<void>;
 
