@@ -2,6 +2,6 @@ import { defineConfig } from 'drizzle-kit';
 
 export default defineConfig({
   dialect: 'postgresql',
-  schema: './packages/core/src/db/schema.ts',
+  schema: './packages/core/src/store/schema.ts',
   out: './packages/core/drizzle',
 });

@@ -44,3 +44,9 @@ export class PermanentDeliveryError extends Error {
     this.name = 'PermanentDeliveryError';
   }
 }
+
+/** How a send ended: handed over (with the provider's id), failed for good, or to be retried. */
+export type SendOutcome =
+  | { sent: string; at: Date; nextReminderAt?: Date | null; segments?: number | undefined }
+  | { failed: string }
+  | { retry: true };

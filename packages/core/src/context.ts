@@ -3,8 +3,8 @@ import { Redis } from 'ioredis';
 import { type Logger, pino } from 'pino';
 import { type Clock, systemClock } from './clock.ts';
 import type { Config, RunnableConfig } from './config.ts';
-import { createDatabase, type Database } from './db/client.ts';
 import { Queues } from './queues.ts';
+import { createDatabase, type Database } from './store/client.ts';
 
 export type { Logger };
 

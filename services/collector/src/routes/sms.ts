@@ -16,10 +16,10 @@ import {
   recordSmsStatus,
   type SmsReplyKey,
   type SurveyLink,
-  schema,
   scoreRange,
   smsConversation,
   smsReply,
+  storeDevOutboxMessage,
   TWILIO_OPTED_OUT,
 } from '@surveyflow/core';
 import { parseInput } from '@surveyflow/http';
@@ -92,7 +92,7 @@ export function smsRoutes(app: FastifyInstance, ctx: AppContext) {
       const { from, body } = parseInput(devReplySchema, request.body);
       const answer = await converse(from, body, devMessageSid());
       if (answer) {
-        await ctx.database.db.insert(schema.devOutbox).values({
+        await storeDevOutboxMessage(ctx.database, {
           channel: 'sms',
           messageId: devMessageSid(),
           sender: ctx.config.TWILIO_FROM ?? 'dev',

@@ -4,7 +4,7 @@ import {
   type EmailChannel,
   type EmailMessage,
   PermanentDeliveryError,
-  schema,
+  storeDevOutboxMessage,
 } from '@surveyflow/core';
 import nodemailer from 'nodemailer';
 
@@ -61,7 +61,7 @@ function smtpChannel(url: string, from: string, dkim: DkimKey | undefined): Emai
 }
 
 /** Builds the real MIME message with nodemailer (so the Message-ID is real) and keeps it for /dev/outbox. */
-function devOutboxChannel(from: string, { db }: Database, dkim: DkimKey | undefined): EmailChannel {
+function devOutboxChannel(from: string, database: Database, dkim: DkimKey | undefined): EmailChannel {
   const transport = nodemailer.createTransport({
     streamTransport: true,
     buffer: true,
@@ -71,7 +71,7 @@ function devOutboxChannel(from: string, { db }: Database, dkim: DkimKey | undefi
   return {
     async send(message) {
       const info = await transport.sendMail(mailOptions(from, message));
-      await db.insert(schema.devOutbox).values({
+      await storeDevOutboxMessage(database, {
         channel: 'email',
         messageId: info.messageId,
         sender: from,

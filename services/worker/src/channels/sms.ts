@@ -5,8 +5,8 @@ import {
   PermanentDeliveryError,
   type SmsChannel,
   type SmsMessage,
-  schema,
   smsSegments,
+  storeDevOutboxMessage,
 } from '@surveyflow/core';
 import twilio from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient.js';
@@ -96,11 +96,11 @@ function classify(err: unknown): unknown {
 }
 
 /** Keeps the text for /dev/outbox; the id looks like a Twilio SID so status handling treats it the same. */
-function devOutboxChannel(sender: string, { db }: Database): SmsChannel {
+function devOutboxChannel(sender: string, database: Database): SmsChannel {
   return {
     async send(message: SmsMessage) {
       const messageId = devMessageSid();
-      await db.insert(schema.devOutbox).values({
+      await storeDevOutboxMessage(database, {
         channel: 'sms',
         messageId,
         sender,

@@ -1,0 +1,549 @@
+// The system of record: every table Surveyflow keeps, as drizzle definitions (migrations are generated from this file).
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  boolean,
+  check,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import type { SurveyAction } from '../domain/actions.ts';
+import type { ChannelName, SurveyKind } from '../domain/kinds.ts';
+import type { Filter } from '../domain/rules/filters.ts';
+import type { QuietHours, SendWindow } from '../domain/rules/send-window.ts';
+
+export { type ChannelName, channels, type SurveyKind, surveyKinds } from '../domain/kinds.ts';
+
+const id = () => uuid('id').primaryKey().defaultRandom();
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const ts = (name: string) => timestamp(name, { withTimezone: true });
+const workspaceRef = () =>
+  uuid('workspace_id')
+    .notNull()
+    .references(() => workspaces.id, { onDelete: 'cascade' });
+
+export type Localized = Record<string, string>;
+export type Properties = Record<string, unknown>;
+
+export const workspaces = pgTable('workspaces', {
+  id: id(),
+  name: text('name').notNull(),
+  alertEmail: text('alert_email'),
+  timezone: text('timezone').notNull().default('UTC'),
+  /** At most one invitation per contact across all surveys within this many days (0 = off). */
+  globalContactDays: integer('global_contact_days').notNull().default(0),
+  /** This workspace's own ceiling on survey emails per second (null: only the fleet-wide limit). */
+  emailRatePerSecond: integer('email_rate_per_second'),
+  /** Local hours (in the contact's zone) no message goes out in, on the channels listed below. */
+  quietHours: jsonb('quiet_hours').$type<QuietHours>(),
+  quietHoursChannels: text('quiet_hours_channels').array().notNull().default(sql`'{sms}'::text[]`),
+  /** Where a promoter's referral link leads (the shop's landing page); the code is added as ?ref=. */
+  referralUrl: text('referral_url'),
+  /** whsec_…: when set, POST /v1/events must be signed with it (Standard Webhooks headers). */
+  eventSigningSecret: text('event_signing_secret'),
+  createdAt: createdAt(),
+});
+
+export const apiKeys = pgTable('api_keys', {
+  id: id(),
+  workspaceId: workspaceRef(),
+  /** The first characters of the key, safe to show ("sf_live_Ab12…"). */
+  prefix: text('prefix').notNull(),
+  /** SHA-256 of the whole key; the key itself is never stored. */
+  keyHash: text('key_hash').notNull().unique(),
+  createdAt: createdAt(),
+  revokedAt: ts('revoked_at'),
+});
+
+export const contacts = pgTable(
+  'contacts',
+  {
+    id: id(),
+    workspaceId: workspaceRef(),
+    /** The producer's own id for the customer. */
+    externalId: text('external_id').notNull(),
+    email: text('email'),
+    phone: text('phone'),
+    name: text('name'),
+    locale: text('locale'),
+    timezone: text('timezone'),
+    optedOutAt: ts('opted_out_at'),
+    /** How they opted out: link, mail, api, sms (STOP to us) or carrier (Twilio 21610). START undoes only sms and carrier. */
+    optedOutVia: text('opted_out_via'),
+    /** Erased on request (right to erasure): later events do not bring their details back. */
+    erasedAt: ts('erased_at'),
+    /** The mail server said this email address does not exist; no more mail until the address changes. */
+    emailBouncedAt: ts('email_bounced_at'),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('contacts_workspace_external').on(t.workspaceId, t.externalId),
+    index('contacts_phone').on(t.phone).where(sql`${t.phone} is not null`),
+  ],
+);
+
+export const events = pgTable(
+  'events',
+  {
+    id: id(),
+    workspaceId: workspaceRef(),
+    /** The producer's idempotency key. */
+    externalId: text('external_id').notNull(),
+    type: text('type').notNull(),
+    occurredAt: ts('occurred_at').notNull(),
+    receivedAt: ts('received_at').notNull().defaultNow(),
+    contactId: uuid('contact_id')
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'cascade' }),
+    properties: jsonb('properties').$type<Properties>().notNull().default({}),
+    /** Set, in the same transaction as its decisions, when the planner has handled the event. */
+    plannedAt: ts('planned_at'),
+  },
+  (t) => [
+    uniqueIndex('events_workspace_external').on(t.workspaceId, t.externalId),
+    index('events_unplanned').on(t.receivedAt).where(sql`${t.plannedAt} is null`),
+  ],
+);
+
+export const surveys = pgTable(
+  'surveys',
+  {
+    id: id(),
+    workspaceId: workspaceRef(),
+    kind: text('kind').$type<SurveyKind>().notNull(),
+    name: text('name').notNull(),
+    /** Question text per locale; "en" is the fallback. */
+    question: jsonb('question').$type<Localized>().notNull(),
+    /** The "why?" asked after a score without a comment, per locale. */
+    followupQuestion: jsonb('followup_question').$type<Localized>().notNull(),
+    /** What happens after an answer, per segment (alert, case, message, referral, review link). */
+    actions: jsonb('actions')
+      .$type<SurveyAction[]>()
+      .notNull()
+      .default(
+        sql`'[{"type":"alert","segments":["detractor"],"emails":[]},{"type":"case","segments":["detractor"],"slaHours":48}]'::jsonb`,
+      ),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [check('surveys_kind', sql`${t.kind} in ('nps', 'csat', 'ces')`)],
+);
+
+/** email and sms are sent by the worker; qr is printed by the operator (receipt, parcel) and never sent. */
+
+export const triggers = pgTable(
+  'triggers',
+  {
+    id: id(),
+    workspaceId: workspaceRef(),
+    surveyId: uuid('survey_id')
+      .notNull()
+      .references(() => surveys.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    eventTypes: text('event_types').array().notNull(),
+    channels: text('channels').array().$type<ChannelName[]>().notNull(),
+    /** ISO 8601 duration between the event and the invitation. */
+    delay: text('delay').notNull().default('PT0S'),
+    throttleDays: integer('throttle_days').notNull().default(30),
+    filter: jsonb('filter').$type<Filter>(),
+    sendWindow: jsonb('send_window').$type<SendWindow>(),
+    sampleRate: doublePrecision('sample_rate').notNull().default(1),
+    /** A field such as properties.orderId: one invitation per value per trigger. */
+    dedupeKey: text('dedupe_key'),
+    /** Event types (order.refunded …) that cancel this trigger's pending invitation with the same dedupe key. */
+    cancelOn: text('cancel_on').array().notNull().default(sql`'{}'::text[]`),
+    /** Reminders to contacts who have not answered, on the same link: how many, and how many days apart. */
+    reminderCount: integer('reminder_count').notNull().default(0),
+    reminderAfterDays: integer('reminder_after_days').notNull().default(3),
+    /** ISO 8601 duration: an event planned when its send time is this far past is not surveyed. */
+    expireAfter: text('expire_after').default('P7D'),
+    enabled: boolean('enabled').notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('triggers_workspace').on(t.workspaceId)],
+);
+
+export const invitationStatuses = ['scheduled', 'queued', 'sending', 'sent', 'failed', 'cancelled'] as const;
+export type InvitationStatus = (typeof invitationStatuses)[number];
+
+export const invitations = pgTable(
+  'invitations',
+  {
+    id: id(),
+    workspaceId: workspaceRef(),
+    surveyId: uuid('survey_id')
+      .notNull()
+      .references(() => surveys.id, { onDelete: 'cascade' }),
+    triggerId: uuid('trigger_id').references(() => triggers.id, { onDelete: 'set null' }),
+    eventId: uuid('event_id').references(() => events.id, { onDelete: 'set null' }),
+    contactId: uuid('contact_id')
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'cascade' }),
+    channel: text('channel').$type<ChannelName>().notNull(),
+    status: text('status').$type<InvitationStatus>().notNull().default('scheduled'),
+    sendAt: ts('send_at').notNull(),
+    queuedAt: ts('queued_at'),
+    /** When a sender claimed it; a claim this old with no outcome means the sender died mid-send. */
+    claimedAt: ts('claimed_at'),
+    /** SHA-256 of the survey link token; the token itself exists only in the message sent. */
+    tokenHash: text('token_hash').unique(),
+    tokenExpiresAt: ts('token_expires_at'),
+    /** The token sealed with SECRET_KEY, so a reminder can send the same link again. */
+    tokenSealed: text('token_sealed'),
+    remindersSent: integer('reminders_sent').notNull().default(0),
+    /** When the next reminder is due; null when none is (answered, all sent, or no reminders). */
+    nextReminderAt: ts('next_reminder_at'),
+    lastReminderMessageId: text('last_reminder_message_id'),
+    providerMessageId: text('provider_message_id'),
+    sentAt: ts('sent_at'),
+    failureReason: text('failure_reason'),
+    /** Billed SMS parts (GSM-7 160/153, UCS-2 70/67 characters each). */
+    segments: integer('segments'),
+    /** The trigger's dedupe key value for the event that made it ("1001" for properties.orderId). */
+    dedupeValue: text('dedupe_value'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    // Enforced here, not only in the planner, so racing planners cannot both invite for one order.
+    uniqueIndex('invitations_trigger_dedupe')
+      .on(t.triggerId, t.dedupeValue)
+      .where(sql`${t.dedupeValue} is not null`),
+    index('invitations_due').on(t.sendAt).where(sql`${t.status} = 'scheduled'`),
+    index('invitations_reminders_due').on(t.nextReminderAt).where(sql`${t.nextReminderAt} is not null`),
+    index('invitations_stale_queue').on(t.queuedAt).where(sql`${t.status} = 'queued'`),
+    index('invitations_contact_survey').on(t.contactId, t.surveyId, t.createdAt),
+    index('invitations_event').on(t.eventId),
+    index('invitations_provider_message').on(t.providerMessageId),
+  ],
+);
+
+/** invited / skipped for the triggers an event matched; cancelled when the event cancelled another's invitation. */
+export const decisionOutcomes = ['invited', 'skipped', 'cancelled'] as const;
+
+export const eventDecisions = pgTable(
+  'event_decisions',
+  {
+    id: id(),
+    workspaceId: workspaceRef(),
+    eventId: uuid('event_id')
+      .notNull()
+      .references(() => events.id, { onDelete: 'cascade' }),
+    triggerId: uuid('trigger_id').references(() => triggers.id, { onDelete: 'set null' }),
+    surveyId: uuid('survey_id').references(() => surveys.id, { onDelete: 'set null' }),
+    outcome: text('outcome').$type<(typeof decisionOutcomes)[number]>().notNull(),
+    reason: text('reason'),
+    detail: jsonb('detail').$type<Properties>(),
+    invitationId: uuid('invitation_id').references(() => invitations.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('event_decisions_event').on(t.eventId)],
+);
+
+/** A permanent QR code in a place (shop, desk, kiosk): anonymous answers, tagged with the place. */
+export const locations = pgTable(
+  'locations',
+  {
+    id: id(),
+    workspaceId: workspaceRef(),
+    surveyId: uuid('survey_id')
+      .notNull()
+      .references(() => surveys.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    /** The public part of the code's URL (/l/:code); not a secret, anyone in the shop can scan it. */
+    code: text('code').notNull().unique(),
+    /** One answer per device per this many hours, so one person cannot stuff the box. */
+    deviceLimitHours: integer('device_limit_hours').notNull().default(24),
+    properties: jsonb('properties').$type<Properties>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [index('locations_workspace').on(t.workspaceId)],
+);
+
+export const responses = pgTable(
+  'responses',
+  {
+    id: id(),
+    workspaceId: workspaceRef(),
+    /** The invitation answered; null for an anonymous answer at a location. */
+    invitationId: uuid('invitation_id')
+      .unique()
+      .references(() => invitations.id, { onDelete: 'cascade' }),
+    surveyId: uuid('survey_id')
+      .notNull()
+      .references(() => surveys.id, { onDelete: 'cascade' }),
+    contactId: uuid('contact_id').references(() => contacts.id, { onDelete: 'cascade' }),
+    locationId: uuid('location_id').references(() => locations.id, { onDelete: 'cascade' }),
+    /** SHA-256 of the answering device's cookie at a location (the per-device limit reads it). */
+    deviceHash: text('device_hash'),
+    /** SHA-256 of the answering address and browser at a location (a cap per address reads it). */
+    clientHash: text('client_hash'),
+    eventId: uuid('event_id').references(() => events.id, { onDelete: 'set null' }),
+    channel: text('channel').$type<ChannelName>().notNull(),
+    score: integer('score').notNull(),
+    comment: text('comment'),
+    /** A copy of the event's properties at answer time, for segmentation. */
+    properties: jsonb('properties').$type<Properties>().notNull().default({}),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+    editableUntil: ts('editable_until').notNull(),
+    /** Set in the transaction that creates the follow-up work, so a replay does nothing. */
+    followedUpAt: ts('followed_up_at'),
+    /** The segment whose actions ran; an edit that changes the segment routes again, once. */
+    routedSegment: text('routed_segment'),
+    /** The updated_at of the version last routed: each edit after the follow-up is routed once. */
+    routedAt: ts('routed_at'),
+  },
+  (t) => [
+    index('responses_survey_created').on(t.surveyId, t.createdAt),
+    index('responses_workspace_created').on(t.workspaceId, t.createdAt),
+    index('responses_unfollowed').on(t.createdAt).where(sql`${t.followedUpAt} is null`),
+    index('responses_location_device').on(t.locationId, t.deviceHash, t.createdAt),
+    index('responses_unrouted_edits')
+      .on(t.updatedAt)
+      .where(sql`${t.followedUpAt} is not null and ${t.routedAt} is distinct from ${t.updatedAt}`),
+    check(
+      'responses_origin',
+      sql`(${t.invitationId} is not null and ${t.contactId} is not null) or ${t.locationId} is not null`,
+    ),
+  ],
+);
+
+export const notificationStatuses = ['pending', 'sending', 'sent', 'failed', 'cancelled'] as const;
+export const notificationChannels = ['email', 'sms', 'slack'] as const;
+export type NotificationChannel = (typeof notificationChannels)[number];
+
+/** Outbox for messages that are not invitations (alerts, follow-ups): rendered once, sent at most once. */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: id(),
+    workspaceId: workspaceRef(),
+    kind: text('kind').notNull(),
+    channel: text('channel').$type<NotificationChannel>().notNull(),
+    /** An email address, a phone number, or a Slack webhook URL. */
+    recipient: text('recipient').notNull(),
+    /** The customer it goes to, if any: an opt-out before sending cancels it. */
+    contactId: uuid('contact_id').references(() => contacts.id, { onDelete: 'cascade' }),
+    /** The invitation whose link the message carries; the link is put in only when sending (tokens are not stored). */
+    invitationId: uuid('invitation_id').references(() => invitations.id, { onDelete: 'set null' }),
+    subject: text('subject').notNull(),
+    html: text('html').notNull(),
+    text: text('text').notNull(),
+    /** Extra mail headers (List-Unsubscribe on messages to customers). */
+    headers: jsonb('headers').$type<Record<string, string>>(),
+    /** What makes this message unique ("alert:<responseId>"): a replayed job inserts nothing new. */
+    dedupeKey: text('dedupe_key').notNull().unique(),
+    status: text('status').$type<(typeof notificationStatuses)[number]>().notNull().default('pending'),
+    providerMessageId: text('provider_message_id'),
+    failureReason: text('failure_reason'),
+    createdAt: createdAt(),
+    sentAt: ts('sent_at'),
+  },
+  (t) => [index('notifications_pending').on(t.createdAt).where(sql`${t.status} = 'pending'`)],
+);
+
+export const caseStatuses = ['open', 'acknowledged', 'resolved'] as const;
+export type CaseStatus = (typeof caseStatuses)[number];
+
+/** A detractor's answer becomes a case a person owns until it is resolved. */
+export const cases = pgTable(
+  'cases',
+  {
+    id: id(),
+    workspaceId: workspaceRef(),
+    responseId: uuid('response_id')
+      .notNull()
+      .unique()
+      .references(() => responses.id, { onDelete: 'cascade' }),
+    surveyId: uuid('survey_id')
+      .notNull()
+      .references(() => surveys.id, { onDelete: 'cascade' }),
+    contactId: uuid('contact_id').references(() => contacts.id, { onDelete: 'set null' }),
+    status: text('status').$type<CaseStatus>().notNull().default('open'),
+    owner: text('owner'),
+    dueAt: ts('due_at').notNull(),
+    /** Hours from opening (or reopening) to due. */
+    slaHours: integer('sla_hours').notNull(),
+    escalateTo: text('escalate_to'),
+    escalatedAt: ts('escalated_at'),
+    resolution: text('resolution'),
+    resolvedAt: ts('resolved_at'),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('cases_workspace_status').on(t.workspaceId, t.status, t.createdAt),
+    index('cases_overdue').on(t.dueAt).where(sql`${t.status} <> 'resolved' and ${t.escalatedAt} is null`),
+  ],
+);
+
+/** Every change to a case, in order: who did what, from what to what. */
+export const caseEvents = pgTable(
+  'case_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    actor: text('actor').notNull(),
+    detail: jsonb('detail').$type<Properties>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [index('case_events_case').on(t.caseId, t.id)],
+);
+
+/** A promoter's personal referral link (/r/:code) and what came of it. */
+export const referrals = pgTable(
+  'referrals',
+  {
+    id: id(),
+    workspaceId: workspaceRef(),
+    responseId: uuid('response_id')
+      .notNull()
+      .unique()
+      .references(() => responses.id, { onDelete: 'cascade' }),
+    contactId: uuid('contact_id').references(() => contacts.id, { onDelete: 'set null' }),
+    code: text('code').notNull().unique(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('referrals_workspace').on(t.workspaceId, t.createdAt)],
+);
+
+/** One click per visitor per day (visitor: a hash of address and user agent; bots are not counted). */
+export const referralClicks = pgTable(
+  'referral_clicks',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    referralId: uuid('referral_id')
+      .notNull()
+      .references(() => referrals.id, { onDelete: 'cascade' }),
+    visitorHash: text('visitor_hash').notNull(),
+    day: text('day').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('referral_clicks_visitor_day').on(t.referralId, t.visitorHash, t.day)],
+);
+
+/** An event that carried a referral code (the friend's order): the recommendation really happened. */
+export const referralConversions = pgTable(
+  'referral_conversions',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    referralId: uuid('referral_id')
+      .notNull()
+      .references(() => referrals.id, { onDelete: 'cascade' }),
+    eventId: uuid('event_id')
+      .notNull()
+      .unique()
+      .references(() => events.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('referral_conversions_referral').on(t.referralId)],
+);
+
+export const webhookEventTypes = [
+  'response.created',
+  'response.updated',
+  'case.created',
+  'case.escalated',
+  'case.resolved',
+  'contact.unsubscribed',
+] as const;
+export type WebhookEventType = (typeof webhookEventTypes)[number];
+
+/** Endpoints that hear about events, signed per the Standard Webhooks spec. */
+export const webhooks = pgTable(
+  'webhooks',
+  {
+    id: id(),
+    workspaceId: workspaceRef(),
+    url: text('url').notNull(),
+    eventTypes: text('event_types').array().$type<WebhookEventType[]>().notNull(),
+    /** whsec_… — the endpoint verifies our signature with it. */
+    secret: text('secret').notNull(),
+    /** Failed attempts in a row; a success resets it, too many disable the endpoint. */
+    consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+    disabledAt: ts('disabled_at'),
+    disabledReason: text('disabled_reason'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('webhooks_workspace').on(t.workspaceId)],
+);
+
+export const webhookDeliveryStatuses = ['pending', 'delivered', 'failed'] as const;
+
+/** One event for one endpoint (its id is the webhook-id header): tried until delivered or out of attempts. */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: text('id').primaryKey(),
+    webhookId: uuid('webhook_id')
+      .notNull()
+      .references(() => webhooks.id, { onDelete: 'cascade' }),
+    eventType: text('event_type').$type<WebhookEventType>().notNull(),
+    /** The exact JSON body sent, so every attempt is byte-for-byte the same message. */
+    body: text('body').notNull(),
+    status: text('status').$type<(typeof webhookDeliveryStatuses)[number]>().notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: ts('next_attempt_at').notNull().defaultNow(),
+    deliveredAt: ts('delivered_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('webhook_deliveries_due').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    index('webhook_deliveries_webhook').on(t.webhookId, t.createdAt),
+  ],
+);
+
+/** Each try of a delivery: when, what the endpoint answered, how long it took. */
+export const webhookAttempts = pgTable(
+  'webhook_attempts',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    deliveryId: text('delivery_id')
+      .notNull()
+      .references(() => webhookDeliveries.id, { onDelete: 'cascade' }),
+    attempt: integer('attempt').notNull(),
+    statusCode: integer('status_code'),
+    error: text('error'),
+    durationMs: integer('duration_ms').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('webhook_attempts_delivery_attempt').on(t.deliveryId, t.attempt)],
+);
+
+/**
+ * Twilio's word on each text message, from status callbacks. Keyed by message SID, not by invitation:
+ * a callback may arrive before the sender has recorded the SID, and must not be lost.
+ */
+export const smsStatuses = pgTable('sms_statuses', {
+  messageSid: text('message_sid').primaryKey(),
+  /** queued, sending, sent, delivered, undelivered or failed; a final one never changes. */
+  status: text('status').notNull(),
+  errorCode: text('error_code'),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+/** Where mail and SMS go when no provider is configured; shown at /dev/outbox. */
+export const devOutbox = pgTable('dev_outbox', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  channel: text('channel').notNull(),
+  messageId: text('message_id').notNull(),
+  sender: text('sender').notNull(),
+  recipient: text('recipient').notNull(),
+  subject: text('subject'),
+  text: text('text').notNull(),
+  html: text('html'),
+  headers: jsonb('headers').$type<Record<string, string>>().notNull().default({}),
+  createdAt: createdAt(),
+});

@@ -1,0 +1,62 @@
+// The alert action: the team hears about an answer, by email and on Slack, composed here and written to the outbox.
+import type { SurveyAction } from '../domain/actions.ts';
+import type { Segment } from '../domain/scoring.ts';
+import { alertEmail } from '../domain/templates/emails.ts';
+import type { Tx } from '../store/client.ts';
+import { enqueueNotifications, type NewNotification, type NotificationToSend } from '../store/outbox.ts';
+import type { RoutedResponse } from './follow-up.ts';
+
+/** The team hears about the answer: by email (the action's list, or the workspace's alert address) and on Slack. */
+export async function alertTeam(
+  tx: Tx,
+  row: RoutedResponse,
+  segment: Segment,
+  action: Extract<SurveyAction, { type: 'alert' }>,
+  key: string,
+): Promise<NotificationToSend[]> {
+  const { response, workspace, survey } = row;
+  const mail = alertEmail({
+    workspaceName: workspace.name,
+    surveyName: survey.name,
+    kind: survey.kind,
+    score: response.score,
+    segment,
+    comment: response.comment,
+    contact: row.contact ?? {
+      externalId: `Anonymous, at ${row.locationName ?? 'a location'}`,
+      name: null,
+      email: null,
+      phone: null,
+    },
+    eventType: row.eventType,
+    properties: response.properties,
+    answeredAt: response.createdAt,
+  });
+  const recipients =
+    action.emails.length > 0 ? action.emails : workspace.alertEmail ? [workspace.alertEmail] : [];
+  const rows: NewNotification[] = recipients.map((recipient) => ({
+    workspaceId: workspace.id,
+    kind: 'alert',
+    channel: 'email',
+    recipient,
+    ...mail,
+    dedupeKey: `alert:${key}:${recipient}`,
+  }));
+  if (action.slackWebhookUrl) {
+    const who = row.contact?.name ?? row.contact?.externalId ?? 'An anonymous customer';
+    const text = `*${mail.subject}*\n${who} answered ${response.score} on "${survey.name}"${
+      response.comment ? `: “${response.comment}”` : ' (no comment yet)'
+    }`;
+    rows.push({
+      workspaceId: workspace.id,
+      kind: 'alert',
+      channel: 'slack',
+      recipient: action.slackWebhookUrl,
+      subject: mail.subject,
+      html: '',
+      text,
+      dedupeKey: `slack:${key}`,
+    });
+  }
+  return enqueueNotifications(tx, rows);
+}

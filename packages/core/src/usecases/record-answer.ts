@@ -1,0 +1,84 @@
+// Answers: one response per invitation, editable for a while, carrying the event's properties and channel.
+import { and, eq, gt } from 'drizzle-orm';
+import { answerEdit } from '../domain/answers.ts';
+import { sha256 } from '../domain/tokens.ts';
+import type { Database } from '../store/client.ts';
+import { contacts, events, invitations, responses, surveys, workspaces } from '../store/schema.ts';
+
+export type SurveyLink = {
+  invitation: typeof invitations.$inferSelect;
+  survey: typeof surveys.$inferSelect;
+  workspace: typeof workspaces.$inferSelect;
+  contact: typeof contacts.$inferSelect;
+  response: typeof responses.$inferSelect | null;
+};
+
+/** What a survey link token opens, or null for a token we never issued. Reads only. */
+export async function findSurveyLink({ db }: Database, token: string): Promise<SurveyLink | null> {
+  const [row] = await db
+    .select({
+      invitation: invitations,
+      survey: surveys,
+      workspace: workspaces,
+      contact: contacts,
+      response: responses,
+    })
+    .from(invitations)
+    .innerJoin(surveys, eq(surveys.id, invitations.surveyId))
+    .innerJoin(workspaces, eq(workspaces.id, invitations.workspaceId))
+    .innerJoin(contacts, eq(contacts.id, invitations.contactId))
+    .leftJoin(responses, eq(responses.invitationId, invitations.id))
+    .where(eq(invitations.tokenHash, sha256(token)));
+  return row ?? null;
+}
+
+export type RecordOutcome =
+  | { status: 'created' | 'updated'; response: typeof responses.$inferSelect }
+  | { status: 'edit_window_closed'; response: typeof responses.$inferSelect };
+
+/**
+ * Records the one response of an invitation. A second answer inside the edit window updates it
+ * (an empty comment keeps the earlier one); after the window, nothing changes.
+ */
+export async function recordResponse(
+  { db }: Database,
+  link: SurveyLink,
+  answer: { score: number; comment: string | null },
+  now: Date,
+  editWindowMinutes: number,
+): Promise<RecordOutcome> {
+  const [event] = link.invitation.eventId
+    ? await db
+        .select({ properties: events.properties })
+        .from(events)
+        .where(eq(events.id, link.invitation.eventId))
+    : [];
+  const [created] = await db
+    .insert(responses)
+    .values({
+      workspaceId: link.invitation.workspaceId,
+      invitationId: link.invitation.id,
+      surveyId: link.invitation.surveyId,
+      contactId: link.invitation.contactId,
+      eventId: link.invitation.eventId,
+      channel: link.invitation.channel,
+      score: answer.score,
+      comment: answer.comment,
+      properties: event?.properties ?? {},
+      createdAt: now,
+      updatedAt: now,
+      editableUntil: new Date(now.getTime() + editWindowMinutes * 60_000),
+    })
+    .onConflictDoNothing({ target: responses.invitationId })
+    .returning();
+  if (created) return { status: 'created', response: created };
+  const [updated] = await db
+    .update(responses)
+    .set(answerEdit(answer, now))
+    .where(and(eq(responses.invitationId, link.invitation.id), gt(responses.editableUntil, now)))
+    .returning();
+  if (updated) return { status: 'updated', response: updated };
+  const [existing] = await db.select().from(responses).where(eq(responses.invitationId, link.invitation.id));
+  if (!existing) throw new Error(`response for invitation ${link.invitation.id} vanished`);
+  return { status: 'edit_window_closed', response: existing };
+}

@@ -1,0 +1,78 @@
+// Cases as operators and webhooks see them: one case, a filtered list, a case with its history.
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { Database } from '../store/client.ts';
+import { type CaseStatus, caseEvents, cases, contacts, responses } from '../store/schema.ts';
+
+type CaseRow = typeof cases.$inferSelect;
+
+/** What a webhook or an API reader is told about a case. */
+export function caseView(c: CaseRow, now: Date) {
+  return {
+    id: c.id,
+    status: c.status,
+    owner: c.owner,
+    responseId: c.responseId,
+    surveyId: c.surveyId,
+    dueAt: c.dueAt,
+    overdue: c.status !== 'resolved' && c.dueAt <= now,
+    escalatedAt: c.escalatedAt,
+    resolution: c.resolution,
+    resolvedAt: c.resolvedAt,
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+  };
+}
+
+export type CaseFilter = {
+  status?: CaseStatus | undefined;
+  owner?: string | undefined;
+  overdue?: boolean | undefined;
+  limit: number;
+};
+
+export async function listCases({ db }: Database, workspaceId: string, f: CaseFilter, now: Date) {
+  const overdue = sql`${cases.status} <> 'resolved' and ${cases.dueAt} <= ${now.toISOString()}::timestamptz`;
+  const rows = await db
+    .select()
+    .from(cases)
+    .where(
+      and(
+        eq(cases.workspaceId, workspaceId),
+        f.status ? eq(cases.status, f.status) : undefined,
+        f.owner ? eq(cases.owner, f.owner) : undefined,
+        f.overdue === undefined ? undefined : f.overdue ? overdue : sql`not (${overdue})`,
+      ),
+    )
+    .orderBy(asc(cases.dueAt))
+    .limit(f.limit);
+  return rows.map((c) => caseView(c, now));
+}
+
+/** A case with the answer behind it and its whole history, oldest change first. */
+export async function getCase({ db }: Database, workspaceId: string, id: string, now: Date) {
+  const [row] = await db
+    .select({ case: cases, response: responses, contact: contacts })
+    .from(cases)
+    .innerJoin(responses, eq(responses.id, cases.responseId))
+    .leftJoin(contacts, eq(contacts.id, cases.contactId))
+    .where(and(eq(cases.workspaceId, workspaceId), eq(cases.id, id)));
+  if (!row) return null;
+  const history = await db
+    .select()
+    .from(caseEvents)
+    .where(eq(caseEvents.caseId, id))
+    .orderBy(asc(caseEvents.id));
+  return {
+    ...caseView(row.case, now),
+    response: { score: row.response.score, comment: row.response.comment, channel: row.response.channel },
+    contact: row.contact
+      ? {
+          id: row.contact.externalId,
+          name: row.contact.name,
+          email: row.contact.email,
+          phone: row.contact.phone,
+        }
+      : null,
+    history: history.map((h) => ({ kind: h.kind, actor: h.actor, detail: h.detail, at: h.createdAt })),
+  };
+}

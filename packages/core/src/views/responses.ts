@@ -1,0 +1,181 @@
+// Responses as operators and webhooks see them: the response payload, lists, score histograms.
+import { and, desc, eq, gte, lt, type SQL, sql } from 'drizzle-orm';
+import { type Segment, segmentRange } from '../domain/scoring.ts';
+import type { Database, Sql } from '../store/client.ts';
+import { before, type Keyset, keysetAt } from '../store/queries/lists.ts';
+import {
+  type ChannelName,
+  contacts,
+  events,
+  locations,
+  responses,
+  surveyKinds,
+  surveys,
+} from '../store/schema.ts';
+import type { RoutedResponse } from '../usecases/follow-up.ts';
+
+export function responseView(row: RoutedResponse, segment: Segment) {
+  const { response, contact } = row;
+  return {
+    id: response.id,
+    surveyId: response.surveyId,
+    kind: row.survey.kind,
+    score: response.score,
+    segment,
+    comment: response.comment,
+    channel: response.channel,
+    eventId: row.eventId,
+    location: row.locationName,
+    contact: contact
+      ? { id: contact.externalId, email: contact.email, phone: contact.phone, name: contact.name }
+      : null,
+    properties: response.properties,
+    createdAt: response.createdAt,
+    updatedAt: response.updatedAt,
+  };
+}
+
+export type ResponseCursor = Keyset;
+export type ResponseFilter = {
+  surveyId?: string | undefined;
+  segment?: Segment | undefined;
+  channel?: ChannelName | undefined;
+  hasComment?: boolean | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+  limit: number;
+  after?: ResponseCursor | undefined;
+};
+
+/** A segment is a score range that depends on the survey's kind (NPS detractor 0–6, CSAT 1–2, …). */
+function inSegment(segment: Segment): SQL {
+  const ranges = surveyKinds.map((kind) => {
+    const [min, max] = segmentRange(kind, segment);
+    return sql`(${surveys.kind} = ${kind} and ${responses.score} between ${min} and ${max})`;
+  });
+  return sql`(${sql.join(ranges, sql` or `)})`;
+}
+
+/** The filters GET /v1/responses and its CSV export share. */
+function responseConditions(workspaceId: string, f: Omit<ResponseFilter, 'limit'>) {
+  return and(
+    eq(responses.workspaceId, workspaceId),
+    f.surveyId ? eq(responses.surveyId, f.surveyId) : undefined,
+    f.segment ? inSegment(f.segment) : undefined,
+    f.channel ? eq(responses.channel, f.channel) : undefined,
+    f.hasComment === undefined
+      ? undefined
+      : f.hasComment
+        ? sql`coalesce(${responses.comment}, '') <> ''`
+        : sql`coalesce(${responses.comment}, '') = ''`,
+    f.from ? gte(responses.createdAt, f.from) : undefined,
+    f.to ? lt(responses.createdAt, f.to) : undefined,
+    before(responses.createdAt, responses.id, f.after),
+  );
+}
+
+/** GET /v1/responses: newest first, keyset-paged on (created_at, id) so pages never skip or repeat. */
+export async function listResponses({ db }: Database, workspaceId: string, f: ResponseFilter) {
+  const rows = await db
+    .select({
+      response: responses,
+      cursorAt: keysetAt(responses.createdAt),
+      contact: contacts,
+      surveyKind: surveys.kind,
+      eventExternalId: events.externalId,
+      eventType: events.type,
+      location: { id: locations.id, name: locations.name },
+    })
+    .from(responses)
+    // Answers at a location code are anonymous: no contact, a place instead.
+    .leftJoin(contacts, eq(contacts.id, responses.contactId))
+    .leftJoin(locations, eq(locations.id, responses.locationId))
+    .innerJoin(surveys, eq(surveys.id, responses.surveyId))
+    .leftJoin(events, eq(events.id, responses.eventId))
+    .where(responseConditions(workspaceId, f))
+    .orderBy(desc(responses.createdAt), desc(responses.id))
+    .limit(f.limit + 1);
+  return { rows: rows.slice(0, f.limit), hasMore: rows.length > f.limit };
+}
+
+/** Every matching response, newest first, a page at a time: memory stays flat however many there are. */
+export async function* eachResponse(
+  database: Database,
+  workspaceId: string,
+  f: Omit<ResponseFilter, 'limit' | 'after'>,
+  pageSize = 1000,
+) {
+  let after: ResponseCursor | undefined;
+  for (;;) {
+    const { rows, hasMore } = await listResponses(database, workspaceId, { ...f, limit: pageSize, after });
+    yield* rows;
+    const last = rows.at(-1);
+    if (!hasMore || !last) return;
+    after = { at: last.cursorAt, id: last.response.id };
+  }
+}
+
+/** Counts per score, the input every summary in scoring.ts takes. */
+export async function scoreHistogram(
+  { db }: Database,
+  workspaceId: string,
+  f: { surveyId: string; from?: Date; to?: Date },
+): Promise<Map<number, number>> {
+  const rows = await db
+    .select({ score: responses.score, n: sql<number>`count(*)::int` })
+    .from(responses)
+    .where(
+      and(
+        eq(responses.workspaceId, workspaceId),
+        eq(responses.surveyId, f.surveyId),
+        f.from ? gte(responses.createdAt, f.from) : undefined,
+        f.to ? lt(responses.createdAt, f.to) : undefined,
+      ),
+    )
+    .groupBy(responses.score);
+  return new Map(rows.map((r) => [r.score, r.n]));
+}
+
+/** How a survey's answers may be split: by UTC period of created_at, by channel, or by a copied event property. */
+export type ResponseGrouping =
+  | { by: 'day' | 'week' | 'month' | 'channel' }
+  | { by: 'property'; path: readonly string[] };
+
+export type GroupHistogram = { key: string | null; histogram: Map<number, number> };
+
+/** The group key as text; a property path is a text[] parameter, never part of the SQL text. */
+function groupKey(raw: Sql, g: ResponseGrouping) {
+  if (g.by === 'channel') return raw`channel`;
+  if (g.by === 'property') return raw`properties #>> ${raw.array([...g.path])}::text[]`;
+  return raw`to_char(date_trunc(${g.by}, created_at at time zone 'UTC'), 'YYYY-MM-DD')`;
+}
+
+/**
+ * scoreHistogram per group, ordered by key (null last), in one query. At most maxGroups groups;
+ * hasMore says there were more, so a caller can refuse rather than show a silently partial answer.
+ */
+export async function groupedScoreHistograms(
+  { sql: raw }: Database,
+  workspaceId: string,
+  f: { surveyId: string; from?: Date; to?: Date; groupBy: ResponseGrouping; maxGroups: number },
+): Promise<{ groups: GroupHistogram[]; hasMore: boolean }> {
+  const rows = await raw<{ key: string | null; score: number; n: number }[]>`
+    with counted as (
+      select ${groupKey(raw, f.groupBy)} as key, score, count(*)::int as n
+        from responses
+        where workspace_id = ${workspaceId} and survey_id = ${f.surveyId}
+          ${f.from ? raw`and created_at >= ${f.from.toISOString()}::timestamptz` : raw``}
+          ${f.to ? raw`and created_at < ${f.to.toISOString()}::timestamptz` : raw``}
+        group by 1, 2
+    ), ranked as (
+      select key, score, n, dense_rank() over (order by key collate "C" nulls last) as rank from counted
+    )
+    select key, score, n from ranked where rank <= ${f.maxGroups + 1} order by rank, score`;
+  const groups = new Map<string | null, Map<number, number>>();
+  for (const { key, score, n } of rows) {
+    const histogram = groups.get(key) ?? new Map<number, number>();
+    groups.set(key, histogram.set(score, n));
+  }
+  const all = [...groups].map(([key, histogram]) => ({ key, histogram }));
+  return { groups: all.slice(0, f.maxGroups), hasMore: all.length > f.maxGroups };
+}
