@@ -12,7 +12,7 @@ const named = [
   ...new Set(
     [...doc.matchAll(/`([^`\s]+)`/g)].map((m) => m[1] ?? '').filter((p) => /\/.*\.(ts|md|sql|json)$/.test(p)),
   ),
-]// Paths that leave the repo, and URL paths (`/openapi.json`), are not files of ours.
+  // Paths that leave the repo, and URL paths (`/openapi.json`), are not files of ours.
 ].filter((p) => !p.startsWith('../') && !p.startsWith('/'));
 
 /** A path, or a glob with `*` in its last segment (`packages/core/src/domain/rules/*.test.ts`), names something on disk. */
