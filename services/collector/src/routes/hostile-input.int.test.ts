@@ -212,6 +212,10 @@ describe('survey, location and unsubscribe pages', () => {
       { method: 'POST', url, payload: `List-Unsubscribe=${HUGE}`, headers: FORM },
       'List-Unsubscribe',
     );
+    // Without a body at all (a bare POST), both still work.
+    for (const path of [url, `${url}/undo`]) {
+      expect((await site.app.inject({ method: 'POST', url: path })).statusCode, path).toBe(200);
+    }
   });
 
   test('a query with NUL, arrays or huge values only preselects nothing', async ({ site }) => {

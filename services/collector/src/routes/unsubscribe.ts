@@ -21,12 +21,15 @@ import { htmlPage, pageError, TokenParams } from './responses.ts';
 /** The RFC 8058 one-click POST says `List-Unsubscribe=One-Click`; the page's own button sends nothing. */
 const OneClickBody = z
   .object({ 'List-Unsubscribe': text(100).optional().describe('One-Click (RFC 8058)') })
-  .optional();
+  .nullish();
 
 /** Mailgun sends `subject`, Postmark `Subject`: either will do (the other fields are not read). */
 const InboundMailBody = z
   .object({ subject: text(2000).optional(), Subject: text(2000).optional() })
   .transform((m) => ({ subject: m.subject ?? m.Subject ?? '' }));
+
+/** Undo is the page's button: it sends no fields (any that come are not read), or no body at all (null). */
+const NoFields = z.object({}).nullish();
 
 const InboundMailParams = z.object({ secret: text(200).describe('INBOUND_EMAIL_TOKEN') });
 
@@ -89,9 +92,10 @@ export function unsubscribeRoutes(app: HttpApp, ctx: AppContext) {
     },
   );
 
+  const undo = options('Takes an unsubscribe back', '"Welcome back"');
   app.post(
     '/u/:token/undo',
-    options('Takes an unsubscribe back', '"Welcome back"'),
+    { ...undo, schema: { ...undo.schema, consumes: ['application/x-www-form-urlencoded'], body: NoFields } },
     async (request, reply) => {
       const link = await open(request.params.token, request.headers['accept-language']);
       await optInContact(ctx.database, link.contact.id, ctx.clock.now());
