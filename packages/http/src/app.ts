@@ -252,7 +252,8 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   ]).finally(() => clearTimeout(timer));
 }
 
-function wantsHtml(accept: string | undefined): boolean {
+/** Whether a client asks for HTML before JSON (the error handler's rule; pages answer by the same one). */
+export function wantsHtml(accept: string | undefined): boolean {
   if (!accept) return false;
   const html = accept.indexOf('text/html');
   const json = accept.indexOf('application/json');

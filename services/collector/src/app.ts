@@ -1,7 +1,9 @@
 // The collector as a Fastify plugin: everything respondents and their providers touch: survey pages, unsubscribe, SMS webhooks, location codes, referral links.
 import formbody from '@fastify/formbody';
 import type { AppContext } from '@surveyflow/core';
+import { zodRoutes } from '@surveyflow/http';
 import type { FastifyInstance } from 'fastify';
+import { pageScope } from './page-scope.ts';
 import { devOutboxRoutes } from './routes/dev-outbox.ts';
 import { locationRoutes } from './routes/location.ts';
 import { referralRoutes } from './routes/referral.ts';
@@ -11,14 +13,19 @@ import { unsubscribeRoutes } from './routes/unsubscribe.ts';
 
 export function collector(ctx: AppContext) {
   return async function collectorPlugin(app: FastifyInstance) {
+    await app.register(formbody);
+    // Respondents' pages: security headers, the signed device cookie, pages by default. Only here:
+    // the API and its /docs keep their own headers.
     await app.register(async (pages) => {
-      await pages.register(formbody);
-      surveyRoutes(pages, ctx);
-      unsubscribeRoutes(pages, ctx);
-      smsRoutes(pages, ctx);
-      locationRoutes(pages, ctx);
-      referralRoutes(pages, ctx);
-      if (ctx.config.DEV_OUTBOX || ctx.config.SMS_DEV_OUTBOX) devOutboxRoutes(pages, ctx);
+      await pageScope(pages, { cookieSecret: ctx.config.SECRET_KEY });
+      const routes = zodRoutes(pages);
+      surveyRoutes(routes, ctx);
+      unsubscribeRoutes(routes, ctx);
+      locationRoutes(routes, ctx);
+      referralRoutes(routes, ctx);
     });
+    // Providers' webhooks and the dev outbox (whose mail previews must not get the pages' CSP).
+    smsRoutes(zodRoutes(app), ctx);
+    if (ctx.config.DEV_OUTBOX || ctx.config.SMS_DEV_OUTBOX) devOutboxRoutes(zodRoutes(app), ctx);
   };
 }

@@ -1,92 +1,136 @@
-// What the respondents' pages share (survey links, location codes, unsubscribe, referral links): reading the form, the reply after it, the errors.
+// What the respondents' pages share (survey links, location codes, unsubscribe, referral links): the posted answer, the reply after it, the errors.
 import {
   type AppContext,
+  AppError,
   isValidScore,
   type Locale,
   localized,
-  pickLocale,
   type SurveyKind,
   type schema,
+  scoreRange,
   uiText,
 } from '@surveyflow/core';
-import { issuesToDetails } from '@surveyflow/http';
+import { type ErrorRenderer, text, wantsHtml } from '@surveyflow/http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { scheduleFollowup } from '../followup.ts';
 import { followupPage, messagePage, thanksPage } from '../pages/pages.ts';
 
-const answerSchema = z.object({
-  score: z.coerce.number({ error: 'must be a number' }).int('must be a whole number'),
-  comment: z
-    .string()
-    .max(5000)
-    .optional()
+const SCORE_MESSAGE = 'must be a whole number from 0 to 10';
+
+/** A form sends the score as text, an API client as a number; both are a whole number on a scale no survey exceeds. */
+const score = z
+  .union(
+    [
+      z.int(),
+      z
+        .string()
+        .regex(/^-?\d{1,9}$/)
+        .transform(Number),
+    ],
+    { error: SCORE_MESSAGE },
+  )
+  .pipe(z.number().min(0, SCORE_MESSAGE).max(10, SCORE_MESSAGE));
+
+/** The posted answer: the survey page's form fields, or the same as JSON. */
+export const AnswerBody = z.object({
+  score,
+  comment: text(5000)
+    .nullish()
     .transform((v) => v?.trim() || null),
   /** "Skip" on the follow-up page: no comment is coming. */
-  skip: z.string().optional(),
+  skip: text(20).optional(),
   /** Set by the page's own script when it sends the one-click score by itself. */
-  auto: z.string().optional(),
+  auto: text(20).optional(),
 });
 
-export type Answer = z.infer<typeof answerSchema>;
+export type Answer = z.output<typeof AnswerBody>;
 
-/**
- * The page holds a credential (a token) or a per-device cookie: keep it out of caches, search
- * engines and Referer headers. Scripts run only with this response's nonce.
- */
-export function privateHeaders(reply: FastifyReply, scriptNonce?: string) {
-  const scripts = scriptNonce ? `script-src 'nonce-${scriptNonce}'; ` : '';
-  return reply
-    .header('cache-control', 'no-store')
-    .header('x-robots-tag', 'noindex, nofollow')
-    .header('referrer-policy', 'no-referrer')
-    .header(
-      'content-security-policy',
-      `default-src 'none'; ${scripts}style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'`,
-    );
-}
+/** `?score=N` preselects N; anything else (a mangled link) preselects nothing rather than failing. */
+export const ScoreQuery = z.object({
+  score: z
+    .string()
+    .regex(/^\d{1,2}$/)
+    .transform(Number)
+    .optional()
+    .catch(undefined)
+    .describe('The score to preselect (from a one-click link in the email)'),
+});
 
-export const wantsJson = (request: FastifyRequest) =>
-  request.headers['content-type']?.startsWith('application/json') === true ||
-  request.headers.accept?.startsWith('application/json') === true;
+/** What an API client gets back for an answer (a browser gets the next page instead). */
+export const AnswerView = z
+  .object({
+    responseId: z.uuid(),
+    status: z.enum(['created', 'updated']),
+    score: z.int(),
+    comment: z.string().nullable(),
+    editableUntil: z.iso.datetime(),
+    /** The "why?" to ask next; null once a comment (or a skip) has come. */
+    followupQuestion: z.string().nullable(),
+  })
+  .meta({ id: 'Answer' });
 
-/** The posted answer, or null once a 400 naming the field has been sent. */
-export function parseAnswer(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  kind: SurveyKind,
-  locale: Locale,
-): Answer | null {
-  const parsed = answerSchema.safeParse(request.body ?? {});
-  const issue = parsed.success ? undefined : issuesToDetails(parsed.error)[0];
-  if (parsed.success && isValidScore(kind, parsed.data.score)) return parsed.data;
-  const range = { nps: '0–10', csat: '1–5', ces: '1–7' }[kind];
-  const field = issue?.field ?? 'score';
-  const message = issue && field !== 'score' ? issue.message : `must be a whole number from ${range}`;
-  answerError(reply, request, locale, 400, 'validation_failed', `${field} ${message}`, field);
-  return null;
-}
-
-export function answerError(
-  reply: FastifyReply,
-  request: FastifyRequest,
-  locale: Locale,
-  status: 400 | 409 | 429,
-  code: string,
-  message: string,
-  field?: string,
-) {
-  if (wantsJson(request)) {
-    return reply
-      .status(status)
-      .send({ error: { code, message, ...(field ? { details: [{ field, message }] } : {}) } });
-  }
-  const title = uiText(
+/** The survey's own scale decides which scores count; the schema only knows the widest. */
+export function checkScore(kind: SurveyKind, answer: Answer, locale: Locale): Answer {
+  if (isValidScore(kind, answer.score)) return answer;
+  const { min, max } = scoreRange[kind];
+  throw PageError.of(
     locale,
-    status === 409 ? 'editClosedTitle' : status === 429 ? 'deviceLimitTitle' : 'badAnswerTitle',
+    AppError.validation([{ field: 'score', message: `must be a whole number from ${min}–${max}` }]),
   );
-  return reply.status(status).type('text/html; charset=utf-8').send(messagePage({ locale, title, message }));
 }
+
+/** An error a respondent's page answers with, in the respondent's language. */
+export class PageError extends AppError {
+  constructor(
+    readonly locale: Locale,
+    code: string,
+    kind: AppError['kind'],
+    message: string,
+    details?: AppError['details'],
+  ) {
+    super(code, kind, message, details);
+  }
+
+  static of(locale: Locale, err: AppError) {
+    return new PageError(locale, err.code, err.kind, err.message, err.details);
+  }
+
+  /** A link or code we never issued. */
+  static unknownLink(locale: Locale) {
+    return new PageError(locale, 'not_found', 'not_found', uiText(locale, 'notFoundMessage'));
+  }
+}
+
+/** The parameters that name a link or code: a bad one is a link we never issued. */
+const linkFields = new Set(['token', 'code']);
+
+/** The page a browser sees for an error of a respondent's page (API clients get the error body instead). */
+export const renderPageError: ErrorRenderer = (err) => {
+  // Errors from the schemas come before we know who is asking: those pages are in English.
+  const locale = err instanceof PageError ? err.locale : 'en';
+  const page = (title: string, message: string) => messagePage({ locale, title, message });
+  switch (err.kind) {
+    case 'not_found':
+      return page(uiText(locale, 'notFoundTitle'), err.message);
+    case 'gone':
+      return page(uiText(locale, 'expiredTitle'), err.message);
+    case 'conflict':
+      return page(uiText(locale, 'editClosedTitle'), err.message);
+    case 'rate_limited':
+      return page(uiText(locale, 'deviceLimitTitle'), err.message);
+    case 'invalid': {
+      const details = err.details ?? [];
+      if (details.some((d) => linkFields.has(d.field))) {
+        return page(uiText(locale, 'notFoundTitle'), uiText(locale, 'notFoundMessage'));
+      }
+      const message = details.length ? details.map((d) => `${d.field} ${d.message}`).join('; ') : err.message;
+      return page(uiText(locale, 'badAnswerTitle'), message);
+    }
+    default:
+      return page(err.message, err.message);
+  }
+};
 
 /** After an answer is stored: schedule its follow-up, then ask "why?" (no comment yet) or thank. */
 export async function replyAfterAnswer(
@@ -108,15 +152,16 @@ export async function replyAfterAnswer(
   const done = response.comment !== null || input.skipped;
   await scheduleFollowup(ctx, response, outcome.status, done);
   const followupQuestion = localized(input.survey.followupQuestion, locale);
-  if (wantsJson(request)) {
-    return reply.status(outcome.status === 'created' ? 201 : 200).send({
+  if (!wantsHtml(request.headers.accept)) {
+    const view: z.input<typeof AnswerView> = {
       responseId: response.id,
       status: outcome.status,
       score: response.score,
       comment: response.comment,
-      editableUntil: response.editableUntil,
+      editableUntil: response.editableUntil.toISOString(),
       followupQuestion: done ? null : followupQuestion,
-    });
+    };
+    return reply.status(outcome.status === 'created' ? 201 : 200).send(view);
   }
   reply.type('text/html; charset=utf-8');
   if (!done) {
@@ -133,19 +178,4 @@ export async function replyAfterAnswer(
       actionUrl,
     }),
   );
-}
-
-/** The page for a link or code we never issued, in the visitor's language. */
-export function notFoundPage(request: FastifyRequest, reply: FastifyReply) {
-  const locale = pickLocale(request.headers['accept-language']);
-  return reply
-    .status(404)
-    .type('text/html; charset=utf-8')
-    .send(
-      messagePage({
-        locale,
-        title: uiText(locale, 'notFoundTitle'),
-        message: uiText(locale, 'notFoundMessage'),
-      }),
-    );
 }

@@ -1,7 +1,9 @@
 // /dev/outbox: every message the dev outbox kept instead of sending (only when no SMTP server is configured).
 import { type AppContext, html, schema } from '@surveyflow/core';
+import type { HttpApp } from '@surveyflow/http';
 import { desc } from 'drizzle-orm';
-import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { htmlPage } from './responses.ts';
 
 const LIMIT = 100;
 
@@ -16,7 +18,22 @@ export function linksIn(body: { html: string | null; text: string }): string[] {
   return [...new Set(found.filter((l) => /^https?:\/\//.test(l)))];
 }
 
-export function devOutboxRoutes(app: FastifyInstance, ctx: AppContext) {
+const OutboxMessage = z.object({
+  id: z.int(),
+  channel: z.string(),
+  messageId: z.string(),
+  from: z.string(),
+  to: z.string(),
+  subject: z.string().nullable(),
+  text: z.string(),
+  html: z.string().nullable(),
+  headers: z.record(z.string(), z.string()),
+  /** The links a reader could click, in order (what a test follows). */
+  links: z.array(z.string()),
+  createdAt: z.iso.datetime(),
+});
+
+export function devOutboxRoutes(app: HttpApp, ctx: AppContext) {
   // Texts kept here can be answered from here (POST /dev/sms/reply), standing in for the phone.
   const smsReplies = ctx.config.SMS_DEV_OUTBOX;
   const latest = async () => {
@@ -40,9 +57,28 @@ export function devOutboxRoutes(app: FastifyInstance, ctx: AppContext) {
     }));
   };
 
-  app.get('/dev/outbox.json', async () => ({ messages: await latest() }));
+  app.get(
+    '/dev/outbox.json',
+    {
+      schema: {
+        tags: ['dev'],
+        summary: `The last ${LIMIT} messages kept instead of sent, newest first`,
+        response: { 200: z.object({ messages: z.array(OutboxMessage) }).describe('Newest first') },
+      },
+    },
+    async () => ({
+      messages: (await latest()).map((m) => ({ ...m, createdAt: m.createdAt.toISOString() })),
+    }),
+  );
 
-  app.get('/dev/outbox', async (_request, reply) => {
+  const page = {
+    schema: {
+      tags: ['dev'],
+      summary: 'The dev outbox as a page: mail rendered, texts answerable',
+      response: { 200: htmlPage(`The last ${LIMIT} messages, newest first`) },
+    },
+  };
+  app.get('/dev/outbox', page, async (_request, reply) => {
     const messages = await latest();
     const items = messages.map(
       (m) => html`<article>

@@ -22,38 +22,47 @@ import {
   storeDevOutboxMessage,
   TWILIO_OPTED_OUT,
 } from '@surveyflow/core';
-import { parseInput } from '@surveyflow/http';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ErrorBody, type HttpApp, text } from '@surveyflow/http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import twilio from 'twilio';
 import { z } from 'zod';
 import { scheduleFollowup } from '../followup.ts';
+import { noBody, twimlDocument } from './responses.ts';
 
-const statusSchema = z.object({
-  MessageSid: z.string().min(1),
-  MessageStatus: z.string().min(1),
-  ErrorCode: z.string().optional(),
+const required = (max: number) => text(max).min(1, 'is required');
+
+/** Twilio's status callback: the fields we read (it sends many more, which are ignored). */
+const StatusBody = z.object({
+  MessageSid: required(64),
+  MessageStatus: required(32),
+  ErrorCode: text(16).optional(),
 });
 
-const devReplySchema = z.object({
+/** An incoming text: the fields we read (it sends many more, which are ignored). */
+const InboundBody = z.object({
+  MessageSid: required(64),
+  From: required(64),
+  Body: text(1600).default(''),
+});
+
+const DevReplyBody = z.object({
   from: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +48600100200'),
-  body: z.string().trim().min(1).max(1600),
+  body: text(1600).trim().min(1, 'is required'),
 });
 
-const inboundSchema = z.object({
-  MessageSid: z.string().min(1),
-  From: z.string().min(1),
-  Body: z.string().max(1600).default(''),
-});
+/** What a refused webhook answers: 403 for a missing or wrong signature, 400 naming a field Twilio never leaves out. */
+const webhookErrors = { 400: ErrorBody, 403: ErrorBody };
 
 /** Who we are in a reply when the number was never sent a survey. */
 const FALLBACK_COMPANY = 'Surveyflow';
 
-export function smsRoutes(app: FastifyInstance, ctx: AppContext) {
+export function smsRoutes(app: HttpApp, ctx: AppContext) {
   /**
    * Twilio signs each webhook with the auth token over the URL it called and the form fields. The URL
-   * is ours as the world sees it (PUBLIC_URL), not as the proxy in front of us rewrote it.
+   * is ours as the world sees it (PUBLIC_URL), not as the proxy in front of us rewrote it. Checked
+   * before validation, over the fields exactly as they came.
    */
-  function verify(request: FastifyRequest) {
+  async function verify(request: FastifyRequest) {
     const token = ctx.config.TWILIO_AUTH_TOKEN;
     if (!token) throw AppError.forbidden('SMS webhooks are off: TWILIO_AUTH_TOKEN is not set');
     const signature = request.headers['x-twilio-signature'];
@@ -64,45 +73,84 @@ export function smsRoutes(app: FastifyInstance, ctx: AppContext) {
     }
   }
 
-  app.post('/sms/status', async (request, reply) => {
-    verify(request);
-    const update = parseInput(statusSchema, request.body);
-    const now = ctx.clock.now();
-    const status = await recordSmsStatus(
-      ctx.database,
-      { messageSid: update.MessageSid, status: update.MessageStatus, errorCode: update.ErrorCode ?? null },
-      now,
-    );
-    if (isFinalSmsStatus(status) && update.ErrorCode === TWILIO_OPTED_OUT) {
-      await optOutMessageRecipient(ctx.database, update.MessageSid, now);
-    }
-    return reply.status(204).send();
-  });
+  app.post(
+    '/sms/status',
+    {
+      schema: {
+        tags: ['providers'],
+        summary: "Twilio's delivery status callback (signed with X-Twilio-Signature)",
+        consumes: ['application/x-www-form-urlencoded'],
+        body: StatusBody,
+        response: { 204: noBody('Recorded'), ...webhookErrors },
+      },
+      preValidation: verify,
+    },
+    async (request, reply) => {
+      const update = request.body;
+      const now = ctx.clock.now();
+      const status = await recordSmsStatus(
+        ctx.database,
+        { messageSid: update.MessageSid, status: update.MessageStatus, errorCode: update.ErrorCode ?? null },
+        now,
+      );
+      if (isFinalSmsStatus(status) && update.ErrorCode === TWILIO_OPTED_OUT) {
+        await optOutMessageRecipient(ctx.database, update.MessageSid, now);
+      }
+      return reply.status(204).send(null);
+    },
+  );
 
-  app.post('/sms/inbound', async (request, reply) => {
-    verify(request);
-    const { From: phone, Body: text, MessageSid: messageSid } = parseInput(inboundSchema, request.body);
-    return twiml(reply, await converse(phone, text, messageSid));
-  });
+  app.post(
+    '/sms/inbound',
+    {
+      schema: {
+        tags: ['providers'],
+        summary: 'A text to our number (signed by Twilio): a score, the "why?", STOP, START or HELP',
+        consumes: ['application/x-www-form-urlencoded'],
+        body: InboundBody,
+        response: {
+          200: twimlDocument('TwiML: the <Message> Twilio sends back, or an empty <Response/>'),
+          ...webhookErrors,
+        },
+      },
+      preValidation: verify,
+    },
+    async (request, reply) => {
+      const { From: phone, Body: text, MessageSid: messageSid } = request.body;
+      return twiml(reply, await converse(phone, text, messageSid));
+    },
+  );
 
   // Without a Twilio account, texts land in the dev outbox; this lets a developer answer one from
   // there, through the same conversation, and see the reply appear beside it.
   if (ctx.config.SMS_DEV_OUTBOX) {
-    app.post('/dev/sms/reply', async (request, reply) => {
-      const { from, body } = parseInput(devReplySchema, request.body);
-      const answer = await converse(from, body, devMessageSid());
-      if (answer) {
-        await storeDevOutboxMessage(ctx.database, {
-          channel: 'sms',
-          messageId: devMessageSid(),
-          sender: ctx.config.TWILIO_FROM ?? 'dev',
-          recipient: from,
-          subject: `Reply to “${body.slice(0, 60)}”`,
-          text: answer,
-        });
-      }
-      return reply.redirect('/dev/outbox', 303);
-    });
+    app.post(
+      '/dev/sms/reply',
+      {
+        schema: {
+          tags: ['dev'],
+          summary: 'Answer a text in the dev outbox as its recipient',
+          consumes: ['application/x-www-form-urlencoded', 'application/json'],
+          body: DevReplyBody,
+          response: { 303: noBody('Back to /dev/outbox, where the reply appears'), 400: ErrorBody },
+        },
+      },
+      async (request, reply) => {
+        const { from, body } = request.body;
+        const answer = await converse(from, body, devMessageSid());
+        if (answer) {
+          await storeDevOutboxMessage(ctx.database, {
+            channel: 'sms',
+            messageId: devMessageSid(),
+            sender: ctx.config.TWILIO_FROM ?? 'dev',
+            recipient: from,
+            subject: `Reply to “${body.slice(0, 60)}”`,
+            text: answer,
+          });
+        }
+        return reply.redirect('/dev/outbox', 303);
+      },
+    );
   }
 
   /** The conversation with a phone: what its text means, what it changes, and what we answer (null: nothing). */

@@ -1,5 +1,4 @@
 // /s/:token — the survey page. GET only shows (a link scanner records nothing); POST records the one response.
-import { randomBytes } from 'node:crypto';
 import {
   type AppContext,
   findSurveyLink,
@@ -12,11 +11,20 @@ import {
   sha256,
   uiText,
 } from '@surveyflow/core';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { messagePage, surveyPage, thanksPage } from '../pages/pages.ts';
-import { answerError, parseAnswer, privateHeaders, replyAfterAnswer, wantsJson } from './answer.ts';
-
-type Params = { token: string };
+import type { HttpApp } from '@surveyflow/http';
+import type { FastifyReply } from 'fastify';
+import { scriptNonce } from '../page-scope.ts';
+import { surveyPage, thanksPage } from '../pages/pages.ts';
+import {
+  AnswerBody,
+  AnswerView,
+  checkScore,
+  PageError,
+  renderPageError,
+  replyAfterAnswer,
+  ScoreQuery,
+} from './answer.ts';
+import { htmlPage, pageError, pageOrJson, TokenParams } from './responses.ts';
 
 const zoneOf = (link: SurveyLink) => link.contact.timezone ?? link.workspace.timezone;
 
@@ -48,7 +56,7 @@ function showSurvey(
   );
 }
 
-export function surveyRoutes(app: FastifyInstance, ctx: AppContext) {
+export function surveyRoutes(app: HttpApp, ctx: AppContext) {
   const opensKey = (token: string) => `${ctx.config.QUEUE_PREFIX}:opens:${sha256(token)}`;
 
   /**
@@ -76,110 +84,119 @@ export function surveyRoutes(app: FastifyInstance, ctx: AppContext) {
     return (await quickly(ctx.redis.scard(opensKey(token)), 0)) > 1;
   }
 
-  /** Opens a link, or answers the page (or JSON) that says why it cannot be opened. */
-  async function open(
-    request: FastifyRequest<{ Params: Params }>,
-    reply: FastifyReply,
-  ): Promise<SurveyLink | null> {
-    privateHeaders(reply);
-    const { token } = request.params;
+  /** The link of a token, or the error (a page for browsers) saying why it cannot be opened. */
+  async function open(token: string, acceptLanguage: string | undefined): Promise<SurveyLink> {
     const link = looksLikeSurveyToken(token) ? await findSurveyLink(ctx.database, token) : null;
-    const fail = (status: 404 | 410, key: 'notFound' | 'expired') => {
-      const locale = pickLocale(link?.contact.locale ?? request.headers['accept-language']);
-      if (wantsJson(request)) {
-        reply.status(status).send({
-          error: { code: status === 404 ? 'not_found' : 'gone', message: uiText(locale, `${key}Message`) },
-        });
-      } else {
-        reply
-          .status(status)
-          .type('text/html; charset=utf-8')
-          .send(
-            messagePage({
-              locale,
-              title: uiText(locale, `${key}Title`),
-              message: uiText(locale, `${key}Message`),
-            }),
-          );
-      }
-      return null;
-    };
-    if (!link) return fail(404, 'notFound');
-    if (link.invitation.tokenExpiresAt && link.invitation.tokenExpiresAt <= ctx.clock.now())
-      return fail(410, 'expired');
+    if (!link) throw PageError.unknownLink(pickLocale(acceptLanguage));
+    if (link.invitation.tokenExpiresAt && link.invitation.tokenExpiresAt <= ctx.clock.now()) {
+      const locale = pickLocale(link.contact.locale);
+      throw new PageError(locale, 'gone', 'gone', uiText(locale, 'expiredMessage'));
+    }
     return link;
   }
 
-  app.get<{ Params: Params; Querystring: { score?: string } }>('/s/:token', async (request, reply) => {
-    const link = await open(request, reply);
-    if (!link) return reply;
-    const { survey, workspace, contact, response } = link;
-    const locale = pickLocale(contact.locale);
-    const now = ctx.clock.now();
-    const actionUrl = `/s/${request.params.token}`;
-    if (response && response.editableUntil <= now) {
-      return reply.type('text/html; charset=utf-8').send(
-        thanksPage({
-          locale,
-          workspaceName: workspace.name,
-          editableUntil: null,
-          timeZone: zoneOf(link),
-          actionUrl,
-        }),
-      );
-    }
-    const requested = request.query.score ? Number(request.query.score) : Number.NaN;
-    const fromLink = isValidScore(survey.kind, requested) && !response;
-    const selected = isValidScore(survey.kind, requested) ? requested : (response?.score ?? null);
-    const nonce = fromLink ? randomBytes(16).toString('base64') : undefined;
-    if (nonce) {
-      privateHeaders(reply, nonce);
-      await noteOpenedScore(request.params.token, requested);
-    }
-    return showSurvey(reply, link, actionUrl, {
-      selected,
-      comment: response?.comment ?? null,
-      notice: response ? uiText(locale, 'alreadyAnswered') : null,
-      autoSubmitNonce: nonce,
-    });
-  });
+  const surveyErrors = {
+    400: pageError('A token or field that cannot be read (named in details)'),
+    404: pageError('A link we never issued'),
+    410: pageError('The survey is closed: the link has expired'),
+  };
 
-  app.post<{ Params: Params }>('/s/:token', async (request, reply) => {
-    const link = await open(request, reply);
-    if (!link) return reply;
-    const { survey, workspace, contact } = link;
-    const locale = pickLocale(contact.locale);
-    const actionUrl = `/s/${request.params.token}`;
-    const answer = parseAnswer(request, reply, survey.kind, locale);
-    if (!answer) return reply;
-    if (answer.auto && (await openedManyScores(request.params.token))) {
-      // A scanner that runs scripts opened every score of this email: record nothing, let a person confirm.
+  app.get(
+    '/s/:token',
+    {
+      schema: {
+        tags: ['respondents'],
+        summary: 'The survey page of a link (shows only: a link scanner records nothing)',
+        params: TokenParams,
+        querystring: ScoreQuery,
+        response: {
+          200: htmlPage('The survey (with a one-click score preselected), or the thanks page once final'),
+          ...surveyErrors,
+        },
+      },
+      config: { renderError: renderPageError },
+    },
+    async (request, reply) => {
+      const { token } = request.params;
+      const link = await open(token, request.headers['accept-language']);
+      const { survey, workspace, contact, response } = link;
+      const locale = pickLocale(contact.locale);
+      const now = ctx.clock.now();
+      const actionUrl = `/s/${token}`;
+      if (response && response.editableUntil <= now) {
+        return reply.type('text/html; charset=utf-8').send(
+          thanksPage({
+            locale,
+            workspaceName: workspace.name,
+            editableUntil: null,
+            timeZone: zoneOf(link),
+            actionUrl,
+          }),
+        );
+      }
+      const requested = request.query.score ?? Number.NaN;
+      const fromLink = isValidScore(survey.kind, requested) && !response;
+      const selected = isValidScore(survey.kind, requested) ? requested : (response?.score ?? null);
+      if (fromLink) await noteOpenedScore(token, requested);
       return showSurvey(reply, link, actionUrl, {
-        selected: answer.score,
-        comment: null,
-        notice: uiText(locale, 'confirmAnswer'),
+        selected,
+        comment: response?.comment ?? null,
+        notice: response ? uiText(locale, 'alreadyAnswered') : null,
+        autoSubmitNonce: fromLink ? scriptNonce(reply) : undefined,
       });
-    }
-    const now = ctx.clock.now();
-    const outcome = await recordResponse(ctx.database, link, answer, now, ctx.config.EDIT_WINDOW_MINUTES);
-    if (outcome.status === 'edit_window_closed') {
-      return answerError(
-        reply,
-        request,
+    },
+  );
+
+  app.post(
+    '/s/:token',
+    {
+      schema: {
+        tags: ['respondents'],
+        summary: 'Answer a survey link (the form, or JSON); inside the edit window it changes the answer',
+        consumes: ['application/x-www-form-urlencoded', 'application/json'],
+        params: TokenParams,
+        body: AnswerBody,
+        response: {
+          200: pageOrJson(
+            'The "why?" page, the thanks page, or a page asking to confirm a one-click score a scanner may have sent; JSON: the changed answer',
+            AnswerView,
+          ),
+          201: AnswerView.describe('JSON: the answer, recorded'),
+          ...surveyErrors,
+          409: pageError('The edit window has passed: the first answer stands'),
+        },
+      },
+      config: { renderError: renderPageError },
+    },
+    async (request, reply) => {
+      const { token } = request.params;
+      const link = await open(token, request.headers['accept-language']);
+      const { survey, workspace, contact } = link;
+      const locale = pickLocale(contact.locale);
+      const actionUrl = `/s/${token}`;
+      const answer = checkScore(survey.kind, request.body, locale);
+      if (answer.auto && (await openedManyScores(token))) {
+        // A scanner that runs scripts opened every score of this email: record nothing, let a person confirm.
+        return showSurvey(reply, link, actionUrl, {
+          selected: answer.score,
+          comment: null,
+          notice: uiText(locale, 'confirmAnswer'),
+        });
+      }
+      const now = ctx.clock.now();
+      const outcome = await recordResponse(ctx.database, link, answer, now, ctx.config.EDIT_WINDOW_MINUTES);
+      if (outcome.status === 'edit_window_closed') {
+        throw new PageError(locale, 'edit_window_closed', 'conflict', uiText(locale, 'editClosedMessage'));
+      }
+      return replyAfterAnswer(ctx, request, reply, {
         locale,
-        409,
-        'edit_window_closed',
-        uiText(locale, 'editClosedMessage'),
-      );
-    }
-    return replyAfterAnswer(ctx, request, reply, {
-      locale,
-      survey,
-      workspaceName: workspace.name,
-      timeZone: zoneOf(link),
-      actionUrl,
-      outcome,
-      skipped: answer.skip !== undefined,
-    });
-  });
+        survey,
+        workspaceName: workspace.name,
+        timeZone: zoneOf(link),
+        actionUrl,
+        outcome,
+        skipped: answer.skip !== undefined,
+      });
+    },
+  );
 }
