@@ -7,15 +7,16 @@ import {
   queueNames,
   type SmsChannel,
 } from '@surveyflow/core';
-import { type Processor, Worker } from 'bullmq';
+import { Worker } from 'bullmq';
 import { createEmailChannel } from './channels/email.ts';
 import { createSmsChannel } from './channels/sms.ts';
 import { DueScanner } from './due-scanner.ts';
-import { eventsProcessor } from './queues/events.ts';
-import { followupsProcessor } from './queues/followups.ts';
-import { sendEmailProcessor } from './queues/send-email.ts';
-import { sendSmsProcessor } from './queues/send-sms.ts';
-import { webhooksProcessor } from './queues/webhooks.ts';
+import { type QueueJobs, queueProcessor } from './job-registry.ts';
+import { eventsJobs } from './queues/events.ts';
+import { followupsJobs } from './queues/followups.ts';
+import { sendEmailJobs } from './queues/send-email.ts';
+import { sendSmsJobs } from './queues/send-sms.ts';
+import { webhooksJobs } from './queues/webhooks.ts';
 import { Reconciler } from './reconciler.ts';
 
 export type RunningWorker = { scanner: DueScanner; close(): Promise<void> };
@@ -59,20 +60,22 @@ export function startWorker(
   const scanner = new DueScanner(ctx);
   const reconciler = new Reconciler(ctx);
 
+  // Every queue, each with a handler for every one of its jobs (the types insist on both).
+  const registry: { [Q in QueueName]: QueueJobs<Q> } = {
+    [queueNames.events]: eventsJobs(ctx, () => scanner.kick()),
+    [queueNames.sendEmail]: sendEmailJobs(ctx, email),
+    [queueNames.sendSms]: sendSmsJobs(ctx, sms),
+    [queueNames.followups]: followupsJobs(ctx),
+    [queueNames.webhooks]: webhooksJobs(ctx),
+  };
+  const processor = <Q extends QueueName>(name: Q) => queueProcessor(name, registry[name]);
+
   const connections: ReturnType<typeof createRedis>[] = [];
-  const workers = (
-    [
-      [queueNames.events, eventsProcessor(ctx, () => scanner.kick())],
-      [queueNames.sendEmail, sendEmailProcessor(ctx, email)],
-      [queueNames.sendSms, sendSmsProcessor(ctx, sms)],
-      [queueNames.followups, followupsProcessor(ctx)],
-      [queueNames.webhooks, webhooksProcessor(ctx)],
-    ] as [QueueName, Processor][]
-  ).map(([name, processor]) => {
+  const workers = Object.values(queueNames).map((name) => {
     // A worker blocks its connection while waiting for jobs, so each gets its own; closed below.
     const connection = createRedis(ctx.redisUrl);
     connections.push(connection);
-    const worker = new Worker(name, processor, {
+    const worker = new Worker(name, processor(name), {
       connection,
       prefix: config.QUEUE_PREFIX,
       concurrency: config.WORKER_CONCURRENCY,

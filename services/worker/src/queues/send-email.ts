@@ -9,7 +9,6 @@ import {
   fillUnsubscribeLink,
   invitationEmail,
   invitationRateLimit,
-  jobs,
   markEmailBounced,
   OutboundUrlError,
   outboundFetch,
@@ -20,29 +19,34 @@ import {
   settleNotification,
   settleReminder,
 } from '@surveyflow/core';
-import { type Job, UnrecoverableError } from 'bullmq';
+import type { Job } from 'bullmq';
+import { defineJob, type QueueJobs } from '../job-registry.ts';
 import { holdIfOverWorkspaceLimit } from '../rate-limit.ts';
 import { deliver } from './deliver.ts';
 
 const DAY_MS = 86_400_000;
 
-export function sendEmailProcessor(ctx: AppContext, email: EmailChannel) {
-  return async (job: Job, token?: string) => {
-    switch (job.name) {
-      case 'invitation.send':
-        return sendInvitation(ctx, email, job, token);
-      case 'reminder.send':
-        return sendReminder(ctx, email, job, token);
-      case 'notification.send':
-        return sendNotification(ctx, email, job);
-      default:
-        throw new UnrecoverableError(`unknown job ${job.name} on send.email`);
-    }
+export function sendEmailJobs(ctx: AppContext, email: EmailChannel): QueueJobs<'send.email'> {
+  return {
+    'invitation.send': defineJob('invitation.send', ({ invitationId }, job, token) =>
+      sendInvitation(ctx, email, invitationId, job, token),
+    ),
+    'reminder.send': defineJob('reminder.send', ({ invitationId, reminder }, job, token) =>
+      sendReminder(ctx, email, invitationId, reminder, job, token),
+    ),
+    'notification.send': defineJob('notification.send', ({ notificationId }, job) =>
+      sendNotification(ctx, email, notificationId, job),
+    ),
   };
 }
 
-async function sendInvitation(ctx: AppContext, email: EmailChannel, job: Job, token: string | undefined) {
-  const { invitationId } = jobs['invitation.send'].payload.parse(job.data);
+async function sendInvitation(
+  ctx: AppContext,
+  email: EmailChannel,
+  invitationId: string,
+  job: Job,
+  token: string | undefined,
+) {
   await holdIfOverWorkspaceLimit(ctx, job, token, await invitationRateLimit(ctx.database, invitationId));
   const now = ctx.clock.now();
   const claimed = await claimInvitationForSend(ctx.database, invitationId, now, {
@@ -75,8 +79,14 @@ async function sendInvitation(ctx: AppContext, email: EmailChannel, job: Job, to
 }
 
 /** A reminder: the same link, sent once per reminder number, never after an answer, an opt-out or expiry. */
-async function sendReminder(ctx: AppContext, email: EmailChannel, job: Job, token: string | undefined) {
-  const { invitationId, reminder } = jobs['reminder.send'].payload.parse(job.data);
+async function sendReminder(
+  ctx: AppContext,
+  email: EmailChannel,
+  invitationId: string,
+  reminder: number,
+  job: Job,
+  token: string | undefined,
+) {
   await holdIfOverWorkspaceLimit(ctx, job, token, await invitationRateLimit(ctx.database, invitationId));
   const claimed = await claimReminder(
     ctx.database,
@@ -137,8 +147,7 @@ function surveyEmail(
   };
 }
 
-async function sendNotification(ctx: AppContext, email: EmailChannel, job: Job) {
-  const { notificationId } = jobs['notification.send'].payload.parse(job.data);
+async function sendNotification(ctx: AppContext, email: EmailChannel, notificationId: string, job: Job) {
   const claimed = await claimNotification(ctx.database, notificationId);
   if (!claimed) return { sent: false };
   const filled = await fillUnsubscribeLink(ctx.database, claimed, {
