@@ -7,6 +7,7 @@ import {
   markEmailBounced,
   openContext,
   recordResponse,
+  updateSurvey,
   updateWorkspace,
 } from '@surveyflow/core';
 import {
@@ -15,6 +16,7 @@ import {
   plannedEvent,
   type SmtpSink,
   seedWorkspace,
+  startHttpReceiver,
   testConfig,
   waitFor,
 } from '@surveyflow/testkit';
@@ -340,5 +342,101 @@ describe('followups', () => {
       expect(r?.followed_up_at).toBeTruthy();
     });
     expect(await w.ctx.database.sql`select 1 from notifications`).toHaveLength(0);
+  });
+});
+
+describe('send.slack', () => {
+  /** A detractor answer on a survey whose alert goes to `emails` and to Slack. */
+  async function detractorAlert(
+    w: Awaited<ReturnType<typeof startTestWorker>>,
+    smtp: SmtpSink,
+    emails: string[],
+    slackWebhookUrl: string,
+  ) {
+    await updateSurvey(w.ctx.database, w.seeded.workspaceId, w.seeded.survey.id, {
+      actions: [{ type: 'alert', segments: ['detractor'], emails, slackWebhookUrl }],
+    });
+    const response = await answerByMail(w, smtp, 'o-slack', { score: 1, comment: 'Never arrived' });
+    await w.ctx.queues.add('response.followup', { responseId: response.id });
+  }
+
+  test('the email rate limit does not hold a Slack alert: it is posted while the alert emails wait their turn', async ({
+    db,
+    redisUrl,
+    queuePrefix,
+    smtp,
+  }) => {
+    const slack = await startHttpReceiver();
+    const w = await workerWithRate({ db, redisUrl, queuePrefix, smtp }, 1);
+    try {
+      const team = ['a', 'b', 'c', 'd', 'e'].map((n) => `${n}@shop.test`);
+      await detractorAlert(w, smtp, team, slack.url);
+      await waitFor(() => expect(slack.requests).toHaveLength(1));
+      // Five alert emails at one per second take at least four seconds; Slack came first.
+      const alerts = () => smtp.messages.filter((m) => m.to.some((to) => team.includes(to)));
+      expect(alerts().length).toBeLessThan(team.length);
+      expect(JSON.parse(slack.requests[0]?.body ?? '{}').text).toContain('Never arrived');
+      await waitFor(() => expect(alerts()).toHaveLength(team.length), { timeoutMs: 20_000 });
+    } finally {
+      await w.close();
+      await slack.close();
+    }
+  });
+
+  test('a Slack outage does not hold the alert email; the Slack post is retried until Slack is back', async ({
+    w,
+    smtp,
+  }) => {
+    const slack = await startHttpReceiver((_, n) => (n <= 2 ? 503 : 200));
+    try {
+      await detractorAlert(w, smtp, ['care@shop.test'], slack.url);
+      await smtp.waitFor((m) => m.to.includes('care@shop.test'));
+      await waitFor(() => expect(slack.requests).toHaveLength(3), { timeoutMs: 20_000 });
+      const slackRow = async () =>
+        (
+          await w.ctx.database
+            .sql`select status, provider_message_id from notifications where channel = 'slack'`
+        )[0];
+      await waitFor(async () =>
+        expect(await slackRow()).toEqual({ status: 'sent', provider_message_id: 'slack:200' }),
+      );
+    } finally {
+      await slack.close();
+    }
+  });
+
+  test('a Slack notification enqueued on the email queue before Slack had its own is handed over and posted once', async ({
+    w,
+    smtp,
+  }) => {
+    const slack = await startHttpReceiver();
+    try {
+      // Hold the follow-up's own Slack job back by pausing the queue, then replay the old route.
+      await w.ctx.queues.queue('send.slack').pause();
+      await detractorAlert(w, smtp, ['care@shop.test'], slack.url);
+      const [row] = await waitFor(async () => {
+        const rows = await w.ctx.database.sql<
+          { id: string }[]
+        >`select id from notifications where channel = 'slack'`;
+        return rows.length === 1 ? rows : null;
+      });
+      await w.ctx.queues
+        .queue('send.email')
+        .add('notification.send', { notificationId: row?.id }, { jobId: 'legacy' });
+      await waitFor(async () =>
+        expect(await w.ctx.queues.queue('send.email').getJobState('legacy')).toBe('completed'),
+      );
+      expect(slack.requests).toHaveLength(0);
+      await w.ctx.queues.queue('send.slack').resume();
+      await waitFor(() => expect(slack.requests).toHaveLength(1));
+      await waitFor(async () =>
+        expect(
+          await w.ctx.queues.queue('send.slack').getJobCountByTypes('waiting', 'active', 'delayed'),
+        ).toBe(0),
+      );
+      expect(slack.requests).toHaveLength(1);
+    } finally {
+      await slack.close();
+    }
   });
 });

@@ -9,12 +9,14 @@ import {
 } from '@surveyflow/core';
 import { Worker } from 'bullmq';
 import { createEmailChannel } from './channels/email.ts';
+import { createSlackChannel, type SlackChannel } from './channels/slack.ts';
 import { createSmsChannel } from './channels/sms.ts';
 import { DueScanner } from './due-scanner.ts';
 import { type QueueJobs, queueProcessor } from './job-registry.ts';
 import { eventsJobs } from './queues/events.ts';
 import { followupsJobs } from './queues/followups.ts';
 import { sendEmailJobs } from './queues/send-email.ts';
+import { sendSlackJobs } from './queues/send-slack.ts';
 import { sendSmsJobs } from './queues/send-sms.ts';
 import { webhooksJobs } from './queues/webhooks.ts';
 import { Reconciler } from './reconciler.ts';
@@ -23,7 +25,7 @@ export type RunningWorker = { scanner: DueScanner; close(): Promise<void> };
 
 export function startWorker(
   ctx: AppContext,
-  options: { email?: EmailChannel; sms?: SmsChannel } = {},
+  options: { email?: EmailChannel; sms?: SmsChannel; slack?: SlackChannel } = {},
 ): RunningWorker {
   const { config } = ctx;
   const email =
@@ -52,6 +54,7 @@ export function startWorker(
       database: ctx.database,
       devOutbox: config.SMS_DEV_OUTBOX,
     });
+  const slack = options.slack ?? createSlackChannel({ allowPrivate: config.OUTBOUND_ALLOW_PRIVATE });
   // A queue's limiter is shared by every worker on it through Redis: one pace per channel.
   const limiters: Partial<Record<QueueName, number>> = {
     [queueNames.sendEmail]: config.EMAIL_RATE_PER_SECOND,
@@ -65,6 +68,7 @@ export function startWorker(
     [queueNames.events]: eventsJobs(ctx, () => scanner.kick()),
     [queueNames.sendEmail]: sendEmailJobs(ctx, email),
     [queueNames.sendSms]: sendSmsJobs(ctx, sms),
+    [queueNames.sendSlack]: sendSlackJobs(ctx, slack),
     [queueNames.followups]: followupsJobs(ctx),
     [queueNames.webhooks]: webhooksJobs(ctx),
   };
@@ -102,7 +106,7 @@ export function startWorker(
       await Promise.all([scanner.stop(), reconciler.stop()]);
       await Promise.all(workers.map((w) => w.close()));
       await Promise.all(connections.map((c) => c.quit()));
-      await Promise.all([email.close(), sms.close()]);
+      await Promise.all([email.close(), sms.close(), slack.close()]);
     },
   };
 }

@@ -1,4 +1,4 @@
-// Queue "send.email": invitations, reminders and notifications, each sent at most once (claim in Postgres, then send).
+// Queue "send.email": invitations, reminders and email notifications, each sent at most once (claim in Postgres, then send).
 import {
   type AppContext,
   type ClaimedReminder,
@@ -10,9 +10,7 @@ import {
   invitationEmail,
   invitationRateLimit,
   markEmailBounced,
-  OutboundUrlError,
-  outboundFetch,
-  PermanentDeliveryError,
+  type PermanentDeliveryError,
   pickLocale,
   renderQuestion,
   settleInvitation,
@@ -150,6 +148,12 @@ function surveyEmail(
 async function sendNotification(ctx: AppContext, email: EmailChannel, notificationId: string, job: Job) {
   const claimed = await claimNotification(ctx.database, notificationId);
   if (!claimed) return { sent: false };
+  if (claimed.channel === 'slack') {
+    // Enqueued here before Slack had its own queue: release the claim and hand it over.
+    await settleNotification(ctx.database, notificationId, { retry: true });
+    await ctx.queues.add('notification.slack', { notificationId });
+    return { sent: false, handedOver: 'send.slack' };
+  }
   const filled = await fillUnsubscribeLink(ctx.database, claimed, {
     publicUrl: ctx.config.PUBLIC_URL,
     secret: ctx.config.SECRET_KEY,
@@ -158,41 +162,10 @@ async function sendNotification(ctx: AppContext, email: EmailChannel, notificati
   await deliver(
     ctx,
     job,
-    () =>
-      claimed.channel === 'slack'
-        ? postToSlack(claimed.recipient, claimed.text, ctx.config.OUTBOUND_ALLOW_PRIVATE)
-        : email.send(message),
+    () => email.send(message),
     (o) => settleNotification(ctx.database, notificationId, o),
   );
   return { sent: true };
-}
-
-/**
- * A Slack incoming webhook (or anything that takes its { text } JSON). Slack answers 4xx for a
- * revoked or wrong hook, which no retry fixes; 429 and 5xx may pass later.
- */
-async function postToSlack(url: string, text: string, allowPrivate: boolean): Promise<{ messageId: string }> {
-  let res: Awaited<ReturnType<typeof outboundFetch>>;
-  try {
-    res = await outboundFetch(
-      url,
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ text }),
-        redirect: 'manual',
-        signal: AbortSignal.timeout(10_000),
-      },
-      allowPrivate,
-    );
-  } catch (err) {
-    if (err instanceof OutboundUrlError) throw new PermanentDeliveryError(`slack: ${err.message}`);
-    throw err;
-  }
-  if (res.ok) return { messageId: `slack:${res.status}` };
-  const detail = `slack ${res.status}: ${(await res.text()).slice(0, 200)}`;
-  if (res.status >= 400 && res.status < 500 && res.status !== 429) throw new PermanentDeliveryError(detail);
-  throw new Error(detail);
 }
 
 /** A hard bounce means the address does not exist: no more mail to it until the contact's address changes. */
