@@ -13,7 +13,7 @@ export type JobDefinition<N extends JobName> = {
 };
 
 /** Every job on queue Q, and none from another queue. */
-export type JobsOn<Q extends QueueName> = { [N in JobName]: QueueOf<N> extends Q ? N : never }[JobName];
+type JobsOn<Q extends QueueName> = { [N in JobName]: QueueOf<N> extends Q ? N : never }[JobName];
 
 /** A queue's handlers: one for each of its jobs, so adding a job to core without its handler fails typecheck. */
 export type QueueJobs<Q extends QueueName> = { [N in JobsOn<Q>]: JobDefinition<N> };

@@ -1,7 +1,7 @@
 // The Slack adapter: posts { text } to an incoming webhook (or anything that takes Slack's JSON), on loopback in tests.
 import { OutboundUrlError, outboundFetch, PermanentDeliveryError } from '@surveyflow/core';
 
-export type SlackMessage = { webhookUrl: string; text: string };
+type SlackMessage = { webhookUrl: string; text: string };
 
 export interface SlackChannel {
   /** Resolves once Slack accepted the post; Slack gives no message id, so the id records the status. */
