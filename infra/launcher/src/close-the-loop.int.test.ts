@@ -1,6 +1,6 @@
 // Closing the loop end to end: detractors become alerts, Slack messages, signed webhooks and cases that escalate once; promoters refer friends we can count; passives are asked what would make it a 10.
 import { ManualClock, verifyWebhook } from '@surveyflow/core';
-import { startHttpReceiver, waitFor } from '@surveyflow/testkit';
+import { queuesIdle, startHttpReceiver, waitFor } from '@surveyflow/testkit';
 import { reconcile } from '@surveyflow/worker';
 import { describe, expect, onTestFinished } from 'vitest';
 import { type Shop, test } from './testing.ts';
@@ -124,7 +124,7 @@ describe('closing the loop', () => {
     expect(detail.overdue).toBe(true);
     expect(detail.escalatedAt).not.toBeNull();
     expect(detail.history.map((h: { kind: string }) => h.kind)).toEqual(['created', 'escalated']);
-    await new Promise((r) => setTimeout(r, 300));
+    await queuesIdle(system.ctx.queues);
     expect(smtp.messages.filter((m) => m.to.includes('head-of-care@shop.test'))).toHaveLength(1);
     await waitFor(() => hooks.requests.some((r) => JSON.parse(r.body).type === 'case.escalated'));
 
@@ -238,7 +238,7 @@ describe('closing the loop', () => {
 
     // 3 → 5: still a detractor: nothing new.
     expect((await edit(5)).statusCode).toBe(200);
-    await new Promise((r) => setTimeout(r, 500));
+    await queuesIdle(system.ctx.queues);
     expect(
       (await api('GET', `/v1/cases/${opened.id}`)).json().history.map((h: { kind: string }) => h.kind),
     ).toEqual(['created']);

@@ -1,6 +1,6 @@
 // Contact rules through the whole system with a clock the test moves: delay, cancel-on, explanations.
 import { claimDueReminders, ManualClock } from '@surveyflow/core';
-import { type SmtpSink, waitFor } from '@surveyflow/testkit';
+import { queuesIdle, type SmtpSink, waitFor } from '@surveyflow/testkit';
 import { describe, expect } from 'vitest';
 import { type ShopWith, test } from './testing.ts';
 
@@ -72,7 +72,7 @@ describe('contact rules end to end', () => {
     // Three days on, the due scanner finds nothing to send: the only invitation was cancelled.
     clock.advance(3 * 86_400_000);
     expect(await system.worker.scanner.scan()).toBe(0);
-    await new Promise((r) => setTimeout(r, 300));
+    await queuesIdle(system.ctx.queues);
     expect(smtp.messages).toHaveLength(0);
 
     const history = await api('GET', '/v1/contacts/cust-7');
@@ -154,7 +154,7 @@ describe('contact rules end to end', () => {
       await system.worker.scanner.scan();
     };
     await nextDay(2);
-    await new Promise((r) => setTimeout(r, 300));
+    await queuesIdle(system.ctx.queues);
     expect(mailsTo(smtp, 'quiet')).toHaveLength(1); // not yet: reminders come after 3 days
 
     await nextDay(1);
@@ -167,7 +167,7 @@ describe('contact rules end to end', () => {
     await waitFor(() => expect(mailsTo(smtp, 'quiet')).toHaveLength(3));
     await nextDay(3);
     await nextDay(3);
-    await new Promise((r) => setTimeout(r, 300));
+    await queuesIdle(system.ctx.queues);
     expect(mailsTo(smtp, 'quiet')).toHaveLength(3); // two reminders, then no more
     expect(mailsTo(smtp, 'answers')).toHaveLength(1); // answered: never reminded
   });
@@ -217,7 +217,7 @@ describe('contact rules end to end', () => {
     // The link lives 30 days (TOKEN_TTL_DAYS): the reminder due on day 40 is not sent.
     clock.advance(20 * 86_400_000);
     await system.worker.scanner.scan();
-    await new Promise((r) => setTimeout(r, 400));
+    await queuesIdle(system.ctx.queues);
     expect(mailsTo(smtp, 'lingers')).toHaveLength(2);
     expect(mailsTo(smtp, 'leaves')).toHaveLength(1);
     const [left] = await system.ctx.database

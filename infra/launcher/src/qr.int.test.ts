@@ -1,9 +1,10 @@
 // QR codes end to end: an order-bound code decodes to its survey link and the answer lands on that order; location codes take anonymous answers, one per device.
 import { ManualClock } from '@surveyflow/core';
+import { queuesIdle, waitFor } from '@surveyflow/testkit';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import { describe, expect } from 'vitest';
-import { type startShop, test } from './testing.ts';
+import { type Shop, test } from './testing.ts';
 
 /** What a phone camera would read from the PNG. */
 function decode(png: Buffer): string | null {
@@ -106,7 +107,7 @@ describe('QR codes', () => {
     shop,
     smtp,
   }) => {
-    const { api } = shop;
+    const { system, api } = shop;
     const [survey] = (await api('GET', '/v1/surveys')).json().data;
     const trigger = await api('POST', '/v1/triggers', {
       surveyId: survey.id,
@@ -141,7 +142,7 @@ describe('QR codes', () => {
     expect(badSheet.statusCode).toBe(400);
     expect(badSheet.json().error.details[0].field).toMatch(/^ids/);
 
-    await new Promise((r) => setTimeout(r, 500));
+    await queuesIdle(system.ctx.queues);
     expect(smtp.messages).toHaveLength(0);
   });
 
@@ -244,11 +245,9 @@ describe('QR codes', () => {
   });
 });
 
-async function waitForDecision(api: Awaited<ReturnType<typeof startShop>>['api'], id: string) {
-  for (let i = 0; i < 200; i++) {
+/** The event's first decision, once planning has made its invitation. */
+const waitForDecision = (api: Shop['api'], id: string) =>
+  waitFor(async () => {
     const decision = (await api('GET', `/v1/events/${id}`)).json().decisions?.[0];
-    if (decision?.invitation) return decision;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`event ${id} was not planned`);
-}
+    return decision?.invitation ? decision : null;
+  });
