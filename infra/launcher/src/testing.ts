@@ -1,7 +1,7 @@
-// Test support for whole-system tests: the system on the test's servers with the first-start workspace, and an API caller.
+// Test support for whole-system tests: the system on the test's servers with the first-start workspace, an API caller, and fixtures that start and stop it.
 import { bootstrapWorkspace, type Clock, systemClock } from '@surveyflow/core';
 import { freePort } from '@surveyflow/local-servers';
-import { testConfig } from '@surveyflow/testkit';
+import { test as servers, testConfig } from '@surveyflow/testkit';
 import { startSystem } from './system.ts';
 
 export const SHOP_KEY = 'sf_live_system_test_key_0123456789abcdef';
@@ -49,3 +49,30 @@ export async function startShop(
   const clock = opts.clock ?? systemClock;
   return { system, api, clock, publicUrl: config.PUBLIC_URL };
 }
+
+export type Shop = Awaited<ReturnType<typeof startShop>>;
+export type ShopOptions = NonNullable<Parameters<typeof startShop>[1]>;
+/** The `shopWith` fixture: starts the Shop on the test's servers; stopped when the test ends. */
+export type ShopWith = (options?: ShopOptions) => Promise<Shop>;
+
+/**
+ * The testkit's fixtures plus the whole system. `shop` is the system started as the Shop on this
+ * test's servers with `shopOptions` (set them for a suite with `test.override('shopOptions', …)`);
+ * `shopWith(options)` starts one with options the test makes itself (its own clock, say). Every
+ * system a test started is stopped when it ends, before its database is dropped.
+ */
+export const test = servers
+  .extend('shopOptions', {} as ShopOptions)
+  .extend('shopWith', ({ db, redisUrl, queuePrefix, smtp }, { onCleanup }) => {
+    const started: Shop[] = [];
+    onCleanup(async () => {
+      for (const shop of started.reverse()) await shop.system.stop();
+    });
+    const start: ShopWith = async (options = {}) => {
+      const shop = await startShop({ db, redisUrl, queuePrefix, smtp }, options);
+      started.push(shop);
+      return shop;
+    };
+    return start;
+  })
+  .extend('shop', ({ shopWith, shopOptions }) => shopWith(shopOptions));

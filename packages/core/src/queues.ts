@@ -8,6 +8,11 @@ export const queueNames = {
   sendEmail: 'send.email',
   /** Its own queue so BullMQ's limiter paces texts per sender number (SMS_RATE_PER_SECOND). */
   sendSms: 'send.sms',
+  /**
+   * Slack posts on their own, so a Slack outage (posts waiting out their timeout and backoff) and the
+   * email rate limit never hold each other.
+   */
+  sendSlack: 'send.slack',
   followups: 'followups',
   webhooks: 'webhooks',
 } as const;
@@ -21,9 +26,10 @@ export const jobs = {
     payload: z.object({ invitationId: z.uuid(), reminder: z.number().int().min(1) }),
   },
   'sms.send': { queue: queueNames.sendSms, payload: z.object({ invitationId: z.uuid() }) },
-  /** Email and Slack notifications; text messages go on the SMS queue, paced with the invitations. */
+  /** Email notifications; texts go on the SMS queue, paced with the invitations, and Slack posts on theirs. */
   'notification.send': { queue: queueNames.sendEmail, payload: z.object({ notificationId: z.uuid() }) },
   'notification.sms': { queue: queueNames.sendSms, payload: z.object({ notificationId: z.uuid() }) },
+  'notification.slack': { queue: queueNames.sendSlack, payload: z.object({ notificationId: z.uuid() }) },
   'response.followup': { queue: queueNames.followups, payload: z.object({ responseId: z.uuid() }) },
   /** An answer edited after its follow-up ran: one job per version (its updated_at in ms). */
   'response.reroute': {
@@ -64,6 +70,7 @@ export class Queues {
       events: make(queueNames.events),
       'send.email': make(queueNames.sendEmail),
       'send.sms': make(queueNames.sendSms),
+      'send.slack': make(queueNames.sendSlack),
       followups: make(queueNames.followups),
       webhooks: make(queueNames.webhooks),
     };
@@ -107,12 +114,23 @@ export class Queues {
     await Promise.all([this.addMany('invitation.send', on('email')), this.addMany('sms.send', on('sms'))]);
   }
 
+  /** Send jobs for notifications, each on its channel's queue (anything not a text or a Slack post is an email). */
   async addNotificationSends(rows: { id: string; channel: string }[]): Promise<void> {
-    const ids = (sms: boolean) =>
-      rows.filter((r) => (r.channel === 'sms') === sms).map((r) => ({ notificationId: r.id }));
+    const on = (pick: (channel: string) => boolean) =>
+      rows.filter((r) => pick(r.channel)).map((r) => ({ notificationId: r.id }));
     await Promise.all([
-      this.addMany('notification.send', ids(false)),
-      this.addMany('notification.sms', ids(true)),
+      this.addMany(
+        'notification.send',
+        on((c) => c !== 'sms' && c !== 'slack'),
+      ),
+      this.addMany(
+        'notification.sms',
+        on((c) => c === 'sms'),
+      ),
+      this.addMany(
+        'notification.slack',
+        on((c) => c === 'slack'),
+      ),
     ]);
   }
 

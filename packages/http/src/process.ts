@@ -9,6 +9,7 @@ import {
   openContext,
   type RunnableConfig,
 } from '@surveyflow/core';
+import closeWithGrace from 'close-with-grace';
 import { createServiceApp, type HttpApp } from './app.ts';
 
 export type Stop = () => Promise<void>;
@@ -31,10 +32,15 @@ export function requireUrls(config: Config): RunnableConfig {
 }
 
 /**
- * Starts, then waits for SIGINT/SIGTERM and stops in order. A second signal exits at once.
- * A bad configuration prints the variables at fault and exits with status 78 (EX_CONFIG).
+ * Starts, then waits for a signal (SIGINT, SIGTERM, …) and stops in order, within `timeoutMs`; a
+ * second signal exits at once. An uncaught error or unhandled rejection is logged, then the process
+ * stops the same way and exits 1. A bad configuration prints the variables at fault and exits with
+ * status 78 (EX_CONFIG).
  */
-export async function runUntilSignal(start: () => Promise<Stop>): Promise<void> {
+export async function runUntilSignal(
+  start: () => Promise<Stop>,
+  { timeoutMs = 25_000 }: { timeoutMs?: number } = {},
+): Promise<void> {
   let stop: Stop;
   try {
     stop = await start();
@@ -46,24 +52,24 @@ export async function runUntilSignal(start: () => Promise<Stop>): Promise<void> 
     console.error(err instanceof Error ? (err.stack ?? err.message) : err);
     process.exit(1);
   }
-  let stopping = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      console.error(`${signal} again: exiting without waiting`);
-      process.exit(130);
-    }
-    stopping = true;
-    console.error(`${signal}: finishing work in progress, then stopping…`);
-    stop().then(
-      () => process.exit(0),
-      (err) => {
-        console.error(err);
-        process.exit(1);
+  // Under the usual 30 s an orchestrator waits after SIGTERM before it kills.
+  closeWithGrace(
+    {
+      delay: timeoutMs,
+      logger: console,
+      onSecondSignal: (signal) => {
+        console.error(`${signal} again: exiting without waiting`);
+        process.exit(130);
       },
-    );
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+      onTimeout: (ms) => console.error(`work in progress did not finish within ${ms} ms: exiting anyway`),
+    },
+    async ({ signal, err }) => {
+      if (err) console.error('stopping after an uncaught error:', err);
+      // A signal is how people stop us (Ctrl-C): one line, no stack trace.
+      else if (signal) console.error(`${signal}: finishing work in progress, then stopping…`);
+      await stop();
+    },
+  );
 }
 
 /**

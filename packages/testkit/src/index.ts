@@ -1,6 +1,13 @@
 // Test fixtures on real services: a fresh database per test, a Redis key prefix per test, a real SMTP sink.
 import { randomBytes } from 'node:crypto';
-import { createDatabase, type Database, loadConfig, type RunnableConfig } from '@surveyflow/core';
+import {
+  createDatabase,
+  type Database,
+  loadConfig,
+  type Queues,
+  queueNames,
+  type RunnableConfig,
+} from '@surveyflow/core';
 import postgres from 'postgres';
 import { inject, test as vitestTest } from 'vitest';
 import { withDatabase } from './global-setup.ts';
@@ -120,4 +127,32 @@ export async function waitFor<T>(
     if (Date.now() > deadline) throw failure;
     await new Promise((r) => setTimeout(r, intervalMs));
   }
+}
+
+/**
+ * Resolves once no queue has a job waiting or running, in one pass over the queues in the order work
+ * flows between them (a job adds its follow-on work before it completes). Whatever the last step set
+ * off has then happened: what a test asserts did not happen, will not happen later. Delayed jobs
+ * (backoff, a deliberate wait) are not waited for.
+ */
+export async function queuesIdle(queues: Queues, { timeoutMs = 15_000 } = {}): Promise<void> {
+  const flow = [
+    queueNames.events,
+    queueNames.followups,
+    queueNames.webhooks,
+    queueNames.sendEmail,
+    queueNames.sendSms,
+    queueNames.sendSlack,
+  ];
+  const order = [...flow, ...Object.values(queueNames).filter((q) => !flow.includes(q))];
+  await waitFor(
+    async () => {
+      for (const name of order) {
+        const busy = await queues.queue(name).getJobCountByTypes('waiting', 'active', 'prioritized');
+        if (busy > 0) throw new Error(`queue ${name} still has ${busy} jobs waiting or running`);
+      }
+      return true;
+    },
+    { timeoutMs, intervalMs: 20 },
+  );
 }

@@ -53,9 +53,27 @@ describe('redis', () => {
     }
   });
 
-  test('each test gets its own queue prefix', async ({ queuePrefix }) => {
-    expect(queuePrefix).toMatch(/^q[0-9a-f]{10}$/);
-    expect(uniquePrefix('q')).not.toBe(queuePrefix);
+  // Two tests in a row: each claims a key under its prefix that must not exist yet, so a prefix
+  // shared between tests (one fixed for the file, say) fails the second.
+  const prefixes: string[] = [];
+  test.for(['first', 'second'])(
+    'each test gets its own queue prefix, with nothing left under it by another (%s)',
+    async (_, { queuePrefix, redisUrl }) => {
+      expect(queuePrefix).toMatch(/^q[0-9a-f]{10}$/);
+      expect(prefixes).not.toContain(queuePrefix);
+      prefixes.push(queuePrefix);
+      const redis = new Redis(redisUrl, { lazyConnect: true });
+      try {
+        expect(await redis.set(`${queuePrefix}:claimed-by-one-test`, '1', 'EX', 60, 'NX')).toBe('OK');
+      } finally {
+        redis.disconnect();
+      }
+    },
+  );
+
+  test('uniquePrefix never repeats', () => {
+    const many = Array.from({ length: 1000 }, () => uniquePrefix('q'));
+    expect(new Set(many).size).toBe(many.length);
   });
 });
 

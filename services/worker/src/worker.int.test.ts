@@ -7,35 +7,45 @@ import {
   markEmailBounced,
   openContext,
   recordResponse,
+  updateSurvey,
   updateWorkspace,
 } from '@surveyflow/core';
 import {
   anEvent,
   test as base,
   plannedEvent,
+  queuesIdle,
   type SmtpSink,
   seedWorkspace,
+  startHttpReceiver,
   testConfig,
   waitFor,
 } from '@surveyflow/testkit';
-import { describe, expect } from 'vitest';
+import { describe, expect, onTestFinished } from 'vitest';
 import { reconcile } from './reconciler.ts';
 import { startWorker } from './worker.ts';
 
-const test = base.extend<{ w: Awaited<ReturnType<typeof startTestWorker>> }>({
-  w: async ({ db, redisUrl, queuePrefix, smtp }, use) => {
-    const w = await startTestWorker(
-      testConfig({
-        databaseUrl: db.url,
-        redisUrl,
-        queuePrefix,
-        env: { SMTP_URL: smtp.url, RECONCILE_AFTER_MS: '1', FOLLOWUP_COMMENT_WAIT_MS: '0' },
-      }),
-    );
-    await use(w);
-    await w.close();
-  },
-});
+type TestWorker = Awaited<ReturnType<typeof startTestWorker>>;
+
+/**
+ * `workerWith(env)` starts a worker on the test's servers with those settings; `w` is one with the
+ * settings most tests want. Every worker a test started is closed when it ends.
+ */
+const test = base
+  .extend('workerWith', ({ db, redisUrl, queuePrefix, smtp }, { onCleanup }) => {
+    const started: TestWorker[] = [];
+    onCleanup(async () => {
+      for (const w of started.reverse()) await w.close();
+    });
+    return async (env: Record<string, string> = {}): Promise<TestWorker> => {
+      const w = await startTestWorker(
+        testConfig({ databaseUrl: db.url, redisUrl, queuePrefix, env: { SMTP_URL: smtp.url, ...env } }),
+      );
+      started.push(w);
+      return w;
+    };
+  })
+  .extend('w', ({ workerWith }) => workerWith({ RECONCILE_AFTER_MS: '1', FOLLOWUP_COMMENT_WAIT_MS: '0' }));
 
 async function startTestWorker(config: ReturnType<typeof testConfig>) {
   const ctx = openContext(config);
@@ -78,8 +88,14 @@ describe('send.email', () => {
     );
     await waitFor(async () => expect((await w.invitation(id))?.status).toBe('sent'));
     await queue.add('invitation.send', { invitationId: id }, { jobId: 'replay-c' });
-    await waitFor(async () => expect(await queue.getJobCountByTypes('waiting', 'active', 'delayed')).toBe(0));
-    await new Promise((r) => setTimeout(r, 300));
+    // Each job has sent (or not) before it completes, so once all three have, the count is final.
+    await waitFor(async () =>
+      expect(await Promise.all(['a', 'b', 'c'].map((k) => queue.getJobState(`replay-${k}`)))).toEqual([
+        'completed',
+        'completed',
+        'completed',
+      ]),
+    );
     expect(smtp.messages.filter((m) => m.to.includes('jane@example.com'))).toHaveLength(1);
   });
 
@@ -154,64 +170,28 @@ describe('send.email', () => {
 });
 
 describe('DKIM', () => {
-  test('with DKIM_* set, every mail is signed for the domain and selector', async ({
-    db,
-    redisUrl,
-    queuePrefix,
-    smtp,
-  }) => {
+  test('with DKIM_* set, every mail is signed for the domain and selector', async ({ workerWith, smtp }) => {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    const w = await startTestWorker(
-      testConfig({
-        databaseUrl: db.url,
-        redisUrl,
-        queuePrefix,
-        env: {
-          SMTP_URL: smtp.url,
-          DKIM_DOMAIN: 'shop.test',
-          DKIM_SELECTOR: 'sf2026',
-          // As it would sit in an env file: one line, newlines escaped.
-          DKIM_PRIVATE_KEY: pem.replaceAll('\n', '\\n'),
-        },
-      }),
-    );
-    try {
-      await plannedEvent(w.ctx.database, w.seeded.workspaceId, anEvent('o-1'));
-      const mail = await smtp.waitFor(() => true);
-      const signature = mail.headers.get('dkim-signature') ?? '';
-      expect(signature).toMatch(/\bd=shop\.test;/);
-      expect(signature).toMatch(/\bs=sf2026;/);
-      expect(signature).toMatch(/\ba=rsa-sha256;/);
-      expect(signature).toMatch(/\bh=[^;]*\bfrom\b/i);
-      expect(signature).toMatch(/\bb=[A-Za-z0-9+/=\s]{100,}/);
-    } finally {
-      await w.close();
-    }
+    const w = await workerWith({
+      DKIM_DOMAIN: 'shop.test',
+      DKIM_SELECTOR: 'sf2026',
+      // As it would sit in an env file: one line, newlines escaped.
+      DKIM_PRIVATE_KEY: pem.replaceAll('\n', '\\n'),
+    });
+    await plannedEvent(w.ctx.database, w.seeded.workspaceId, anEvent('o-1'));
+    const mail = await smtp.waitFor(() => true);
+    const signature = mail.headers.get('dkim-signature') ?? '';
+    expect(signature).toMatch(/\bd=shop\.test;/);
+    expect(signature).toMatch(/\bs=sf2026;/);
+    expect(signature).toMatch(/\ba=rsa-sha256;/);
+    expect(signature).toMatch(/\bh=[^;]*\bfrom\b/i);
+    expect(signature).toMatch(/\bb=[A-Za-z0-9+/=\s]{100,}/);
   });
 });
 
-/** A worker whose only difference from the fixture's is its fleet-wide email rate. */
-const workerWithRate = (
-  f: { db: { url: string }; redisUrl: string; queuePrefix: string; smtp: SmtpSink },
-  perSecond: number,
-) =>
-  startTestWorker(
-    testConfig({
-      databaseUrl: f.db.url,
-      redisUrl: f.redisUrl,
-      queuePrefix: f.queuePrefix,
-      env: { SMTP_URL: f.smtp.url, EMAIL_RATE_PER_SECOND: String(perSecond) },
-    }),
-  );
-
 /** n events for n different contacts, planned at once; resolves when they are on the queue. */
-async function burst(
-  w: Awaited<ReturnType<typeof startTestWorker>>,
-  workspaceId: string,
-  prefix: string,
-  n: number,
-) {
+async function burst(w: TestWorker, workspaceId: string, prefix: string, n: number) {
   const events = Array.from({ length: n }, (_, i) =>
     anEvent(`${prefix}-${i}`, { contact: { id: `${prefix}-${i}`, email: `${prefix}${i}@example.com` } }),
   );
@@ -223,50 +203,35 @@ async function burst(
 }
 
 describe('email rate limits', () => {
-  test('a burst is spread at EMAIL_RATE_PER_SECOND and nothing is dropped', async ({
-    db,
-    redisUrl,
-    queuePrefix,
-    smtp,
-  }) => {
-    const w = await workerWithRate({ db, redisUrl, queuePrefix, smtp }, 4);
-    try {
-      const started = Date.now();
-      await burst(w, w.seeded.workspaceId, 'c', 12);
-      await waitFor(() => expect(smtp.messages).toHaveLength(12), { timeoutMs: 20_000 });
-      // 12 messages at 4 per second need at least two more windows after the first.
-      expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
-    } finally {
-      await w.close();
-    }
+  test('a burst is spread at EMAIL_RATE_PER_SECOND and nothing is dropped', async ({ workerWith, smtp }) => {
+    const w = await workerWith({ EMAIL_RATE_PER_SECOND: '4' });
+    const started = Date.now();
+    await burst(w, w.seeded.workspaceId, 'c', 12);
+    await waitFor(() => expect(smtp.messages).toHaveLength(12), { timeoutMs: 20_000 });
+    // 12 messages at 4 per second need at least two more windows after the first.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
   });
 
   test('a workspace over its own rate waits for the next second; another workspace does not wait behind it', async ({
-    db,
-    redisUrl,
-    queuePrefix,
+    workerWith,
     smtp,
   }) => {
-    const w = await workerWithRate({ db, redisUrl, queuePrefix, smtp }, 1000);
-    try {
-      const slow = w.seeded.workspaceId;
-      await updateWorkspace(w.ctx.database, slow, { emailRatePerSecond: 2 });
-      const fast = (await seedWorkspace(w.ctx.database)).workspaceId;
-      const started = Date.now();
-      await burst(w, slow, 'slow', 8);
-      await burst(w, fast, 'fast', 8);
-      const arrivals = (prefix: string) => smtp.messages.filter((m) => m.to[0]?.startsWith(prefix));
-      await waitFor(() => expect(arrivals('fast')).toHaveLength(8), { timeoutMs: 20_000 });
-      const fastDone = Date.now() - started;
-      await waitFor(() => expect(arrivals('slow')).toHaveLength(8), { timeoutMs: 20_000 });
-      const slowDone = Date.now() - started;
-      // 8 at 2 per second need four one-second windows; the first may be nearly over when the burst
-      // starts, so the last opens at least two seconds later. The other workspace is not held.
-      expect(slowDone).toBeGreaterThanOrEqual(1900);
-      expect(fastDone).toBeLessThan(slowDone);
-    } finally {
-      await w.close();
-    }
+    const w = await workerWith({ EMAIL_RATE_PER_SECOND: '1000' });
+    const slow = w.seeded.workspaceId;
+    await updateWorkspace(w.ctx.database, slow, { emailRatePerSecond: 2 });
+    const fast = (await seedWorkspace(w.ctx.database)).workspaceId;
+    const started = Date.now();
+    await burst(w, slow, 'slow', 8);
+    await burst(w, fast, 'fast', 8);
+    const arrivals = (prefix: string) => smtp.messages.filter((m) => m.to[0]?.startsWith(prefix));
+    await waitFor(() => expect(arrivals('fast')).toHaveLength(8), { timeoutMs: 20_000 });
+    const fastDone = Date.now() - started;
+    await waitFor(() => expect(arrivals('slow')).toHaveLength(8), { timeoutMs: 20_000 });
+    const slowDone = Date.now() - started;
+    // 8 at 2 per second need four one-second windows; the first may be nearly over when the burst
+    // starts, so the last opens at least two seconds later. The other workspace is not held.
+    expect(slowDone).toBeGreaterThanOrEqual(1900);
+    expect(fastDone).toBeLessThan(slowDone);
   });
 });
 
@@ -300,7 +265,7 @@ describe('events', () => {
 
 /** An event becomes an emailed invitation; the customer answers through the link in that email. */
 async function answerByMail(
-  w: Awaited<ReturnType<typeof startTestWorker>>,
+  w: TestWorker,
   smtp: SmtpSink,
   eventId: string,
   answer: { score: number; comment: string },
@@ -327,8 +292,8 @@ describe('followups', () => {
     );
     const alert = await smtp.waitFor((m) => m.to.includes('support@shop.test'));
     expect(alert.text).toContain('Damaged');
-    await waitFor(async () => expect(await queue.getJobCountByTypes('waiting', 'active')).toBe(0));
-    await new Promise((r) => setTimeout(r, 300));
+    // The follow-ups and any alert they enqueued have all run: a second alert would be in by now.
+    await queuesIdle(w.ctx.queues);
     expect(smtp.messages.filter((m) => m.to.includes('support@shop.test'))).toHaveLength(1);
   });
 
@@ -340,5 +305,84 @@ describe('followups', () => {
       expect(r?.followed_up_at).toBeTruthy();
     });
     expect(await w.ctx.database.sql`select 1 from notifications`).toHaveLength(0);
+  });
+});
+
+describe('send.slack', () => {
+  /** A detractor answer on a survey whose alert goes to `emails` and to Slack. */
+  async function detractorAlert(w: TestWorker, smtp: SmtpSink, emails: string[], slackWebhookUrl: string) {
+    await updateSurvey(w.ctx.database, w.seeded.workspaceId, w.seeded.survey.id, {
+      actions: [{ type: 'alert', segments: ['detractor'], emails, slackWebhookUrl }],
+    });
+    const response = await answerByMail(w, smtp, 'o-slack', { score: 1, comment: 'Never arrived' });
+    await w.ctx.queues.add('response.followup', { responseId: response.id });
+  }
+
+  test('the email rate limit does not hold a Slack alert: it is posted while the alert emails wait their turn', async ({
+    workerWith,
+    smtp,
+  }) => {
+    const slack = await startHttpReceiver();
+    const w = await workerWith({ EMAIL_RATE_PER_SECOND: '1' });
+    onTestFinished(() => slack.close());
+    const team = ['a', 'b', 'c', 'd', 'e'].map((n) => `${n}@shop.test`);
+    await detractorAlert(w, smtp, team, slack.url);
+    await waitFor(() => expect(slack.requests).toHaveLength(1));
+    // Five alert emails at one per second take at least four seconds; Slack came first.
+    const alerts = () => smtp.messages.filter((m) => m.to.some((to) => team.includes(to)));
+    expect(alerts().length).toBeLessThan(team.length);
+    expect(JSON.parse(slack.requests[0]?.body ?? '{}').text).toContain('Never arrived');
+    await waitFor(() => expect(alerts()).toHaveLength(team.length), { timeoutMs: 20_000 });
+  });
+
+  test('a Slack outage does not hold the alert email; the Slack post is retried until Slack is back', async ({
+    w,
+    smtp,
+  }) => {
+    const slack = await startHttpReceiver((_, n) => (n <= 2 ? 503 : 200));
+    onTestFinished(() => slack.close());
+    await detractorAlert(w, smtp, ['care@shop.test'], slack.url);
+    await smtp.waitFor((m) => m.to.includes('care@shop.test'));
+    await waitFor(() => expect(slack.requests).toHaveLength(3), { timeoutMs: 20_000 });
+    const slackRow = async () =>
+      (
+        await w.ctx.database
+          .sql`select status, provider_message_id from notifications where channel = 'slack'`
+      )[0];
+    await waitFor(async () =>
+      expect(await slackRow()).toEqual({ status: 'sent', provider_message_id: 'slack:200' }),
+    );
+  });
+
+  test('a Slack notification enqueued on the email queue before Slack had its own is handed over and posted once', async ({
+    w,
+    smtp,
+  }) => {
+    const slack = await startHttpReceiver();
+    onTestFinished(() => slack.close());
+    // Hold the follow-up's own Slack job back by pausing the queue, then replay the old route.
+    await w.ctx.queues.queue('send.slack').pause();
+    await detractorAlert(w, smtp, ['care@shop.test'], slack.url);
+    const [row] = await waitFor(async () => {
+      const rows = await w.ctx.database.sql<
+        { id: string }[]
+      >`select id from notifications where channel = 'slack'`;
+      return rows.length === 1 ? rows : null;
+    });
+    await w.ctx.queues
+      .queue('send.email')
+      .add('notification.send', { notificationId: row?.id }, { jobId: 'legacy' });
+    await waitFor(async () =>
+      expect(await w.ctx.queues.queue('send.email').getJobState('legacy')).toBe('completed'),
+    );
+    expect(slack.requests).toHaveLength(0);
+    await w.ctx.queues.queue('send.slack').resume();
+    await waitFor(() => expect(slack.requests).toHaveLength(1));
+    await waitFor(async () =>
+      expect(await w.ctx.queues.queue('send.slack').getJobCountByTypes('waiting', 'active', 'delayed')).toBe(
+        0,
+      ),
+    );
+    expect(slack.requests).toHaveLength(1);
   });
 });

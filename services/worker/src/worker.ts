@@ -7,22 +7,25 @@ import {
   queueNames,
   type SmsChannel,
 } from '@surveyflow/core';
-import { type Processor, Worker } from 'bullmq';
+import { Worker } from 'bullmq';
 import { createEmailChannel } from './channels/email.ts';
+import { createSlackChannel, type SlackChannel } from './channels/slack.ts';
 import { createSmsChannel } from './channels/sms.ts';
 import { DueScanner } from './due-scanner.ts';
-import { eventsProcessor } from './queues/events.ts';
-import { followupsProcessor } from './queues/followups.ts';
-import { sendEmailProcessor } from './queues/send-email.ts';
-import { sendSmsProcessor } from './queues/send-sms.ts';
-import { webhooksProcessor } from './queues/webhooks.ts';
+import { type QueueJobs, queueProcessor } from './job-registry.ts';
+import { eventsJobs } from './queues/events.ts';
+import { followupsJobs } from './queues/followups.ts';
+import { sendEmailJobs } from './queues/send-email.ts';
+import { sendSlackJobs } from './queues/send-slack.ts';
+import { sendSmsJobs } from './queues/send-sms.ts';
+import { webhooksJobs } from './queues/webhooks.ts';
 import { Reconciler } from './reconciler.ts';
 
 export type RunningWorker = { scanner: DueScanner; close(): Promise<void> };
 
 export function startWorker(
   ctx: AppContext,
-  options: { email?: EmailChannel; sms?: SmsChannel } = {},
+  options: { email?: EmailChannel; sms?: SmsChannel; slack?: SlackChannel } = {},
 ): RunningWorker {
   const { config } = ctx;
   const email =
@@ -51,6 +54,7 @@ export function startWorker(
       database: ctx.database,
       devOutbox: config.SMS_DEV_OUTBOX,
     });
+  const slack = options.slack ?? createSlackChannel({ allowPrivate: config.OUTBOUND_ALLOW_PRIVATE });
   // A queue's limiter is shared by every worker on it through Redis: one pace per channel.
   const limiters: Partial<Record<QueueName, number>> = {
     [queueNames.sendEmail]: config.EMAIL_RATE_PER_SECOND,
@@ -59,20 +63,23 @@ export function startWorker(
   const scanner = new DueScanner(ctx);
   const reconciler = new Reconciler(ctx);
 
+  // Every queue, each with a handler for every one of its jobs (the types insist on both).
+  const registry: { [Q in QueueName]: QueueJobs<Q> } = {
+    [queueNames.events]: eventsJobs(ctx, () => scanner.kick()),
+    [queueNames.sendEmail]: sendEmailJobs(ctx, email),
+    [queueNames.sendSms]: sendSmsJobs(ctx, sms),
+    [queueNames.sendSlack]: sendSlackJobs(ctx, slack),
+    [queueNames.followups]: followupsJobs(ctx),
+    [queueNames.webhooks]: webhooksJobs(ctx),
+  };
+  const processor = <Q extends QueueName>(name: Q) => queueProcessor(name, registry[name]);
+
   const connections: ReturnType<typeof createRedis>[] = [];
-  const workers = (
-    [
-      [queueNames.events, eventsProcessor(ctx, () => scanner.kick())],
-      [queueNames.sendEmail, sendEmailProcessor(ctx, email)],
-      [queueNames.sendSms, sendSmsProcessor(ctx, sms)],
-      [queueNames.followups, followupsProcessor(ctx)],
-      [queueNames.webhooks, webhooksProcessor(ctx)],
-    ] as [QueueName, Processor][]
-  ).map(([name, processor]) => {
+  const workers = Object.values(queueNames).map((name) => {
     // A worker blocks its connection while waiting for jobs, so each gets its own; closed below.
     const connection = createRedis(ctx.redisUrl);
     connections.push(connection);
-    const worker = new Worker(name, processor, {
+    const worker = new Worker(name, processor(name), {
       connection,
       prefix: config.QUEUE_PREFIX,
       concurrency: config.WORKER_CONCURRENCY,
@@ -99,7 +106,7 @@ export function startWorker(
       await Promise.all([scanner.stop(), reconciler.stop()]);
       await Promise.all(workers.map((w) => w.close()));
       await Promise.all(connections.map((c) => c.quit()));
-      await Promise.all([email.close(), sms.close()]);
+      await Promise.all([email.close(), sms.close(), slack.close()]);
     },
   };
 }

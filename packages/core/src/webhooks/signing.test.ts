@@ -1,7 +1,8 @@
 // Standard Webhooks signing against the published vector, an independent HMAC, and properties.
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { Webhook } from 'standardwebhooks';
+import { describe, expect, it, vi } from 'vitest';
 import { newWebhookSecret, signWebhook, verifyWebhook } from './signing.ts';
 
 // The test vector published with the Standard Webhooks reference libraries.
@@ -34,6 +35,18 @@ describe('signWebhook', () => {
       'webhook-timestamp': '1767225600',
       'webhook-signature': `v1,${expected}`,
     });
+  });
+
+  it("verifies with the reference library's own verify(), which reads the wall clock", () => {
+    vi.useFakeTimers({ now: vector.timestamp });
+    try {
+      const secret = newWebhookSecret();
+      const signed = signWebhook(secret, 'msg_2', new Date(), vector.body);
+      expect(new Webhook(secret).verify(vector.body, signed)).toEqual({ test: 2432232314 });
+      expect(() => new Webhook(secret).verify('{"test": 1}', signed)).toThrow(/No matching signature/);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('new secrets are whsec_ and 32 random bytes, never the same twice', () => {

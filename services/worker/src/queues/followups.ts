@@ -1,18 +1,18 @@
 // Queue "followups": routes each response (and each later edit of it) through its survey's actions, then enqueues the messages.
-import { type AppContext, followUpResponse, jobs } from '@surveyflow/core';
-import { type Job, UnrecoverableError } from 'bullmq';
+import { type AppContext, followUpResponse, type JobPayload } from '@surveyflow/core';
+import { defineJob, type QueueJobs } from '../job-registry.ts';
 
-export function followupsProcessor(ctx: AppContext) {
-  return async (job: Job) => {
-    if (job.name !== 'response.followup' && job.name !== 'response.reroute') {
-      throw new UnrecoverableError(`unknown job ${job.name} on followups`);
-    }
-    const { responseId } = jobs[job.name].payload.parse(job.data);
+export function followupsJobs(ctx: AppContext): QueueJobs<'followups'> {
+  const follow = async ({ responseId }: JobPayload<'response.followup'>) => {
     const notifications = await followUpResponse(ctx.database, responseId, ctx.clock.now(), {
       publicUrl: ctx.config.PUBLIC_URL,
       secret: ctx.config.SECRET_KEY,
     });
     await ctx.queues.addNotificationSends(notifications);
     return { notifications: notifications.length };
+  };
+  return {
+    'response.followup': defineJob('response.followup', follow),
+    'response.reroute': defineJob('response.reroute', follow),
   };
 }

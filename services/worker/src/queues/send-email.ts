@@ -1,4 +1,4 @@
-// Queue "send.email": invitations, reminders and notifications, each sent at most once (claim in Postgres, then send).
+// Queue "send.email": invitations, reminders and email notifications, each sent at most once (claim in Postgres, then send).
 import {
   type AppContext,
   type ClaimedReminder,
@@ -9,40 +9,42 @@ import {
   fillUnsubscribeLink,
   invitationEmail,
   invitationRateLimit,
-  jobs,
   markEmailBounced,
-  OutboundUrlError,
-  outboundFetch,
-  PermanentDeliveryError,
+  type PermanentDeliveryError,
   pickLocale,
   renderQuestion,
   settleInvitation,
   settleNotification,
   settleReminder,
 } from '@surveyflow/core';
-import { type Job, UnrecoverableError } from 'bullmq';
+import type { Job } from 'bullmq';
+import { defineJob, type QueueJobs } from '../job-registry.ts';
 import { holdIfOverWorkspaceLimit } from '../rate-limit.ts';
 import { deliver } from './deliver.ts';
 
 const DAY_MS = 86_400_000;
 
-export function sendEmailProcessor(ctx: AppContext, email: EmailChannel) {
-  return async (job: Job, token?: string) => {
-    switch (job.name) {
-      case 'invitation.send':
-        return sendInvitation(ctx, email, job, token);
-      case 'reminder.send':
-        return sendReminder(ctx, email, job, token);
-      case 'notification.send':
-        return sendNotification(ctx, email, job);
-      default:
-        throw new UnrecoverableError(`unknown job ${job.name} on send.email`);
-    }
+export function sendEmailJobs(ctx: AppContext, email: EmailChannel): QueueJobs<'send.email'> {
+  return {
+    'invitation.send': defineJob('invitation.send', ({ invitationId }, job, token) =>
+      sendInvitation(ctx, email, invitationId, job, token),
+    ),
+    'reminder.send': defineJob('reminder.send', ({ invitationId, reminder }, job, token) =>
+      sendReminder(ctx, email, invitationId, reminder, job, token),
+    ),
+    'notification.send': defineJob('notification.send', ({ notificationId }, job) =>
+      sendNotification(ctx, email, notificationId, job),
+    ),
   };
 }
 
-async function sendInvitation(ctx: AppContext, email: EmailChannel, job: Job, token: string | undefined) {
-  const { invitationId } = jobs['invitation.send'].payload.parse(job.data);
+async function sendInvitation(
+  ctx: AppContext,
+  email: EmailChannel,
+  invitationId: string,
+  job: Job,
+  token: string | undefined,
+) {
   await holdIfOverWorkspaceLimit(ctx, job, token, await invitationRateLimit(ctx.database, invitationId));
   const now = ctx.clock.now();
   const claimed = await claimInvitationForSend(ctx.database, invitationId, now, {
@@ -75,8 +77,14 @@ async function sendInvitation(ctx: AppContext, email: EmailChannel, job: Job, to
 }
 
 /** A reminder: the same link, sent once per reminder number, never after an answer, an opt-out or expiry. */
-async function sendReminder(ctx: AppContext, email: EmailChannel, job: Job, token: string | undefined) {
-  const { invitationId, reminder } = jobs['reminder.send'].payload.parse(job.data);
+async function sendReminder(
+  ctx: AppContext,
+  email: EmailChannel,
+  invitationId: string,
+  reminder: number,
+  job: Job,
+  token: string | undefined,
+) {
   await holdIfOverWorkspaceLimit(ctx, job, token, await invitationRateLimit(ctx.database, invitationId));
   const claimed = await claimReminder(
     ctx.database,
@@ -137,10 +145,15 @@ function surveyEmail(
   };
 }
 
-async function sendNotification(ctx: AppContext, email: EmailChannel, job: Job) {
-  const { notificationId } = jobs['notification.send'].payload.parse(job.data);
+async function sendNotification(ctx: AppContext, email: EmailChannel, notificationId: string, job: Job) {
   const claimed = await claimNotification(ctx.database, notificationId);
   if (!claimed) return { sent: false };
+  if (claimed.channel === 'slack') {
+    // Enqueued here before Slack had its own queue: release the claim and hand it over.
+    await settleNotification(ctx.database, notificationId, { retry: true });
+    await ctx.queues.add('notification.slack', { notificationId });
+    return { sent: false, handedOver: 'send.slack' };
+  }
   const filled = await fillUnsubscribeLink(ctx.database, claimed, {
     publicUrl: ctx.config.PUBLIC_URL,
     secret: ctx.config.SECRET_KEY,
@@ -149,41 +162,10 @@ async function sendNotification(ctx: AppContext, email: EmailChannel, job: Job) 
   await deliver(
     ctx,
     job,
-    () =>
-      claimed.channel === 'slack'
-        ? postToSlack(claimed.recipient, claimed.text, ctx.config.OUTBOUND_ALLOW_PRIVATE)
-        : email.send(message),
+    () => email.send(message),
     (o) => settleNotification(ctx.database, notificationId, o),
   );
   return { sent: true };
-}
-
-/**
- * A Slack incoming webhook (or anything that takes its { text } JSON). Slack answers 4xx for a
- * revoked or wrong hook, which no retry fixes; 429 and 5xx may pass later.
- */
-async function postToSlack(url: string, text: string, allowPrivate: boolean): Promise<{ messageId: string }> {
-  let res: Awaited<ReturnType<typeof outboundFetch>>;
-  try {
-    res = await outboundFetch(
-      url,
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ text }),
-        redirect: 'manual',
-        signal: AbortSignal.timeout(10_000),
-      },
-      allowPrivate,
-    );
-  } catch (err) {
-    if (err instanceof OutboundUrlError) throw new PermanentDeliveryError(`slack: ${err.message}`);
-    throw err;
-  }
-  if (res.ok) return { messageId: `slack:${res.status}` };
-  const detail = `slack ${res.status}: ${(await res.text()).slice(0, 200)}`;
-  if (res.status >= 400 && res.status < 500 && res.status !== 429) throw new PermanentDeliveryError(detail);
-  throw new Error(detail);
 }
 
 /** A hard bounce means the address does not exist: no more mail to it until the contact's address changes. */

@@ -4,7 +4,6 @@ import {
   claimInvitationForSend,
   claimNotification,
   invitationSms,
-  jobs,
   optOutContact,
   type PermanentDeliveryError,
   pickLocale,
@@ -13,25 +12,21 @@ import {
   settleInvitation,
   settleNotification,
 } from '@surveyflow/core';
-import { type Job, UnrecoverableError } from 'bullmq';
+import type { Job } from 'bullmq';
+import { defineJob, type QueueJobs } from '../job-registry.ts';
 import { deliver } from './deliver.ts';
 
-export function sendSmsProcessor(ctx: AppContext, sms: SmsChannel) {
-  return async (job: Job) => {
-    switch (job.name) {
-      case 'sms.send':
-        return sendInvitation(ctx, sms, job);
-      case 'notification.sms':
-        return sendNotification(ctx, sms, job);
-      default:
-        throw new UnrecoverableError(`unknown job ${job.name} on send.sms`);
-    }
+export function sendSmsJobs(ctx: AppContext, sms: SmsChannel): QueueJobs<'send.sms'> {
+  return {
+    'sms.send': defineJob('sms.send', ({ invitationId }, job) => sendInvitation(ctx, sms, invitationId, job)),
+    'notification.sms': defineJob('notification.sms', ({ notificationId }, job) =>
+      sendNotification(ctx, sms, notificationId, job),
+    ),
   };
 }
 
 /** A message after the answer (thank-you, referral link, "what would make it a 10?"), once. */
-async function sendNotification(ctx: AppContext, sms: SmsChannel, job: Job) {
-  const { notificationId } = jobs['notification.sms'].payload.parse(job.data);
+async function sendNotification(ctx: AppContext, sms: SmsChannel, notificationId: string, job: Job) {
   const claimed = await claimNotification(ctx.database, notificationId);
   if (!claimed) return { sent: false };
   await deliver(
@@ -49,8 +44,7 @@ async function sendNotification(ctx: AppContext, sms: SmsChannel, job: Job) {
   return { sent: true };
 }
 
-async function sendInvitation(ctx: AppContext, sms: SmsChannel, job: Job) {
-  const { invitationId } = jobs['sms.send'].payload.parse(job.data);
+async function sendInvitation(ctx: AppContext, sms: SmsChannel, invitationId: string, job: Job) {
   const claimed = await claimInvitationForSend(ctx.database, invitationId, ctx.clock.now(), {
     tokenTtlDays: ctx.config.TOKEN_TTL_DAYS,
     secret: ctx.config.SECRET_KEY,

@@ -1,7 +1,7 @@
 // Queue "webhooks": one signed POST per job. Retries live in Postgres (next_attempt_at, claimed by the due scanner), not in BullMQ.
 import {
   type AppContext,
-  jobs,
+  type JobPayload,
   OutboundUrlError,
   outboundFetch,
   type StartedWebhookAttempt,
@@ -10,30 +10,30 @@ import {
   startWebhookAttempt,
   type WebhookAttemptOutcome,
 } from '@surveyflow/core';
-import { type Job, UnrecoverableError } from 'bullmq';
+import { defineJob, type QueueJobs } from '../job-registry.ts';
 
-export function webhooksProcessor(ctx: AppContext) {
-  return async (job: Job) => {
-    if (job.name !== 'webhook.deliver') throw new UnrecoverableError(`unknown job ${job.name} on webhooks`);
-    const { deliveryId, attempt } = jobs['webhook.deliver'].payload.parse(job.data);
-    const started = await startWebhookAttempt(ctx.database, deliveryId, attempt, ctx.clock.now());
-    if (!started) return { sent: false };
-    if ('skipped' in started) return { sent: false, skipped: started.skipped };
-    const outcome = await post(
-      started,
-      ctx.clock.now(),
-      ctx.config.WEBHOOK_TIMEOUT_MS,
-      ctx.config.OUTBOUND_ALLOW_PRIVATE,
-    );
-    const settled = await settleWebhookAttempt(ctx.database, deliveryId, attempt, outcome, ctx.clock.now(), {
-      maxAttempts: ctx.config.WEBHOOK_MAX_ATTEMPTS,
-      disableAfterFailures: ctx.config.WEBHOOK_DISABLE_AFTER_FAILURES,
-    });
-    if (settled?.notificationId) {
-      await ctx.queues.add('notification.send', { notificationId: settled.notificationId });
-    }
-    return { sent: true, status: settled?.status ?? 'superseded' };
-  };
+export function webhooksJobs(ctx: AppContext): QueueJobs<'webhooks'> {
+  return { 'webhook.deliver': defineJob('webhook.deliver', (payload) => deliverWebhook(ctx, payload)) };
+}
+
+async function deliverWebhook(ctx: AppContext, { deliveryId, attempt }: JobPayload<'webhook.deliver'>) {
+  const started = await startWebhookAttempt(ctx.database, deliveryId, attempt, ctx.clock.now());
+  if (!started) return { sent: false };
+  if ('skipped' in started) return { sent: false, skipped: started.skipped };
+  const outcome = await post(
+    started,
+    ctx.clock.now(),
+    ctx.config.WEBHOOK_TIMEOUT_MS,
+    ctx.config.OUTBOUND_ALLOW_PRIVATE,
+  );
+  const settled = await settleWebhookAttempt(ctx.database, deliveryId, attempt, outcome, ctx.clock.now(), {
+    maxAttempts: ctx.config.WEBHOOK_MAX_ATTEMPTS,
+    disableAfterFailures: ctx.config.WEBHOOK_DISABLE_AFTER_FAILURES,
+  });
+  if (settled?.notificationId) {
+    await ctx.queues.add('notification.send', { notificationId: settled.notificationId });
+  }
+  return { sent: true, status: settled?.status ?? 'superseded' };
 }
 
 /**

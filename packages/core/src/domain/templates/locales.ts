@@ -1,14 +1,18 @@
 // The languages we speak (en, ru, pl) and every interface string in them; survey questions come from the survey itself.
+import Negotiator from 'negotiator';
+
 export const locales = ['en', 'ru', 'pl'] as const;
 export type Locale = (typeof locales)[number];
 
-/** "pl-PL" → pl, "ru_RU" → ru, an Accept-Language list → its first language we speak, anything else → en. */
+/**
+ * "pl-PL" → pl, "ru_RU" → ru, an Accept-Language list → the language we speak that it weighs highest
+ * (q-values, then order), anything else → en.
+ */
 export function pickLocale(requested?: string | null): Locale {
-  for (const part of (requested ?? '').split(',')) {
-    const lang = part.trim().slice(0, 2).toLowerCase();
-    if ((locales as readonly string[]).includes(lang)) return lang as Locale;
-  }
-  return 'en';
+  // A contact's locale may be a POSIX one (ru_RU); Accept-Language spells it ru-RU.
+  const header = (requested ?? '').replaceAll('_', '-');
+  const picked = new Negotiator({ headers: { 'accept-language': header } }).language(locales);
+  return (locales as readonly string[]).includes(picked ?? '') ? (picked as Locale) : 'en';
 }
 
 /** The text for a locale: exact, else English, else whatever the operator wrote first. */

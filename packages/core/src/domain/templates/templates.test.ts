@@ -39,6 +39,14 @@ describe('locales', () => {
     ]);
   });
 
+  it('weighs an Accept-Language list by its q-values, not its order', () => {
+    expect(pickLocale('pl;q=0.5, ru;q=0.9')).toBe('ru');
+    expect(pickLocale('de;q=1, pl-PL;q=0.2, ru;q=0.1')).toBe('pl');
+    expect(pickLocale('pl, ru')).toBe('pl');
+    expect(pickLocale('pl;q=0, de')).toBe('en');
+    expect(pickLocale('*')).toBe('en');
+  });
+
   it('every locale has every string', () => {
     for (const locale of ['ru', 'pl'] as const) {
       expect(Object.keys(strings[locale]).sort()).toEqual(Object.keys(strings.en).sort());
