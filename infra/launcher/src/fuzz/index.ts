@@ -38,27 +38,45 @@ export async function runFuzz(opts: FuzzRunOptions): Promise<FuzzRun> {
     const ids = await arrangeResources(client, fuzzEnv.INBOUND_EMAIL_TOKEN);
     const plan = planRequests(ops, { seed: opts.seed, total: opts.requests, ids, apiKey: opts.apiKey });
     const started = performance.now();
+    // A fuzzed request that switches event signing on would turn every later event into a 401: switch it off again.
+    const secrets = new SigningSecrets(client);
     const results = await sendAll(client, plan, opts.concurrency ?? 8, async (r) => {
-      // A fuzzed request that switches on event signing would turn every later event into a 401: switch it off again.
-      if (r.request.route === SIGNING_SECRET && r.status === 201) await unsign(client, r.answer);
+      if (r.request.route === SIGNING_SECRET && r.status === 201) await secrets.answered(r.answer);
     });
     const ms = performance.now() - started;
+    await secrets.switchOff();
     return { results, operations: ops.length, ms, after: await checkAfter(client) };
   } finally {
     await client.close();
   }
 }
 
-async function unsign(client: Client, answer: string) {
-  let secret: unknown;
-  try {
-    secret = (JSON.parse(answer) as { secret?: unknown }).secret;
-  } catch {
-    return;
+/** The secrets fuzzed requests switched event signing on with; switching it off needs a request signed with the current one. */
+class SigningSecrets {
+  private readonly seen: string[] = [];
+
+  constructor(private readonly client: Client) {}
+
+  async answered(answer: string) {
+    try {
+      const { secret } = JSON.parse(answer) as { secret?: unknown };
+      if (typeof secret === 'string') this.seen.push(secret);
+    } catch {
+      return;
+    }
+    await this.switchOff();
   }
-  if (typeof secret !== 'string') return;
-  const headers = signWebhook(secret, `msg_${randomUUID()}`, new Date(), '');
-  await client.call('DELETE', '/v1/workspace/event-signing-secret', undefined, { ...headers });
+
+  /** Two concurrent unsigned requests can both set a secret; whichever was stored last is the one that works. */
+  async switchOff() {
+    for (const secret of [...this.seen].reverse()) {
+      const headers = signWebhook(secret, `msg_${randomUUID()}`, new Date(), '');
+      const res = await this.client.call('DELETE', '/v1/workspace/event-signing-secret', undefined, {
+        ...headers,
+      });
+      if (res.status === 204) return;
+    }
+  }
 }
 
 /** The system still serves: ready, and a normal event goes in and can be read back. */

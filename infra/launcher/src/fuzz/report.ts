@@ -42,7 +42,7 @@ export function summarize(results: readonly FuzzResult[]): FuzzSummary {
   }
   return {
     sent: results.length,
-    byRoute: [...routes.values()],
+    byRoute: [...routes.values()].sort((a, b) => a.route.localeCompare(b.route)),
     byStatus: Object.fromEntries(Object.entries(byStatus).sort(([a], [b]) => a.localeCompare(b))),
     serverErrors: results.filter((r) => r.status >= 500),
     noAnswer: results.filter((r) => r.status === 0),
