@@ -1,7 +1,10 @@
 // Known-good inputs for operations whose OpenAPI entry has no request schema yet: the base the mutations start from.
 // Once a route declares its schemas, the generator takes over and its entry here stops mattering.
 
-/** Real ids by the path segment that names them: `surveys` for /v1/surveys/{id}, `s` for /s/{token}. */
+/**
+ * Real ids by the path segment that names them: `surveys` for /v1/surveys/{id}, `s` for /s/{token}. When a list has
+ * more than one, the last is the one DELETE routes get, so that deleting it leaves the others to the other routes.
+ */
 export type KnownIds = Record<string, string[]>;
 
 export type Example = { body?: unknown; query?: Record<string, string> };
@@ -12,6 +15,8 @@ export const fuzzEnv = {
   UNSUBSCRIBE_MAILTO: 'unsubscribe@shop.test',
   OUTBOUND_ALLOW_PRIVATE: 'true',
   FOLLOWUP_COMMENT_WAIT_MS: '0',
+  // Invitation mail kept where the API can read it (GET /dev/outbox.json): its links give real /s/ and /u/ tokens.
+  DEV_OUTBOX: 'true',
 } as const;
 
 export const first = (ids: KnownIds, resource: string) =>

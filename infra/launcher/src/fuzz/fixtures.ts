@@ -26,19 +26,20 @@ export async function arrangeResources(client: Client, inboundToken: string): Pr
   const known = examples(ids);
   add('surveys', (await expect('POST', '/v1/surveys', known['POST /v1/surveys']?.body)).id);
   const surveyId = ids.surveys?.[0];
-  add(
-    'triggers',
-    (await expect('POST', '/v1/triggers', { surveyId, eventTypes: ['order.delivered'], channels: ['email'] }))
-      .id,
-  );
-  await expect('POST', '/v1/events', {
-    id: 'fuzz-order-1',
-    type: 'order.delivered',
-    contact: { id: 'fuzz-c-1', email: 'fuzz-c-1@example.test', name: 'Fuzz One' },
-    properties: { orderId: 'A-1', store: 'Main St' },
-  });
+  // Two of what DELETE routes remove: the last of each list is theirs.
+  for (const eventTypes of [['order.delivered'], ['order.returned']]) {
+    add('triggers', (await expect('POST', '/v1/triggers', { surveyId, eventTypes, channels: ['email'] })).id);
+  }
+  for (const n of [1, 9]) {
+    await expect('POST', '/v1/events', {
+      id: `fuzz-order-${n}`,
+      type: 'order.delivered',
+      contact: { id: `fuzz-c-${n}`, email: `fuzz-c-${n}@example.test`, name: `Fuzz ${n}` },
+      properties: { orderId: `A-${n}`, store: 'Main St' },
+    });
+    add('contacts', `fuzz-c-${n}`);
+  }
   add('events', 'fuzz-order-1');
-  add('contacts', 'fuzz-c-1');
 
   const invitation = await expect('POST', '/v1/invitations', {
     channel: 'qr',
@@ -67,6 +68,26 @@ export async function arrangeResources(client: Client, inboundToken: string): Pr
       if (!ids.cases) await new Promise((r) => setTimeout(r, 100));
     }
   }
-  add('webhooks', (await expect('POST', '/v1/webhooks', known['POST /v1/webhooks']?.body)).id);
+  for (let i = 0; i < 2; i++) {
+    add('webhooks', (await expect('POST', '/v1/webhooks', known['POST /v1/webhooks']?.body)).id);
+  }
+  await addMailTokens(client, add);
   return ids;
+}
+
+/** The invitation mail to fuzz-c-1 (the worker sends it to the dev outbox): its survey and unsubscribe links. */
+async function addMailTokens(client: Client, add: (resource: string, id: unknown) => void) {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    const outbox = obj((await client.call('GET', '/dev/outbox.json')).json).messages as Json[] | undefined;
+    const mail = outbox?.find((m) => m.to === 'fuzz-c-1@example.test');
+    if (mail) {
+      for (const link of (mail.links as string[] | undefined) ?? []) {
+        const [, kind, token] = /\/(s|u)\/([\w-]+)/.exec(link) ?? [];
+        if (kind && token) add(kind, token);
+      }
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

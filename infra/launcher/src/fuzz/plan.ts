@@ -376,8 +376,9 @@ class Planner {
   private realId(op: Operation, param: string): string | undefined {
     const segments = op.path.split('/');
     const resource = segments[segments.indexOf(`{${param}}`) - 1] ?? '';
-    const list = this.opts.ids[resource];
-    return list?.length ? this.pick(list) : undefined;
+    const list = this.opts.ids[resource] ?? [];
+    if (list.length < 2) return list[0];
+    return op.method === 'DELETE' ? list.at(-1) : this.pick(list.slice(0, -1));
   }
 
   private build(
