@@ -1,3 +1,4 @@
+// Errors that are the client's input, however deep the query builder wraps them, are 400s.
 import { describe, expect, test } from 'vitest';
 import { toAppError } from './app.ts';
 

@@ -1,3 +1,4 @@
+// Bodies with raw parts and deep structures, built without recursion.
 import { describe, expect, test } from 'vitest';
 import { deepObject, deleteAt, hugeArray, leafPaths, RawJson, setAt, toJson } from './json.ts';
 

@@ -1,3 +1,4 @@
+// The fuzz plan: deterministic per seed, the hostile cases on every route, real ids, a share without the key.
 import { describe, expect, test } from 'vitest';
 import { type OpenApiDocument, operationsOf } from './openapi.ts';
 import { planRequests } from './plan.ts';
@@ -110,6 +111,8 @@ describe('the fuzz plan', () => {
         (r) => r.headers['content-type']?.startsWith('application/x-www-form') && r.body?.includes('%00'),
       ),
     ).toBe(true);
+    const formName = all.find((r) => r.route === 'POST /v1/locations' && r.kind === 'hostile:form:name:%00');
+    expect(formName?.body?.toString()).toContain('name=a%00b');
     const nulName = all.find((r) => r.kind === 'hostile:nul:name');
     expect(JSON.parse(nulName?.body?.toString() ?? '{}').name).toBe('a\u0000b');
     const keys = all.find((r) => r.route === 'POST /v1/locations' && r.kind === 'hostile:nul:keys');

@@ -182,8 +182,15 @@ class Planner {
       body: json('application/xml', '<?xml version="1.0"?><event><id>1</id><type>a</type></event>'),
     });
     send('type:multipart', base, { body: multipart(formFieldsOf(base.body, 'x')) });
-    const nulForm = Object.fromEntries(Object.keys(formFieldsOf(base.body, '')).map((k) => [k, 'a%00b']));
-    send('type:form:%00', base, { body: formBody(nulForm, true) });
+    // %00 in each of the body's own fields (the others valid), then in every form field we know at once.
+    const own = Object.fromEntries(
+      Object.entries(formFieldsOf(base.body, '')).map(([k, v]) => [k, encodeURIComponent(v)]),
+    );
+    for (const name of Object.keys(own).slice(0, 8)) {
+      send(`form:${name}:%00`, base, { body: formBody({ ...own, [name]: 'a%00b' }, true) });
+    }
+    const allNul = Object.fromEntries(Object.keys(formFieldsOf(base.body, 'x')).map((k) => [k, 'a%00b']));
+    send('type:form:%00', base, { body: formBody(allNul, true) });
     if (op.body?.contentType !== 'application/x-www-form-urlencoded') {
       send('type:form', base, { body: formBody(formFieldsOf(base.body, '1'), false) });
     }
