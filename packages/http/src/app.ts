@@ -269,6 +269,18 @@ const postgresInputErrors: Record<string, string> = {
   '54001': 'is nested too deeply',
 };
 
+/** The Postgres input error in an error's cause chain: drizzle throws its own error with the driver's as the cause. */
+function postgresInputError(err: unknown): string | undefined {
+  let e = err;
+  for (let depth = 0; depth < 5 && e !== null && typeof e === 'object'; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && Object.hasOwn(postgresInputErrors, code))
+      return postgresInputErrors[code];
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
 /** Maps anything thrown in a request to the one error shape; unknown errors are 500s and get logged. */
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
@@ -297,7 +309,7 @@ export function toAppError(err: unknown): AppError {
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return AppError.badRequest('Content-Length does not match the body');
   }
-  const pg = typeof e.code === 'string' ? postgresInputErrors[e.code] : undefined;
+  const pg = postgresInputError(err);
   if (pg) return AppError.validation([{ field: 'body', message: `a value ${pg}` }]);
   if (e.statusCode === 400 && err instanceof SyntaxError) return invalidJson(err.message);
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
