@@ -219,7 +219,15 @@ async function registerDocs(app: HttpApp, docs: { version: string; publicUrl: st
   );
   await app.register(apiReference, {
     routePrefix: '/docs',
-    configuration: { url: '/openapi.json', withDefaultFonts: false, hideClientButton: true },
+    // A reference, not a SaaS: no hosted AI agent, no vendor toolbar, no fonts from a CDN.
+    configuration: {
+      url: '/openapi.json',
+      withDefaultFonts: false,
+      hideClientButton: true,
+      showDeveloperTools: 'never',
+      showToolbar: 'never',
+      agent: { disabled: true },
+    },
   });
 }
 
@@ -368,10 +376,3 @@ export function createServiceApp(ctx: AppContext): Promise<HttpApp> {
 }
 
 export { ErrorBody };
-
-/** @deprecated Declare the schema on the route instead; kept only until every route is schema-first. */
-export function parseInput<S extends z.ZodType>(schema: S, value: unknown, prefix?: string): z.output<S> {
-  const parsed = schema.safeParse(value ?? {});
-  if (!parsed.success) throw AppError.validation(issuesToDetails(parsed.error, prefix));
-  return parsed.data;
-}

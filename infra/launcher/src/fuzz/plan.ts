@@ -332,7 +332,7 @@ class Planner {
         break;
       }
       default:
-        at(`${String(getAt(body, leaf) ?? '')}${NUL}`);
+        at(`${asText(getAt(body, leaf))}${NUL}`);
     }
     return `${kind}:${pathName(leaf)}`;
   }
@@ -541,4 +541,10 @@ export function outOfRange(schema: JsonSchema | undefined, current: unknown, rol
   if (typeof current === 'string') return 'x'.repeat(10_001);
   const extremes = [1e308, -1, 2 ** 53 + 1, 1e21, -2147483649, 0.5];
   return extremes[Math.floor(roll * extremes.length)];
+}
+
+/** Any generated value as text; objects without a prototype (`__proto__` cases) have no toString. */
+function asText(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  return typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
 }
