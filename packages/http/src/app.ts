@@ -225,7 +225,6 @@ async function registerDocs(app: HttpApp, docs: { version: string; publicUrl: st
       withDefaultFonts: false,
       hideClientButton: true,
       showDeveloperTools: 'never',
-      showToolbar: 'never',
       agent: { disabled: true },
     },
   });

@@ -67,7 +67,7 @@ describe('/docs in Chromium', () => {
           .getByRole('button', { name: /open menu/i })
           .first()
           .click();
-      const text = (await page.locator('body').innerText()).toLowerCase();
+      const text = ((await page.locator('body').textContent()) ?? '').toLowerCase();
       for (const tag of [
         'events',
         'surveys',
@@ -80,7 +80,9 @@ describe('/docs in Chromium', () => {
       ]) {
         expect(text, `the reference shows ${tag}`).toContain(tag);
       }
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      const overflow = await page.evaluate<number>(
+        'document.documentElement.scrollWidth - window.innerWidth',
+      );
       expect(overflow).toBeLessThanOrEqual(1);
       await page.screenshot({ path: join(SHOTS, `docs-${name}.png`) });
       expect(foreign).toEqual([]);
