@@ -142,3 +142,18 @@ export const keysetCursor = {
     }
   }),
 };
+
+/** A page from a query that fetched limit + 1 rows in keyset order: the extra row says a next page exists. */
+export function pageFrom<R, T>(
+  rows: R[],
+  limit: number,
+  view: (row: R) => T,
+  keyOf: (row: R) => { at: string; id: string },
+): { data: T[]; next: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    data: page.map(view),
+    next: rows.length > limit && last ? keysetCursor.encode(keyOf(last)) : null,
+  };
+}

@@ -156,3 +156,4 @@ export async function queuesIdle(queues: Queues, { timeoutMs = 15_000 } = {}): P
     { timeoutMs, intervalMs: 20 },
   );
 }
+export * from './browser.ts';

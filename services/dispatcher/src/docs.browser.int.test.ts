@@ -1,36 +1,21 @@
 // The API reference at /docs in a real browser (Debian chromium via playwright-core): it renders offline, every
 // resource is there, and it fits a phone. Screenshots land in $SCREENSHOT_DIR (default: the OS temp dir).
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closeContext, openContext } from '@surveyflow/core';
 import { createServiceApp } from '@surveyflow/http';
-import { testConfig, test as withServers } from '@surveyflow/testkit';
-import { type Browser, chromium } from 'playwright-core';
+import { launchChromium, testConfig, test as withServers } from '@surveyflow/testkit';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { dispatcher } from './app.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = join(tmpdir(), 'surveyflow-screenshots');
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} is missing: install it with "apt-get install chromium"`);
   mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

@@ -1,34 +1,22 @@
 // The survey page in a real browser (Debian chromium via playwright-core): without JavaScript, and with it (one-click records itself).
-import { existsSync } from 'node:fs';
 import { type AppContext, closeContext, openContext } from '@surveyflow/core';
 import { createServiceApp } from '@surveyflow/http';
-import { anEvent, seedWorkspace, sentInvitation, testConfig, test as withServers } from '@surveyflow/testkit';
-import { type Browser, chromium } from 'playwright-core';
+import {
+  anEvent,
+  launchChromium,
+  seedWorkspace,
+  sentInvitation,
+  testConfig,
+  test as withServers,
+} from '@surveyflow/testkit';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { collector } from '../app.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `${CHROMIUM} is missing: install it with "apt-get install chromium" (npm test does this as root)`,
-    );
-  }
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

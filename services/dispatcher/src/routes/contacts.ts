@@ -13,7 +13,7 @@ import {
   skipStats,
   updateContact,
 } from '@surveyflow/core';
-import { ErrorBody, errors, type HttpApp, keysetCursor } from '@surveyflow/http';
+import { ErrorBody, errors, type HttpApp, pageFrom } from '@surveyflow/http';
 import { z } from 'zod';
 import {
   ContactHistory,
@@ -45,15 +45,12 @@ export function contactRoutes(app: HttpApp, ctx: AppContext) {
     async (request) => {
       const { cursor, ...filter } = request.query;
       const rows = await listContacts(ctx.database, request.workspaceId, { ...filter, after: cursor });
-      const page = rows.slice(0, filter.limit);
-      const last = page.at(-1);
-      return {
-        data: page.map(({ contact: c }) => ({ ...contactView(c), createdAt: c.createdAt })),
-        next:
-          rows.length > filter.limit && last
-            ? keysetCursor.encode({ at: last.cursorAt, id: last.contact.id })
-            : null,
-      };
+      return pageFrom(
+        rows,
+        filter.limit,
+        ({ contact: c }) => ({ ...contactView(c), createdAt: c.createdAt }),
+        (r) => ({ at: r.cursorAt, id: r.contact.id }),
+      );
     },
   );
 

@@ -10,7 +10,7 @@ import {
   ingestEvents,
   listEvents,
 } from '@surveyflow/core';
-import { ErrorBody, errors, type HttpApp, issuesToDetails, keysetCursor } from '@surveyflow/http';
+import { ErrorBody, errors, type HttpApp, issuesToDetails, pageFrom } from '@surveyflow/http';
 import type { z } from 'zod';
 import { MicroBatcher } from '../micro-batcher.ts';
 import { signedBody } from '../raw-json.ts';
@@ -175,15 +175,12 @@ export function eventRoutes(app: HttpApp, ctx: AppContext) {
     async (request) => {
       const { cursor, ...filter } = request.query;
       const rows = await listEvents(ctx.database, request.workspaceId, { ...filter, after: cursor });
-      const page = rows.slice(0, filter.limit);
-      const last = page.at(-1);
-      return {
-        data: page.map((r) => ({ ...r, id: r.externalId, contact: { id: r.contactExternalId } })),
-        next:
-          rows.length > filter.limit && last
-            ? keysetCursor.encode({ at: last.cursorAt, id: last.rowId })
-            : null,
-      };
+      return pageFrom(
+        rows,
+        filter.limit,
+        (r) => ({ ...r, id: r.externalId, contact: { id: r.contactExternalId } }),
+        (r) => ({ at: r.cursorAt, id: r.rowId }),
+      );
     },
   );
 

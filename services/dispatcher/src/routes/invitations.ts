@@ -9,7 +9,7 @@ import {
   raw,
   renderQr,
 } from '@surveyflow/core';
-import { ErrorBody, errors, type HttpApp, IdParams, keysetCursor } from '@surveyflow/http';
+import { ErrorBody, errors, type HttpApp, IdParams, pageFrom } from '@surveyflow/http';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import {
@@ -99,19 +99,16 @@ export function invitationRoutes(app: HttpApp, ctx: AppContext) {
     async (request) => {
       const { cursor, ...filter } = request.query;
       const rows = await listInvitations(ctx.database, request.workspaceId, { ...filter, after: cursor });
-      const page = rows.slice(0, filter.limit);
-      const last = page.at(-1);
-      return {
-        data: page.map(({ invitation: i, contactExternalId, eventExternalId }) => ({
+      return pageFrom(
+        rows,
+        filter.limit,
+        ({ invitation: i, contactExternalId, eventExternalId }) => ({
           ...i,
           contact: { id: contactExternalId },
           event: eventExternalId,
-        })),
-        next:
-          rows.length > filter.limit && last
-            ? keysetCursor.encode({ at: last.cursorAt, id: last.invitation.id })
-            : null,
-      };
+        }),
+        (r) => ({ at: r.cursorAt, id: r.invitation.id }),
+      );
     },
   );
 
