@@ -1,6 +1,7 @@
 // Cases as operators and webhooks see them: one case, a filtered list, a case with its history.
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../store/client.ts';
+import { afterKey, type Keyset, keysetAt } from '../store/queries/lists.ts';
 import { type CaseStatus, caseEvents, cases, contacts, responses } from '../store/schema.ts';
 
 type CaseRow = typeof cases.$inferSelect;
@@ -28,12 +29,13 @@ export type CaseFilter = {
   owner?: string | undefined;
   overdue?: boolean | undefined;
   limit: number;
+  after?: Keyset | undefined;
 };
 
 export async function listCases({ db }: Database, workspaceId: string, f: CaseFilter, now: Date) {
   const overdue = sql`${cases.status} <> 'resolved' and ${cases.dueAt} <= ${now.toISOString()}::timestamptz`;
   const rows = await db
-    .select()
+    .select({ case: cases, cursorAt: keysetAt(cases.dueAt) })
     .from(cases)
     .where(
       and(
@@ -41,11 +43,13 @@ export async function listCases({ db }: Database, workspaceId: string, f: CaseFi
         f.status ? eq(cases.status, f.status) : undefined,
         f.owner ? eq(cases.owner, f.owner) : undefined,
         f.overdue === undefined ? undefined : f.overdue ? overdue : sql`not (${overdue})`,
+        afterKey(cases.dueAt, cases.id, f.after),
       ),
     )
-    .orderBy(asc(cases.dueAt))
-    .limit(f.limit);
-  return rows.map((c) => caseView(c, now));
+    .orderBy(asc(cases.dueAt), asc(cases.id))
+    .limit(f.limit + 1);
+  // limit + 1 rows: the extra one says there is a next page.
+  return rows.map((r) => ({ ...caseView(r.case, now), cursorAt: r.cursorAt }));
 }
 
 /** A case with the answer behind it and its whole history, oldest change first. */

@@ -1,6 +1,6 @@
 // /v1/cases: detractors' answers as cases — who owns each, what is overdue, every change on record; resolving can tell the customer.
 import { type AppContext, AppError, getCase, listCases, updateCase } from '@surveyflow/core';
-import { errors, type HttpApp, IdParams } from '@surveyflow/http';
+import { errors, type HttpApp, IdParams, pageFrom } from '@surveyflow/http';
 import { CaseList, CaseListQuery, CasePatch, CaseView } from '../schemas/cases.ts';
 
 const tags = ['cases'];
@@ -14,13 +14,26 @@ export function caseRoutes(app: HttpApp, ctx: AppContext) {
         tags,
         security,
         summary: 'List cases, soonest due first',
+        description: "Filter by status, owner and overdue; page with `cursor` (the previous page's `next`).",
         querystring: CaseListQuery,
         response: { 200: CaseList, ...errors },
       },
     },
-    async (request) => ({
-      data: await listCases(ctx.database, request.workspaceId, request.query, ctx.clock.now()),
-    }),
+    async (request) => {
+      const { cursor, ...filter } = request.query;
+      const rows = await listCases(
+        ctx.database,
+        request.workspaceId,
+        { ...filter, after: cursor },
+        ctx.clock.now(),
+      );
+      return pageFrom(
+        rows,
+        filter.limit,
+        ({ cursorAt: _, ...c }) => c,
+        (c) => ({ at: c.cursorAt, id: c.id }),
+      );
+    },
   );
 
   app.get(

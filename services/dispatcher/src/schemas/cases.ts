@@ -1,6 +1,6 @@
 // Cases: detractors' answers to work, with owner, SLA and history.
 import { caseStatuses, schema } from '@surveyflow/core';
-import { boolQuery, pageQuery, text } from '@surveyflow/http';
+import { boolQuery, keysetCursor, pageOf, pageQuery, text } from '@surveyflow/http';
 import { z } from 'zod';
 
 export const CaseListQuery = z.object({
@@ -8,6 +8,7 @@ export const CaseListQuery = z.object({
   owner: text(200).min(1).optional(),
   overdue: boolQuery.optional(),
   limit: pageQuery.limit,
+  cursor: keysetCursor.schema.optional(),
 });
 
 export const CasePatch = z
@@ -68,4 +69,4 @@ export const CaseView = CaseSummary.extend({
   customerNotified: z.boolean().optional(),
 }).meta({ id: 'Case' });
 
-export const CaseList = z.object({ data: z.array(CaseSummary) });
+export const CaseList = pageOf(CaseSummary);

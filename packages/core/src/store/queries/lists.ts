@@ -12,6 +12,10 @@ export type Keyset = { at: string; id: string };
 export const keysetAt = (time: SQL | unknown) =>
   sql<string>`to_char(${time} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
+/** Rows after the cursor in (time, id) ascending order (soonest first). */
+export const afterKey = (time: SQL | unknown, id: unknown, after?: Keyset) =>
+  after ? sql`(${time}, ${id}) > (${after.at}::timestamptz, ${after.id}::uuid)` : undefined;
+
 /** Rows after the cursor in (time, id) descending order. */
 export const before = (time: SQL | unknown, id: unknown, after?: Keyset) =>
   after ? sql`(${time}, ${id}) < (${after.at}::timestamptz, ${after.id}::uuid)` : undefined;
