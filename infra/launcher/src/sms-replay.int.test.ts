@@ -1,5 +1,6 @@
 // Invariant 11 for Twilio: a captured, correctly signed webhook replayed later changes nothing — through real HTTP.
 import { createHmac, randomBytes } from 'node:crypto';
+import { onceForInboundSms, onceForSmsStatus } from '@surveyflow/core';
 import { queuesIdle, type TwilioFake, waitFor } from '@surveyflow/testkit';
 import { describe, expect } from 'vitest';
 import { type ShopWith, test } from './testing.ts';
@@ -181,6 +182,35 @@ describe('Twilio webhooks replayed', () => {
         { status: 'sent' },
       ]),
     );
+  });
+
+  test("a webhook whose handling failed is not recorded as applied, so Twilio's retry is; after that it is a replay", async ({
+    db,
+  }) => {
+    const now = new Date('2026-12-01T10:00:00Z');
+    const boom = async () => {
+      throw new Error('Postgres went away');
+    };
+    const applied = async () => 'applied';
+    await expect(onceForInboundSms(db.database, 'SM1', now, boom)).rejects.toThrow('Postgres went away');
+    expect(await onceForInboundSms(db.database, 'SM1', now, applied)).toEqual({
+      replay: false,
+      value: 'applied',
+    });
+    expect(await onceForInboundSms(db.database, 'SM1', now, applied)).toEqual({ replay: true });
+
+    const callback = { messageSid: 'SM2', status: 'undelivered' };
+    await expect(onceForSmsStatus(db.database, callback, now, boom)).rejects.toThrow('Postgres went away');
+    expect(await onceForSmsStatus(db.database, callback, now, applied)).toEqual({
+      replay: false,
+      value: 'applied',
+    });
+    expect(await onceForSmsStatus(db.database, callback, now, applied)).toEqual({ replay: true });
+    // Another status of the same message is news, not a replay.
+    expect(await onceForSmsStatus(db.database, { ...callback, status: 'delivered' }, now, applied)).toEqual({
+      replay: false,
+      value: 'applied',
+    });
   });
 
   test('a replayed HELP gets no second reply, even when both deliveries race', async ({
