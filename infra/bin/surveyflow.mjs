@@ -2,7 +2,7 @@
 // Entry for `npm start`, `npm test`, `npm run bench` and `npm run fuzz` on a fresh clone: installs what is missing, then runs.
 // Plain JavaScript with no dependencies, because it runs before `npm ci` has.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,7 +17,10 @@ if (major < 20 || (major === 20 && minor < 19)) {
 }
 
 ensureNodeModules();
-if (command === 'test') ensureChromium();
+if (command === 'test') {
+  ensureChromium();
+  ensurePostgresTools();
+}
 
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 const commands = {
@@ -66,6 +69,29 @@ function ensureChromium() {
   }
   fail(
     'the browser tests need Chromium at /usr/bin/chromium: on Debian/Ubuntu run "sudo apt-get install chromium"',
+  );
+}
+
+/** The backup test needs pg_dump, pg_restore and initdb of one version: Debian's postgresql package has them. */
+function ensurePostgresTools() {
+  const debian = '/usr/lib/postgresql';
+  const has =
+    existsSync(debian) && readdirSync(debian).some((v) => existsSync(join(debian, v, 'bin', 'initdb')));
+  if (has) return;
+  if (process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
+    console.error('Installing postgresql for the backup test (apt-get install postgresql) …');
+    const r = spawnSync(
+      'sh',
+      [
+        '-c',
+        'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql',
+      ],
+      { stdio: ['ignore', 'ignore', 'inherit'] },
+    );
+    if (r.status === 0) return;
+  }
+  console.error(
+    'surveyflow: the backup test needs pg_dump, pg_restore and initdb: on Debian/Ubuntu run "sudo apt-get install postgresql"',
   );
 }
 

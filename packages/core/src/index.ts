@@ -51,6 +51,7 @@ export * from './usecases/referrals.ts';
 export * from './usecases/send-invitation.ts';
 export * from './usecases/send-reminder.ts';
 export * from './usecases/sms-conversation.ts';
+export * from './usecases/sms-replay.ts';
 export * from './usecases/sms-status.ts';
 export * from './usecases/surveys.ts';
 export * from './usecases/update-contact.ts';

@@ -9,6 +9,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -533,6 +534,27 @@ export const smsStatuses = pgTable('sms_statuses', {
   errorCode: text('error_code'),
   updatedAt: ts('updated_at').notNull().defaultNow(),
 });
+
+/**
+ * Every inbound text (Twilio's MessageSid) we have applied, so a replayed or re-delivered webhook
+ * changes nothing. Kept for good: Twilio's signature carries no timestamp, so a captured request can be
+ * replayed at any time. `received_at` is our receipt of the first delivery — the order texts are applied in.
+ */
+export const smsInboundMessages = pgTable('sms_inbound_messages', {
+  messageSid: text('message_sid').primaryKey(),
+  receivedAt: ts('received_at').notNull().defaultNow(),
+});
+
+/** Every status callback (MessageSid + MessageStatus) we have applied: a replay changes nothing. */
+export const smsStatusCallbacks = pgTable(
+  'sms_status_callbacks',
+  {
+    messageSid: text('message_sid').notNull(),
+    status: text('status').notNull(),
+    receivedAt: ts('received_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.messageSid, t.status] })],
+);
 
 /** Where mail and SMS go when no provider is configured; shown at /dev/outbox. */
 export const devOutbox = pgTable('dev_outbox', {

@@ -8,6 +8,8 @@ import {
   forwardCustomerReply,
   isFinalSmsStatus,
   localized,
+  onceForInboundSms,
+  onceForSmsStatus,
   optInPhone,
   optOutMessageRecipient,
   optOutPhone,
@@ -88,14 +90,26 @@ export function smsRoutes(app: HttpApp, ctx: AppContext) {
     async (request, reply) => {
       const update = request.body;
       const now = ctx.clock.now();
-      const status = await recordSmsStatus(
+      // A replay (the same SID and status again) is acknowledged and changes nothing.
+      await onceForSmsStatus(
         ctx.database,
-        { messageSid: update.MessageSid, status: update.MessageStatus, errorCode: update.ErrorCode ?? null },
+        { messageSid: update.MessageSid, status: update.MessageStatus },
         now,
+        async () => {
+          const status = await recordSmsStatus(
+            ctx.database,
+            {
+              messageSid: update.MessageSid,
+              status: update.MessageStatus,
+              errorCode: update.ErrorCode ?? null,
+            },
+            now,
+          );
+          if (isFinalSmsStatus(status) && update.ErrorCode === TWILIO_OPTED_OUT) {
+            await optOutMessageRecipient(ctx.database, update.MessageSid, now);
+          }
+        },
       );
-      if (isFinalSmsStatus(status) && update.ErrorCode === TWILIO_OPTED_OUT) {
-        await optOutMessageRecipient(ctx.database, update.MessageSid, now);
-      }
       return reply.status(204).send(null);
     },
   );
@@ -117,7 +131,12 @@ export function smsRoutes(app: HttpApp, ctx: AppContext) {
     },
     async (request, reply) => {
       const { From: phone, Body: text, MessageSid: messageSid } = request.body;
-      return twiml(reply, await converse(phone, text, messageSid));
+      // A text we already applied (a replay, or Twilio delivering it twice) gets an empty <Response/>
+      // and changes nothing: no second answer, opt-out or opt-in, and no second reply.
+      const once = await onceForInboundSms(ctx.database, messageSid, ctx.clock.now(), () =>
+        converse(phone, text, messageSid),
+      );
+      return twiml(reply, once.replay ? null : once.value);
     },
   );
 
