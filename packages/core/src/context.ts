@@ -45,7 +45,11 @@ export function openContext(
 ): AppContext {
   const log = options.log ?? createLogger(config);
   const database = createDatabase(config.DATABASE_URL, { max: config.DATABASE_POOL_SIZE });
-  const outages = new Outages(log, { redisUrl: config.REDIS_URL, postgresProbe: () => database.ping() });
+  const outages = new Outages(log, {
+    redisUrl: config.REDIS_URL,
+    postgresUrl: config.DATABASE_URL,
+    postgresProbe: () => database.ping(),
+  });
   const redis = createRedis(config.REDIS_URL, outages);
   const queues = new Queues(redis, config.QUEUE_PREFIX);
   for (const name of Object.values(queueNames)) {

@@ -59,12 +59,18 @@ export class Outages {
   private readonly redisWaiting = new Set<object>();
   private probeTimer: NodeJS.Timeout | undefined;
   private readonly redisPort: number;
+  private readonly postgresPort: number | undefined;
 
   constructor(
     private readonly log: Logger,
-    private readonly options: { redisUrl: string; postgresProbe?: () => Promise<unknown> },
+    private readonly options: {
+      redisUrl: string;
+      postgresUrl?: string;
+      postgresProbe?: () => Promise<unknown>;
+    },
   ) {
     this.redisPort = portOf(options.redisUrl, 6379);
+    this.postgresPort = options.postgresUrl ? portOf(options.postgresUrl, 5432) : undefined;
   }
 
   isDown(dependency: Dependency): boolean {
@@ -79,6 +85,10 @@ export class Outages {
   absorb(err: unknown, hint?: Dependency): boolean {
     const failure = connectionFailure(err);
     if (!failure) return false;
+    // A refused connection to some other server (a customer's webhook, Slack) is not our outage.
+    const known =
+      failure.port === undefined || failure.port === this.redisPort || failure.port === this.postgresPort;
+    if (!hint && this.postgresPort !== undefined && !known) return false;
     const dependency = hint ?? (failure.port === this.redisPort ? 'redis' : 'postgres');
     this.markDown(dependency, failure.code, err);
     return true;

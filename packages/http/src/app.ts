@@ -9,6 +9,7 @@ import {
   type ErrorKind,
   errorBody,
   type Metrics,
+  type Outages,
   queueNames,
 } from '@surveyflow/core';
 import type { Queue } from 'bullmq';
@@ -46,6 +47,8 @@ export type HttpAppOptions = {
   docs?: { version: string; publicUrl: string };
   /** Request latency by route, and GET /metrics (Bearer `token` when given). */
   metrics?: { metrics: Metrics; token?: string | undefined };
+  /** Where a 500 caused by Postgres or Redis being away is told (once per outage) instead of per request. */
+  outages?: Outages;
   /** The BullMQ dashboard at /admin/queues, behind `token`; absent, it is not mounted at all. */
   queueDashboard?: { token: string; queues: Queue[]; secureCookie: boolean };
 };
@@ -141,7 +144,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   app.setErrorHandler((err: FastifyError | AppError, request, reply) => {
     const mapped = toAppError(err);
     const status = httpStatus(mapped);
-    if (status >= 500) request.log.error({ err }, 'request failed');
+    if (status >= 500 && !options.outages?.absorb(err)) request.log.error({ err }, 'request failed');
     const render = request.routeOptions.config?.renderError;
     if (render && wantsHtml(request.headers.accept)) {
       return reply.status(status).type('text/html; charset=utf-8').send(render(mapped, status));
@@ -381,6 +384,7 @@ export function createServiceApp(ctx: AppContext): Promise<HttpApp> {
     },
     docs: { version: '1.0.0', publicUrl: ctx.config.PUBLIC_URL },
     metrics: { metrics: ctx.metrics, token: ctx.config.METRICS_TOKEN },
+    outages: ctx.outages,
     ...(ctx.config.ADMIN_TOKEN
       ? {
           queueDashboard: {
