@@ -2,9 +2,11 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { bootstrapWorkspace, loadConfig } from '@surveyflow/core';
+import { bootstrapWorkspace, type Config, createLogger, type Logger, loadConfig } from '@surveyflow/core';
 import { runUntilSignal } from '@surveyflow/http';
 import { startEmbeddedPostgres, startRedisServer } from '@surveyflow/local-servers';
+import { pino } from 'pino';
+import pretty from 'pino-pretty';
 import { startSystem } from './system.ts';
 
 await runUntilSignal(async () => {
@@ -32,7 +34,7 @@ await runUntilSignal(async () => {
     }
     const secret = base.SECRET_KEY ?? (await rememberedSecret(dataDir));
     const config = { ...base, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, SECRET_KEY: secret };
-    const system = await startSystem(config);
+    const system = await startSystem(config, { log: terminalLogger(config) });
     stops.push(system.stop);
 
     const boot = await bootstrapWorkspace(system.ctx.database, {
@@ -42,13 +44,25 @@ await runUntilSignal(async () => {
       timezone: config.DEFAULT_TIMEZONE,
     });
     const apiKey = config.BOOTSTRAP_API_KEY ?? (await rememberedKey(dataDir, boot.generatedKey));
-    printBanner(config.PUBLIC_URL, apiKey, outboxNote(config.DEV_OUTBOX, config.SMS_DEV_OUTBOX));
+    printBanner(config, apiKey, outboxNote(config.DEV_OUTBOX, config.SMS_DEV_OUTBOX));
   } catch (err) {
     await stopAll();
     throw err;
   }
   return stopAll;
 });
+
+/**
+ * Someone watching a terminal gets readable lines (pino-pretty, written synchronously so the last
+ * lines before Ctrl-C are not lost); a pipe, a file or production gets JSON, one object a line.
+ */
+function terminalLogger(config: Config): Logger {
+  if (!process.stdout.isTTY || config.NODE_ENV === 'production') return createLogger(config);
+  return pino(
+    { level: config.LOG_LEVEL, base: { service: 'surveyflow' } },
+    pretty({ colorize: true, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' }),
+  );
+}
 
 /** The generated key is shown once by the API; for a local install we keep it in DATA_DIR so every start can print it. */
 async function rememberedKey(dataDir: string, generated: string | null): Promise<string | null> {
@@ -78,7 +92,8 @@ function outboxNote(mail: boolean, sms: boolean): string | null {
   return sms ? 'no Twilio account set: texts are kept here, not sent' : null;
 }
 
-function printBanner(url: string, apiKey: string | null, outbox: string | null) {
+function printBanner(config: Config, apiKey: string | null, outbox: string | null) {
+  const url = config.PUBLIC_URL;
   const key = apiKey ?? '(unknown: set BOOTSTRAP_API_KEY, or delete DATA_DIR to start afresh)';
   const lines = [
     '',
@@ -88,6 +103,10 @@ function printBanner(url: string, apiKey: string | null, outbox: string | null) 
     `  Survey pages ${url}/s/<token>`,
     `  Health       ${url}/health  ·  ${url}/ready`,
     outbox ? `  Dev outbox   ${url}/dev/outbox   (${outbox})` : '',
+    `  Metrics      ${url}/metrics${config.METRICS_TOKEN ? '   (Authorization: Bearer $METRICS_TOKEN)' : ''}`,
+    config.ADMIN_TOKEN
+      ? `  Queues       ${url}/admin/queues?token=$ADMIN_TOKEN   (once; a cookie keeps you in)`
+      : '  Queues       set ADMIN_TOKEN (16+ characters, e.g. openssl rand -hex 16) to open the dashboard at /admin/queues',
     '',
     'Try it — this sends a survey invitation to the dev outbox:',
     '',

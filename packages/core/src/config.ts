@@ -93,6 +93,10 @@ const schema = z.object({
   /** How long one webhook attempt may take, connect to last header; longer counts as a failure. */
   WEBHOOK_TIMEOUT_MS: positiveInt.default(10_000),
   DEV_OUTBOX: bool.optional(),
+  /** When set, GET /metrics wants `Authorization: Bearer <METRICS_TOKEN>`; unset, it is open (keep it off the internet). */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (e.g. openssl rand -hex 16)').optional(),
+  /** Mounts the queue dashboard at /admin/queues behind this token; unset, there is no dashboard. */
+  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters (e.g. openssl rand -hex 16)').optional(),
 });
 
 /** Variables that only make sense together: one set without the others is a mistake worth stopping for. */

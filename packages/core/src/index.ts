@@ -21,6 +21,8 @@ export * from './domain/templates/sms.ts';
 export * from './domain/tokens.ts';
 export * from './domain/webhooks/backoff.ts';
 export * from './errors.ts';
+export * from './metrics.ts';
+export * from './outages.ts';
 export * from './outbound.ts';
 export * from './qr.ts';
 export * from './queues.ts';

@@ -2,7 +2,17 @@
 // every error to { error: { code, message, details? } }, the OpenAPI document and /docs, liveness and readiness.
 import swagger from '@fastify/swagger';
 import apiReference from '@scalar/fastify-api-reference';
-import { type AppContext, AppError, type ErrorDetail, type ErrorKind, errorBody } from '@surveyflow/core';
+import {
+  type AppContext,
+  AppError,
+  type ErrorDetail,
+  type ErrorKind,
+  errorBody,
+  type Metrics,
+  type Outages,
+  queueNames,
+} from '@surveyflow/core';
+import type { Queue } from 'bullmq';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyError,
@@ -21,6 +31,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { registerMetrics, registerQueueDashboard } from './operator.ts';
 import { ErrorBody } from './schemas.ts';
 
 export type ReadinessCheck = () => Promise<void>;
@@ -34,6 +45,12 @@ export type HttpAppOptions = {
   trustProxyHops: number;
   /** Serve /openapi.json and /docs (the interactive reference, from the npm package: works offline). */
   docs?: { version: string; publicUrl: string };
+  /** Request latency by route, and GET /metrics (Bearer `token` when given). */
+  metrics?: { metrics: Metrics; token?: string | undefined };
+  /** Where a 500 caused by Postgres or Redis being away is told (once per outage) instead of per request. */
+  outages?: Outages;
+  /** The BullMQ dashboard at /admin/queues, behind `token`; absent, it is not mounted at all. */
+  queueDashboard?: { token: string; queues: Queue[]; secureCookie: boolean };
 };
 
 /** The one Fastify flavour our routes are written against: zod schemas in, zod schemas out. */
@@ -127,7 +144,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   app.setErrorHandler((err: FastifyError | AppError, request, reply) => {
     const mapped = toAppError(err);
     const status = httpStatus(mapped);
-    if (status >= 500) request.log.error({ err }, 'request failed');
+    if (status >= 500 && !options.outages?.absorb(err)) request.log.error({ err }, 'request failed');
     const render = request.routeOptions.config?.renderError;
     if (render && wantsHtml(request.headers.accept)) {
       return reply.status(status).type('text/html; charset=utf-8').send(render(mapped, status));
@@ -142,6 +159,8 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   });
 
   if (options.docs) await registerDocs(app, options.docs);
+  if (options.metrics) registerMetrics(app, options.metrics.metrics, options.metrics.token);
+  if (options.queueDashboard) await registerQueueDashboard(app, options.queueDashboard);
 
   app.get(
     '/health',
@@ -371,6 +390,17 @@ export function createServiceApp(ctx: AppContext): Promise<HttpApp> {
       },
     },
     docs: { version: '1.0.0', publicUrl: ctx.config.PUBLIC_URL },
+    metrics: { metrics: ctx.metrics, token: ctx.config.METRICS_TOKEN },
+    outages: ctx.outages,
+    ...(ctx.config.ADMIN_TOKEN
+      ? {
+          queueDashboard: {
+            token: ctx.config.ADMIN_TOKEN,
+            queues: Object.values(queueNames).map((name) => ctx.queues.queue(name)),
+            secureCookie: ctx.config.PUBLIC_URL.startsWith('https:'),
+          },
+        }
+      : {}),
   });
 }
 

@@ -35,7 +35,10 @@ export class DueScanner {
     this.running = this.scan()
       .then(
         () => undefined,
-        (err) => this.ctx.log.error({ err }, 'due scan failed'),
+        (err) => {
+          // Postgres or Redis away: told once by the outage log, not once a second here.
+          if (!this.ctx.outages.absorb(err)) this.ctx.log.error({ err }, 'due scan failed');
+        },
       )
       .finally(() => {
         this.running = undefined;

@@ -1,4 +1,5 @@
 // Heals lost queue work: whatever Postgres says is unfinished and Redis no longer carries is enqueued again.
+import { randomUUID } from 'node:crypto';
 import {
   type AppContext,
   failInterruptedSends,
@@ -9,56 +10,99 @@ import {
   unroutedEdits,
 } from '@surveyflow/core';
 
-const BATCH = 1000;
+const BATCH_SIZE = 1000;
+/** After a Redis loss everything unfinished goes back at once, not a batch per interval. */
+const HEAL_BATCH = 20_000;
 /** A claimed send that has not finished in this long died with its process. */
 const SEND_TIMEOUT_MS = 10 * 60_000;
+/** How often the worker looks for its marker key; a lost queue is healed within about this long of Redis answering. */
+const LOSS_CHECK_MS = 2000;
 
 /**
  * Job ids are derived from row ids, so re-adding work that is still waiting in Redis is a no-op;
  * every processor is idempotent, so re-adding work that already ran does nothing either.
+ * `all`: Redis lost everything (flushed, or a new server), so rows of any age are enqueued, not only
+ * those old enough to have surely lost their job.
  */
-export async function reconcile(ctx: AppContext): Promise<Record<string, number>> {
+export async function reconcile(
+  ctx: AppContext,
+  options: { all?: boolean } = {},
+): Promise<Record<string, number>> {
   const { database, queues, config } = ctx;
   const now = ctx.clock.now().getTime();
   const before = (ms: number) => new Date(now - ms);
-  const after = config.RECONCILE_AFTER_MS;
+  const after = options.all ? 0 : config.RECONCILE_AFTER_MS;
+  const limit = options.all ? HEAL_BATCH : BATCH_SIZE;
 
-  const events = await unplannedEventIds(database, before(after), BATCH);
+  const events = await unplannedEventIds(database, before(after), limit);
   await queues.addMany(
     'event.plan',
     events.map((eventId) => ({ eventId })),
   );
-  const invitations = await staleQueuedInvitations(database, before(after), BATCH);
+  const invitations = await staleQueuedInvitations(database, before(after), limit);
   await queues.addInvitationSends(invitations);
-  const notifications = await pendingNotifications(database, before(after), BATCH);
+  const notifications = await pendingNotifications(database, before(after), limit);
   await queues.addNotificationSends(notifications);
   const responses = await unfollowedResponseIds(
     database,
     before(after + config.FOLLOWUP_COMMENT_WAIT_MS),
-    BATCH,
+    limit,
   );
   await queues.addMany(
     'response.followup',
     responses.map((responseId) => ({ responseId })),
   );
-  const edits = await unroutedEdits(database, before(after), BATCH);
+  // Answers still inside their wait for a comment had a delayed follow-up: it waits again, at most as long.
+  const ready = new Set(responses);
+  const waiting = options.all
+    ? (await unfollowedResponseIds(database, before(0), limit)).filter((id) => !ready.has(id))
+    : [];
+  await Promise.all(
+    waiting.map((responseId) =>
+      queues.add('response.followup', { responseId }, { delayMs: config.FOLLOWUP_COMMENT_WAIT_MS }),
+    ),
+  );
+  const edits = await unroutedEdits(database, before(after), limit);
   await queues.addMany('response.reroute', edits);
   const interrupted = await failInterruptedSends(database, before(SEND_TIMEOUT_MS));
-  return {
+  const counts = {
     events: events.length,
     invitations: invitations.length,
     notifications: notifications.length,
-    responses: responses.length,
+    responses: responses.length + waiting.length,
     edits: edits.length,
     interrupted,
   };
+  ctx.metrics.repaired(counts);
+  return counts;
 }
 
+/** BullMQ's complaint when a job it was running vanished from Redis: expected once Redis lost its data. */
+export function isLostJobError(err: unknown): boolean {
+  return err instanceof Error && /Missing (key|lock) for job/.test(err.message);
+}
+
+/**
+ * Two loops. Every RECONCILE_INTERVAL_MS: rows old enough to have lost their job are enqueued again.
+ * Every couple of seconds: is `<prefix>:alive` still in Redis? A FLUSHALL, a new server or one restarted
+ * without its data lacks it, and then everything unfinished is enqueued at once and the key set again.
+ */
 export class Reconciler {
   private timer: NodeJS.Timeout | undefined;
+  private lossTimer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
+  private checking: Promise<unknown> | undefined;
+  /** Set while a loss has been seen and not yet healed (a heal that failed half-way is retried). */
+  private healing = false;
+  private readonly bootId = randomUUID();
+  private readonly markerKey: string;
 
-  constructor(private readonly ctx: AppContext) {}
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly options: { lossCheckMs?: number } = {},
+  ) {
+    this.markerKey = `${ctx.config.QUEUE_PREFIX}:alive`;
+  }
 
   start(): void {
     this.timer = setInterval(() => {
@@ -68,15 +112,56 @@ export class Reconciler {
           if (Object.values(counts).some((n) => n > 0))
             this.ctx.log.warn({ counts }, 'reconciler re-enqueued lost work');
         })
-        .catch((err) => this.ctx.log.error({ err }, 'reconcile failed'))
+        .catch((err) => {
+          if (!this.ctx.outages.absorb(err)) this.ctx.log.error({ err }, 'reconcile failed');
+        })
         .finally(() => {
           this.running = undefined;
         });
     }, this.ctx.config.RECONCILE_INTERVAL_MS);
+    const check = () => {
+      if (this.checking) return;
+      this.checking = this.checkForLoss()
+        .catch((err) => {
+          if (!this.ctx.outages.absorb(err)) this.ctx.log.error({ err }, 'redis loss check failed');
+        })
+        .finally(() => {
+          this.checking = undefined;
+        });
+    };
+    check();
+    this.lossTimer = setInterval(check, this.options.lossCheckMs ?? LOSS_CHECK_MS);
+  }
+
+  /** Whether Redis still holds what we put there; if not, put it all back, then say so in the marker. */
+  private async checkForLoss(): Promise<void> {
+    const { redis, log } = this.ctx;
+    // While Redis is away a command would wait for it (BullMQ's setting): skip until it answers.
+    if (redis.status !== 'ready') return;
+    if (!this.healing) {
+      if (await redis.exists(this.markerKey)) return;
+      this.healing = true;
+    }
+    const started = Date.now();
+    // Set first: a flush during the heal removes it again, and the next check heals once more.
+    await redis.set(this.markerKey, this.bootId);
+    const counts = await reconcile(this.ctx, { all: true });
+    this.healing = false;
+    this.ctx.metrics.healed();
+    const total = Object.values(counts).reduce((a, b) => a + b, 0);
+    if (total > 0) {
+      log.warn(
+        { counts, tookMs: Date.now() - started },
+        'redis had lost its queues (flushed or new): unfinished work enqueued again',
+      );
+    } else {
+      log.info({ marker: this.markerKey }, 'queue marker set (nothing unfinished to enqueue)');
+    }
   }
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
-    await this.running;
+    clearInterval(this.lossTimer);
+    await Promise.all([this.running, this.checking]);
   }
 }

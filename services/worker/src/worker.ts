@@ -13,6 +13,7 @@ import { createSlackChannel, type SlackChannel } from './channels/slack.ts';
 import { createSmsChannel } from './channels/sms.ts';
 import { DueScanner } from './due-scanner.ts';
 import { type QueueJobs, queueProcessor } from './job-registry.ts';
+import { observeWorker } from './observe-worker.ts';
 import { eventsJobs } from './queues/events.ts';
 import { followupsJobs } from './queues/followups.ts';
 import { sendEmailJobs } from './queues/send-email.ts';
@@ -77,7 +78,7 @@ export function startWorker(
   const connections: ReturnType<typeof createRedis>[] = [];
   const workers = Object.values(queueNames).map((name) => {
     // A worker blocks its connection while waiting for jobs, so each gets its own; closed below.
-    const connection = createRedis(ctx.redisUrl);
+    const connection = createRedis(ctx.redisUrl, ctx.outages);
     connections.push(connection);
     const worker = new Worker(name, processor(name), {
       connection,
@@ -85,13 +86,7 @@ export function startWorker(
       concurrency: config.WORKER_CONCURRENCY,
       ...(limiters[name] ? { limiter: { max: limiters[name], duration: 1000 } } : {}),
     });
-    worker.on('failed', (job, err) =>
-      ctx.log.warn(
-        { queue: name, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message },
-        'job failed',
-      ),
-    );
-    worker.on('error', (err) => ctx.log.error({ queue: name, err }, 'worker error'));
+    observeWorker(ctx, name, worker);
     return worker;
   });
 
