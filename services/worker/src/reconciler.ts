@@ -1,8 +1,9 @@
 // Heals lost queue work: whatever Postgres says is unfinished and Redis no longer carries is enqueued again.
 import {
   type AppContext,
-  failInterruptedSends,
   pendingNotifications,
+  recoverStaleNotifications,
+  recoverStaleSends,
   staleQueuedInvitations,
   unfollowedResponseIds,
   unplannedEventIds,
@@ -10,8 +11,6 @@ import {
 } from '@surveyflow/core';
 
 const BATCH = 1000;
-/** A claimed send that has not finished in this long died with its process. */
-const SEND_TIMEOUT_MS = 10 * 60_000;
 
 /**
  * Job ids are derived from row ids, so re-adding work that is still waiting in Redis is a no-op;
@@ -29,9 +28,10 @@ export async function reconcile(ctx: AppContext): Promise<Record<string, number>
     events.map((eventId) => ({ eventId })),
   );
   const invitations = await staleQueuedInvitations(database, before(after), BATCH);
-  await queues.addInvitationSends(invitations);
+  // `again`: a job that finished without sending (its claim was taken then) must not hide the work.
+  await queues.addInvitationSends(invitations, { again: true });
   const notifications = await pendingNotifications(database, before(after), BATCH);
-  await queues.addNotificationSends(notifications);
+  await queues.addNotificationSends(notifications, { again: true });
   const responses = await unfollowedResponseIds(
     database,
     before(after + config.FOLLOWUP_COMMENT_WAIT_MS),
@@ -43,13 +43,20 @@ export async function reconcile(ctx: AppContext): Promise<Record<string, number>
   );
   const edits = await unroutedEdits(database, before(after), BATCH);
   await queues.addMany('response.reroute', edits);
-  const interrupted = await failInterruptedSends(database, before(SEND_TIMEOUT_MS));
+  // Claims whose sender died: re-sent if they never reached the provider call, else marked interrupted.
+  const cutoffs = { claimedBefore: before(after), handedOverBefore: before(config.DELIVERY_LEASE_MS) };
+  const stale = await recoverStaleSends(database, ctx.clock.now(), cutoffs);
+  await queues.addInvitationSends(stale.requeued, { again: true });
+  const staleNotes = await recoverStaleNotifications(database, ctx.clock.now(), cutoffs);
+  await queues.addNotificationSends(staleNotes.requeued, { again: true });
+  const interrupted = stale.interrupted + staleNotes.interrupted;
   return {
     events: events.length,
     invitations: invitations.length,
     notifications: notifications.length,
     responses: responses.length,
     edits: edits.length,
+    resent: stale.requeued.length + staleNotes.requeued.length,
     interrupted,
   };
 }
