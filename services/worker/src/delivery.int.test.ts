@@ -119,6 +119,23 @@ describe('a sender that dies', () => {
     expect((await w.invitation(id))?.status).toBe('interrupted');
   });
 
+  test('a send whose sender keeps dying before the hand-over stops at the retry horizon, as given up', async ({
+    workerWith,
+    smtp,
+  }) => {
+    const w = await workerWith({ RECONCILE_AFTER_MS: '1000', DELIVERY_RETRY_HORIZON_HOURS: '1' });
+    const id = await w.later('o-poison');
+    await w.ctx.database.sql`
+      update invitations set status = 'sending', send_at = now(), queued_at = now() - interval '2 hours',
+        claimed_at = now() - interval '1 minute' where id = ${id}`;
+    expect(await reconcile(w.ctx)).toMatchObject({ resent: 0, interrupted: 0 });
+    expect(await w.invitation(id)).toMatchObject({
+      status: 'failed',
+      failure_reason: expect.stringMatching(/^gave up: /),
+    });
+    expect(smtp.messages).toHaveLength(0);
+  });
+
   test('a sender that stalled past its lease finds its claim gone and hands nothing over', async ({
     workerWith,
   }) => {
@@ -140,6 +157,32 @@ describe('a sender that dies', () => {
     expect(second.token).toBe(first.token);
     expect(await handOverInvitation(w.ctx.database, id, first.invitation.claimedAt, new Date())).toBe(false);
     expect(await handOverInvitation(w.ctx.database, id, second.invitation.claimedAt, new Date())).toBe(true);
+  });
+});
+
+describe('a notification sender that dies', () => {
+  test('before the hand-over it is sent once after the lease; inside the provider call it is interrupted', async ({
+    workerWith,
+    smtp,
+  }) => {
+    const w = await workerWith({ RECONCILE_AFTER_MS: '1000', DELIVERY_LEASE_MS: '60000' });
+    const note = async (key: string, handedOver: boolean) => {
+      const [row] = await w.ctx.database.sql<{ id: string }[]>`
+        insert into notifications (workspace_id, kind, channel, recipient, subject, html, text, dedupe_key,
+          status, claimed_at, handed_over_at)
+        values (${w.seeded.workspaceId}, 'alert', 'email', ${`${key}@shop.test`}, ${key}, '<p>hi</p>', 'hi', ${key},
+          'sending', now() - interval '2 minutes', ${handedOver ? new Date(Date.now() - 120_000).toISOString() : null})
+        returning id`;
+      return row?.id ?? '';
+    };
+    const [unsent, handed] = [await note('unsent', false), await note('handed', true)];
+    expect(await reconcile(w.ctx)).toMatchObject({ resent: 1, interrupted: 1 });
+    await smtp.waitFor((m) => m.to.includes('unsent@shop.test'));
+    const status = async (id: string) =>
+      (await w.ctx.database.sql`select status from notifications where id = ${id}`)[0]?.status;
+    await waitFor(async () => expect(await status(unsent)).toBe('sent'));
+    expect(await status(handed)).toBe('interrupted');
+    expect(smtp.messages.map((m) => m.to)).toEqual([['unsent@shop.test']]);
   });
 });
 

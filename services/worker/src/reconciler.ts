@@ -44,7 +44,11 @@ export async function reconcile(ctx: AppContext): Promise<Record<string, number>
   const edits = await unroutedEdits(database, before(after), BATCH);
   await queues.addMany('response.reroute', edits);
   // Claims whose sender died: re-sent if they never reached the provider call, else marked interrupted.
-  const cutoffs = { claimedBefore: before(after), handedOverBefore: before(config.DELIVERY_LEASE_MS) };
+  const cutoffs = {
+    claimedBefore: before(after),
+    handedOverBefore: before(config.DELIVERY_LEASE_MS),
+    queuedBefore: before(config.DELIVERY_RETRY_HORIZON_HOURS * 3_600_000),
+  };
   const stale = await recoverStaleSends(database, ctx.clock.now(), cutoffs);
   await queues.addInvitationSends(stale.requeued, { again: true });
   const staleNotes = await recoverStaleNotifications(database, ctx.clock.now(), cutoffs);

@@ -92,18 +92,25 @@ export async function handOverNotification(
 export async function recoverStaleNotifications(
   { db }: Database,
   now: Date,
-  cutoffs: { claimedBefore: Date; handedOverBefore: Date },
+  cutoffs: { claimedBefore: Date; handedOverBefore: Date; queuedBefore?: Date },
 ): Promise<{ requeued: NotificationToSend[]; interrupted: number }> {
+  const stale = and(
+    eq(notifications.status, 'sending'),
+    isNull(notifications.handedOverAt),
+    lt(notifications.claimedAt, cutoffs.claimedBefore),
+  );
+  if (cutoffs.queuedBefore)
+    await db
+      .update(notifications)
+      .set({
+        status: 'failed',
+        failureReason: 'gave up: the sender stopped before the provider call until the retry horizon',
+      })
+      .where(and(stale, lt(notifications.createdAt, cutoffs.queuedBefore)));
   const requeued = await db
     .update(notifications)
     .set({ status: 'pending', claimedAt: null })
-    .where(
-      and(
-        eq(notifications.status, 'sending'),
-        isNull(notifications.handedOverAt),
-        lt(notifications.claimedAt, cutoffs.claimedBefore),
-      ),
-    )
+    .where(stale)
     .returning({ id: notifications.id, channel: notifications.channel });
   const interrupted = await db
     .update(notifications)

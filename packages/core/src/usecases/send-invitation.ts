@@ -56,18 +56,26 @@ export const gaveUpPrefix = 'gave up';
 export async function recoverStaleSends(
   { db }: Database,
   now: Date,
-  cutoffs: { claimedBefore: Date; handedOverBefore: Date },
+  cutoffs: { claimedBefore: Date; handedOverBefore: Date; queuedBefore?: Date },
 ): Promise<{ requeued: InvitationToSend[]; interrupted: number }> {
+  const stale = and(
+    eq(invitations.status, 'sending'),
+    isNull(invitations.handedOverAt),
+    lt(invitations.claimedAt, cutoffs.claimedBefore),
+  );
+  // A send whose sender keeps dying before the provider call (a message that crashes it) stops at the horizon.
+  if (cutoffs.queuedBefore)
+    await db
+      .update(invitations)
+      .set({
+        status: 'failed',
+        failureReason: `${gaveUpPrefix}: the sender stopped before the provider call until the retry horizon`,
+      })
+      .where(and(stale, lt(invitations.queuedAt, cutoffs.queuedBefore)));
   const requeued = await db
     .update(invitations)
     .set({ status: 'queued', claimedAt: null })
-    .where(
-      and(
-        eq(invitations.status, 'sending'),
-        isNull(invitations.handedOverAt),
-        lt(invitations.claimedAt, cutoffs.claimedBefore),
-      ),
-    )
+    .where(stale)
     .returning({ id: invitations.id, channel: invitations.channel });
   // The token stays: if the message did arrive, its link must keep working.
   const interrupted = await db
