@@ -189,13 +189,14 @@ export async function claimInvitationForSend(
   return db.transaction(async (tx) => {
     const fresh = newSurveyToken();
     // A link minted before (by a claim that may have delivered it) is kept; otherwise a new one.
+    const noKeptLink = sql`(${invitations.tokenSealed} is null or ${invitations.tokenHash} is null)`;
     const [invitation] = await tx
       .update(invitations)
       .set({
         status: 'sending',
-        tokenHash: sql`coalesce(${invitations.tokenHash}, ${fresh.hash})`,
-        tokenSealed: sql`coalesce(${invitations.tokenSealed}, ${sealToken(fresh.token, opts.secret)})`,
-        tokenExpiresAt: sql`case when ${invitations.tokenHash} is null
+        tokenHash: sql`case when ${noKeptLink} then ${fresh.hash} else ${invitations.tokenHash} end`,
+        tokenSealed: sql`case when ${noKeptLink} then ${sealToken(fresh.token, opts.secret)} else ${invitations.tokenSealed} end`,
+        tokenExpiresAt: sql`case when ${noKeptLink}
           then ${new Date(now.getTime() + tokenTtlDays * DAY_MS).toISOString()}::timestamptz
           else ${invitations.tokenExpiresAt} end`,
         claimedAt: now,
