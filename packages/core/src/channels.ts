@@ -45,6 +45,24 @@ export class PermanentDeliveryError extends Error {
   }
 }
 
+/**
+ * The provider is not taking messages at all right now (connection refused or timed out, SMTP 421/451,
+ * HTTP 429): nothing was handed over, and every other message would fail the same way, so the whole
+ * queue waits instead of each message using up its retries.
+ */
+export class ProviderUnavailableError extends Error {
+  /** How long the provider asked us to wait (Retry-After), if it said; its HTTP status, if any. */
+  readonly retryAfterMs: number | undefined;
+  readonly status: number | undefined;
+
+  constructor(message: string, opts: { retryAfterMs?: number; status?: number; cause?: unknown } = {}) {
+    super(message, { cause: opts.cause });
+    this.name = 'ProviderUnavailableError';
+    this.retryAfterMs = opts.retryAfterMs;
+    this.status = opts.status;
+  }
+}
+
 /** How a send ended: handed over (with the provider's id), failed for good, or to be retried. */
 export type SendOutcome =
   | { sent: string; at: Date; nextReminderAt?: Date | null; segments?: number | undefined }

@@ -85,6 +85,19 @@ const schema = z.object({
   DUE_SCAN_INTERVAL_MS: positiveInt.default(1000),
   RECONCILE_INTERVAL_MS: positiveInt.default(30_000),
   RECONCILE_AFTER_MS: positiveInt.default(60_000),
+  /**
+   * How long a message (invitation, notification) is retried through transient provider errors and
+   * outages before it fails for good; never past the invitation's link expiry. Hours, fractions allowed.
+   */
+  DELIVERY_RETRY_HORIZON_HOURS: z.coerce.number().positive().default(24),
+  /** The first wait after a transient send error; it doubles each time up to DELIVERY_BACKOFF_MAX_MS. */
+  DELIVERY_BACKOFF_BASE_MS: positiveInt.default(1000),
+  DELIVERY_BACKOFF_MAX_MS: positiveInt.default(300_000),
+  /**
+   * A claim handed to the provider with no outcome after this long died inside the provider call: it is
+   * marked interrupted. (A claim not yet handed over is re-queued after RECONCILE_AFTER_MS.)
+   */
+  DELIVERY_LEASE_MS: positiveInt.default(600_000),
   FOLLOWUP_COMMENT_WAIT_MS: z.coerce.number().int().min(0).default(120_000),
   /** Tries per webhook delivery (backoff 1 s, 2 s, 4 s … capped at 1 h) before it is marked failed. */
   WEBHOOK_MAX_ATTEMPTS: positiveInt.default(8),

@@ -107,27 +107,44 @@ export class Queues {
     );
   }
 
+  /**
+   * Work handed back to be done again (a recovered claim, an operator's resend): a finished job with
+   * the same id is removed first, else the add would be a no-op. A job still waiting or running stays.
+   */
+  async addAgain<N extends JobName>(name: N, payloads: JobPayload<N>[]): Promise<void> {
+    const queue = this.queues[jobs[name].queue];
+    await Promise.all(
+      payloads.map(async (p) => {
+        const job = await queue.getJob(jobId(name, p));
+        if (job && ((await job.isCompleted()) || (await job.isFailed()))) await job.remove();
+      }),
+    );
+    await this.addMany(name, payloads);
+  }
+
   /** Send jobs for claimed invitations, each on its channel's queue (qr codes are printed, never sent). */
-  async addInvitationSends(rows: { id: string; channel: string }[]): Promise<void> {
+  async addInvitationSends(rows: { id: string; channel: string }[], opts: { again?: boolean } = {}) {
+    const add = opts.again ? this.addAgain.bind(this) : this.addMany.bind(this);
     const on = (channel: string) =>
       rows.filter((r) => r.channel === channel).map((r) => ({ invitationId: r.id }));
-    await Promise.all([this.addMany('invitation.send', on('email')), this.addMany('sms.send', on('sms'))]);
+    await Promise.all([add('invitation.send', on('email')), add('sms.send', on('sms'))]);
   }
 
   /** Send jobs for notifications, each on its channel's queue (anything not a text or a Slack post is an email). */
-  async addNotificationSends(rows: { id: string; channel: string }[]): Promise<void> {
+  async addNotificationSends(rows: { id: string; channel: string }[], opts: { again?: boolean } = {}) {
+    const add = opts.again ? this.addAgain.bind(this) : this.addMany.bind(this);
     const on = (pick: (channel: string) => boolean) =>
       rows.filter((r) => pick(r.channel)).map((r) => ({ notificationId: r.id }));
     await Promise.all([
-      this.addMany(
+      add(
         'notification.send',
         on((c) => c !== 'sms' && c !== 'slack'),
       ),
-      this.addMany(
+      add(
         'notification.sms',
         on((c) => c === 'sms'),
       ),
-      this.addMany(
+      add(
         'notification.slack',
         on((c) => c === 'slack'),
       ),

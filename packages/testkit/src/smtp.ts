@@ -28,6 +28,11 @@ export type SmtpSink = {
   rejectRecipient: RecipientPolicy | null;
   waitFor(predicate: (m: ReceivedMail) => boolean, timeoutMs?: number): Promise<ReceivedMail>;
   clear(): void;
+  /** An outage: stops listening (connections are refused) until `start()` listens on the same port again. */
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  /** Connections accepted so far (a sender that waits out an outage probes instead of hammering). */
+  connections: number;
   close(): Promise<void>;
 };
 
@@ -60,6 +65,10 @@ export async function startSmtpSink(opts: { rejectRecipient?: RecipientPolicy } 
     logger: false,
     // A sender's pooled connection left open must not hold a test's teardown for the default 30 s.
     closeTimeout: 500,
+    onConnect(_session, callback) {
+      sink.connections += 1;
+      callback();
+    },
     onRcptTo(address, _session, callback) {
       const refusal = sink.rejectRecipient?.(address.address);
       if (!refusal) return callback();
@@ -114,15 +123,24 @@ export async function startSmtpSink(opts: { rejectRecipient?: RecipientPolicy } 
     clear() {
       messages.length = 0;
     },
+    connections: 0,
+    stop: () => new Promise((resolve) => server.server.close(() => resolve())),
+    start: () => listen(port),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
+  const listen = (at: number) =>
+    new Promise<void>((resolve, reject) => {
+      server.server.once('error', reject);
+      server.server.listen(at, '127.0.0.1', () => {
+        server.server.off('error', reject);
+        resolve();
+      });
+    });
+  await listen(0);
   const address = server.server.address();
   if (typeof address !== 'object' || !address) throw new Error('the SMTP sink has no TCP address');
-  sink.url = `smtp://127.0.0.1:${address.port}`;
+  const port = address.port;
+  sink.url = `smtp://127.0.0.1:${port}`;
   return sink;
 }

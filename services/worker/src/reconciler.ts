@@ -2,8 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import {
   type AppContext,
-  failInterruptedSends,
   pendingNotifications,
+  recoverStaleNotifications,
+  recoverStaleSends,
   staleQueuedInvitations,
   unfollowedResponseIds,
   unplannedEventIds,
@@ -13,8 +14,6 @@ import {
 const BATCH_SIZE = 1000;
 /** After a Redis loss everything unfinished goes back at once, not a batch per interval. */
 const HEAL_BATCH = 20_000;
-/** A claimed send that has not finished in this long died with its process. */
-const SEND_TIMEOUT_MS = 10 * 60_000;
 /** How often the worker looks for its marker key; a lost queue is healed within about this long of Redis answering. */
 const LOSS_CHECK_MS = 2000;
 
@@ -40,9 +39,10 @@ export async function reconcile(
     events.map((eventId) => ({ eventId })),
   );
   const invitations = await staleQueuedInvitations(database, before(after), limit);
-  await queues.addInvitationSends(invitations);
+  // `again`: a job that finished without sending (its claim was taken then) must not hide the work.
+  await queues.addInvitationSends(invitations, { again: true });
   const notifications = await pendingNotifications(database, before(after), limit);
-  await queues.addNotificationSends(notifications);
+  await queues.addNotificationSends(notifications, { again: true });
   const responses = await unfollowedResponseIds(
     database,
     before(after + config.FOLLOWUP_COMMENT_WAIT_MS),
@@ -64,13 +64,24 @@ export async function reconcile(
   );
   const edits = await unroutedEdits(database, before(after), limit);
   await queues.addMany('response.reroute', edits);
-  const interrupted = await failInterruptedSends(database, before(SEND_TIMEOUT_MS));
+  // Claims whose sender died: re-sent if they never reached the provider call, else marked interrupted.
+  const cutoffs = {
+    claimedBefore: before(after),
+    handedOverBefore: before(config.DELIVERY_LEASE_MS),
+    queuedBefore: before(config.DELIVERY_RETRY_HORIZON_HOURS * 3_600_000),
+  };
+  const stale = await recoverStaleSends(database, ctx.clock.now(), cutoffs);
+  await queues.addInvitationSends(stale.requeued, { again: true });
+  const staleNotes = await recoverStaleNotifications(database, ctx.clock.now(), cutoffs);
+  await queues.addNotificationSends(staleNotes.requeued, { again: true });
+  const interrupted = stale.interrupted + staleNotes.interrupted;
   const counts = {
     events: events.length,
     invitations: invitations.length,
     notifications: notifications.length,
     responses: responses.length + waiting.length,
     edits: edits.length,
+    resent: stale.requeued.length + staleNotes.requeued.length,
     interrupted,
   };
   ctx.metrics.repaired(counts);

@@ -1,6 +1,6 @@
 // The outbox: every notifications row (alerts, notices, messages to customers) — written once by its
 // dedupe key, claimed by one sender, settled with the provider's word.
-import { and, eq, lt, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import type { SendOutcome } from '../channels.ts';
 import type { Database, Tx } from './client.ts';
 import { type NotificationChannel, notifications } from './schema.ts';
@@ -45,10 +45,16 @@ export type ClaimedNotification = typeof notifications.$inferSelect;
  * Claims a pending notification for sending; only one caller ever gets it. A message to a customer
  * who opted out since it was written is cancelled instead: opt-outs are honoured at once.
  */
-export async function claimNotification({ db }: Database, id: string): Promise<ClaimedNotification | null> {
+export async function claimNotification(
+  { db }: Database,
+  id: string,
+  now: Date = new Date(),
+): Promise<ClaimedNotification | null> {
   const [row] = await db
     .update(notifications)
     .set({
+      claimedAt: now,
+      handedOverAt: null,
       status: sql`case when exists (select 1 from contacts c where c.id = ${notifications.contactId} and c.opted_out_at is not null)
         then 'cancelled' else 'sending' end`,
     })
@@ -57,17 +63,86 @@ export async function claimNotification({ db }: Database, id: string): Promise<C
   return row?.status === 'sending' ? row : null;
 }
 
+/** The last step before the provider call, for the current claim only (see handOverInvitation). */
+export async function handOverNotification(
+  { db }: Database,
+  id: string,
+  claimedAt: Date,
+  now: Date,
+): Promise<boolean> {
+  const rows = await db
+    .update(notifications)
+    .set({ handedOverAt: now })
+    .where(
+      and(
+        eq(notifications.id, id),
+        eq(notifications.status, 'sending'),
+        eq(notifications.claimedAt, claimedAt),
+        isNull(notifications.handedOverAt),
+      ),
+    )
+    .returning({ id: notifications.id });
+  return rows.length > 0;
+}
+
+/**
+ * Claims whose sender died, by phase (as recoverStaleSends for invitations): not handed over → back
+ * to pending for the caller to enqueue; handed over with no outcome → interrupted, never resent.
+ */
+export async function recoverStaleNotifications(
+  { db }: Database,
+  now: Date,
+  cutoffs: { claimedBefore: Date; handedOverBefore: Date; queuedBefore?: Date },
+): Promise<{ requeued: NotificationToSend[]; interrupted: number }> {
+  const stale = and(
+    eq(notifications.status, 'sending'),
+    isNull(notifications.handedOverAt),
+    lt(notifications.claimedAt, cutoffs.claimedBefore),
+  );
+  if (cutoffs.queuedBefore)
+    await db
+      .update(notifications)
+      .set({
+        status: 'failed',
+        failureReason: 'gave up: the sender stopped before the provider call until the retry horizon',
+      })
+      .where(and(stale, lt(notifications.createdAt, cutoffs.queuedBefore)));
+  const requeued = await db
+    .update(notifications)
+    .set({ status: 'pending', claimedAt: null })
+    .where(stale)
+    .returning({ id: notifications.id, channel: notifications.channel });
+  const interrupted = await db
+    .update(notifications)
+    .set({
+      status: 'interrupted',
+      interruptedAt: now,
+      failureReason:
+        'interrupted: the sender stopped inside the provider call; it may or may not have arrived',
+    })
+    .where(
+      and(
+        eq(notifications.status, 'sending'),
+        isNotNull(notifications.handedOverAt),
+        lt(notifications.handedOverAt, cutoffs.handedOverBefore),
+      ),
+    )
+    .returning({ id: notifications.id });
+  return { requeued, interrupted: interrupted.length };
+}
+
 export async function settleNotification({ db }: Database, id: string, outcome: SendOutcome) {
+  const from = 'sent' in outcome ? (['sending', 'interrupted'] as const) : (['sending'] as const);
   const set =
     'sent' in outcome
       ? { status: 'sent' as const, providerMessageId: outcome.sent, sentAt: outcome.at }
       : 'failed' in outcome
         ? { status: 'failed' as const, failureReason: outcome.failed.slice(0, 500) }
-        : { status: 'pending' as const };
+        : { status: 'pending' as const, claimedAt: null, handedOverAt: null };
   await db
     .update(notifications)
     .set(set)
-    .where(and(eq(notifications.id, id), eq(notifications.status, 'sending')));
+    .where(and(eq(notifications.id, id), inArray(notifications.status, [...from])));
 }
 
 /** Pending notifications whose send job was lost. */

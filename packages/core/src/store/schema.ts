@@ -173,7 +173,19 @@ export const triggers = pgTable(
   (t) => [index('triggers_workspace').on(t.workspaceId)],
 );
 
-export const invitationStatuses = ['scheduled', 'queued', 'sending', 'sent', 'failed', 'cancelled'] as const;
+/**
+ * interrupted: the sender died inside the provider call, so it may or may not have arrived; it is
+ * never sent again on its own (at most once), only by an operator's resend.
+ */
+export const invitationStatuses = [
+  'scheduled',
+  'queued',
+  'sending',
+  'sent',
+  'failed',
+  'cancelled',
+  'interrupted',
+] as const;
 export type InvitationStatus = (typeof invitationStatuses)[number];
 
 export const invitations = pgTable(
@@ -193,8 +205,14 @@ export const invitations = pgTable(
     status: text('status').$type<InvitationStatus>().notNull().default('scheduled'),
     sendAt: ts('send_at').notNull(),
     queuedAt: ts('queued_at'),
-    /** When a sender claimed it; a claim this old with no outcome means the sender died mid-send. */
+    /** When a sender claimed it; a claim past its lease with no hand-over means the sender died before sending. */
     claimedAt: ts('claimed_at'),
+    /** Set just before the provider call (SMTP transaction, Twilio request): from here a crash is ambiguous. */
+    handedOverAt: ts('handed_over_at'),
+    /** When a claim handed over with no outcome was found past its lease (status interrupted). */
+    interruptedAt: ts('interrupted_at'),
+    /** When an operator last re-queued it (POST /v1/invitations/:id/resend). */
+    resentAt: ts('resent_at'),
     /** SHA-256 of the survey link token; the token itself exists only in the message sent. */
     tokenHash: text('token_hash').unique(),
     tokenExpiresAt: ts('token_expires_at'),
@@ -221,6 +239,7 @@ export const invitations = pgTable(
     index('invitations_due').on(t.sendAt).where(sql`${t.status} = 'scheduled'`),
     index('invitations_reminders_due').on(t.nextReminderAt).where(sql`${t.nextReminderAt} is not null`),
     index('invitations_stale_queue').on(t.queuedAt).where(sql`${t.status} = 'queued'`),
+    index('invitations_sending').on(t.claimedAt).where(sql`${t.status} = 'sending'`),
     index('invitations_contact_survey').on(t.contactId, t.surveyId, t.createdAt),
     index('invitations_event').on(t.eventId),
     index('invitations_provider_message').on(t.providerMessageId),
@@ -318,7 +337,15 @@ export const responses = pgTable(
   ],
 );
 
-export const notificationStatuses = ['pending', 'sending', 'sent', 'failed', 'cancelled'] as const;
+/** interrupted: as for invitations, the sender died inside the provider call; never sent again on its own. */
+export const notificationStatuses = [
+  'pending',
+  'sending',
+  'sent',
+  'failed',
+  'cancelled',
+  'interrupted',
+] as const;
 export const notificationChannels = ['email', 'sms', 'slack'] as const;
 export type NotificationChannel = (typeof notificationChannels)[number];
 
@@ -348,8 +375,15 @@ export const notifications = pgTable(
     failureReason: text('failure_reason'),
     createdAt: createdAt(),
     sentAt: ts('sent_at'),
+    /** The claim and the hand-over, with the same lease rule as invitations. */
+    claimedAt: ts('claimed_at'),
+    handedOverAt: ts('handed_over_at'),
+    interruptedAt: ts('interrupted_at'),
   },
-  (t) => [index('notifications_pending').on(t.createdAt).where(sql`${t.status} = 'pending'`)],
+  (t) => [
+    index('notifications_pending').on(t.createdAt).where(sql`${t.status} = 'pending'`),
+    index('notifications_sending').on(t.claimedAt).where(sql`${t.status} = 'sending'`),
+  ],
 );
 
 export const caseStatuses = ['open', 'acknowledged', 'resolved'] as const;

@@ -1,7 +1,7 @@
 // The life of an invitation after planning: claimed when due, claimed again to send (at most once), then sent or failed.
-import { and, eq, lt, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, isNull, like, lt, or, sql } from 'drizzle-orm';
 import type { SendOutcome } from '../channels.ts';
-import { newSurveyToken, sealToken } from '../domain/tokens.ts';
+import { newSurveyToken, sealToken, unsealToken } from '../domain/tokens.ts';
 import type { Database } from '../store/client.ts';
 import { type ChannelName, contacts, invitations, surveys, triggers, workspaces } from '../store/schema.ts';
 
@@ -44,17 +44,124 @@ export async function staleQueuedInvitations(
     .limit(limit);
 }
 
+/** Why a send that gave up on a transient error failed; such an invitation may be resent by hand. */
+export const gaveUpPrefix = 'gave up';
+
 /**
- * A send that was claimed but never finished (the process died mid-send) may or may not have
- * reached the customer. At most once wins: it is marked failed, never sent again.
+ * Claims whose sender died, by phase. Not yet handed over (claimed before `claimedBefore`, no
+ * `handed_over_at`): nothing left the building, so it goes back to queued for the caller to enqueue
+ * again. Handed over (before `handedOverBefore`) with no outcome: the provider may have it, so at most
+ * once wins and it is marked interrupted, never sent again on its own.
  */
-export async function failInterruptedSends({ db }: Database, olderThan: Date): Promise<number> {
+export async function recoverStaleSends(
+  { db }: Database,
+  now: Date,
+  cutoffs: { claimedBefore: Date; handedOverBefore: Date; queuedBefore?: Date },
+): Promise<{ requeued: InvitationToSend[]; interrupted: number }> {
+  const stale = and(
+    eq(invitations.status, 'sending'),
+    isNull(invitations.handedOverAt),
+    lt(invitations.claimedAt, cutoffs.claimedBefore),
+  );
+  // A send whose sender keeps dying before the provider call (a message that crashes it) stops at the horizon.
+  if (cutoffs.queuedBefore)
+    await db
+      .update(invitations)
+      .set({
+        status: 'failed',
+        failureReason: `${gaveUpPrefix}: the sender stopped before the provider call until the retry horizon`,
+      })
+      .where(and(stale, lt(invitations.queuedAt, cutoffs.queuedBefore)));
+  const requeued = await db
+    .update(invitations)
+    .set({ status: 'queued', claimedAt: null })
+    .where(stale)
+    .returning({ id: invitations.id, channel: invitations.channel });
+  // The token stays: if the message did arrive, its link must keep working.
+  const interrupted = await db
+    .update(invitations)
+    .set({
+      status: 'interrupted',
+      interruptedAt: now,
+      failureReason:
+        'interrupted: the sender stopped inside the provider call; it may or may not have arrived',
+    })
+    .where(
+      and(
+        eq(invitations.status, 'sending'),
+        isNotNull(invitations.handedOverAt),
+        lt(invitations.handedOverAt, cutoffs.handedOverBefore),
+      ),
+    )
+    .returning({ id: invitations.id });
+  return { requeued, interrupted: interrupted.length };
+}
+
+/**
+ * The last step before the provider call: records that the message is being handed over. It holds
+ * only for the claim that is still current (a sender that stalled past its lease and was replaced
+ * finds its claim gone and sends nothing).
+ */
+export async function handOverInvitation(
+  { db }: Database,
+  id: string,
+  claimedAt: Date,
+  now: Date,
+): Promise<boolean> {
   const rows = await db
     .update(invitations)
-    .set({ status: 'failed', failureReason: 'interrupted: the sender stopped mid-send; not retried' })
-    .where(and(eq(invitations.status, 'sending'), lt(invitations.claimedAt, olderThan)))
+    .set({ handedOverAt: now })
+    .where(
+      and(
+        eq(invitations.id, id),
+        eq(invitations.status, 'sending'),
+        eq(invitations.claimedAt, claimedAt),
+        isNull(invitations.handedOverAt),
+      ),
+    )
     .returning({ id: invitations.id });
-  return rows.length;
+  return rows.length > 0;
+}
+
+/**
+ * An operator's resend of an invitation that was interrupted or gave up on a transient error: back
+ * to queued, once (a second call finds it queued, sending or sent). It may duplicate a message that
+ * did arrive; that is the operator's call. Returns null when there is no such invitation, false when
+ * it is in another state.
+ */
+export async function resendInvitation(
+  { db }: Database,
+  workspaceId: string,
+  id: string,
+  now: Date,
+): Promise<InvitationToSend | false | null> {
+  const [row] = await db
+    .update(invitations)
+    .set({
+      status: 'queued',
+      queuedAt: now,
+      claimedAt: null,
+      handedOverAt: null,
+      failureReason: null,
+      resentAt: now,
+    })
+    .where(
+      and(
+        eq(invitations.id, id),
+        eq(invitations.workspaceId, workspaceId),
+        or(
+          eq(invitations.status, 'interrupted'),
+          and(eq(invitations.status, 'failed'), like(invitations.failureReason, `${gaveUpPrefix}%`)),
+        ),
+      ),
+    )
+    .returning({ id: invitations.id, channel: invitations.channel });
+  if (row) return row;
+  const [exists] = await db
+    .select({ id: invitations.id })
+    .from(invitations)
+    .where(and(eq(invitations.id, id), eq(invitations.workspaceId, workspaceId)));
+  return exists ? false : null;
 }
 
 export type ClaimedInvitation = {
@@ -80,19 +187,28 @@ export async function claimInvitationForSend(
 ): Promise<ClaimedInvitation | null> {
   const tokenTtlDays = opts.tokenTtlDays;
   return db.transaction(async (tx) => {
-    const { token, hash } = newSurveyToken();
+    const fresh = newSurveyToken();
+    // A link minted before (by a claim that may have delivered it) is kept; otherwise a new one.
+    const noKeptLink = sql`(${invitations.tokenSealed} is null or ${invitations.tokenHash} is null)`;
     const [invitation] = await tx
       .update(invitations)
       .set({
         status: 'sending',
-        tokenHash: hash,
-        tokenSealed: sealToken(token, opts.secret),
-        tokenExpiresAt: new Date(now.getTime() + tokenTtlDays * DAY_MS),
+        tokenHash: sql`case when ${noKeptLink} then ${fresh.hash} else ${invitations.tokenHash} end`,
+        tokenSealed: sql`case when ${noKeptLink} then ${sealToken(fresh.token, opts.secret)} else ${invitations.tokenSealed} end`,
+        tokenExpiresAt: sql`case when ${noKeptLink}
+          then ${new Date(now.getTime() + tokenTtlDays * DAY_MS).toISOString()}::timestamptz
+          else ${invitations.tokenExpiresAt} end`,
         claimedAt: now,
+        handedOverAt: null,
       })
       .where(and(eq(invitations.id, invitationId), eq(invitations.status, 'queued')))
       .returning();
     if (!invitation) return null;
+    const token =
+      invitation.tokenHash === fresh.hash || !invitation.tokenSealed
+        ? fresh.token
+        : unsealToken(invitation.tokenSealed, opts.secret);
     const [row] = await tx
       .select({ contact: contacts, survey: surveys, workspace: workspaces, trigger: triggers })
       .from(contacts)
@@ -126,8 +242,11 @@ export async function claimInvitationForSend(
 /**
  * Records how a claimed send ended: sent (with the provider's message id), failed for good (the
  * reason lands on the row), or to be retried (nothing left the building, so it may be claimed again).
+ * A send marked interrupted while it was still running records its outcome all the same.
  */
 export async function settleInvitation({ db }: Database, id: string, outcome: SendOutcome) {
+  // A send that outlived its lease and was marked interrupted still records its provider's word.
+  const from = 'sent' in outcome ? (['sending', 'interrupted'] as const) : (['sending'] as const);
   const set =
     'sent' in outcome
       ? {
@@ -144,11 +263,12 @@ export async function settleInvitation({ db }: Database, id: string, outcome: Se
             tokenHash: null,
             tokenSealed: null,
           }
-        : { status: 'queued' as const, tokenHash: null, tokenSealed: null, tokenExpiresAt: null };
+        : // Nothing left the building; the link (if any) is kept for the next claim.
+          { status: 'queued' as const, claimedAt: null, handedOverAt: null };
   await db
     .update(invitations)
     .set(set)
-    .where(and(eq(invitations.id, id), eq(invitations.status, 'sending')));
+    .where(and(eq(invitations.id, id), inArray(invitations.status, [...from])));
 }
 
 /** The workspace of an invitation and its own email rate limit, read before claiming a send. */

@@ -8,6 +8,7 @@ import {
   printableInvitations,
   raw,
   renderQr,
+  resendInvitation,
 } from '@surveyflow/core';
 import { ErrorBody, errors, type HttpApp, IdParams, pageFrom } from '@surveyflow/http';
 import type { FastifyReply } from 'fastify';
@@ -21,6 +22,7 @@ import {
   PrintableInvitation,
   QrImageQuery,
   QrSheetQuery,
+  ResentInvitation,
 } from '../schemas/invitations.ts';
 
 const tags = ['invitations'];
@@ -156,6 +158,31 @@ export function invitationRoutes(app: HttpApp, ctx: AppContext) {
       },
     },
     async (request) => invitationView(await printable(request.workspaceId, request.params.id)),
+  );
+
+  app.post(
+    '/v1/invitations/:id/resend',
+    {
+      config: { noBody: true },
+      schema: {
+        tags,
+        security,
+        summary: 'Send an interrupted invitation again (may duplicate)',
+        description:
+          'For an invitation whose sender stopped inside the provider call (`interrupted`: it may or may not have arrived) or that gave up on transient errors (`failed`, reason `gave up …`): queues it once more, with the same link. An interrupted one may already be in the inbox, so the contact may get it twice. 409 for an invitation in any other state.',
+        params: IdParams,
+        response: { 202: ResentInvitation, 409: ErrorBody, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      const resent = await resendInvitation(ctx.database, request.workspaceId, id, ctx.clock.now());
+      if (resent === null) throw AppError.notFound(`Invitation ${id}`);
+      if (resent === false || resent.channel === 'qr')
+        throw AppError.conflict(`Invitation ${id} is not interrupted or given up: nothing to resend`);
+      await ctx.queues.addInvitationSends([resent], { again: true });
+      return reply.status(202).send({ id: resent.id, channel: resent.channel, status: 'queued' as const });
+    },
   );
 
   for (const format of ['svg', 'png'] as const) {

@@ -59,6 +59,14 @@ export const InvitationListItem = z.object({
 });
 export const InvitationPage = pageOf(InvitationListItem);
 
+export const ResentInvitation = z
+  .object({
+    id: z.uuid(),
+    channel: z.enum(['email', 'sms']),
+    status: z.literal('queued'),
+  })
+  .meta({ id: 'ResentInvitation' });
+
 export const QrImageQuery = qrOptionsSchema.omit({ format: true });
 export const QrSheetQuery = z.object({
   ids: text(20_000)

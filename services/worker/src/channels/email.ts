@@ -4,11 +4,15 @@ import {
   type EmailChannel,
   type EmailMessage,
   PermanentDeliveryError,
+  ProviderUnavailableError,
   storeDevOutboxMessage,
 } from '@surveyflow/core';
 import nodemailer from 'nodemailer';
 
-type SmtpError = Error & { responseCode?: number; response?: string; code?: string };
+type SmtpError = Error & { responseCode?: number; response?: string; code?: string; command?: string };
+
+/** Failures that say the server is not taking mail at all right now, before any message was handed over. */
+const unavailableCodes = new Set(['ECONNECTION', 'EDNS']);
 
 export type DkimKey = { domainName: string; keySelector: string; privateKey: string };
 
@@ -33,6 +37,15 @@ const dkimOptions = (dkim: DkimKey | undefined) =>
  * (550, 551, 553); "550 5.7.1 spam" is about the message, not the address.
  */
 function smtpFailure(e: SmtpError): Error {
+  // 421 "service not available", 451 "local error, try later"; or no connection at all.
+  if (
+    e.responseCode === 421 ||
+    e.responseCode === 451 ||
+    (e.code && unavailableCodes.has(e.code)) ||
+    (!e.responseCode && e.command === 'CONN')
+  ) {
+    return new ProviderUnavailableError(`smtp ${e.responseCode ?? e.code}: ${e.message}`, { cause: e });
+  }
   if (!e.responseCode || e.responseCode < 500) return e;
   const enhanced = /\b5\.(\d{1,3})\.\d{1,3}\b/.exec(e.response ?? e.message);
   const hard = enhanced ? enhanced[1] === '1' : [550, 551, 553].includes(e.responseCode);
@@ -50,7 +63,7 @@ function smtpChannel(url: string, from: string, dkim: DkimKey | undefined): Emai
         const info = await transport.sendMail(mailOptions(from, message));
         return { messageId: info.messageId };
       } catch (err) {
-        // 4xx and network errors may pass on a retry: they go back as they are.
+        // Other 4xx and network errors may pass on a retry: they go back as they are.
         throw smtpFailure(err as SmtpError);
       }
     },

@@ -3,6 +3,7 @@ import {
   type Database,
   devMessageSid,
   PermanentDeliveryError,
+  ProviderUnavailableError,
   type SmsChannel,
   type SmsMessage,
   smsSegments,
@@ -20,6 +21,8 @@ const rejectedCodes = new Set([
   21612, // the To number cannot be reached from this sender
   21614, // To is not a mobile number
 ]);
+
+const networkCodes = new Set(['ECONNREFUSED', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
 
 export function createSmsChannel(opts: {
   accountSid?: string;
@@ -83,10 +86,19 @@ class RedirectingRequestClient extends twilio.RequestClient {
   }
 }
 
-/** A refusal for good becomes PermanentDeliveryError; 429, 5xx and network errors go back to the queue as they are. */
+/**
+ * A refusal for good becomes PermanentDeliveryError; 429 and an unreachable API mean Twilio is not
+ * taking messages now (ProviderUnavailableError: the queue waits); 5xx goes back to the queue as it is.
+ */
 function classify(err: unknown): unknown {
-  if (!(err instanceof twilio.RestException)) return err;
+  if (!(err instanceof twilio.RestException)) {
+    const code = (err as { code?: unknown } | null)?.code;
+    return typeof code === 'string' && networkCodes.has(code)
+      ? new ProviderUnavailableError(`twilio unreachable: ${(err as Error).message}`, { cause: err })
+      : err;
+  }
   const reason = `twilio ${err.code ?? err.status}: ${err.message}`;
+  if (err.status === 429) return new ProviderUnavailableError(reason, { status: 429, cause: err });
   if (err.code === 21610) return new PermanentDeliveryError(reason, 'recipient_opted_out');
   const refused = err.status >= 400 && err.status < 500 && err.status !== 429;
   if (refused || (err.code !== undefined && rejectedCodes.has(err.code))) {

@@ -1,34 +1,108 @@
-// The one way a claimed message leaves the building, on any channel: send, then record what happened.
-import { type AppContext, PermanentDeliveryError, type SendOutcome } from '@surveyflow/core';
-import { type Job, UnrecoverableError } from 'bullmq';
+// The one way a claimed message leaves the building, on any channel: hand over, send, then record what happened.
+import {
+  type AppContext,
+  gaveUpPrefix,
+  PermanentDeliveryError,
+  ProviderUnavailableError,
+  type QueueName,
+  type SendOutcome,
+} from '@surveyflow/core';
+import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
+
+const HOUR_MS = 3_600_000;
+
+export type Delivery<R> = {
+  /**
+   * Records the hand-over just before the provider call (from then on a crash is ambiguous); false
+   * when the claim is no longer this sender's, and then nothing is sent.
+   */
+  handOver: () => Promise<boolean>;
+  send: () => Promise<R>;
+  settle: (outcome: SendOutcome) => Promise<void>;
+  onPermanent?: (err: PermanentDeliveryError) => Promise<void>;
+  /**
+   * When the message stops being worth retrying (the invitation's link expires): transient errors
+   * are retried until then or DELIVERY_RETRY_HORIZON_HOURS after `since`, whichever comes first.
+   */
+  since?: Date | null;
+  validUntil?: Date | null;
+};
 
 /**
  * Sends and records the outcome. A permanent refusal fails the row (after `onPermanent`, which may
- * suppress the address) and stops retries; a transient one releases the claim and lets BullMQ retry
- * with backoff, until the last attempt fails the row.
+ * suppress the address) and stops retries. A transient one releases the claim: when the provider is
+ * down (ProviderUnavailableError) the whole queue waits, without using up this job's attempts;
+ * otherwise this job waits with capped exponential backoff. Either way until the horizon, where
+ * the row fails for good.
  */
-export async function deliver(
+export async function deliver<R extends { messageId: string; segments?: number }>(
   ctx: AppContext,
   job: Job,
-  send: () => Promise<{ messageId: string; segments?: number }>,
-  settle: (outcome: SendOutcome) => Promise<void>,
-  onPermanent?: (err: PermanentDeliveryError) => Promise<void>,
-): Promise<void> {
-  let sent: { messageId: string; segments?: number };
+  token: string | undefined,
+  d: Delivery<R>,
+): Promise<R | null> {
+  if (!(await d.handOver())) return null;
+  let sent: R;
   try {
-    sent = await send();
+    sent = await d.send();
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     if (err instanceof PermanentDeliveryError) {
-      await onPermanent?.(err);
-      await settle({ failed: err.kind === 'rejected' ? reason : `${err.kind}: ${reason}` });
+      await d.onPermanent?.(err);
+      await d.settle({ failed: err.kind === 'rejected' ? reason : `${err.kind}: ${reason}` });
       throw new UnrecoverableError(reason);
     }
-    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    await settle(
-      lastAttempt ? { failed: `gave up after ${job.attemptsMade + 1} attempts: ${reason}` } : { retry: true },
-    );
-    throw err;
+    const { config } = ctx;
+    const since = d.since ?? new Date(job.timestamp);
+    const horizon = since.getTime() + config.DELIVERY_RETRY_HORIZON_HOURS * HOUR_MS;
+    const deadline = Math.min(horizon, d.validUntil?.getTime() ?? Number.POSITIVE_INFINITY);
+    if (ctx.clock.now().getTime() >= deadline) {
+      const hours = ((ctx.clock.now().getTime() - since.getTime()) / HOUR_MS).toFixed(1);
+      await d.settle({ failed: `${gaveUpPrefix} after ${hours} h of transient errors: ${reason}` });
+      throw new UnrecoverableError(reason);
+    }
+    await d.settle({ retry: true });
+    if (err instanceof ProviderUnavailableError) {
+      const wait = outages.failed(outageKey(ctx, job), config, err.retryAfterMs);
+      await ctx.queues.queue(job.queueName as QueueName).rateLimit(wait);
+      throw Worker.RateLimitError();
+    }
+    if (!token) throw err;
+    await job.moveToDelayed(Date.now() + backoff(config, job.attemptsStarted), token);
+    throw new DelayedError();
   }
-  await settle({ sent: sent.messageId, at: ctx.clock.now(), segments: sent.segments });
+  outages.recovered(outageKey(ctx, job));
+  await d.settle({ sent: sent.messageId, at: ctx.clock.now(), segments: sent.segments });
+  return sent;
 }
+
+type BackoffConfig = { DELIVERY_BACKOFF_BASE_MS: number; DELIVERY_BACKOFF_MAX_MS: number };
+
+/** base, 2 × base, 4 × base … capped, with a little jitter so retries do not arrive in step. */
+export function backoff(config: BackoffConfig, attempt: number): number {
+  const exp = config.DELIVERY_BACKOFF_BASE_MS * 2 ** Math.min(Math.max(attempt - 1, 0), 30);
+  const capped = Math.min(exp, config.DELIVERY_BACKOFF_MAX_MS);
+  return Math.round(capped * (0.9 + Math.random() * 0.2));
+}
+
+const outageKey = (ctx: AppContext, job: Job) => `${ctx.config.QUEUE_PREFIX}:${job.queueName}`;
+
+/**
+ * How long a queue pauses when its provider is down: doubling while the outage lasts (one step per
+ * pause, however many jobs hit it at once), back to the start after the first success.
+ */
+const outages = {
+  state: new Map<string, { streak: number; until: number }>(),
+  failed(key: string, config: BackoffConfig, retryAfterMs?: number): number {
+    const now = Date.now();
+    const s = this.state.get(key) ?? { streak: 0, until: 0 };
+    if (now >= s.until) s.streak += 1;
+    const wait = Math.max(retryAfterMs ?? 0, backoff(config, s.streak));
+    s.until = Math.max(s.until, now + wait);
+    this.state.set(key, s);
+    return Math.max(s.until - now, 1);
+  },
+  recovered(key: string) {
+    this.state.delete(key);
+  },
+};

@@ -7,6 +7,8 @@ import {
   claimReminder,
   type EmailChannel,
   fillUnsubscribeLink,
+  handOverInvitation,
+  handOverNotification,
   invitationEmail,
   invitationRateLimit,
   markEmailBounced,
@@ -32,8 +34,8 @@ export function sendEmailJobs(ctx: AppContext, email: EmailChannel): QueueJobs<'
     'reminder.send': defineJob('reminder.send', ({ invitationId, reminder }, job, token) =>
       sendReminder(ctx, email, invitationId, reminder, job, token),
     ),
-    'notification.send': defineJob('notification.send', ({ notificationId }, job) =>
-      sendNotification(ctx, email, notificationId, job),
+    'notification.send': defineJob('notification.send', ({ notificationId }, job, token) =>
+      sendNotification(ctx, email, notificationId, job, token),
     ),
   };
 }
@@ -52,7 +54,7 @@ async function sendInvitation(
     secret: ctx.config.SECRET_KEY,
   });
   if (!claimed) return { sent: false };
-  const { contact, reminders } = claimed;
+  const { contact, reminders, invitation } = claimed;
   if (!contact.email) {
     await settleInvitation(ctx.database, invitationId, {
       failed: 'no_address: the contact has no email address',
@@ -61,19 +63,22 @@ async function sendInvitation(
   }
   const to = contact.email;
   const nextReminderAt = reminders ? new Date(now.getTime() + reminders.afterDays * DAY_MS) : null;
-  await deliver(
-    ctx,
-    job,
-    () => email.send({ to, ...surveyEmail(ctx, claimed, false) }),
-    (outcome) =>
+  const claimedAt = invitation.claimedAt ?? now;
+  const message = { to, ...surveyEmail(ctx, claimed, false) };
+  const sent = await deliver(ctx, job, token, {
+    handOver: () => handOverInvitation(ctx.database, invitationId, claimedAt, ctx.clock.now()),
+    send: () => email.send(message),
+    settle: (outcome) =>
       settleInvitation(
         ctx.database,
         invitationId,
         'sent' in outcome ? { ...outcome, nextReminderAt } : outcome,
       ),
-    (err) => suppressOnHardBounce(ctx, err, contact.id),
-  );
-  return { sent: true };
+    onPermanent: (err) => suppressOnHardBounce(ctx, err, contact.id),
+    since: invitation.queuedAt,
+    validUntil: invitation.tokenExpiresAt,
+  });
+  return { sent: sent !== null };
 }
 
 /** A reminder: the same link, sent once per reminder number, never after an answer, an opt-out or expiry. */
@@ -97,13 +102,14 @@ async function sendReminder(
   const { contact } = claimed;
   const to = contact.email;
   if (!to) return { sent: false, skipped: 'no_address' };
-  await deliver(
-    ctx,
-    job,
-    () => email.send({ to, ...surveyEmail(ctx, claimed, true) }),
-    (outcome) => settleReminder(ctx.database, invitationId, reminder, outcome),
-    (err) => suppressOnHardBounce(ctx, err, contact.id),
-  );
+  // A reminder number is claimed once (reminders_sent) and never re-claimed: there is no lease to record.
+  await deliver(ctx, job, token, {
+    handOver: async () => true,
+    send: () => email.send({ to, ...surveyEmail(ctx, claimed, true) }),
+    settle: (outcome) => settleReminder(ctx.database, invitationId, reminder, outcome),
+    onPermanent: (err) => suppressOnHardBounce(ctx, err, contact.id),
+    validUntil: claimed.invitation.tokenExpiresAt,
+  });
   return { sent: true };
 }
 
@@ -145,9 +151,16 @@ function surveyEmail(
   };
 }
 
-async function sendNotification(ctx: AppContext, email: EmailChannel, notificationId: string, job: Job) {
-  const claimed = await claimNotification(ctx.database, notificationId);
-  if (!claimed) return { sent: false };
+async function sendNotification(
+  ctx: AppContext,
+  email: EmailChannel,
+  notificationId: string,
+  job: Job,
+  token: string | undefined,
+) {
+  const claimed = await claimNotification(ctx.database, notificationId, ctx.clock.now());
+  if (!claimed?.claimedAt) return { sent: false };
+  const claimedAt = claimed.claimedAt;
   if (claimed.channel === 'slack') {
     // Enqueued here before Slack had its own queue: release the claim and hand it over.
     await settleNotification(ctx.database, notificationId, { retry: true });
@@ -159,13 +172,13 @@ async function sendNotification(ctx: AppContext, email: EmailChannel, notificati
     secret: ctx.config.SECRET_KEY,
   });
   const message = { to: claimed.recipient, subject: claimed.subject, ...filled };
-  await deliver(
-    ctx,
-    job,
-    () => email.send(message),
-    (o) => settleNotification(ctx.database, notificationId, o),
-  );
-  return { sent: true };
+  const sent = await deliver(ctx, job, token, {
+    handOver: () => handOverNotification(ctx.database, notificationId, claimedAt, ctx.clock.now()),
+    send: () => email.send(message),
+    settle: (o) => settleNotification(ctx.database, notificationId, o),
+    since: claimed.createdAt,
+  });
+  return { sent: sent !== null };
 }
 
 /** A hard bounce means the address does not exist: no more mail to it until the contact's address changes. */

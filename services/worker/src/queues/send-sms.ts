@@ -3,6 +3,8 @@ import {
   type AppContext,
   claimInvitationForSend,
   claimNotification,
+  handOverInvitation,
+  handOverNotification,
   invitationSms,
   optOutContact,
   type PermanentDeliveryError,
@@ -18,39 +20,55 @@ import { deliver } from './deliver.ts';
 
 export function sendSmsJobs(ctx: AppContext, sms: SmsChannel): QueueJobs<'send.sms'> {
   return {
-    'sms.send': defineJob('sms.send', ({ invitationId }, job) => sendInvitation(ctx, sms, invitationId, job)),
-    'notification.sms': defineJob('notification.sms', ({ notificationId }, job) =>
-      sendNotification(ctx, sms, notificationId, job),
+    'sms.send': defineJob('sms.send', ({ invitationId }, job, token) =>
+      sendInvitation(ctx, sms, invitationId, job, token),
+    ),
+    'notification.sms': defineJob('notification.sms', ({ notificationId }, job, token) =>
+      sendNotification(ctx, sms, notificationId, job, token),
     ),
   };
 }
 
 /** A message after the answer (thank-you, referral link, "what would make it a 10?"), once. */
-async function sendNotification(ctx: AppContext, sms: SmsChannel, notificationId: string, job: Job) {
-  const claimed = await claimNotification(ctx.database, notificationId);
-  if (!claimed) return { sent: false };
-  await deliver(
-    ctx,
-    job,
-    () =>
+async function sendNotification(
+  ctx: AppContext,
+  sms: SmsChannel,
+  notificationId: string,
+  job: Job,
+  token: string | undefined,
+) {
+  const claimed = await claimNotification(ctx.database, notificationId, ctx.clock.now());
+  if (!claimed?.claimedAt) return { sent: false };
+  const claimedAt = claimed.claimedAt;
+  const sent = await deliver(ctx, job, token, {
+    handOver: () => handOverNotification(ctx.database, notificationId, claimedAt, ctx.clock.now()),
+    send: () =>
       sms.send({
         to: claimed.recipient,
         body: claimed.text,
         statusCallbackUrl: `${ctx.config.PUBLIC_URL}/sms/status`,
       }),
-    (o) => settleNotification(ctx.database, notificationId, o),
-    (err) => (claimed.contactId ? optOutIfRecipientStopped(ctx, err, claimed.contactId) : Promise.resolve()),
-  );
-  return { sent: true };
+    settle: (o) => settleNotification(ctx.database, notificationId, o),
+    onPermanent: (err) =>
+      claimed.contactId ? optOutIfRecipientStopped(ctx, err, claimed.contactId) : Promise.resolve(),
+    since: claimed.createdAt,
+  });
+  return { sent: sent !== null };
 }
 
-async function sendInvitation(ctx: AppContext, sms: SmsChannel, invitationId: string, job: Job) {
+async function sendInvitation(
+  ctx: AppContext,
+  sms: SmsChannel,
+  invitationId: string,
+  job: Job,
+  token: string | undefined,
+) {
   const claimed = await claimInvitationForSend(ctx.database, invitationId, ctx.clock.now(), {
     tokenTtlDays: ctx.config.TOKEN_TTL_DAYS,
     secret: ctx.config.SECRET_KEY,
   });
   if (!claimed) return { sent: false };
-  const { contact, survey, workspace, token } = claimed;
+  const { contact, survey, workspace, invitation } = claimed;
   const to = contact.phone;
   if (!to) {
     await settleInvitation(ctx.database, invitationId, {
@@ -64,17 +82,19 @@ async function sendInvitation(ctx: AppContext, sms: SmsChannel, invitationId: st
     kind: survey.kind,
     question: renderQuestion(survey.question, locale, workspace.name),
     workspaceName: workspace.name,
-    surveyUrl: `${ctx.config.PUBLIC_URL}/s/${token}`,
+    surveyUrl: `${ctx.config.PUBLIC_URL}/s/${claimed.token}`,
   });
-  await deliver(
-    ctx,
-    job,
-    () => sms.send({ to, body, statusCallbackUrl: `${ctx.config.PUBLIC_URL}/sms/status` }),
+  const claimedAt = invitation.claimedAt ?? ctx.clock.now();
+  const sent = await deliver(ctx, job, token, {
+    handOver: () => handOverInvitation(ctx.database, invitationId, claimedAt, ctx.clock.now()),
+    send: () => sms.send({ to, body, statusCallbackUrl: `${ctx.config.PUBLIC_URL}/sms/status` }),
     // SMS gets no reminders: a second unprompted text is the pestering we promise not to do.
-    (outcome) => settleInvitation(ctx.database, invitationId, outcome),
-    (err) => optOutIfRecipientStopped(ctx, err, contact.id),
-  );
-  return { sent: true };
+    settle: (outcome) => settleInvitation(ctx.database, invitationId, outcome),
+    onPermanent: (err) => optOutIfRecipientStopped(ctx, err, contact.id),
+    since: invitation.queuedAt,
+    validUntil: invitation.tokenExpiresAt,
+  });
+  return { sent: sent !== null };
 }
 
 /** Twilio 21610: the recipient sent STOP to our number at some point; honour it as our own opt-out. */
