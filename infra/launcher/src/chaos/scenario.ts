@@ -365,7 +365,7 @@ async function measureHeal(database: Db, flushedAt: number, timeoutMs: number) {
       select (select count(*)::int from events where id = any(${eventIds}::uuid[]) and planned_at is null)
            + (select count(*)::int from invitations where id = any(${invitationIds}::uuid[]) and status = 'queued') as n`;
     if (r?.n === 0) return { ms: Date.now() - flushedAt, items };
-    await sleep(250);
+    await sleep(500);
   }
   return { ms: null, items };
 }
