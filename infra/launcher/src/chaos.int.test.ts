@@ -9,16 +9,17 @@ describe('chaos (short)', () => {
       events: 1000,
       duplicateShare: 0.1,
       batchSize: 50,
-      ingestMs: 8000,
+      ingestMs: 5000,
       workers: 3,
       workerConcurrency: 8,
       workerKills: 2,
-      // Early: a killed worker's active jobs come back only through BullMQ's stall check (30–60 s later).
-      killSpan: [0.1, 0.5],
+      // Early: a killed worker's active jobs come back only through BullMQ's stall check, 30–60 s later (the
+      // reconciler cannot re-add them: their job ids are taken), and the wait below must cover that.
+      killSpan: [0.05, 0.25],
       redisKill: true,
       flushAll: false,
       smtpOutageMs: 0,
-      settleTimeoutMs: 50_000,
+      settleTimeoutMs: 60_000,
       seed: 20_261_201,
     });
     const table = chaosTable(result);

@@ -300,9 +300,9 @@ export async function runChaos(plan: ChaosPlan): Promise<ChaosResult> {
         last = state;
         sameSince = Date.now();
       }
-      // A claim left `sending` by a killed worker finishes only when the reconciler marks it; 10 s without
+      // A claim left `sending` by a killed worker finishes only when the reconciler marks it; 5 s without
       // any change is taken as "nothing more will happen within this run".
-      if (s && s.unplanned === 0 && s.open === 0 && (s.sending === 0 || Date.now() - sameSince > 10_000)) {
+      if (s && s.unplanned === 0 && s.open === 0 && (s.sending === 0 || Date.now() - sameSince > 5000)) {
         settled = true;
         break;
       }
