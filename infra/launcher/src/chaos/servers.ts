@@ -116,6 +116,10 @@ export class ServiceProcess {
       { cwd: root, env: { PATH: process.env.PATH, ...this.env() }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     this.child = child;
+    // If the run itself dies, its services must not live on holding ports and connections.
+    const killOnExit = () => child.kill('SIGKILL');
+    process.once('exit', killOnExit);
+    child.once('exit', () => process.off('exit', killOnExit));
     const collect = (d: Buffer) => {
       for (const line of String(d).split('\n')) {
         if (!line.trim()) continue;
