@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Entry for `npm start`, `npm test`, `npm run bench` and `npm run fuzz` on a fresh clone: installs what is missing, then runs.
+// Entry for `npm start`, `npm test`, `npm run bench`, `npm run fuzz` and `npm run chaos` on a fresh clone: installs what is missing, then runs.
 // Plain JavaScript with no dependencies, because it runs before `npm ci` has.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -28,9 +28,10 @@ const commands = {
   test: [bin('vitest'), ['run', ...rest]],
   bench: [bin('tsx'), ['services/dispatcher/bench/ingest.ts', ...rest]],
   fuzz: [bin('tsx'), ['infra/launcher/src/fuzz/main.ts', ...rest]],
+  chaos: [bin('tsx'), ['infra/launcher/src/chaos/main.ts', ...rest]],
 };
 const entry = commands[command];
-if (!entry) fail(`unknown command "${command}"; use start, test, bench or fuzz`);
+if (!entry) fail(`unknown command "${command}"; use start, test, bench, fuzz or chaos`);
 
 // Ctrl-C reaches the child from the terminal itself; SIGTERM (from npm, docker, systemd) is passed on.
 // Either way this process waits for the child to finish its clean shutdown and exits as it did.

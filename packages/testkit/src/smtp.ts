@@ -129,6 +129,9 @@ export async function startSmtpSink(opts: { rejectRecipient?: RecipientPolicy } 
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 
+  // A client that dies mid-session (a SIGKILLed worker) resets its connection: that is its failure, not the sink's,
+  // and an unhandled 'error' would take down the process holding the sink.
+  server.on('error', () => {});
   const listen = (at: number) =>
     new Promise<void>((resolve, reject) => {
       server.server.once('error', reject);
