@@ -423,9 +423,13 @@ async function measure(database: Db, sink: SmtpSink, redisPort: number, acknowle
     if (r.failure_reason) failureReasons[reason] = (failureReasons[reason] ?? 0) + 1;
     if (r.status === 'sent') {
       if (!got) lose('marked sent, never reached the SMTP server');
-    } else if (r.status === 'sending' || (r.status === 'failed' && reason === 'interrupted')) {
+    } else if (
+      r.status === 'interrupted' ||
+      r.status === 'sending' ||
+      (r.status === 'failed' && reason === 'interrupted')
+    ) {
       // Interrupted mid-send: ambiguous by design (invariant 9). Still `sending` means the reconciler has not
-      // marked it yet (it does so after a fixed 10 minutes); nothing received means it never reached the provider.
+      // marked it yet (after DELIVERY_LEASE_MS); nothing received means it never reached the provider.
       interrupted++;
       if (r.status === 'sending') stuckSending++;
       if (!got) interruptedNotReceived++;
