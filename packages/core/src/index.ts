@@ -36,6 +36,7 @@ export * from './store/queries/surveys.ts';
 export type { ChannelName, InvitationStatus, Localized, Properties, SurveyKind } from './store/schema.ts';
 export * as schema from './store/schema.ts';
 export { caseStatuses, surveyKinds } from './store/schema.ts';
+export * from './store/send-phases.ts';
 export * from './usecases/alert-team.ts';
 export * from './usecases/cases.ts';
 export * from './usecases/direct-invitations.ts';

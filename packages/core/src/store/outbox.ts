@@ -4,6 +4,13 @@ import { and, eq, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import type { SendOutcome } from '../channels.ts';
 import type { Database, Tx } from './client.ts';
 import { type NotificationChannel, notifications } from './schema.ts';
+import {
+  currentClaim,
+  diedBeforeHandOver,
+  diedInsideCall,
+  interruptedReason,
+  stoppedBeforeCallReason,
+} from './send-phases.ts';
 
 export type NotificationToSend = { id: string; channel: NotificationChannel };
 
@@ -73,14 +80,7 @@ export async function handOverNotification(
   const rows = await db
     .update(notifications)
     .set({ handedOverAt: now })
-    .where(
-      and(
-        eq(notifications.id, id),
-        eq(notifications.status, 'sending'),
-        eq(notifications.claimedAt, claimedAt),
-        isNull(notifications.handedOverAt),
-      ),
-    )
+    .where(currentClaim(notifications, id, claimedAt))
     .returning({ id: notifications.id });
   return rows.length > 0;
 }
@@ -94,17 +94,13 @@ export async function recoverStaleNotifications(
   now: Date,
   cutoffs: { claimedBefore: Date; handedOverBefore: Date; queuedBefore?: Date },
 ): Promise<{ requeued: NotificationToSend[]; interrupted: number }> {
-  const stale = and(
-    eq(notifications.status, 'sending'),
-    isNull(notifications.handedOverAt),
-    lt(notifications.claimedAt, cutoffs.claimedBefore),
-  );
+  const stale = diedBeforeHandOver(notifications, cutoffs.claimedBefore);
   if (cutoffs.queuedBefore)
     await db
       .update(notifications)
       .set({
         status: 'failed',
-        failureReason: 'gave up: the sender stopped before the provider call until the retry horizon',
+        failureReason: stoppedBeforeCallReason,
       })
       .where(and(stale, lt(notifications.createdAt, cutoffs.queuedBefore)));
   const requeued = await db
@@ -117,16 +113,9 @@ export async function recoverStaleNotifications(
     .set({
       status: 'interrupted',
       interruptedAt: now,
-      failureReason:
-        'interrupted: the sender stopped inside the provider call; it may or may not have arrived',
+      failureReason: interruptedReason,
     })
-    .where(
-      and(
-        eq(notifications.status, 'sending'),
-        isNotNull(notifications.handedOverAt),
-        lt(notifications.handedOverAt, cutoffs.handedOverBefore),
-      ),
-    )
+    .where(diedInsideCall(notifications, cutoffs.handedOverBefore))
     .returning({ id: notifications.id });
   return { requeued, interrupted: interrupted.length };
 }

@@ -4,6 +4,14 @@ import type { SendOutcome } from '../channels.ts';
 import { newSurveyToken, sealToken, unsealToken } from '../domain/tokens.ts';
 import type { Database } from '../store/client.ts';
 import { type ChannelName, contacts, invitations, surveys, triggers, workspaces } from '../store/schema.ts';
+import {
+  currentClaim,
+  diedBeforeHandOver,
+  diedInsideCall,
+  gaveUpPrefix,
+  interruptedReason,
+  stoppedBeforeCallReason,
+} from '../store/send-phases.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -45,7 +53,6 @@ export async function staleQueuedInvitations(
 }
 
 /** Why a send that gave up on a transient error failed; such an invitation may be resent by hand. */
-export const gaveUpPrefix = 'gave up';
 
 /**
  * Claims whose sender died, by phase. Not yet handed over (claimed before `claimedBefore`, no
@@ -58,18 +65,14 @@ export async function recoverStaleSends(
   now: Date,
   cutoffs: { claimedBefore: Date; handedOverBefore: Date; queuedBefore?: Date },
 ): Promise<{ requeued: InvitationToSend[]; interrupted: number }> {
-  const stale = and(
-    eq(invitations.status, 'sending'),
-    isNull(invitations.handedOverAt),
-    lt(invitations.claimedAt, cutoffs.claimedBefore),
-  );
+  const stale = diedBeforeHandOver(invitations, cutoffs.claimedBefore);
   // A send whose sender keeps dying before the provider call (a message that crashes it) stops at the horizon.
   if (cutoffs.queuedBefore)
     await db
       .update(invitations)
       .set({
         status: 'failed',
-        failureReason: `${gaveUpPrefix}: the sender stopped before the provider call until the retry horizon`,
+        failureReason: stoppedBeforeCallReason,
       })
       .where(and(stale, lt(invitations.queuedAt, cutoffs.queuedBefore)));
   const requeued = await db
@@ -83,16 +86,9 @@ export async function recoverStaleSends(
     .set({
       status: 'interrupted',
       interruptedAt: now,
-      failureReason:
-        'interrupted: the sender stopped inside the provider call; it may or may not have arrived',
+      failureReason: interruptedReason,
     })
-    .where(
-      and(
-        eq(invitations.status, 'sending'),
-        isNotNull(invitations.handedOverAt),
-        lt(invitations.handedOverAt, cutoffs.handedOverBefore),
-      ),
-    )
+    .where(diedInsideCall(invitations, cutoffs.handedOverBefore))
     .returning({ id: invitations.id });
   return { requeued, interrupted: interrupted.length };
 }
@@ -111,14 +107,7 @@ export async function handOverInvitation(
   const rows = await db
     .update(invitations)
     .set({ handedOverAt: now })
-    .where(
-      and(
-        eq(invitations.id, id),
-        eq(invitations.status, 'sending'),
-        eq(invitations.claimedAt, claimedAt),
-        isNull(invitations.handedOverAt),
-      ),
-    )
+    .where(currentClaim(invitations, id, claimedAt))
     .returning({ id: invitations.id });
   return rows.length > 0;
 }
