@@ -1,11 +1,11 @@
 // The API reference at /docs in a real browser (Debian chromium via playwright-core): it renders offline, every
-// resource is there, and it fits a phone. Screenshots land in $SCREENSHOT_DIR (default: the OS temp dir).
+// resource is there, it fits a phone, and axe-core finds no WCAG violation. Screenshots land in $SCREENSHOT_DIR (default: the OS temp dir).
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closeContext, openContext } from '@surveyflow/core';
 import { createServiceApp } from '@surveyflow/http';
-import { launchChromium, testConfig, test as withServers } from '@surveyflow/testkit';
+import { axeViolations, launchChromium, testConfig, test as withServers } from '@surveyflow/testkit';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { dispatcher } from './app.ts';
@@ -71,6 +71,7 @@ describe('/docs in Chromium', () => {
       expect(overflow).toBeLessThanOrEqual(1);
       await page.screenshot({ path: join(SHOTS, `docs-${name}.png`) });
       expect(foreign).toEqual([]);
+      expect(await axeViolations(page)).toEqual([]);
       await page.close();
     }, 60_000);
   }
