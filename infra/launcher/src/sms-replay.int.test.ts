@@ -3,9 +3,9 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { onceForInboundSms, onceForSmsStatus } from '@surveyflow/core';
 import { queuesIdle, type TwilioFake, waitFor } from '@surveyflow/testkit';
 import { describe, expect } from 'vitest';
-import { type ShopWith, test } from './testing.ts';
+import { type ShopWith, SMS_FROM, startSmsShop, test } from './testing.ts';
 
-const FROM = '+15005550006';
+const FROM = SMS_FROM;
 const EVE = '+48600100200';
 
 /** Twilio's X-Twilio-Signature: HMAC-SHA1 with the auth token over the URL and the fields sorted by name. */
@@ -16,19 +16,8 @@ function twilioSignature(authToken: string, url: string, params: Record<string, 
   return createHmac('sha1', authToken).update(data).digest('base64');
 }
 
-async function startSmsShop(shopWith: ShopWith, twilio: TwilioFake) {
-  const shop = await shopWith({
-    listen: true,
-    env: {
-      TWILIO_ACCOUNT_SID: twilio.accountSid,
-      TWILIO_AUTH_TOKEN: twilio.authToken,
-      TWILIO_FROM: FROM,
-      TWILIO_API_URL: twilio.url,
-      SMS_RATE_PER_SECOND: '50',
-    },
-  });
-  const [trigger] = (await shop.api('GET', '/v1/triggers')).json().data;
-  await shop.api('PATCH', `/v1/triggers/${trigger.id}`, { channels: ['sms'] });
+async function replayShop(shopWith: ShopWith, twilio: TwilioFake) {
+  const shop = await startSmsShop(shopWith, twilio);
   const sql = shop.system.ctx.database.sql;
   const order = async (id: string) => {
     // Clear the throttle so each order may text Eve again.
@@ -97,7 +86,7 @@ describe('Twilio webhooks replayed', () => {
     shopWith,
     twilio,
   }) => {
-    const shop = await startSmsShop(shopWith, twilio);
+    const shop = await replayShop(shopWith, twilio);
     await shop.order('o-1');
     await twilio.waitForMessages(1);
     await shop.sent();
@@ -124,7 +113,7 @@ describe('Twilio webhooks replayed', () => {
     shopWith,
     twilio,
   }) => {
-    const shop = await startSmsShop(shopWith, twilio);
+    const shop = await replayShop(shopWith, twilio);
     await shop.order('o-1');
     await twilio.waitForMessages(1);
     await shop.sent();
@@ -152,7 +141,7 @@ describe('Twilio webhooks replayed', () => {
     shopWith,
     twilio,
   }) => {
-    const shop = await startSmsShop(shopWith, twilio);
+    const shop = await replayShop(shopWith, twilio);
     await shop.order('o-1');
     const [sms] = await twilio.waitForMessages(1);
     const sid = sms?.sid ?? '';
@@ -217,7 +206,7 @@ describe('Twilio webhooks replayed', () => {
     shopWith,
     twilio,
   }) => {
-    const shop = await startSmsShop(shopWith, twilio);
+    const shop = await replayShop(shopWith, twilio);
     await shop.order('o-1');
     await twilio.waitForMessages(1);
     await shop.sent();

@@ -1,25 +1,13 @@
 // SMS both ways through the whole system, with the real twilio client talking to the loopback Twilio fake.
 import { type TwilioFake, waitFor } from '@surveyflow/testkit';
 import { describe, expect } from 'vitest';
-import { type ShopWith, test } from './testing.ts';
+import { type ShopWith, SMS_FROM, startSmsShop, test } from './testing.ts';
 
-const FROM = '+15005550006';
+const FROM = SMS_FROM;
 const EVE = '+48600100200';
 
-async function startSmsShop(shopWith: ShopWith, twilio: TwilioFake, env: Record<string, string> = {}) {
-  const shop = await shopWith({
-    listen: true,
-    env: {
-      TWILIO_ACCOUNT_SID: twilio.accountSid,
-      TWILIO_AUTH_TOKEN: twilio.authToken,
-      TWILIO_FROM: FROM,
-      TWILIO_API_URL: twilio.url,
-      SMS_RATE_PER_SECOND: '50',
-      ...env,
-    },
-  });
-  const [trigger] = (await shop.api('GET', '/v1/triggers')).json().data;
-  await shop.api('PATCH', `/v1/triggers/${trigger.id}`, { channels: ['sms'] });
+async function smsShop(shopWith: ShopWith, twilio: TwilioFake, env: Record<string, string> = {}) {
+  const shop = await startSmsShop(shopWith, twilio, env);
   const order = (id: string, phone = EVE, contactId = `c-${phone}`) =>
     shop.api('POST', '/v1/events', { id, type: 'order.delivered', contact: { id: contactId, phone } });
   const reply = (body: string, signature?: 'valid' | 'wrong' | 'none') =>
@@ -38,7 +26,7 @@ describe('SMS', () => {
     smtp,
     twilio,
   }) => {
-    const shop = await startSmsShop(shopWith, twilio);
+    const shop = await smsShop(shopWith, twilio);
     await shop.order('o-1');
     const [sms] = await twilio.waitForMessages(1);
     expect(sms).toMatchObject({ to: EVE, from: FROM, statusCallback: `${shop.publicUrl}/sms/status` });
@@ -95,7 +83,7 @@ describe('SMS', () => {
     shopWith,
     twilio,
   }) => {
-    const shop = await startSmsShop(shopWith, twilio);
+    const shop = await smsShop(shopWith, twilio);
     await shop.order('o-1');
     await twilio.waitForMessages(1);
     await waitFor(async () => (await shop.sql`select 1 from invitations where status = 'sent'`).length === 1);
@@ -138,7 +126,7 @@ describe('SMS', () => {
     shopWith,
     twilio,
   }) => {
-    const shop = await startSmsShop(shopWith, twilio);
+    const shop = await smsShop(shopWith, twilio);
     twilio.optedOut.add(EVE);
     await shop.order('o-1');
     const [invitation] = await waitFor(async () => {
@@ -163,7 +151,7 @@ describe('SMS', () => {
     shopWith,
     twilio,
   }) => {
-    const shop = await startSmsShop(shopWith, twilio, { SMS_RATE_PER_SECOND: '1' });
+    const shop = await smsShop(shopWith, twilio, { SMS_RATE_PER_SECOND: '1' });
     twilio.failNext(429);
     for (const n of [1, 2, 3]) await shop.order(`o-${n}`, `+4860010020${n}`);
     const sent = await twilio.waitForMessages(3, 20_000);

@@ -1,7 +1,7 @@
 // Test support for whole-system tests: the system on the test's servers with the first-start workspace, an API caller, and fixtures that start and stop it.
 import { bootstrapWorkspace, type Clock, systemClock } from '@surveyflow/core';
 import { freePort } from '@surveyflow/local-servers';
-import { test as servers, testConfig } from '@surveyflow/testkit';
+import { test as servers, type TwilioFake, testConfig } from '@surveyflow/testkit';
 import { startSystem } from './system.ts';
 
 export const SHOP_KEY = 'sf_live_system_test_key_0123456789abcdef';
@@ -76,3 +76,24 @@ export const test = servers
     return start;
   })
   .extend('shop', ({ shopWith, shopOptions }) => shopWith(shopOptions));
+
+/** The Shop's number in the SMS tests. */
+export const SMS_FROM = '+15005550006';
+
+/** The Shop on a port, texting through the Twilio fake (which calls it back), its trigger switched to SMS. */
+export async function startSmsShop(shopWith: ShopWith, twilio: TwilioFake, env: Record<string, string> = {}) {
+  const shop = await shopWith({
+    listen: true,
+    env: {
+      TWILIO_ACCOUNT_SID: twilio.accountSid,
+      TWILIO_AUTH_TOKEN: twilio.authToken,
+      TWILIO_FROM: SMS_FROM,
+      TWILIO_API_URL: twilio.url,
+      SMS_RATE_PER_SECOND: '50',
+      ...env,
+    },
+  });
+  const [trigger] = (await shop.api('GET', '/v1/triggers')).json().data;
+  await shop.api('PATCH', `/v1/triggers/${trigger.id}`, { channels: ['sms'] });
+  return shop;
+}
