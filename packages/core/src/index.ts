@@ -2,6 +2,7 @@ export * from './channels.ts';
 export * from './clock.ts';
 export * from './config.ts';
 export * from './context.ts';
+export * from './domain/access.ts';
 export * from './domain/actions.ts';
 export * from './domain/addresses.ts';
 export * from './domain/answers.ts';

@@ -15,6 +15,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import type { Role, Scope } from '../domain/access.ts';
 import type { SurveyAction } from '../domain/actions.ts';
 import type { ChannelName, SurveyKind } from '../domain/kinds.ts';
 import type { Filter } from '../domain/rules/filters.ts';
@@ -49,19 +50,119 @@ export const workspaces = pgTable('workspaces', {
   referralUrl: text('referral_url'),
   /** whsec_…: when set, POST /v1/events must be signed with it (Standard Webhooks headers). */
   eventSigningSecret: text('event_signing_secret'),
+  /** Audit entries older than this many days are deleted by the daily retention job. */
+  auditRetentionDays: integer('audit_retention_days').notNull().default(365),
   createdAt: createdAt(),
 });
 
 export const apiKeys = pgTable('api_keys', {
   id: id(),
   workspaceId: workspaceRef(),
+  /** What the key is for, as its creator named it ("Shop backend"). */
+  name: text('name').notNull().default('API key'),
+  /** What the key may do (domain/access.ts). */
+  scopes: text('scopes').array().$type<Scope[]>().notNull().default(sql`'{admin}'::text[]`),
   /** The first characters of the key, safe to show ("sf_live_Ab12…"). */
   prefix: text('prefix').notNull(),
   /** SHA-256 of the whole key; the key itself is never stored. */
   keyHash: text('key_hash').notNull().unique(),
+  createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+  /** Updated at most once a minute per key, not on every request. */
+  lastUsedAt: ts('last_used_at'),
   createdAt: createdAt(),
   revokedAt: ts('revoked_at'),
 });
+
+/** A person who signs in to the console. Their access is per workspace, through memberships. */
+export const users = pgTable(
+  'users',
+  {
+    id: id(),
+    /** Lower-cased; the sign-in address. */
+    email: text('email').notNull(),
+    name: text('name'),
+    locale: text('locale').notNull().default('en'),
+    createdAt: createdAt(),
+    lastSignInAt: ts('last_sign_in_at'),
+  },
+  (t) => [uniqueIndex('users_email').on(t.email)],
+);
+
+export const memberships = pgTable(
+  'memberships',
+  {
+    workspaceId: workspaceRef(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: text('role').$type<Role>().notNull(),
+    /** Receives the weekly digest email. */
+    digest: boolean('digest').notNull().default(false),
+    invitedBy: uuid('invited_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.userId] }), index('memberships_user').on(t.userId)],
+);
+
+/** A one-time sign-in link (also a team invitation): stored hashed, single use, short-lived. */
+export const signInLinks = pgTable(
+  'sign_in_links',
+  {
+    id: id(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    tokenHash: text('token_hash').notNull().unique(),
+    /** For an invitation: the workspace it leads into. */
+    workspaceId: uuid('workspace_id').references(() => workspaces.id, { onDelete: 'cascade' }),
+    expiresAt: ts('expires_at').notNull(),
+    usedAt: ts('used_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('sign_in_links_user').on(t.userId, t.createdAt)],
+);
+
+/** A signed-in browser. Server-side, so it can be revoked; the cookie holds only a random token. */
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: id(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    tokenHash: text('token_hash').notNull().unique(),
+    /** The workspace the console shows (the user may belong to several). */
+    workspaceId: uuid('workspace_id').references(() => workspaces.id, { onDelete: 'set null' }),
+    userAgent: text('user_agent'),
+    createdAt: createdAt(),
+    lastSeenAt: ts('last_seen_at').notNull().defaultNow(),
+    /** Absolute expiry; idle expiry is counted from last_seen_at. */
+    expiresAt: ts('expires_at').notNull(),
+    revokedAt: ts('revoked_at'),
+  },
+  (t) => [index('sessions_user').on(t.userId)],
+);
+
+/** Who did what: sign-ins, keys, roles, survey and trigger edits, case resolutions, erasures, exports. */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    /** Null for instance-level actions (a workspace created by an instance admin). */
+    workspaceId: uuid('workspace_id').references(() => workspaces.id, { onDelete: 'cascade' }),
+    actorKind: text('actor_kind').$type<'user' | 'api_key' | 'system'>().notNull(),
+    /** The user's or key's id; null for the system. */
+    actorId: uuid('actor_id'),
+    /** Kept when the actor is gone: the email or the key's name and prefix. */
+    actorLabel: text('actor_label').notNull(),
+    action: text('action').notNull(),
+    targetKind: text('target_kind'),
+    targetId: text('target_id'),
+    detail: jsonb('detail').$type<Properties>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [index('audit_log_workspace').on(t.workspaceId, t.createdAt)],
+);
 
 export const contacts = pgTable(
   'contacts',
@@ -405,6 +506,8 @@ export const cases = pgTable(
     contactId: uuid('contact_id').references(() => contacts.id, { onDelete: 'set null' }),
     status: text('status').$type<CaseStatus>().notNull().default('open'),
     owner: text('owner'),
+    /** The member working the case; set to null when they leave the workspace. */
+    assigneeId: uuid('assignee_id').references(() => users.id, { onDelete: 'set null' }),
     dueAt: ts('due_at').notNull(),
     /** Hours from opening (or reopening) to due. */
     slaHours: integer('sla_hours').notNull(),
