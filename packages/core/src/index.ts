@@ -39,6 +39,7 @@ export * as schema from './store/schema.ts';
 export { caseStatuses, surveyKinds } from './store/schema.ts';
 export * from './store/send-phases.ts';
 export * from './usecases/alert-team.ts';
+export * from './usecases/audit.ts';
 export * from './usecases/cases.ts';
 export * from './usecases/direct-invitations.ts';
 export * from './usecases/erase-contact.ts';
