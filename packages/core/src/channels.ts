@@ -8,9 +8,20 @@ export type EmailMessage = {
   headers?: Record<string, string>;
 };
 
+/**
+ * Records that a message is being handed to the provider, the point after which a crash leaves it
+ * ambiguous. An adapter calls it at the last moment it can: connected, greeted and the provider
+ * ready for the message itself, nothing of it sent yet. false: the claim is no longer ours, and the
+ * adapter sends nothing (it rejects).
+ */
+export type HandOver = () => Promise<boolean>;
+
 export interface EmailChannel {
-  /** Resolves with the provider's message id once the message has been handed over. */
-  send(message: EmailMessage): Promise<{ messageId: string }>;
+  /**
+   * Resolves with the provider's message id once the message has been handed over; calls `handOver`
+   * (when given) once the SMTP server has said it is ready for the message data, before any of it.
+   */
+  send(message: EmailMessage, handOver?: HandOver): Promise<{ messageId: string }>;
   close(): Promise<void>;
 }
 
@@ -25,9 +36,20 @@ export type SmsMessage = {
 export const devMessageSid = () => `SMdev${randomBytes(16).toString('hex')}`;
 
 export interface SmsChannel {
-  /** Resolves once the provider has accepted the message; segments is the billed part count. */
-  send(message: SmsMessage): Promise<{ messageId: string; segments: number }>;
+  /**
+   * Resolves once the provider has accepted the message; segments is the billed part count. Calls
+   * `handOver` (when given) immediately before the request to the provider.
+   */
+  send(message: SmsMessage, handOver?: HandOver): Promise<{ messageId: string; segments: number }>;
   close(): Promise<void>;
+}
+
+/** The hand-over was refused (the claim is no longer this sender's): nothing was sent. */
+export class HandOverRefusedError extends Error {
+  constructor() {
+    super("not sent: the claim is no longer this sender's");
+    this.name = 'HandOverRefusedError';
+  }
 }
 
 /** The provider refused the message for good (bad address, policy): retrying cannot help. */

@@ -1,13 +1,19 @@
 // The email adapter: nodemailer over SMTP, or into the dev outbox (Postgres) when no SMTP server is configured.
+import { Readable } from 'node:stream';
 import {
   type Database,
   type EmailChannel,
   type EmailMessage,
+  type HandOver,
+  HandOverRefusedError,
   PermanentDeliveryError,
   ProviderUnavailableError,
   storeDevOutboxMessage,
 } from '@surveyflow/core';
 import nodemailer from 'nodemailer';
+import type Mail from 'nodemailer/lib/mailer/index.js';
+import type MailMessage from 'nodemailer/lib/mailer/mail-message.js';
+import SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 
 type SmtpError = Error & { responseCode?: number; response?: string; code?: string; command?: string };
 
@@ -56,13 +62,16 @@ function smtpFailure(e: SmtpError): Error {
 }
 
 function smtpChannel(url: string, from: string, dkim: DkimKey | undefined): EmailChannel {
-  const transport = nodemailer.createTransport(url, { from, ...dkimOptions(dkim) });
+  const transport = nodemailer.createTransport(new HandingOverTransport(url), { from, ...dkimOptions(dkim) });
   return {
-    async send(message) {
+    async send(message, handOver) {
       try {
-        const info = await transport.sendMail(mailOptions(from, message));
+        const options: Mail.Options & { [handOverKey]?: HandOver | undefined } = mailOptions(from, message);
+        options[handOverKey] = handOver;
+        const info = await transport.sendMail(options);
         return { messageId: info.messageId };
       } catch (err) {
+        if (err instanceof HandOverRefusedError) throw err;
         // Other 4xx and network errors may pass on a retry: they go back as they are.
         throw smtpFailure(err as SmtpError);
       }
@@ -71,6 +80,48 @@ function smtpChannel(url: string, from: string, dkim: DkimKey | undefined): Emai
       transport.close();
     },
   };
+}
+
+/** Where sendMail's options carry the hook to the transport (nodemailer copies only string keys). */
+const handOverKey = 'surveyflowHandOver';
+
+/**
+ * nodemailer's own SMTP transport, with the message's hand-over at the last safe moment. It connects,
+ * is greeted, says EHLO (and logs in), gives MAIL FROM and RCPT TO and sends DATA before it reads the
+ * message; only once the server has answered 354 ("go ahead") does it start reading, and that first
+ * read is where the hand-over is recorded. A crash before it leaves the server with an unfinished
+ * transaction, which it discards (RFC 5321 §4.1.1.4), so the claim can safely be sent again; a refused
+ * recipient or a refused connection never reaches it at all.
+ */
+class HandingOverTransport extends SMTPTransport {
+  override send(mail: MailMessage, callback: Parameters<SMTPTransport['send']>[1]): void {
+    const handOver = (mail.data as { [handOverKey]?: HandOver | undefined })[handOverKey];
+    if (!handOver) return super.send(mail, callback);
+    // A refused envelope (421 to RCPT TO) makes the connection drain the message unsent: no hand-over for that.
+    let finished = false;
+    const node = mail.message;
+    const compose = node.createReadStream.bind(node);
+    node.createReadStream = (options) => handingOver(compose(options), handOver, () => finished);
+    super.send(mail, (err, info) => {
+      finished = true;
+      callback(err, info);
+    });
+  }
+}
+
+/** The message, held back until the hand-over is recorded; refused, it fails instead and nothing is sent. */
+function handingOver(message: Readable, handOver: HandOver, finished: () => boolean): Readable {
+  return Readable.from(
+    (async function* () {
+      if (finished()) return void message.destroy();
+      if (!(await handOver())) {
+        message.destroy();
+        throw new HandOverRefusedError();
+      }
+      yield* message;
+    })(),
+    { objectMode: false },
+  );
 }
 
 /** Builds the real MIME message with nodemailer (so the Message-ID is real) and keeps it for /dev/outbox. */
@@ -82,8 +133,9 @@ function devOutboxChannel(from: string, database: Database, dkim: DkimKey | unde
     ...dkimOptions(dkim),
   });
   return {
-    async send(message) {
+    async send(message, handOver) {
       const info = await transport.sendMail(mailOptions(from, message));
+      if (handOver && !(await handOver())) throw new HandOverRefusedError();
       await storeDevOutboxMessage(database, {
         channel: 'email',
         messageId: info.messageId,

@@ -2,6 +2,8 @@
 import {
   type Database,
   devMessageSid,
+  type HandOver,
+  HandOverRefusedError,
   PermanentDeliveryError,
   ProviderUnavailableError,
   type SmsChannel,
@@ -52,7 +54,9 @@ function twilioChannel(opts: {
     ? { messagingServiceSid: opts.messagingServiceSid }
     : { from: opts.from };
   return {
-    async send(message) {
+    async send(message, handOver) {
+      // After the queue's rate limiter and every wait: the request below is the provider call itself.
+      if (handOver && !(await handOver())) throw new HandOverRefusedError();
       try {
         const msg = await client.messages.create({
           to: message.to,
@@ -110,7 +114,8 @@ function classify(err: unknown): unknown {
 /** Keeps the text for /dev/outbox; the id looks like a Twilio SID so status handling treats it the same. */
 function devOutboxChannel(sender: string, database: Database): SmsChannel {
   return {
-    async send(message: SmsMessage) {
+    async send(message: SmsMessage, handOver?: HandOver) {
+      if (handOver && !(await handOver())) throw new HandOverRefusedError();
       const messageId = devMessageSid();
       await storeDevOutboxMessage(database, {
         channel: 'sms',

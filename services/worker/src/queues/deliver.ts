@@ -1,7 +1,10 @@
-// The one way a claimed message leaves the building, on any channel: hand over, send, then record what happened.
+// The one way a claimed message leaves the building, on any channel: send (the adapter records the hand-over at its
+// last safe moment), then record what happened.
 import {
   type AppContext,
   gaveUpPrefix,
+  type HandOver,
+  HandOverRefusedError,
   PermanentDeliveryError,
   ProviderUnavailableError,
   type QueueName,
@@ -13,11 +16,15 @@ const HOUR_MS = 3_600_000;
 
 export type Delivery<R> = {
   /**
-   * Records the hand-over just before the provider call (from then on a crash is ambiguous); false
-   * when the claim is no longer this sender's, and then nothing is sent.
+   * Records the hand-over (from then on a crash is ambiguous); false when the claim is no longer this
+   * sender's, and then nothing is sent.
    */
   handOver: () => Promise<boolean>;
-  send: () => Promise<R>;
+  /**
+   * Sends, calling `handOver` at the last moment before the provider gets the message: an adapter
+   * after connecting and being greeted (SMTP: after 354), or `handingOverFirst` for one that cannot.
+   */
+  send: (handOver: HandOver) => Promise<R>;
   settle: (outcome: SendOutcome) => Promise<void>;
   onPermanent?: (err: PermanentDeliveryError) => Promise<void>;
   /**
@@ -41,11 +48,19 @@ export async function deliver<R extends { messageId: string; segments?: number }
   token: string | undefined,
   d: Delivery<R>,
 ): Promise<R | null> {
-  if (!(await d.handOver())) return null;
+  let phase = 'claimed' as 'claimed' | 'handed over' | 'refused';
+  const handOver: HandOver = async () => {
+    if (phase !== 'claimed') return phase === 'handed over';
+    phase = (await d.handOver()) ? 'handed over' : 'refused';
+    return phase === 'handed over';
+  };
   let sent: R;
   try {
-    sent = await d.send();
+    sent = await d.send(handOver);
+    // An adapter that returned without the hook was never told: its send counts all the same.
   } catch (err) {
+    // The claim went to another sender (this one stalled past its lease): nothing was sent, nothing to record.
+    if (phase === 'refused' || err instanceof HandOverRefusedError) return null;
     const reason = err instanceof Error ? err.message : String(err);
     if (err instanceof PermanentDeliveryError) {
       await d.onPermanent?.(err);
@@ -75,6 +90,14 @@ export async function deliver<R extends { messageId: string; segments?: number }
   await d.settle({ sent: sent.messageId, at: ctx.clock.now(), segments: sent.segments });
   return sent;
 }
+
+/** For an adapter with no later safe point: the hand-over, then the call. */
+export const handingOverFirst =
+  <R>(call: () => Promise<R>) =>
+  async (handOver: HandOver): Promise<R> => {
+    if (!(await handOver())) throw new HandOverRefusedError();
+    return call();
+  };
 
 type BackoffConfig = { DELIVERY_BACKOFF_BASE_MS: number; DELIVERY_BACKOFF_MAX_MS: number };
 

@@ -67,7 +67,7 @@ async function sendInvitation(
   const message = { to, ...surveyEmail(ctx, claimed, false) };
   const sent = await deliver(ctx, job, token, {
     handOver: () => handOverInvitation(ctx.database, invitationId, claimedAt, ctx.clock.now()),
-    send: () => email.send(message),
+    send: (handOver) => email.send(message, handOver),
     settle: (outcome) =>
       settleInvitation(
         ctx.database,
@@ -174,7 +174,7 @@ async function sendNotification(
   const message = { to: claimed.recipient, subject: claimed.subject, ...filled };
   const sent = await deliver(ctx, job, token, {
     handOver: () => handOverNotification(ctx.database, notificationId, claimedAt, ctx.clock.now()),
-    send: () => email.send(message),
+    send: (handOver) => email.send(message, handOver),
     settle: (o) => settleNotification(ctx.database, notificationId, o),
     since: claimed.createdAt,
   });

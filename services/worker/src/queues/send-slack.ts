@@ -7,7 +7,7 @@ import {
 } from '@surveyflow/core';
 import type { SlackChannel } from '../channels/slack.ts';
 import { defineJob, type QueueJobs } from '../job-registry.ts';
-import { deliver } from './deliver.ts';
+import { deliver, handingOverFirst } from './deliver.ts';
 
 export function sendSlackJobs(ctx: AppContext, slack: SlackChannel): QueueJobs<'send.slack'> {
   return {
@@ -17,7 +17,8 @@ export function sendSlackJobs(ctx: AppContext, slack: SlackChannel): QueueJobs<'
       const claimedAt = claimed.claimedAt;
       const sent = await deliver(ctx, job, token, {
         handOver: () => handOverNotification(ctx.database, notificationId, claimedAt, ctx.clock.now()),
-        send: () => slack.send({ webhookUrl: claimed.recipient, text: claimed.text }),
+        // A webhook POST has no later safe point than just before it.
+        send: handingOverFirst(() => slack.send({ webhookUrl: claimed.recipient, text: claimed.text })),
         settle: (o) => settleNotification(ctx.database, notificationId, o),
         since: claimed.createdAt,
       });

@@ -42,12 +42,15 @@ async function sendNotification(
   const claimedAt = claimed.claimedAt;
   const sent = await deliver(ctx, job, token, {
     handOver: () => handOverNotification(ctx.database, notificationId, claimedAt, ctx.clock.now()),
-    send: () =>
-      sms.send({
-        to: claimed.recipient,
-        body: claimed.text,
-        statusCallbackUrl: `${ctx.config.PUBLIC_URL}/sms/status`,
-      }),
+    send: (handOver) =>
+      sms.send(
+        {
+          to: claimed.recipient,
+          body: claimed.text,
+          statusCallbackUrl: `${ctx.config.PUBLIC_URL}/sms/status`,
+        },
+        handOver,
+      ),
     settle: (o) => settleNotification(ctx.database, notificationId, o),
     onPermanent: (err) =>
       claimed.contactId ? optOutIfRecipientStopped(ctx, err, claimed.contactId) : Promise.resolve(),
@@ -87,7 +90,8 @@ async function sendInvitation(
   const claimedAt = invitation.claimedAt ?? ctx.clock.now();
   const sent = await deliver(ctx, job, token, {
     handOver: () => handOverInvitation(ctx.database, invitationId, claimedAt, ctx.clock.now()),
-    send: () => sms.send({ to, body, statusCallbackUrl: `${ctx.config.PUBLIC_URL}/sms/status` }),
+    send: (handOver) =>
+      sms.send({ to, body, statusCallbackUrl: `${ctx.config.PUBLIC_URL}/sms/status` }, handOver),
     // SMS gets no reminders: a second unprompted text is the pestering we promise not to do.
     settle: (outcome) => settleInvitation(ctx.database, invitationId, outcome),
     onPermanent: (err) => optOutIfRecipientStopped(ctx, err, contact.id),

@@ -1,0 +1,60 @@
+// The SMTP adapter's hand-over point, on a real SMTP server: recorded only once the server is ready for the message
+// itself (connected, greeted, sender and recipient accepted, 354 to DATA), never for a message that cannot go.
+import { HandOverRefusedError, ProviderUnavailableError } from '@surveyflow/core';
+import { test } from '@surveyflow/testkit';
+import { describe, expect } from 'vitest';
+import { createEmailChannel } from './email.ts';
+
+const message = { to: 'jane@example.com', subject: 'How did we do?', html: '<p>Hi</p>', text: 'Hi' };
+
+describe('email hand-over', () => {
+  test('is recorded after the recipient was accepted and before the message arrives', async ({
+    smtp,
+    db,
+  }) => {
+    const email = createEmailChannel({ smtpUrl: smtp.url, from: 'shop@example.com', database: db.database });
+    let recipientsAccepted = 0;
+    smtp.rejectRecipient = () => {
+      recipientsAccepted += 1;
+      return null;
+    };
+    const seen: { recipientsAccepted: number; received: number }[] = [];
+    const sent = await email.send(message, async () => {
+      seen.push({ recipientsAccepted, received: smtp.messages.length });
+      return true;
+    });
+    // Once, with RCPT TO already answered and nothing of the message received yet.
+    expect(seen).toEqual([{ recipientsAccepted: 1, received: 0 }]);
+    expect(smtp.messages.map((m) => m.messageId)).toEqual([sent.messageId]);
+    await email.close();
+  });
+
+  test('refused, nothing is delivered: the server drops the unfinished transaction', async ({ smtp, db }) => {
+    const email = createEmailChannel({ smtpUrl: smtp.url, from: 'shop@example.com', database: db.database });
+    await expect(email.send(message, async () => false)).rejects.toBeInstanceOf(HandOverRefusedError);
+    // A later message on a fresh connection goes through, and it is the only one the server kept.
+    await email.send({ ...message, to: 'joe@example.com' }, async () => true);
+    expect(smtp.messages.map((m) => m.to)).toEqual([['joe@example.com']]);
+    await email.close();
+  });
+
+  test('never for a server that is down or refuses the recipient', async ({ smtp, db }) => {
+    const email = createEmailChannel({ smtpUrl: smtp.url, from: 'shop@example.com', database: db.database });
+    let handOvers = 0;
+    const handOver = async () => {
+      handOvers += 1;
+      return true;
+    };
+    smtp.rejectRecipient = () => ({ code: 421, message: '4.3.2 Service not available' });
+    await expect(email.send(message, handOver)).rejects.toBeInstanceOf(ProviderUnavailableError);
+    smtp.rejectRecipient = null;
+    await smtp.stop();
+    await expect(email.send(message, handOver)).rejects.toBeInstanceOf(ProviderUnavailableError);
+    await smtp.start();
+    expect(handOvers).toBe(0);
+    await email.send(message, handOver);
+    expect(handOvers).toBe(1);
+    expect(smtp.messages).toHaveLength(1);
+    await email.close();
+  });
+});
