@@ -113,7 +113,10 @@ class HandingOverTransport extends SMTPTransport {
 function handingOver(message: Readable, handOver: HandOver, finished: () => boolean): Readable {
   return Readable.from(
     (async function* () {
-      if (finished()) return void message.destroy();
+      if (finished()) {
+        message.destroy();
+        return;
+      }
       if (!(await handOver())) {
         message.destroy();
         throw new HandOverRefusedError();
