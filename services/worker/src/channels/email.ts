@@ -96,7 +96,10 @@ const handOverKey = 'surveyflowHandOver';
 class HandingOverTransport extends SMTPTransport {
   override send(mail: MailMessage, callback: Parameters<SMTPTransport['send']>[1]): void {
     const handOver = (mail.data as { [handOverKey]?: HandOver | undefined })[handOverKey];
-    if (!handOver) return super.send(mail, callback);
+    if (!handOver) {
+      super.send(mail, callback);
+      return;
+    }
     // A refused envelope (421 to RCPT TO) makes the connection drain the message unsent: no hand-over for that.
     let finished = false;
     const node = mail.message;
