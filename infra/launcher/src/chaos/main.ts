@@ -15,6 +15,8 @@ const plan = {
   redisKill: env('CHAOS_REDIS_KILL', 1) === 1,
   flushAll: env('CHAOS_FLUSHALL', 1) === 1,
   smtpOutageMs: env('CHAOS_SMTP_OUTAGE_SECONDS', 45) * 1000,
+  smtpDownMs: env('CHAOS_SMTP_DOWN_SECONDS', 15) * 1000,
+  twilioReplays: env('CHAOS_TWILIO_REPLAYS', 20),
   settleTimeoutMs: env('CHAOS_SETTLE_SECONDS', 240) * 1000,
   seed: env('CHAOS_SEED', Math.floor(Math.random() * 2 ** 31)),
   log: (line: string) => console.error(`chaos: ${line}`),
@@ -24,6 +26,8 @@ const faults = [
   plan.redisKill ? 'redis kill -9' : '',
   plan.flushAll ? 'FLUSHALL' : '',
   plan.smtpOutageMs ? `SMTP outage ${plan.smtpOutageMs / 1000} s (standing in for 10 minutes)` : '',
+  plan.smtpDownMs ? `SMTP server down ${plan.smtpDownMs / 1000} s (connection refused)` : '',
+  plan.twilioReplays ? `${plan.twilioReplays} SMS invitations' answers and callbacks replayed` : '',
 ].filter(Boolean);
 console.error(
   `chaos: ${plan.events} events (+10 % duplicates); ${faults.join(', ')}; CHAOS_SEED=${plan.seed}`,
@@ -34,7 +38,7 @@ console.table(chaosTable(result));
 const bad = failed(result);
 console.log(
   bad
-    ? '\nFAILED: invitations were lost or sent twice (see above)'
-    : '\nOK: nothing lost, nothing sent twice',
+    ? '\nFAILED: invitations were lost or sent twice, or a replay changed something (see above)'
+    : '\nOK: nothing lost, nothing sent twice, replays changed nothing',
 );
 process.exit(bad ? 1 : 0);

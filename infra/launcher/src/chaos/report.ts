@@ -6,10 +6,12 @@ export type Row = { measure: string; value: string; target: string; ok: string }
 const pct = (n: number, of: number) => (of > 0 ? `${((100 * n) / of).toFixed(2)} %` : '–');
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-/** Lost or double-sent mail fails a run; interrupted sends are ambiguous by design and only reported. */
+/** Lost or double-sent mail, or a replay that changed anything, fails a run; interrupted sends are only reported. */
 export function failed(r: ChaosResult): boolean {
-  return r.lost > 0 || r.doubleSends > 0;
+  return r.lost > 0 || r.doubleSends > 0 || (r.replays !== null && !replaysClean(r.replays));
 }
+
+const replaysClean = (r: NonNullable<ChaosResult['replays']>) => r.changed.length === 0 && r.badAnswers === 0;
 
 export function chaosTable(r: ChaosResult): Row[] {
   const kills = r.workerKillsDone;
@@ -96,7 +98,7 @@ export function chaosTable(r: ChaosResult): Row[] {
       ok: '',
     },
     {
-      measure: 'heal time after FLUSHALL',
+      measure: 'heal time after FLUSHALL (every lost job back in Redis)',
       value: r.plan.flushAll
         ? r.healMs === null
           ? r.healItems === 0
@@ -105,7 +107,21 @@ export function chaosTable(r: ChaosResult): Row[] {
           : `${s(r.healMs)} (${r.healItems} items in flight at the flush)`
         : 'not in this run',
       target: '≤ 15 s',
-      ok: r.plan.flushAll ? mark(r.healMs !== null && r.healMs <= 15_000) : '',
+      ok: r.plan.flushAll && r.healItems > 0 ? mark(r.healMs !== null && r.healMs <= 15_000) : '',
+    },
+    {
+      measure: '  backlog drained after FLUSHALL (every such row moved on)',
+      value: r.plan.flushAll && r.healItems > 0 ? (r.drainMs === null ? 'not drained' : s(r.drainMs)) : '–',
+      target: '(includes outages and queue depth)',
+      ok: '',
+    },
+    {
+      measure: 'Twilio replays (signed answers, STOP, status callbacks posted again)',
+      value: r.replays
+        ? `${r.replays.replayed} replayed over ${r.replays.texted} SMS invitations; ${r.replays.badAnswers} answered unlike a replay; changed: ${r.replays.changed.join(', ') || 'nothing'}`
+        : 'not in this run',
+      target: 'changes nothing',
+      ok: r.replays ? mark(replaysClean(r.replays)) : '',
     },
     {
       measure: 'failed jobs (BullMQ failed sets, after the flush)',
@@ -119,7 +135,9 @@ export function chaosTable(r: ChaosResult): Row[] {
         `${kills} worker SIGKILLs`,
         r.plan.redisKill ? 'redis kill -9 + restart' : '',
         r.plan.flushAll ? 'FLUSHALL' : '',
-        r.plan.smtpOutageMs ? `SMTP outage ${s(r.plan.smtpOutageMs)} (stands in for 10 min)` : '',
+        r.plan.smtpOutageMs ? `SMTP outage ${s(r.plan.smtpOutageMs)} (421; stands in for 10 min)` : '',
+        r.plan.smtpDownMs ? `SMTP server down ${s(r.plan.smtpDownMs)} (connection refused)` : '',
+        r.plan.twilioReplays ? 'Twilio replays' : '',
       ]
         .filter(Boolean)
         .join(', '),

@@ -1,7 +1,8 @@
 // The chaos scenario: events posted over HTTP in batches (with duplicates) to the standalone dispatcher while worker
-// processes are SIGKILLed, Redis is killed -9 and flushed and the SMTP server refuses everything for a while; then, once every invitation has
-// settled (or the wait runs out), Postgres and the SMTP server's own count are compared.
-import { randomBytes } from 'node:crypto';
+// processes are SIGKILLed, Redis is killed -9 and flushed, the SMTP server refuses everything for a while and is down (connection
+// refused) for another; then, once every invitation has settled (or the wait runs out), Postgres and the SMTP server's own count are
+// compared, and last, signed Twilio webhooks (answers and status callbacks) are replayed and must change nothing.
+import { createHmac, randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +10,8 @@ import { bootstrapWorkspace, createDatabase, migrateDatabase } from '@surveyflow
 import { freePort, startEmbeddedPostgres } from '@surveyflow/local-servers';
 // The sink alone: the testkit's index is vitest fixtures, which load only inside a test run.
 import { type SmtpSink, startSmtpSink } from '@surveyflow/testkit/smtp';
-import { ControlledRedis, redisCommand, ServiceProcess, sleep } from './servers.ts';
+import { startTwilioFake, type TwilioFake } from '@surveyflow/testkit/twilio-fake';
+import { ControlledRedis, redisCommand, redisKeysExist, ServiceProcess, sleep } from './servers.ts';
 
 export type ChaosPlan = {
   /** Distinct events (each a new contact, so each should make one email invitation). */
@@ -29,6 +31,13 @@ export type ChaosPlan = {
   flushAll: boolean;
   /** 0 for none; the SMTP server answers 421 to every recipient this long. */
   smtpOutageMs: number;
+  /** 0 for none; the SMTP server is down this long (not listening: every connection is refused). */
+  smtpDownMs?: number;
+  /**
+   * 0 for none; after the mail has settled, this many SMS invitations are sent (through a Twilio fake) and
+   * answered, and each answer and status callback, correctly signed, is posted again: it must change nothing.
+   */
+  twilioReplays?: number;
   /** How long to wait after the last post for every invitation to settle. */
   settleTimeoutMs: number;
   seed: number;
@@ -63,8 +72,12 @@ export type ChaosResult = {
   interruptedNotReceived: number;
   /** For work left unfinished: where its BullMQ job was at the end (absent, in wait, active, delayed …). */
   jobStates: Record<string, number>;
+  /** FLUSHALL until every job it took is back in Redis (or its row has moved on): the reconciler's heal. */
   healMs: number | null;
+  /** FLUSHALL until every row whose job it took has moved on (planned; claimed, sent or failed): heal plus backlog. */
+  drainMs: number | null;
   healItems: number;
+  replays: ReplayResult | null;
   bullmqFailed: number;
   workerKillsDone: number;
   unexpectedExits: Record<string, number>;
@@ -87,6 +100,7 @@ function random(seed: number) {
 }
 
 const recipient = (n: number) => `c${n}@chaos.test`;
+const SMS_FROM = '+15005550006';
 
 export async function runChaos(plan: ChaosPlan): Promise<ChaosResult> {
   const log = plan.log ?? (() => {});
@@ -113,6 +127,8 @@ export async function runChaos(plan: ChaosPlan): Promise<ChaosResult> {
     cleanups.push(() => redis.stop());
     const sink: SmtpSink = await startSmtpSink();
     cleanups.push(() => sink.close());
+    const twilio: TwilioFake | null = plan.twilioReplays ? await startTwilioFake() : null;
+    if (twilio) cleanups.push(() => twilio.close());
 
     const [dispatcherPort, collectorPort] = [await freePort(), await freePort()];
     const shared = {
@@ -137,6 +153,15 @@ export async function runChaos(plan: ChaosPlan): Promise<ChaosResult> {
       // short here so the run's settle wait sees it decided. No SMTP call here takes anywhere near 20 s.
       DELIVERY_LEASE_MS: '20000',
       DELIVERY_BACKOFF_MAX_MS: '5000',
+      ...(twilio
+        ? {
+            TWILIO_ACCOUNT_SID: twilio.accountSid,
+            TWILIO_AUTH_TOKEN: twilio.authToken,
+            TWILIO_FROM: SMS_FROM,
+            TWILIO_API_URL: twilio.url,
+            SMS_RATE_PER_SECOND: '50',
+          }
+        : {}),
     };
     const dispatcher = new ServiceProcess('dispatcher', 'dispatcher', () => ({
       ...shared,
@@ -175,13 +200,17 @@ export async function runChaos(plan: ChaosPlan): Promise<ChaosResult> {
     // Faults, at fractions of the ingest span.
     const faults: { at: number; name: string; run: () => Promise<void> }[] = [];
     let workerKillsDone = 0;
+    let lastKilled: ServiceProcess | undefined;
     const [from, to] = plan.killSpan ?? [0.1, 0.9];
     for (let k = 0; k < plan.workerKills; k++) {
       faults.push({
         at: from + ((to - from) * (k + 0.5)) / plan.workerKills,
         name: 'worker SIGKILL',
         run: async () => {
-          const w = workers[Math.floor(rand() * workers.length)];
+          // Never the one killed last: it may still be starting, and killing it again would cost nothing.
+          const candidates = workers.filter((w) => w !== lastKilled);
+          const w = candidates[Math.floor(rand() * candidates.length)];
+          lastKilled = w;
           if (!w) return;
           await w.kill9();
           workerKillsDone++;
@@ -202,7 +231,7 @@ export async function runChaos(plan: ChaosPlan): Promise<ChaosResult> {
         },
       });
     }
-    let heal: Promise<{ ms: number | null; items: number }> = Promise.resolve({ ms: null, items: 0 });
+    let heal: Promise<Heal> = Promise.resolve({ ms: null, drainMs: null, items: 0 });
     if (plan.flushAll) {
       faults.push({
         at: 0.55,
@@ -211,7 +240,7 @@ export async function runChaos(plan: ChaosPlan): Promise<ChaosResult> {
           await redis.flushAll();
           const flushedAt = Date.now();
           log('FLUSHALL');
-          heal = measureHeal(database, flushedAt, Math.max(plan.settleTimeoutMs, 60_000));
+          heal = measureHeal(database, redis.port, flushedAt, Math.max(plan.settleTimeoutMs, 60_000));
         },
       });
     }
@@ -228,6 +257,23 @@ export async function runChaos(plan: ChaosPlan): Promise<ChaosResult> {
           outage = sleep(plan.smtpOutageMs).then(() => {
             sink.rejectRecipient = null;
             log('SMTP back');
+          });
+        },
+      });
+    }
+    let down: Promise<void> = Promise.resolve();
+    const smtpDownMs = plan.smtpDownMs ?? 0;
+    if (smtpDownMs > 0) {
+      faults.push({
+        at: 0.15,
+        name: 'SMTP server down',
+        run: async () => {
+          // Not listening at all: every connection is refused (ECONNREFUSED), as when the provider's host is down.
+          await Promise.race([sink.stop(), sleep(5000)]);
+          log(`SMTP server down for ${smtpDownMs / 1000} s (connections refused)`);
+          down = sleep(smtpDownMs).then(async () => {
+            await sink.start();
+            log('SMTP server listening again');
           });
         },
       });
@@ -285,6 +331,7 @@ export async function runChaos(plan: ChaosPlan): Promise<ChaosResult> {
     }
     await runFaults;
     await outage;
+    await down;
     const ingestMs = Date.now() - ingestStart;
     log(`posted ${posted} events in ${ingestMs} ms (${requestRetries} retried requests); waiting to settle`);
 
@@ -293,6 +340,7 @@ export async function runChaos(plan: ChaosPlan): Promise<ChaosResult> {
     let settled = false;
     let last = '';
     let sameSince = Date.now();
+    let lastProgress = Date.now();
     while (Date.now() - settleStart < plan.settleTimeoutMs) {
       const [s] = await database.sql<{ unplanned: number; open: number; sending: number; sent: number }[]>`
         select (select count(*)::int from events where planned_at is null) as unplanned,
@@ -300,6 +348,10 @@ export async function runChaos(plan: ChaosPlan): Promise<ChaosResult> {
                (select count(*)::int from invitations where status = 'sending') as sending,
                (select count(*)::int from invitations where status = 'sent') as sent`;
       const state = JSON.stringify([s, sink.messages.length]);
+      if (Date.now() - lastProgress >= 5000) {
+        lastProgress = Date.now();
+        log(`settling: ${state} (unplanned, scheduled or queued, sending, sent; SMTP messages)`);
+      }
       if (state !== last) {
         last = state;
         sameSince = Date.now();
@@ -317,6 +369,14 @@ export async function runChaos(plan: ChaosPlan): Promise<ChaosResult> {
     const healed = await heal;
 
     const result = await measure(database, sink, redis.port, acknowledged);
+    const replays =
+      twilio && plan.twilioReplays
+        ? await replayTwilio(database, twilio, plan.twilioReplays, {
+            dispatcher: `http://127.0.0.1:${dispatcherPort}`,
+            publicUrl: `http://127.0.0.1:${collectorPort}`,
+          })
+        : null;
+    if (replays) log(`Twilio replays: ${JSON.stringify(replays)}`);
     return {
       plan: { ...plan, log: undefined } as Omit<ChaosPlan, 'log'>,
       posted,
@@ -325,7 +385,9 @@ export async function runChaos(plan: ChaosPlan): Promise<ChaosResult> {
       requestRetries,
       ...result,
       healMs: healed.ms,
+      drainMs: healed.drainMs,
       healItems: healed.items,
+      replays,
       workerKillsDone,
       unexpectedExits: Object.fromEntries(services.map((s) => [s.label, s.unexpectedExits])),
       timings: { totalMs: Date.now() - started, ingestMs, settleMs, settled },
@@ -351,11 +413,19 @@ async function waitReady(port: number, services: ServiceProcess[]): Promise<void
 
 type Db = ReturnType<typeof createDatabase>;
 
+type Heal = { ms: number | null; drainMs: number | null; items: number };
+
 /**
- * Heal time after FLUSHALL: what Postgres said was in flight at the flush (events not planned, invitations queued
- * whose jobs the flush took) is watched until every one of them has moved on (planned; claimed, sent or failed).
+ * After FLUSHALL: what Postgres said was in flight at the flush (events not planned, invitations queued, whose jobs the
+ * flush took) is watched. Healed when each one's job is back in Redis (or its row has moved on: planned; claimed, sent
+ * or failed); drained when every row has moved on, which also waits for the backlog (and for any outage) to clear.
  */
-async function measureHeal(database: Db, flushedAt: number, timeoutMs: number) {
+async function measureHeal(
+  database: Db,
+  redisPort: number,
+  flushedAt: number,
+  timeoutMs: number,
+): Promise<Heal> {
   const events = await database.sql<{ id: string }[]>`select id from events where planned_at is null`;
   const invitations = await database.sql<
     { id: string }[]
@@ -363,15 +433,35 @@ async function measureHeal(database: Db, flushedAt: number, timeoutMs: number) {
   const eventIds = events.map((r) => r.id);
   const invitationIds = invitations.map((r) => r.id);
   const items = eventIds.length + invitationIds.length;
-  if (items === 0) return { ms: null, items };
+  if (items === 0) return { ms: null, drainMs: null, items };
+  // Job ids are the work's own (core's jobId): the reconciler re-adds exactly these keys.
+  const jobKey = new Map([
+    ...eventIds.map((id) => [id, `${QUEUE_PREFIX}:events:event.plan-${id}`] as const),
+    ...invitationIds.map((id) => [id, `${QUEUE_PREFIX}:send.email:invitation.send-${id}`] as const),
+  ]);
+  const healed = new Set<string>();
+  let ms: number | null = null;
   while (Date.now() - flushedAt < timeoutMs) {
-    const [r] = await database.sql<{ n: number }[]>`
-      select (select count(*)::int from events where id = any(${eventIds}::uuid[]) and planned_at is null)
-           + (select count(*)::int from invitations where id = any(${invitationIds}::uuid[]) and status = 'queued') as n`;
-    if (r?.n === 0) return { ms: Date.now() - flushedAt, items };
-    await sleep(500);
+    const open = await database.sql<{ id: string }[]>`
+      select id from events where id = any(${eventIds}::uuid[]) and planned_at is null
+      union all
+      select id from invitations where id = any(${invitationIds}::uuid[]) and status = 'queued'`;
+    if (open.length === 0)
+      return { ms: ms ?? Date.now() - flushedAt, drainMs: Date.now() - flushedAt, items };
+    if (ms === null) {
+      const waiting = open.map((r) => r.id).filter((id) => !healed.has(id));
+      const present = await redisKeysExist(
+        redisPort,
+        waiting.map((id) => jobKey.get(id) ?? ''),
+      ).catch(() => waiting.map(() => false));
+      waiting.forEach((id, i) => {
+        if (present[i]) healed.add(id);
+      });
+      if (waiting.every((_, i) => present[i])) ms = Date.now() - flushedAt;
+    }
+    await sleep(250);
   }
-  return { ms: null, items };
+  return { ms, drainMs: null, items };
 }
 
 async function measure(database: Db, sink: SmtpSink, redisPort: number, acknowledged: Set<number>) {
@@ -502,4 +592,145 @@ async function jobState(port: number, queue: string, jobId: string): Promise<str
     if (score.startsWith('$') && score !== '$-1') return `in ${set}`;
   }
   return 'in no list (hash only)';
+}
+
+export type ReplayResult = {
+  /** SMS invitations sent through the Twilio fake and answered. */
+  texted: number;
+  /** Signed requests posted a second time: inbound answers (and a STOP) and status callbacks. */
+  replayed: number;
+  /** Replays not answered as a replay should be (200 with empty TwiML; 204 for a status callback). */
+  badAnswers: number;
+  /** What the replays changed (responses, opt-outs, applied webhooks, statuses, notifications, texts): must be none. */
+  changed: string[];
+};
+
+const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
+
+/**
+ * Twilio replays, on the services still running: the trigger switches to SMS, `n` new contacts are texted, each
+ * answers "3" then "9" and gets a "delivered" callback, the first also STOP then START. Then every one of those
+ * captured, correctly signed requests is posted again, and nothing may change.
+ */
+async function replayTwilio(
+  database: Db,
+  twilio: TwilioFake,
+  n: number,
+  api: { dispatcher: string; publicUrl: string },
+): Promise<ReplayResult> {
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${api.dispatcher}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+    return res.json() as Promise<{ data?: { id: string }[] }>;
+  };
+  // Texts wait out the workspace's quiet hours (SMS only, by default); this run may fall inside them.
+  await database.sql`update workspaces set quiet_hours_channels = '{}'`;
+  const [trigger] = (await call('GET', '/v1/triggers')).data ?? [];
+  if (!trigger) throw new Error('the chaos workspace has no trigger');
+  await call('PATCH', `/v1/triggers/${trigger.id}`, { channels: ['sms'] });
+  const phone = (k: number) => `+486002${String(k).padStart(5, '0')}`;
+  await call('POST', '/v1/events/batch', {
+    events: Array.from({ length: n }, (_, k) => ({
+      id: `chaos-sms-${k}`,
+      type: 'order.delivered',
+      contact: { id: `sms-contact-${k}`, phone: phone(k), name: `Texter ${k}` },
+    })),
+  });
+  const texts = await twilio.waitForMessages(n, 60_000);
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const [r] = await database.sql<{ n: number }[]>`
+      select count(*)::int as n from invitations where channel = 'sms' and status = 'sent'`;
+    if ((r?.n ?? 0) >= n) break;
+    await sleep(250);
+  }
+
+  /** A text from a contact as Twilio posts it, signed; calling the result again replays that very request. */
+  const inbound = (from: string, body: string) => {
+    const url = `${api.publicUrl}/sms/inbound`;
+    const sid = `SM${randomBytes(16).toString('hex')}`;
+    const params: Record<string, string> = {
+      MessageSid: sid,
+      SmsSid: sid,
+      SmsMessageSid: sid,
+      AccountSid: twilio.accountSid,
+      From: from,
+      To: SMS_FROM,
+      Body: body,
+      NumMedia: '0',
+      NumSegments: '1',
+      SmsStatus: 'received',
+      ApiVersion: '2010-04-01',
+    };
+    const signed = Object.keys(params)
+      .sort()
+      .reduce((acc, key) => acc + key + params[key], url);
+    const signature = createHmac('sha1', twilio.authToken).update(signed).digest('base64');
+    return async () => {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
+        body: new URLSearchParams(params),
+      });
+      return { status: res.status, body: await res.text() };
+    };
+  };
+
+  const replays: (() => Promise<boolean>)[] = [];
+  for (const [k, text] of texts.entries()) {
+    const three = inbound(text.to, '3');
+    await three();
+    await inbound(text.to, '9')();
+    await twilio.sendStatus(text.sid, 'delivered');
+    replays.push(async () => {
+      const r = await three();
+      return r.status === 200 && r.body === EMPTY_TWIML;
+    });
+    replays.push(async () => (await twilio.sendStatus(text.sid, 'delivered')) === 204);
+    if (k === 0) {
+      const stop = inbound(text.to, 'STOP');
+      await stop();
+      await inbound(text.to, 'START')();
+      replays.push(async () => {
+        const r = await stop();
+        return r.status === 200 && r.body === EMPTY_TWIML;
+      });
+    }
+  }
+
+  const snapshot = async () => {
+    const [row] = await database.sql<Record<string, unknown>[]>`
+      select
+        (select coalesce(json_agg(json_build_array(id, score, comment, updated_at) order by id), '[]'::json)
+           from responses where channel = 'sms')::text as responses,
+        (select coalesce(json_agg(json_build_array(id, opted_out_at, opted_out_via) order by id), '[]'::json)
+           from contacts where phone is not null)::text as opt_outs,
+        (select count(*)::int from sms_inbound_messages) as applied_texts,
+        (select count(*)::int from sms_status_callbacks) as applied_callbacks,
+        (select coalesce(json_agg(json_build_array(message_sid, status, error_code, updated_at) order by message_sid),
+           '[]'::json) from sms_statuses)::text as statuses,
+        (select count(*)::int from notifications) as notifications`;
+    return { ...row, texts: twilio.messages.length };
+  };
+  // What the genuine requests set off (follow-ups after the comment wait) settles first: 2 s without a change.
+  let before = await snapshot();
+  for (let still = Date.now(); Date.now() - still < 2000; ) {
+    await sleep(500);
+    const now = await snapshot();
+    if (JSON.stringify(now) !== JSON.stringify(before)) still = Date.now();
+    before = now;
+  }
+  let badAnswers = 0;
+  for (const replay of replays) if (!(await replay())) badAnswers++;
+  await sleep(2000);
+  const after = await snapshot();
+  const changed = Object.keys(after).filter(
+    (key) =>
+      JSON.stringify(after[key as keyof typeof after]) !== JSON.stringify(before[key as keyof typeof before]),
+  );
+  return { texted: texts.length, replayed: replays.length, badAnswers, changed };
 }

@@ -30,6 +30,45 @@ export function redisCommand(port: number, args: string[], timeoutMs = 2000): Pr
   });
 }
 
+/** Which of these keys exist, asked in one pipelined round trip per chunk (EXISTS per key, so each answer is its own). */
+export async function redisKeysExist(port: number, keys: string[], chunk = 500): Promise<boolean[]> {
+  const out: boolean[] = [];
+  for (let i = 0; i < keys.length; i += chunk) {
+    const part = keys.slice(i, i + chunk);
+    out.push(...(await existsPipelined(port, part)));
+  }
+  return out;
+}
+
+function existsPipelined(port: number, keys: string[]): Promise<boolean[]> {
+  if (keys.length === 0) return Promise.resolve([]);
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    const body = keys.map((k) => `*2\r\n$6\r\nEXISTS\r\n$${Buffer.byteLength(k)}\r\n${k}\r\n`).join('');
+    let buffered = '';
+    socket.setTimeout(5000);
+    socket.once('connect', () => socket.write(body));
+    socket.on('data', (d) => {
+      buffered += String(d);
+      const lines = buffered.split('\r\n');
+      if (lines.length - 1 < keys.length) return;
+      socket.destroy();
+      const answers = lines.slice(0, keys.length);
+      const bad = answers.find((a) => a !== ':0' && a !== ':1');
+      if (bad) reject(new Error(`redis EXISTS answered ${bad}`));
+      else resolve(answers.map((a) => a === ':1'));
+    });
+    socket.once('error', (err) => {
+      socket.destroy();
+      reject(err);
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      reject(new Error('redis EXISTS: no answer within 5 s'));
+    });
+  });
+}
+
 /** A redis-server on a fixed port with its append-only file in dataDir, as local-servers starts it. */
 export class ControlledRedis {
   private child: ChildProcess | undefined;
