@@ -1,9 +1,12 @@
 // Delivery that survives crashes and outages, on real Postgres, Redis and SMTP: the claim's phase decides what a crash costs.
 import {
   claimInvitationForSend,
+  claimReminder,
   closeContext,
   handOverInvitation,
+  handOverReminder,
   openContext,
+  recoverStaleReminders,
   recoverStaleSends,
   resendInvitation,
 } from '@surveyflow/core';
@@ -248,5 +251,104 @@ describe('a provider outage', () => {
     expect(smtp.messages).toHaveLength(1);
     // Only once: it is sent now, so there is nothing to resend.
     expect(await resendInvitation(w.ctx.database, w.seeded.workspaceId, id, new Date())).toBe(false);
+  });
+});
+
+describe('a reminder sender that dies', () => {
+  /** An invitation sent for real, so its reminder has a link to send again. */
+  const sentInvitation = async (w: TestWorker, smtp: { messages: unknown[] }) => {
+    const id = await w.later('o-reminded');
+    await w.ctx.database.sql`update invitations set send_at = now() where id = ${id}`;
+    await waitFor(async () => expect((await w.invitation(id))?.status).toBe('sent'));
+    expect(smtp.messages).toHaveLength(1);
+    return id;
+  };
+  const reminderState = async (w: TestWorker, id: string) => {
+    const [row] = await w.ctx.database.sql<
+      { reminders_sent: number; claimed: boolean; handed_over: boolean; last_id: string | null }[]
+    >`select reminders_sent, reminder_claimed_at is not null as claimed,
+        reminder_handed_over_at is not null as handed_over, last_reminder_message_id as last_id
+      from invitations where id = ${id}`;
+    return row;
+  };
+
+  test('between claim and hand-over: after the lease the reminder is sent, exactly once', async ({
+    workerWith,
+    smtp,
+  }) => {
+    const w = await workerWith({ RECONCILE_AFTER_MS: '1000' });
+    const id = await sentInvitation(w, smtp);
+    // The dead sender's state: reminder 1 claimed a minute ago, never handed over.
+    const claimed = await claimReminder(
+      w.ctx.database,
+      id,
+      1,
+      new Date(Date.now() - 60_000),
+      w.ctx.config.SECRET_KEY,
+    );
+    expect(claimed && !('skipped' in claimed)).toBe(true);
+    expect(await reminderState(w, id)).toMatchObject({
+      reminders_sent: 1,
+      claimed: true,
+      handed_over: false,
+    });
+
+    expect(await reconcile(w.ctx)).toMatchObject({ resent: 1, interrupted: 0 });
+    await waitFor(async () => expect(smtp.messages).toHaveLength(2));
+    await waitFor(async () =>
+      expect(await reminderState(w, id)).toMatchObject({
+        reminders_sent: 1,
+        claimed: false,
+        handed_over: false,
+        last_id: expect.any(String),
+      }),
+    );
+    // Nothing stale is left, and the same reminder's job run again sends nothing.
+    expect(await reconcile(w.ctx)).toMatchObject({ resent: 0, interrupted: 0 });
+    const queue = w.ctx.queues.queue('send.email');
+    await queue.add('reminder.send', { invitationId: id, reminder: 1 }, { jobId: 'replay' });
+    await waitFor(async () => expect(await queue.getJobState('replay')).toBe('completed'));
+    expect(smtp.messages).toHaveLength(2);
+  });
+
+  test('inside the provider call: the claim is cleared, the reminder counted and never sent again', async ({
+    workerWith,
+    smtp,
+  }) => {
+    const w = await workerWith({ RECONCILE_AFTER_MS: '1000', DELIVERY_LEASE_MS: '60000' });
+    const id = await sentInvitation(w, smtp);
+    const at = new Date(Date.now() - 120_000);
+    await claimReminder(w.ctx.database, id, 1, at, w.ctx.config.SECRET_KEY);
+    expect(await handOverReminder(w.ctx.database, id, 1, at, at)).toBe(true);
+
+    expect(await reconcile(w.ctx)).toMatchObject({ resent: 0, interrupted: 1 });
+    expect(await reminderState(w, id)).toMatchObject({
+      reminders_sent: 1,
+      claimed: false,
+      handed_over: false,
+    });
+    const queue = w.ctx.queues.queue('send.email');
+    await queue.add('reminder.send', { invitationId: id, reminder: 1 }, { jobId: 'replay' });
+    await waitFor(async () => expect(await queue.getJobState('replay')).toBe('completed'));
+    expect(smtp.messages).toHaveLength(1);
+  });
+
+  test('a sender that stalled past its lease finds its reminder claim gone and hands nothing over', async ({
+    workerWith,
+    smtp,
+  }) => {
+    const w = await workerWith();
+    const id = await sentInvitation(w, smtp);
+    const first = new Date(Date.now() - 120_000);
+    await claimReminder(w.ctx.database, id, 1, first, w.ctx.config.SECRET_KEY);
+    const recovered = await recoverStaleReminders(w.ctx.database, new Date(), {
+      claimedBefore: new Date(Date.now() - 60_000),
+      handedOverBefore: new Date(Date.now() - 600_000),
+    });
+    expect(recovered).toEqual({ requeued: [{ invitationId: id, reminder: 1 }], interrupted: 0 });
+    const second = new Date();
+    expect(await claimReminder(w.ctx.database, id, 1, second, w.ctx.config.SECRET_KEY)).not.toBeNull();
+    expect(await handOverReminder(w.ctx.database, id, 1, first, new Date())).toBe(false);
+    expect(await handOverReminder(w.ctx.database, id, 1, second, new Date())).toBe(true);
   });
 });

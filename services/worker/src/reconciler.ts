@@ -4,6 +4,7 @@ import {
   type AppContext,
   pendingNotifications,
   recoverStaleNotifications,
+  recoverStaleReminders,
   recoverStaleSends,
   staleQueuedInvitations,
   unfollowedResponseIds,
@@ -74,14 +75,16 @@ export async function reconcile(
   await queues.addInvitationSends(stale.requeued, { again: true });
   const staleNotes = await recoverStaleNotifications(database, ctx.clock.now(), cutoffs);
   await queues.addNotificationSends(staleNotes.requeued, { again: true });
-  const interrupted = stale.interrupted + staleNotes.interrupted;
+  const staleReminders = await recoverStaleReminders(database, ctx.clock.now(), cutoffs);
+  await queues.addAgain('reminder.send', staleReminders.requeued);
+  const interrupted = stale.interrupted + staleNotes.interrupted + staleReminders.interrupted;
   const counts = {
     events: events.length,
     invitations: invitations.length,
     notifications: notifications.length,
     responses: responses.length + waiting.length,
     edits: edits.length,
-    resent: stale.requeued.length + staleNotes.requeued.length,
+    resent: stale.requeued.length + staleNotes.requeued.length + staleReminders.requeued.length,
     interrupted,
   };
   ctx.metrics.repaired(counts);

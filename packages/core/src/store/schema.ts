@@ -323,6 +323,10 @@ export const invitations = pgTable(
     /** When the next reminder is due; null when none is (answered, all sent, or no reminders). */
     nextReminderAt: ts('next_reminder_at'),
     lastReminderMessageId: text('last_reminder_message_id'),
+    /** When a sender claimed reminder number `reminders_sent`; cleared with its outcome (the invitation's phases, for reminders). */
+    reminderClaimedAt: ts('reminder_claimed_at'),
+    /** Set when that reminder is handed to the provider: from here a crash is ambiguous and it is never resent. */
+    reminderHandedOverAt: ts('reminder_handed_over_at'),
     providerMessageId: text('provider_message_id'),
     sentAt: ts('sent_at'),
     failureReason: text('failure_reason'),
@@ -341,6 +345,9 @@ export const invitations = pgTable(
     index('invitations_reminders_due').on(t.nextReminderAt).where(sql`${t.nextReminderAt} is not null`),
     index('invitations_stale_queue').on(t.queuedAt).where(sql`${t.status} = 'queued'`),
     index('invitations_sending').on(t.claimedAt).where(sql`${t.status} = 'sending'`),
+    index('invitations_reminder_claims')
+      .on(t.reminderClaimedAt)
+      .where(sql`${t.reminderClaimedAt} is not null`),
     index('invitations_contact_survey').on(t.contactId, t.surveyId, t.createdAt),
     index('invitations_event').on(t.eventId),
     index('invitations_provider_message').on(t.providerMessageId),

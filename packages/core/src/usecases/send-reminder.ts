@@ -1,5 +1,6 @@
-// Reminders: a second message for an unanswered invitation, claimed under a lease and sent at most once each.
-import { and, eq, sql } from 'drizzle-orm';
+// Reminders: a second message for an unanswered invitation, claimed under a lease and sent at most once each, with the
+// same two phases as the invitation's own send (claimed, then handed over) so a crash costs only what reached the provider.
+import { and, eq, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import type { SendOutcome } from '../channels.ts';
 import { unsealToken } from '../domain/tokens.ts';
 import type { Database } from '../store/client.ts';
@@ -53,7 +54,7 @@ export async function claimReminder(
   return db.transaction(async (tx) => {
     const [invitation] = await tx
       .update(invitations)
-      .set({ remindersSent: n })
+      .set({ remindersSent: n, reminderClaimedAt: now, reminderHandedOverAt: null })
       .where(
         and(
           eq(invitations.id, invitationId),
@@ -64,7 +65,10 @@ export async function claimReminder(
       .returning();
     if (!invitation?.tokenSealed) return null;
     const stop = async (skipped: ReminderStop) => {
-      await tx.update(invitations).set({ nextReminderAt: null }).where(eq(invitations.id, invitationId));
+      await tx
+        .update(invitations)
+        .set({ nextReminderAt: null, reminderClaimedAt: null })
+        .where(eq(invitations.id, invitationId));
       return { skipped };
     };
     const [row] = await tx
@@ -99,14 +103,91 @@ export async function claimReminder(
   });
 }
 
-/** How a claimed reminder ended: sent (its message id kept), or released so a retry can claim it again. */
+/**
+ * The last step before the provider call for reminder n, as handOverInvitation is for the first message: it holds
+ * only for the claim that is still current (claimed at `claimedAt`, not released or taken since).
+ */
+export async function handOverReminder(
+  { db }: Database,
+  id: string,
+  n: number,
+  claimedAt: Date,
+  now: Date,
+): Promise<boolean> {
+  const rows = await db
+    .update(invitations)
+    .set({ reminderHandedOverAt: now })
+    .where(
+      and(
+        eq(invitations.id, id),
+        eq(invitations.remindersSent, n),
+        eq(invitations.reminderClaimedAt, claimedAt),
+        isNull(invitations.reminderHandedOverAt),
+      ),
+    )
+    .returning({ id: invitations.id });
+  return rows.length > 0;
+}
+
+/**
+ * How a claimed reminder ended: sent (its message id kept), released so a retry can claim it again, or failed for
+ * good (it stays counted, never resent). Each clears the claim.
+ */
 export async function settleReminder({ db }: Database, id: string, n: number, outcome: SendOutcome) {
+  const claim = and(eq(invitations.id, id), eq(invitations.remindersSent, n));
+  const cleared = { reminderClaimedAt: null, reminderHandedOverAt: null };
   if ('sent' in outcome) {
-    await db.update(invitations).set({ lastReminderMessageId: outcome.sent }).where(eq(invitations.id, id));
+    await db
+      .update(invitations)
+      .set({ lastReminderMessageId: outcome.sent, ...cleared })
+      .where(eq(invitations.id, id));
   } else if ('retry' in outcome) {
     await db
       .update(invitations)
-      .set({ remindersSent: n - 1 })
-      .where(and(eq(invitations.id, id), eq(invitations.remindersSent, n)));
+      .set({ remindersSent: n - 1, ...cleared })
+      .where(claim);
+  } else {
+    await db.update(invitations).set(cleared).where(claim);
   }
+}
+
+/**
+ * Reminder claims whose sender died, by phase, as recoverStaleSends does for invitations. Not handed over: released
+ * for the caller to enqueue again (and leased as the due scanner leases, in case that job is lost too). Handed over with no outcome: the provider
+ * may have it, so at most once wins: the claim is cleared and the reminder counts as sent, never resent on its own.
+ */
+export async function recoverStaleReminders(
+  { db }: Database,
+  now: Date,
+  cutoffs: { claimedBefore: Date; handedOverBefore: Date },
+): Promise<{ requeued: { invitationId: string; reminder: number }[]; interrupted: number }> {
+  const requeued = await db
+    .update(invitations)
+    .set({
+      remindersSent: sql`${invitations.remindersSent} - 1`,
+      reminderClaimedAt: null,
+      nextReminderAt: new Date(now.getTime() + REMINDER_LEASE_MS),
+    })
+    .where(
+      and(
+        isNotNull(invitations.reminderClaimedAt),
+        isNull(invitations.reminderHandedOverAt),
+        lt(invitations.reminderClaimedAt, cutoffs.claimedBefore),
+      ),
+    )
+    .returning({ id: invitations.id, sent: invitations.remindersSent });
+  const interrupted = await db
+    .update(invitations)
+    .set({ reminderClaimedAt: null, reminderHandedOverAt: null })
+    .where(
+      and(
+        isNotNull(invitations.reminderClaimedAt),
+        lt(invitations.reminderHandedOverAt, cutoffs.handedOverBefore),
+      ),
+    )
+    .returning({ id: invitations.id });
+  return {
+    requeued: requeued.map((r) => ({ invitationId: r.id, reminder: r.sent + 1 })),
+    interrupted: interrupted.length,
+  };
 }

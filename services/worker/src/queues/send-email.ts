@@ -9,6 +9,7 @@ import {
   fillUnsubscribeLink,
   handOverInvitation,
   handOverNotification,
+  handOverReminder,
   invitationEmail,
   invitationRateLimit,
   markEmailBounced,
@@ -101,16 +102,20 @@ async function sendReminder(
   if (!claimed || 'skipped' in claimed) return { sent: false, skipped: claimed?.skipped ?? 'already_sent' };
   const { contact } = claimed;
   const to = contact.email;
-  if (!to) return { sent: false, skipped: 'no_address' };
-  // A reminder number is claimed once (reminders_sent) and never re-claimed: there is no lease to record.
-  await deliver(ctx, job, token, {
-    handOver: async () => true,
-    send: () => email.send({ to, ...surveyEmail(ctx, claimed, true) }),
+  if (!to) {
+    await settleReminder(ctx.database, invitationId, reminder, { failed: 'no_address' });
+    return { sent: false, skipped: 'no_address' };
+  }
+  const claimedAt = claimed.invitation.reminderClaimedAt ?? ctx.clock.now();
+  const message = { to, ...surveyEmail(ctx, claimed, true) };
+  const sent = await deliver(ctx, job, token, {
+    handOver: () => handOverReminder(ctx.database, invitationId, reminder, claimedAt, ctx.clock.now()),
+    send: (handOver) => email.send(message, handOver),
     settle: (outcome) => settleReminder(ctx.database, invitationId, reminder, outcome),
     onPermanent: (err) => suppressOnHardBounce(ctx, err, contact.id),
     validUntil: claimed.invitation.tokenExpiresAt,
   });
-  return { sent: true };
+  return { sent: sent !== null };
 }
 
 /**
