@@ -1,5 +1,5 @@
 // The SMS adapter with the real twilio client pointed at the loopback fake: what gets sent, and which failures are final.
-import { PermanentDeliveryError } from '@surveyflow/core';
+import { HandOverRefusedError, PermanentDeliveryError } from '@surveyflow/core';
 import { type TestDatabase, type TwilioFake, test } from '@surveyflow/testkit';
 import { describe, expect } from 'vitest';
 import { createSmsChannel } from './sms.ts';
@@ -37,6 +37,24 @@ describe('through Twilio', () => {
     const [message] = await fake.waitForMessages(1);
     expect(message).toMatchObject({ to, from, body, statusCallback: 'https://sf.test/sms/status/inv_1' });
     expect(sent).toEqual({ messageId: message?.sid, segments: 2 });
+  });
+
+  test('the hand-over comes immediately before the request; refused, nothing reaches Twilio', async ({
+    twilio: fake,
+    db,
+  }) => {
+    const sms = channelFor(fake, db);
+    await expect(sms.send({ to, body: 'Hi' }, async () => false)).rejects.toBeInstanceOf(
+      HandOverRefusedError,
+    );
+    expect(fake.messages).toHaveLength(0);
+    const atHandOver: number[] = [];
+    await sms.send({ to, body: 'Hi' }, async () => {
+      atHandOver.push(fake.messages.length);
+      return true;
+    });
+    expect(atHandOver).toEqual([0]);
+    expect(fake.messages).toHaveLength(1);
   });
 
   test('a Messaging Service sends without a From number', async ({ twilio: fake, db }) => {
