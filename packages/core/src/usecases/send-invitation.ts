@@ -1,5 +1,5 @@
 // The life of an invitation after planning: claimed when due, claimed again to send (at most once), then sent or failed.
-import { and, eq, inArray, isNotNull, isNull, like, lt, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, like, lt, or, sql } from 'drizzle-orm';
 import type { SendOutcome } from '../channels.ts';
 import { newSurveyToken, sealToken, unsealToken } from '../domain/tokens.ts';
 import type { Database } from '../store/client.ts';
