@@ -716,9 +716,11 @@ async function replayTwilio(
         (select count(*)::int from notifications) as notifications`;
     return { ...row, texts: twilio.messages.length };
   };
-  // What the genuine requests set off (follow-ups after the comment wait) settles first: 2 s without a change.
+  // What the genuine requests set off settles first: 2 s without a change (at most 30 s; whatever still moves then is
+  // reported as changed, which fails the run rather than hiding a replay's effect).
   let before = await snapshot();
-  for (let still = Date.now(); Date.now() - still < 2000; ) {
+  const quietBy = Date.now() + 30_000;
+  for (let still = Date.now(); Date.now() - still < 2000 && Date.now() < quietBy; ) {
     await sleep(500);
     const now = await snapshot();
     if (JSON.stringify(now) !== JSON.stringify(before)) still = Date.now();
