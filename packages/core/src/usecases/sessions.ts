@@ -1,6 +1,6 @@
 // Console sessions: server-side rows behind a random cookie token (only its hash stored), idle and absolute expiry, revocable.
 import { randomBytes } from 'node:crypto';
-import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Role } from '../domain/access.ts';
 import { sha256 } from '../domain/tokens.ts';
 import type { Database, Tx } from '../store/client.ts';
@@ -88,7 +88,10 @@ export async function loadSession(
     .where(
       and(
         eq(sessions.id, row.sessionId),
-        sql`(${sessions.lastSeenAt} < ${new Date(opts.now.getTime() - 60_000)} or ${sessions.workspaceId} is distinct from ${workspace?.workspaceId ?? null})`,
+        or(
+          lt(sessions.lastSeenAt, new Date(opts.now.getTime() - 60_000)),
+          sql`${sessions.workspaceId} is distinct from ${workspace?.workspaceId ?? null}::uuid`,
+        ),
       ),
     );
   return { sessionId: row.sessionId, user: row.user, workspace, memberships: all };

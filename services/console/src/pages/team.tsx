@@ -1,8 +1,7 @@
 /** @jsxRuntime automatic @jsxImportSource preact */
 // Team (/app/team): members with their roles; invite by email with a role, change a role, remove. Forms only for who may use them.
 
-import type { Locale } from '@surveyflow/core';
-import { type Member, type Role, roles, type SignedIn } from '@surveyflow/core';
+import type { Locale, Member, Role, SignedIn } from '@surveyflow/core';
 import { say } from '../i18n.ts';
 import { Csrf, document } from './layout.tsx';
 

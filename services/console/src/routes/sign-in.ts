@@ -1,6 +1,7 @@
 // Sign-in by emailed link: the form (rate-limited per address and per client), the link's confirm page (GET changes nothing), its POST.
 import {
   type AppContext,
+  AppError,
   consumeSignInLink,
   normalizeEmail,
   peekSignInLink,
@@ -22,6 +23,19 @@ const WINDOW = '15 minutes';
 export function signInRoutes(app: HttpApp, ctx: AppContext) {
   const isInstanceAdmin = instanceAdmins(ctx);
   const tags = ['console'];
+  // Per client address and per address asked for (lower-cased), counted in Redis so every process shares them.
+  const limits = [
+    app.createRateLimit({
+      max: ctx.config.SIGN_IN_LIMIT_PER_CLIENT,
+      timeWindow: WINDOW,
+      keyGenerator: (request) => `client:${request.ip}`,
+    }),
+    app.createRateLimit({
+      max: ctx.config.SIGN_IN_LIMIT_PER_EMAIL,
+      timeWindow: WINDOW,
+      keyGenerator: (request) => `email:${normalizeEmail((request.body as { email: string }).email)}`,
+    }),
+  ];
 
   app.get(
     '/app/sign-in',
@@ -47,19 +61,18 @@ export function signInRoutes(app: HttpApp, ctx: AppContext) {
         },
       },
       preValidation: app.csrfProtection,
-      preHandler: [
-        app.rateLimit({
-          max: ctx.config.SIGN_IN_LIMIT_PER_CLIENT,
-          timeWindow: WINDOW,
-          groupId: 'sign-in-client',
-        }),
-        app.rateLimit({
-          max: ctx.config.SIGN_IN_LIMIT_PER_EMAIL,
-          timeWindow: WINDOW,
-          groupId: 'sign-in-email',
-          keyGenerator: (request) => normalizeEmail((request.body as { email: string }).email),
-        }),
-      ],
+      preHandler: async (request) => {
+        for (const limit of limits) {
+          const result = await limit(request);
+          if (!result.isAllowed && result.isExceeded) {
+            throw new AppError(
+              'rate_limited',
+              'rate_limited',
+              `Too many sign-in requests: try again in ${Math.ceil(result.ttlInSeconds / 60)} minutes`,
+            );
+          }
+        }
+      },
     },
     async (request, reply) => {
       const sends = await requestSignIn(ctx.database, {
