@@ -6,7 +6,7 @@ import { type Shop, test } from './testing.ts';
 
 const sessions = async (shop: Shop) =>
   Number(
-    (await shop.system.ctx.database.sql`select count(*) from sessions where revoked_at is null`)[0].count,
+    (await shop.system.ctx.database.sql`select count(*) from sessions where revoked_at is null`)[0]?.count,
   );
 
 describe('signing in by emailed link', () => {
@@ -26,7 +26,7 @@ describe('signing in by emailed link', () => {
     const link = await linkFromMail(smtp, OWNER, before);
     const [stored] = await shop.system.ctx.database
       .sql`select token_hash from sign_in_links order by created_at desc limit 1`;
-    expect(stored.token_hash).not.toContain(link.split('/').pop());
+    expect(stored?.token_hash).not.toContain(link.split('/').pop());
 
     // A mail scanner opens every link: it sees a button, and nothing happens.
     for (let i = 0; i < 3; i++) {
@@ -166,7 +166,7 @@ describe('sessions', () => {
     const again = await signIn(shop, smtp, OWNER);
     const [row] = await shop.system.ctx.database
       .sql`select expires_at - created_at as span from sessions where revoked_at is null order by created_at desc limit 1`;
-    expect(row.span).toBe('1 day');
+    expect(row?.span).toBe('1 day');
     await shop.system.ctx.database.sql`update sessions set expires_at = now() - interval '1 second'`;
     expect((await again.get('/app')).statusCode).toBe(303);
   });
