@@ -153,6 +153,8 @@ export async function consumeSignInLink(
   opts: SessionPolicy & {
     now: Date;
     userAgent: string | null;
+    /** The browser's language: kept as the user's own at their first sign-in. */
+    locale?: string | undefined;
     isInstanceAdmin: (email: string) => boolean;
   },
 ): Promise<{ token: string; userId: string; workspaceId: string | null }> {
@@ -188,7 +190,13 @@ export async function consumeSignInLink(
       now: opts.now,
       maxDays: opts.maxDays,
     });
-    await tx.update(users).set({ lastSignInAt: opts.now }).where(eq(users.id, user.id));
+    await tx
+      .update(users)
+      .set({
+        lastSignInAt: opts.now,
+        ...(user.lastSignInAt === null && opts.locale ? { locale: pickLocale(opts.locale) } : {}),
+      })
+      .where(eq(users.id, user.id));
     await recordAudit(tx, {
       workspaceId: workspace?.workspaceId ?? null,
       actor: { kind: 'user', id: user.id, label: user.email },

@@ -143,6 +143,7 @@ export function signInRoutes(app: HttpApp, ctx: AppContext) {
       const session = await consumeSignInLink(ctx.database, request.params.token, {
         now: ctx.clock.now(),
         userAgent: request.headers['user-agent'] ?? null,
+        locale: request.headers['accept-language'],
         idleMinutes: ctx.config.SESSION_IDLE_MINUTES,
         maxDays: ctx.config.SESSION_MAX_DAYS,
         isInstanceAdmin,
