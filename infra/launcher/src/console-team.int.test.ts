@@ -167,7 +167,31 @@ describe('the team', () => {
     const caseId = await waitFor(
       async () => (await shop.system.ctx.database.sql`select id from cases`)[0]?.id ?? null,
     );
-    await shop.system.ctx.database.sql`update cases set assignee_id = ${annId} where id = ${caseId}`;
+    // API users find members by GET /v1/members and assign by id; a stranger's id is refused by name.
+    const members = (await shop.api('GET', '/v1/members')).json().data;
+    expect(members).toEqual([
+      { id: annId, email: 'ann@shop.test', name: null, role: 'agent' },
+      { id: await userId(shop, OWNER), email: OWNER, name: null, role: 'owner' },
+    ]);
+    const stranger = await shop.api('PATCH', `/v1/cases/${caseId}`, {
+      assigneeId: '00000000-0000-4000-8000-000000000000',
+    });
+    expect(stranger.statusCode).toBe(400);
+    expect(stranger.json().error.details).toEqual([
+      { field: 'assigneeId', message: 'is not a member of this workspace (see GET /v1/members)' },
+    ]);
+    const assigned = await shop.api('PATCH', `/v1/cases/${caseId}`, { assigneeId: annId });
+    expect(assigned.statusCode).toBe(200);
+    expect(assigned.json()).toMatchObject({ assigneeId: annId });
+    expect(assigned.json().history.at(-1)).toMatchObject({
+      kind: 'assignee_changed',
+      detail: { from: null, to: annId },
+    });
+    const ids = async (query: string) =>
+      (await shop.api('GET', `/v1/cases?${query}`)).json().data.map((c: { id: string }) => c.id);
+    expect(await ids(`assignee=${annId}`)).toEqual([caseId]);
+    expect(await ids('assignee=none')).toEqual([]);
+    expect((await shop.api('GET', '/v1/cases?assignee=anna')).statusCode).toBe(400);
 
     const removed = await owner.postFrom('/app/team', `/app/team/${annId}/remove`);
     expect(removed.headers.location).toBe('/app/team?done=removed');
@@ -175,6 +199,7 @@ describe('the team', () => {
     expect(next.statusCode).toBe(303);
     expect(next.headers.location).toBe('/app/sign-in');
     expect((await shop.system.ctx.database.sql`select assignee_id from cases`)[0]?.assignee_id).toBeNull();
+    expect(await ids('assignee=none')).toEqual([caseId]);
     // Nor can a new link bring them back: nobody is emailed one.
     const before = smtp.messages.length;
     await consoleAgent(shop).submit('/app/sign-in', '/app/sign-in', { email: 'ann@shop.test' });

@@ -90,6 +90,22 @@ describe('signing in by emailed link', () => {
     expect(smtp.messages.filter((m) => m.to.includes('nobody@shop.test'))).toEqual([]);
   });
 
+  test('every console route is schema-first and in the OpenAPI document', async ({ shop }) => {
+    expect(shop.system.app.schemaGaps).toEqual([]);
+    const doc = (await shop.system.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    for (const path of ['/app', '/app/sign-in', '/app/sign-in/{token}', '/app/team', '/app/team/invite']) {
+      expect(Object.keys(doc.paths)).toContain(path);
+    }
+    const css = await shop.system.app.inject({ method: 'GET', url: '/app' });
+    const href = /href="(\/app\/assets\/console\.[0-9a-f]{12}\.css)"/.exec(
+      (await shop.system.app.inject({ method: 'GET', url: '/app/sign-in' })).body,
+    )?.[1];
+    expect(css.headers['content-security-policy']).toContain("default-src 'none'");
+    const asset = await shop.system.app.inject({ method: 'GET', url: String(href) });
+    expect(asset.statusCode).toBe(200);
+    expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+  });
+
   test('bad input names the field; a link we never sent is a 404 page', async ({ shop }) => {
     const agent = consoleAgent(shop);
     const res = await agent.submit('/app/sign-in', '/app/sign-in', { email: 'not an address' });
