@@ -1,5 +1,5 @@
 // The team on the whole system: invitations are sign-in links, every change is checked against the permission table, removal is at once.
-import { waitFor } from '@surveyflow/testkit';
+import { queuesIdle, waitFor } from '@surveyflow/testkit';
 import { describe, expect } from 'vitest';
 import {
   type Agent,
@@ -236,5 +236,44 @@ describe('the team', () => {
     const ann = await invited(shop, smtp, owner, 'ann@shop.test', 'admin');
     expect((await ann.get('/app')).body).not.toContain('action="/app/workspaces"');
     expect((await ann.postFrom('/app', '/app/workspaces', { name: 'Mine' })).statusCode).toBe(403);
+  });
+
+  test('a detractor alert goes to members by role as well as to addresses', async ({ shopWith, smtp }) => {
+    const shop = await shopWith({ env: { FOLLOWUP_COMMENT_WAIT_MS: '0' } });
+    const owner = await signedInOwner(shop, smtp);
+    await invited(shop, smtp, owner, 'ann@shop.test', 'agent');
+    await invited(shop, smtp, owner, 'vic@shop.test', 'viewer');
+    const [survey] = (await shop.api('GET', '/v1/surveys')).json().data;
+    const bad = await shop.api('PATCH', `/v1/surveys/${survey.id}`, {
+      actions: [{ type: 'alert', roles: ['boss'] }],
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.details[0].field).toBe('actions[0].roles[0]');
+    const patched = await shop.api('PATCH', `/v1/surveys/${survey.id}`, {
+      actions: [{ type: 'alert', emails: ['care@shop.test'], roles: ['owner', 'agent'] }],
+    });
+    expect(patched.statusCode).toBe(200);
+
+    await shop.api('POST', '/v1/events', {
+      id: 'order-2',
+      type: 'order.delivered',
+      contact: { id: 'dana', email: 'dana@example.com' },
+    });
+    const invitation = await smtp.waitFor((m) => m.to.includes('dana@example.com'));
+    const path =
+      /href="http:\/\/localhost:3000(\/s\/[\w-]{32})\?score=0"/.exec(invitation.html ?? '')?.[1] ?? '';
+    await shop.system.app.inject({
+      method: 'POST',
+      url: path,
+      payload: { score: 1, comment: 'Broken' },
+      headers: { accept: 'application/json' },
+    });
+    for (const to of ['care@shop.test', OWNER, 'ann@shop.test']) {
+      const alert = await smtp.waitFor((m) => m.to.includes(to) && m.subject.includes('Detractor'));
+      expect(alert.text).toContain('Broken');
+    }
+    await queuesIdle(shop.system.ctx.queues);
+    const alerted = smtp.messages.filter((m) => m.subject.includes('Detractor')).flatMap((m) => m.to);
+    expect(alerted.sort()).toEqual(['ann@shop.test', 'care@shop.test', OWNER].sort());
   });
 });
