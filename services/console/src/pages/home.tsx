@@ -1,4 +1,5 @@
-/** @jsxRuntime automatic @jsxImportSource preact */
+/** @jsxRuntime automatic */
+/** @jsxImportSource preact */
 // The signed-in home at /app: who you are, your workspaces with a switcher, sign out (here or everywhere). Issue 14 puts the overview here.
 import type { Locale, SignedIn } from '@surveyflow/core';
 import { say } from '../i18n.ts';

@@ -1,4 +1,5 @@
-/** @jsxRuntime automatic @jsxImportSource preact */
+/** @jsxRuntime automatic */
+/** @jsxImportSource preact */
 // Every console page's frame: the document, the shared look, the top bar for a signed-in operator. Markup is JSX, escaped by default.
 import type { Locale, SignedIn } from '@surveyflow/core';
 import type { ComponentChildren } from 'preact';

@@ -1,4 +1,5 @@
-/** @jsxRuntime automatic @jsxImportSource preact */
+/** @jsxRuntime automatic */
+/** @jsxImportSource preact */
 // The pages before a session: the sign-in form, "check your email", and the link's confirm page (a button, so scanners sign nobody in).
 import type { Locale } from '@surveyflow/core';
 import { say } from '../i18n.ts';

@@ -1,4 +1,5 @@
-/** @jsxRuntime automatic @jsxImportSource preact */
+/** @jsxRuntime automatic */
+/** @jsxImportSource preact */
 // Team (/app/team): members with their roles; invite by email with a role, change a role, remove. Forms only for who may use them.
 
 import type { Locale, Member, Role, SignedIn } from '@surveyflow/core';
