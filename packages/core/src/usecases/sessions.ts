@@ -8,7 +8,8 @@ import { memberships, sessions, users, workspaces } from '../store/schema.ts';
 
 export type SessionPolicy = { idleMinutes: number; maxDays: number };
 
-export type SessionMembership = { workspaceId: string; workspaceName: string; role: Role };
+/** One of the user's workspaces: its name and time zone (dates are shown in it), and their role there. */
+export type SessionMembership = { workspaceId: string; workspaceName: string; timezone: string; role: Role };
 
 /** Who is signed in, and in which workspace (null: a member of none, an instance admin only). */
 export type SignedIn = {
@@ -42,7 +43,12 @@ export async function createSession(
 
 export async function membershipsOf(tx: Tx, userId: string): Promise<SessionMembership[]> {
   return tx
-    .select({ workspaceId: memberships.workspaceId, workspaceName: workspaces.name, role: memberships.role })
+    .select({
+      workspaceId: memberships.workspaceId,
+      workspaceName: workspaces.name,
+      timezone: workspaces.timezone,
+      role: memberships.role,
+    })
     .from(memberships)
     .innerJoin(workspaces, eq(workspaces.id, memberships.workspaceId))
     .where(eq(memberships.userId, userId))
@@ -97,15 +103,23 @@ export async function loadSession(
   return { sessionId: row.sessionId, user: row.user, workspace, memberships: all };
 }
 
-/** Shows another of the user's workspaces in this session; 404 for one they do not belong to. */
+/** Shows another of the user's workspaces in this session; false for one they do not belong to (now). */
 export async function switchWorkspace(
   { db }: Database,
-  session: SignedIn,
+  session: Pick<SignedIn, 'sessionId' | 'user'>,
   workspaceId: string,
 ): Promise<boolean> {
-  if (!session.memberships.some((m) => m.workspaceId === workspaceId)) return false;
-  await db.update(sessions).set({ workspaceId }).where(eq(sessions.id, session.sessionId));
-  return true;
+  const rows = await db
+    .update(sessions)
+    .set({ workspaceId })
+    .where(
+      and(
+        eq(sessions.id, session.sessionId),
+        sql`exists (select 1 from ${memberships} where ${memberships.workspaceId} = ${workspaceId}::uuid and ${memberships.userId} = ${session.user.id}::uuid)`,
+      ),
+    )
+    .returning({ id: sessions.id });
+  return rows.length > 0;
 }
 
 /** Sign out: this browser only. */

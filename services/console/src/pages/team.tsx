@@ -6,8 +6,17 @@ import type { Locale, Member, Role, SignedIn } from '@surveyflow/core';
 import { say } from '../i18n.ts';
 import { Csrf, document } from './layout.tsx';
 
-const dateTime = (locale: Locale, d: Date) =>
-  new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(d);
+/** A date in the workspace's time zone, named, so a team across zones reads it alike. */
+const dateTime = (locale: Locale, d: Date, timeZone: string) =>
+  new Intl.DateTimeFormat(locale, {
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone,
+    timeZoneName: 'short',
+  }).format(d);
 
 export function teamPage(input: {
   locale: Locale;
@@ -88,7 +97,12 @@ export function teamPage(input: {
                         say.role(locale, m.role)
                       )}
                     </td>
-                    <td>{m.lastSignInAt ? dateTime(locale, m.lastSignInAt) : say(locale, 'never')}</td>
+                    <td>
+                      <span class="label">{say(locale, 'lastSignIn')}: </span>
+                      {m.lastSignInAt
+                        ? dateTime(locale, m.lastSignInAt, session.workspace?.timezone ?? 'UTC')
+                        : say(locale, 'never')}
+                    </td>
                     <td>
                       {editable || m.id === me ? (
                         <form method="post" action={`/app/team/${m.id}/remove`} class="inline">

@@ -137,14 +137,7 @@ export function homeRoutes(app: HttpApp, ctx: AppContext) {
         owner: { userId: session.user.id, email: session.user.email },
         timezone: ctx.config.DEFAULT_TIMEZONE,
       });
-      await switchWorkspace(
-        ctx.database,
-        {
-          ...session,
-          memberships: [...session.memberships, { workspaceId, workspaceName: '', role: 'owner' }],
-        },
-        workspaceId,
-      );
+      await switchWorkspace(ctx.database, session, workspaceId);
       return reply.redirect('/app', 303);
     },
   );
