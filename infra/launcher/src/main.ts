@@ -2,7 +2,15 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { bootstrapWorkspace, type Config, createLogger, type Logger, loadConfig } from '@surveyflow/core';
+import {
+  bootstrapOwner,
+  bootstrapWorkspace,
+  type Config,
+  createLogger,
+  type Logger,
+  loadConfig,
+  signInUrl,
+} from '@surveyflow/core';
 import { runUntilSignal } from '@surveyflow/http';
 import { startEmbeddedPostgres, startRedisServer } from '@surveyflow/local-servers';
 import { pino } from 'pino';
@@ -44,7 +52,14 @@ await runUntilSignal(async () => {
       timezone: config.DEFAULT_TIMEZONE,
     });
     const apiKey = config.BOOTSTRAP_API_KEY ?? (await rememberedKey(dataDir, boot.generatedKey));
-    printBanner(config, apiKey, outboxNote(config.DEV_OUTBOX, config.SMS_DEV_OUTBOX));
+    // The first workspace's owner, and a fresh one-time link for this start's banner.
+    const owner = await bootstrapOwner(system.ctx.database, {
+      email: config.BOOTSTRAP_OWNER_EMAIL,
+      workspaceId: boot.workspaceId,
+      now: new Date(),
+    });
+    const signIn = { email: config.BOOTSTRAP_OWNER_EMAIL, url: signInUrl(config.PUBLIC_URL, owner.token) };
+    printBanner(config, apiKey, outboxNote(config.DEV_OUTBOX, config.SMS_DEV_OUTBOX), signIn);
   } catch (err) {
     await stopAll();
     throw err;
@@ -92,14 +107,21 @@ function outboxNote(mail: boolean, sms: boolean): string | null {
   return sms ? 'no Twilio account set: texts are kept here, not sent' : null;
 }
 
-function printBanner(config: Config, apiKey: string | null, outbox: string | null) {
+function printBanner(
+  config: Config,
+  apiKey: string | null,
+  outbox: string | null,
+  signIn: { email: string; url: string },
+) {
   const url = config.PUBLIC_URL;
   const key = apiKey ?? '(unknown: set BOOTSTRAP_API_KEY, or delete DATA_DIR to start afresh)';
   const lines = [
     '',
     'Surveyflow is running.',
     '',
-    `  API          ${url}/v1          (Authorization: Bearer ${key})`,
+    `  Console      ${signIn.url}`,
+    `               (signs you in as ${signIn.email}, owner; works once, for 15 minutes; later: ${url}/app)`,
+    `  API          ${url}/v1   (reference ${url}/docs; Authorization: Bearer ${key})`,
     `  Survey pages ${url}/s/<token>`,
     `  Health       ${url}/health  ·  ${url}/ready`,
     outbox ? `  Dev outbox   ${url}/dev/outbox   (${outbox})` : '',

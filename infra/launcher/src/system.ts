@@ -1,5 +1,6 @@
-// The whole system in one process: dispatcher and collector on one HTTP server, the worker beside them.
+// The whole system in one process: dispatcher, collector and console on one HTTP server, the worker beside them.
 import { collector } from '@surveyflow/collector';
+import { operatorConsole } from '@surveyflow/console';
 import {
   type AppContext,
   type Clock,
@@ -32,6 +33,7 @@ export async function startSystem(
   const app = await createServiceApp(ctx);
   await app.register(dispatcher(ctx));
   await app.register(collector(ctx));
+  await app.register(operatorConsole(ctx));
   const worker = startWorker(ctx, options.email ? { email: options.email } : {});
   if (options.listen !== false) await app.listen({ port: config.PORT, host: config.HOST });
   else await app.ready();

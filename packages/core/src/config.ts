@@ -110,6 +110,27 @@ const schema = z.object({
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (e.g. openssl rand -hex 16)').optional(),
   /** Mounts the queue dashboard at /admin/queues behind this token; unset, there is no dashboard. */
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters (e.g. openssl rand -hex 16)').optional(),
+  // People and access (console sign-in and sessions).
+  /** The first workspace's owner, created on first start; the default lands in the dev outbox. */
+  BOOTSTRAP_OWNER_EMAIL: z.email().default('owner@surveyflow.local'),
+  /** Comma-separated addresses that may create workspaces (the bootstrap owner always may). */
+  INSTANCE_ADMIN_EMAILS: z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((a) => a.trim().toLowerCase())
+        .filter((a) => a !== ''),
+    )
+    .pipe(z.array(z.email('must be a comma-separated list of email addresses')))
+    .default([]),
+  /** A console session unused this long is over. */
+  SESSION_IDLE_MINUTES: positiveInt.default(720),
+  /** A console session ends this long after sign-in, however busy. */
+  SESSION_MAX_DAYS: positiveInt.default(30),
+  /** Sign-in links asked for one address, and from one client address, per 15 minutes. */
+  SIGN_IN_LIMIT_PER_EMAIL: positiveInt.default(5),
+  SIGN_IN_LIMIT_PER_CLIENT: positiveInt.default(30),
 });
 
 /** Variables that only make sense together: one set without the others is a mistake worth stopping for. */

@@ -10,6 +10,7 @@ import { contactRoutes } from './routes/contacts.ts';
 import { eventRoutes } from './routes/events.ts';
 import { invitationRoutes } from './routes/invitations.ts';
 import { locationRoutes } from './routes/locations.ts';
+import { memberRoutes } from './routes/members.ts';
 import { metricRoutes } from './routes/metrics.ts';
 import { responseRoutes } from './routes/responses.ts';
 import { surveyRoutes } from './routes/surveys.ts';
@@ -55,6 +56,7 @@ export function dispatcher(ctx: AppContext) {
       locationRoutes(api, ctx);
       caseRoutes(api, ctx);
       webhookRoutes(api, ctx);
+      memberRoutes(api, ctx);
     });
   };
 }

@@ -1,5 +1,6 @@
 // What a survey does after an answer, per segment: alert, open a case, message the customer, ask promoters to refer, link a review site.
 import { z } from 'zod';
+import { roles } from './access.ts';
 import type { Segment } from './scoring.ts';
 
 export const segments = ['detractor', 'passive', 'promoter'] as const satisfies readonly Segment[];
@@ -23,8 +24,14 @@ export const actionSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('alert'),
     segments: segmentList.default(['detractor']),
-    /** Addresses to email; empty means the workspace's alert address. */
+    /** Addresses to email; with no roles either, empty means the workspace's alert address. */
     emails: z.array(z.email()).max(20).default([]),
+    /** Members with these roles are emailed too (e.g. ["admin", "agent"]). */
+    roles: z
+      .array(z.enum(roles))
+      .max(roles.length)
+      .refine((r) => new Set(r).size === r.length, 'must not repeat a role')
+      .optional(),
     /** A Slack incoming webhook (or anything that takes Slack's { text } JSON). */
     slackWebhookUrl: z.url().optional(),
   }),

@@ -1,12 +1,30 @@
 // The alert action: the team hears about an answer, by email and on Slack, composed here and written to the outbox.
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Role } from '../domain/access.ts';
 import type { SurveyAction } from '../domain/actions.ts';
 import type { Segment } from '../domain/scoring.ts';
 import { alertEmail } from '../domain/templates/emails.ts';
 import type { Tx } from '../store/client.ts';
 import { enqueueNotifications, type NewNotification, type NotificationToSend } from '../store/outbox.ts';
+import { memberships, users } from '../store/schema.ts';
 import type { RoutedResponse } from './follow-up.ts';
 
-/** The team hears about the answer: by email (the action's list, or the workspace's alert address) and on Slack. */
+/** The members of the workspace with one of these roles, by address (none asked for: none). */
+async function memberEmails(tx: Tx, workspaceId: string, wanted: readonly Role[]): Promise<string[]> {
+  if (wanted.length === 0) return [];
+  const rows = await tx
+    .select({ email: users.email })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.workspaceId, workspaceId), inArray(memberships.role, [...wanted])))
+    .orderBy(users.email);
+  return rows.map((r) => r.email);
+}
+
+/**
+ * The team hears about the answer: by email (the action's addresses and the members with its roles,
+ * else the workspace's alert address) and on Slack.
+ */
 export async function alertTeam(
   tx: Tx,
   row: RoutedResponse,
@@ -32,8 +50,9 @@ export async function alertTeam(
     properties: response.properties,
     answeredAt: response.createdAt,
   });
-  const recipients =
-    action.emails.length > 0 ? action.emails : workspace.alertEmail ? [workspace.alertEmail] : [];
+  const members = await memberEmails(tx, workspace.id, action.roles ?? []);
+  const chosen = [...new Set([...action.emails.map((e) => e.toLowerCase()), ...members])];
+  const recipients = chosen.length > 0 ? chosen : workspace.alertEmail ? [workspace.alertEmail] : [];
   const rows: NewNotification[] = recipients.map((recipient) => ({
     workspaceId: workspace.id,
     kind: 'alert',

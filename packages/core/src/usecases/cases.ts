@@ -16,6 +16,7 @@ import {
   workspaces,
 } from '../store/schema.ts';
 import { caseView } from '../views/cases.ts';
+import { memberRole } from './members.ts';
 import { emitWebhookEvent } from './webhooks.ts';
 
 type CaseRow = typeof cases.$inferSelect;
@@ -138,6 +139,8 @@ export async function rerouteCase(
 export type CaseChange = {
   status?: CaseStatus | undefined;
   owner?: string | null | undefined;
+  /** The member working the case (a member of the workspace), or null to unassign. */
+  assigneeId?: string | null | undefined;
   resolution?: string | undefined;
   note?: string | undefined;
   /** Sent to the customer when this change resolves the case. */
@@ -191,6 +194,22 @@ export async function updateCase(
     if (change.owner !== undefined && change.owner !== before.owner) {
       set.owner = change.owner;
       await addCaseEvent(tx, id, 'owner_changed', actor, { from: before.owner, to: change.owner }, now);
+    }
+    if (change.assigneeId !== undefined && change.assigneeId !== before.assigneeId) {
+      if (change.assigneeId !== null && !(await memberRole(tx, workspaceId, change.assigneeId))) {
+        throw AppError.validation([
+          { field: 'assigneeId', message: 'is not a member of this workspace (see GET /v1/members)' },
+        ]);
+      }
+      set.assigneeId = change.assigneeId;
+      await addCaseEvent(
+        tx,
+        id,
+        'assignee_changed',
+        actor,
+        { from: before.assigneeId, to: change.assigneeId },
+        now,
+      );
     }
     if (change.note) await addCaseEvent(tx, id, 'note', actor, { note: change.note }, now);
     const [after] = await tx.update(cases).set(set).where(eq(cases.id, id)).returning();

@@ -1,5 +1,5 @@
 // Cases as operators and webhooks see them: one case, a filtered list, a case with its history.
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../store/client.ts';
 import { afterKey, type Keyset, keysetAt } from '../store/queries/lists.ts';
 import { type CaseStatus, caseEvents, cases, contacts, responses } from '../store/schema.ts';
@@ -12,6 +12,7 @@ export function caseView(c: CaseRow, now: Date) {
     id: c.id,
     status: c.status,
     owner: c.owner,
+    assigneeId: c.assigneeId,
     responseId: c.responseId,
     surveyId: c.surveyId,
     dueAt: c.dueAt,
@@ -27,6 +28,8 @@ export function caseView(c: CaseRow, now: Date) {
 export type CaseFilter = {
   status?: CaseStatus | undefined;
   owner?: string | undefined;
+  /** A member's id, or `none` for the unassigned. */
+  assignee?: string | undefined;
   overdue?: boolean | undefined;
   limit: number;
   after?: Keyset | undefined;
@@ -42,6 +45,11 @@ export async function listCases({ db }: Database, workspaceId: string, f: CaseFi
         eq(cases.workspaceId, workspaceId),
         f.status ? eq(cases.status, f.status) : undefined,
         f.owner ? eq(cases.owner, f.owner) : undefined,
+        f.assignee === 'none'
+          ? isNull(cases.assigneeId)
+          : f.assignee
+            ? eq(cases.assigneeId, f.assignee)
+            : undefined,
         f.overdue === undefined ? undefined : f.overdue ? overdue : sql`not (${overdue})`,
         afterKey(cases.dueAt, cases.id, f.after),
       ),

@@ -1,11 +1,15 @@
-// Cases: detractors' answers to work, with owner, SLA and history.
+// Cases: detractors' answers to work, with assignee (a member), SLA and history.
 import { caseStatuses, schema } from '@surveyflow/core';
-import { boolQuery, keysetCursor, pageOf, pageQuery, text } from '@surveyflow/http';
+import { boolQuery, keysetCursor, pageOf, pageQuery, text, uuid } from '@surveyflow/http';
 import { z } from 'zod';
 
 export const CaseListQuery = z.object({
   status: z.enum(caseStatuses).optional(),
   owner: text(200).min(1).optional(),
+  assignee: z
+    .union([z.literal('none'), uuid], { error: 'must be a member id (GET /v1/members) or none' })
+    .optional()
+    .describe('Cases of this member (an id from GET /v1/members), or `none` for the unassigned'),
   overdue: boolQuery.optional(),
   limit: pageQuery.limit,
   cursor: keysetCursor.schema.optional(),
@@ -15,6 +19,8 @@ export const CasePatch = z
   .object({
     status: z.enum(caseStatuses),
     owner: text(200).trim().min(1).nullable(),
+    /** The member working the case (an id from GET /v1/members); null unassigns. */
+    assigneeId: uuid.nullable(),
     /** Required when resolving: what was done. */
     resolution: text(5000).trim().min(1),
     note: text(5000).trim().min(1),
@@ -23,7 +29,10 @@ export const CasePatch = z
   })
   .partial()
   .strict()
-  .refine((c) => Object.keys(c).length > 0, 'must change something: status, owner, resolution or note')
+  .refine(
+    (c) => Object.keys(c).length > 0,
+    'must change something: status, assigneeId, owner, resolution or note',
+  )
   .meta({
     example: {
       status: 'resolved',
@@ -36,7 +45,8 @@ export const CaseSummary = z
   .object({
     id: z.uuid(),
     status: z.enum(caseStatuses),
-    owner: z.string().nullable(),
+    owner: z.string().nullable().describe('Free text from before cases had members; prefer assigneeId'),
+    assigneeId: z.uuid().nullable().describe('The member working the case (GET /v1/members)'),
     responseId: z.uuid(),
     surveyId: z.uuid(),
     dueAt: z.date(),

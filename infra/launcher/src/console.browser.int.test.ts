@@ -1,0 +1,110 @@
+// The console in Chromium, JavaScript off (the pages need none): sign in by the emailed link, invite a teammate as agent, the teammate signs in by the invitation. Every page at 360 and 1280 px, screenshotted, 0 axe-core violations.
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bootstrapOwner } from '@surveyflow/core';
+import { axeViolations, launchChromium } from '@surveyflow/testkit';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { OWNER } from './console-agent.ts';
+import { test } from './testing.ts';
+
+const SHOTS = join(tmpdir(), 'surveyflow-screenshots');
+const widths = [360, 1280] as const;
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchChromium();
+  mkdirSync(SHOTS, { recursive: true });
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+/**
+ * Looks at the page at both widths: a screenshot each, nothing wider than the screen, and (where the
+ * context runs scripts, which axe-core needs) no axe-core violation.
+ */
+async function check(page: Page, name: string, axe = true) {
+  for (const width of widths) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.screenshot({ path: join(SHOTS, `console-${name}-${width}.png`), fullPage: true });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, `${name} at ${width} px scrolls sideways`).toBeLessThanOrEqual(0);
+    if (axe) expect(await axeViolations(page), `${name} at ${width} px`).toEqual([]);
+  }
+}
+
+const linkIn = (text: string) => /http:\/\/[^\s]+\/app\/sign-in\/[A-Za-z0-9_-]{43}/.exec(text)?.[0] ?? '';
+
+describe('the console in Chromium', () => {
+  test('sign in by the emailed link, invite a teammate as agent, the teammate signs in by the invitation', {
+    timeout: 90_000,
+  }, async ({ shopWith, smtp }) => {
+    const shop = await shopWith({ listen: true });
+    const [ws] = await shop.system.ctx.database.sql<{ id: string }[]>`select id from workspaces`;
+    await bootstrapOwner(shop.system.ctx.database, {
+      email: OWNER,
+      workspaceId: ws?.id ?? '',
+      now: new Date(),
+    });
+
+    // The pages send no script; this context runs them only for axe-core (injected past our CSP).
+    const owner = await browser.newContext({ bypassCSP: true, locale: 'en-GB' });
+    const page = await owner.newPage();
+    await page.goto(`${shop.publicUrl}/app`);
+    expect(new URL(page.url()).pathname).toBe('/app/sign-in');
+    await check(page, 'sign-in');
+
+    await page.fill('input[name=email]', OWNER);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('text=Check your email');
+    await check(page, 'check-email');
+
+    const mail = await smtp.waitFor((m) => m.to.includes(OWNER));
+    const link = linkIn(mail.text);
+    expect(link).not.toBe('');
+    await page.goto(link);
+    expect(await page.textContent('h1')).toBe('Sign in to Surveyflow');
+    await check(page, 'confirm');
+    await page.click('button[type=submit]');
+    await page.waitForSelector('text=Signed in as owner@shop.test');
+    expect(new URL(page.url()).pathname).toBe('/app');
+    await check(page, 'home');
+
+    await page.click('nav >> text=Team');
+    await page.fill('#invite-email', 'ann@shop.test');
+    await page.selectOption('#invite-role', 'agent');
+    await page.click('text=Send invitation');
+    await page.waitForSelector('text=Invitation sent to ann@shop.test.');
+    await check(page, 'team');
+
+    // Ann opens the invitation in her own browser, in Polish, with JavaScript off. (Opening it is
+    // harmless, so the checker looks at the same page first.)
+    const invitation = await smtp.waitFor((m) => m.to.includes('ann@shop.test'));
+    const checker = await (await browser.newContext({ bypassCSP: true, locale: 'pl-PL' })).newPage();
+    await checker.goto(linkIn(invitation.text));
+    expect(await checker.getAttribute('html', 'lang')).toBe('pl');
+    await check(checker, 'confirm-pl');
+    const ann = await (await browser.newContext({ javaScriptEnabled: false, locale: 'pl-PL' })).newPage();
+    await ann.goto(linkIn(invitation.text));
+    await ann.click('button[type=submit]');
+    // Her first sign-in keeps her browser's language as her own.
+    await ann.waitForSelector('text=Zalogowano jako ann@shop.test');
+    expect(await ann.textContent('main')).toContain('Twoja rola w Shop: Agent');
+
+    // The agent's team page shows the team without the forms to change it.
+    await ann.click('nav >> text=Zespół');
+    expect(await ann.locator('form[action="/app/team/invite"]').count()).toBe(0);
+    expect(await ann.textContent('main')).toContain(
+      'Zespół mogą zmieniać tylko administratorzy i właściciele.',
+    );
+    await check(ann, 'team-agent', false);
+
+    // The owner sees Ann signed in, in the list, as an agent.
+    await page.reload();
+    const row = page.locator('tr', { hasText: 'ann@shop.test' });
+    expect(await row.locator('select').inputValue()).toBe('agent');
+    await owner.close();
+  });
+});

@@ -1,0 +1,45 @@
+// The console as a Fastify plugin at /app: the operators' web app (sign-in, home, team), server-rendered, no scripts.
+import { type AppContext, errorBody } from '@surveyflow/core';
+import { httpStatus, toAppError, wantsHtml, zodRoutes } from '@surveyflow/http';
+import type { FastifyInstance } from 'fastify';
+import { say } from './i18n.ts';
+import { errorPage } from './pages/sign-in.tsx';
+import { homeRoutes } from './routes/home.ts';
+import { signInRoutes } from './routes/sign-in.ts';
+import { teamRoutes } from './routes/team.ts';
+import { consoleScope, localeOf } from './scope.ts';
+
+export function operatorConsole(ctx: AppContext) {
+  return async function consolePlugin(app: FastifyInstance) {
+    await app.register(async (scope) => {
+      await consoleScope(scope, ctx);
+      // The shell's mapping (toAppError, httpStatus), with pages in the operator's language for browsers.
+      scope.setErrorHandler((err, request, reply) => {
+        const mapped = toAppError(err);
+        const status = httpStatus(mapped);
+        if (status >= 500 && !ctx.outages.absorb(err)) request.log.error({ err }, 'request failed');
+        if (!wantsHtml(request.headers.accept)) return reply.status(status).send(errorBody(mapped));
+        const locale = localeOf(request);
+        const title =
+          status === 403
+            ? say(locale, 'forbidden')
+            : status === 404
+              ? say(locale, 'notFound')
+              : status === 429
+                ? say(locale, 'tooMany')
+                : say(locale, 'errorTitle');
+        const fields = mapped.details?.map((d) => `${d.field}: ${d.message}`).join('; ');
+        return reply
+          .status(status)
+          .type('text/html; charset=utf-8')
+          .send(
+            errorPage({ locale, title, message: fields ? `${mapped.message} (${fields})` : mapped.message }),
+          );
+      });
+      const routes = zodRoutes(scope);
+      signInRoutes(routes, ctx);
+      homeRoutes(routes, ctx);
+      teamRoutes(routes, ctx);
+    });
+  };
+}

@@ -1,0 +1,1 @@
+export { operatorConsole } from './app.ts';
