@@ -110,6 +110,11 @@ const schema = z.object({
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (e.g. openssl rand -hex 16)').optional(),
   /** Mounts the queue dashboard at /admin/queues behind this token; unset, there is no dashboard. */
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters (e.g. openssl rand -hex 16)').optional(),
+  /** Authorises POST /v1/workspaces (automation creating tenants); unset, that route refuses everyone. */
+  INSTANCE_ADMIN_TOKEN: z
+    .string()
+    .min(24, 'must be at least 24 characters (e.g. openssl rand -hex 24)')
+    .optional(),
 });
 
 /** Variables that only make sense together: one set without the others is a mistake worth stopping for. */

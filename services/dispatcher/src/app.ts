@@ -5,6 +5,8 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { registerAuth } from './auth.ts';
 import { keepRawJson } from './raw-json.ts';
+import { apiKeyRoutes } from './routes/api-keys.ts';
+import { auditRoutes } from './routes/audit.ts';
 import { caseRoutes } from './routes/cases.ts';
 import { contactRoutes } from './routes/contacts.ts';
 import { eventRoutes } from './routes/events.ts';
@@ -16,6 +18,7 @@ import { surveyRoutes } from './routes/surveys.ts';
 import { triggerRoutes } from './routes/triggers.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { workspaceRoutes } from './routes/workspace.ts';
+import { workspacesRoutes } from './routes/workspaces.ts';
 
 export const API_VERSION = '1.0.0';
 
@@ -55,6 +58,9 @@ export function dispatcher(ctx: AppContext) {
       locationRoutes(api, ctx);
       caseRoutes(api, ctx);
       webhookRoutes(api, ctx);
+      apiKeyRoutes(api, ctx, auth.forget);
+      workspacesRoutes(api, ctx);
+      auditRoutes(api, ctx);
     });
   };
 }

@@ -10,6 +10,7 @@ export function caseRoutes(app: HttpApp, ctx: AppContext) {
   app.get(
     '/v1/cases',
     {
+      config: { permission: 'data.read' },
       schema: {
         tags,
         security,
@@ -39,6 +40,7 @@ export function caseRoutes(app: HttpApp, ctx: AppContext) {
   app.get(
     '/v1/cases/:id',
     {
+      config: { permission: 'data.read' },
       schema: {
         tags,
         security,
@@ -57,6 +59,7 @@ export function caseRoutes(app: HttpApp, ctx: AppContext) {
   app.patch(
     '/v1/cases/:id',
     {
+      config: { permission: 'cases.work' },
       schema: {
         tags,
         security,

@@ -32,6 +32,7 @@ export function contactRoutes(app: HttpApp, ctx: AppContext) {
   app.get(
     '/v1/contacts',
     {
+      config: { permission: 'data.read' },
       schema: {
         tags,
         security,
@@ -57,6 +58,7 @@ export function contactRoutes(app: HttpApp, ctx: AppContext) {
   app.get(
     '/v1/contacts/:id',
     {
+      config: { permission: 'data.read' },
       schema: {
         tags,
         security,
@@ -81,7 +83,7 @@ export function contactRoutes(app: HttpApp, ctx: AppContext) {
   app.post(
     '/v1/contacts/:id/unsubscribe',
     {
-      config: { noBody: true },
+      config: { permission: 'contacts.write', noBody: true },
       schema: {
         tags,
         security,
@@ -102,7 +104,7 @@ export function contactRoutes(app: HttpApp, ctx: AppContext) {
   app.post(
     '/v1/contacts/:id/resubscribe',
     {
-      config: { noBody: true },
+      config: { permission: 'contacts.write', noBody: true },
       schema: {
         tags,
         security,
@@ -122,6 +124,7 @@ export function contactRoutes(app: HttpApp, ctx: AppContext) {
   app.patch(
     '/v1/contacts/:id',
     {
+      config: { permission: 'contacts.write' },
       schema: {
         tags,
         security,
@@ -147,6 +150,7 @@ export function contactRoutes(app: HttpApp, ctx: AppContext) {
   app.delete(
     '/v1/contacts/:id',
     {
+      config: { permission: 'contacts.erase' },
       schema: {
         tags,
         security,
@@ -168,6 +172,7 @@ export function contactRoutes(app: HttpApp, ctx: AppContext) {
   app.get(
     '/v1/stats/skips',
     {
+      config: { permission: 'data.read' },
       schema: {
         tags: ['metrics'],
         security,

@@ -60,6 +60,7 @@ export function responseRoutes(app: HttpApp, ctx: AppContext) {
   app.get(
     '/v1/responses',
     {
+      config: { permission: 'data.read' },
       schema: {
         tags,
         security,
@@ -87,6 +88,7 @@ export function responseRoutes(app: HttpApp, ctx: AppContext) {
   app.get(
     '/v1/responses.csv',
     {
+      config: { permission: 'data.export' },
       schema: {
         tags,
         security,

@@ -35,6 +35,7 @@ export function surveyRoutes(app: HttpApp, ctx: AppContext) {
   app.post(
     '/v1/surveys',
     {
+      config: { permission: 'surveys.manage' },
       schema: {
         tags,
         security,
@@ -61,6 +62,7 @@ export function surveyRoutes(app: HttpApp, ctx: AppContext) {
   app.patch(
     '/v1/surveys/:id',
     {
+      config: { permission: 'surveys.manage' },
       schema: {
         tags,
         security,
@@ -82,6 +84,7 @@ export function surveyRoutes(app: HttpApp, ctx: AppContext) {
   app.get(
     '/v1/surveys',
     {
+      config: { permission: 'data.read' },
       schema: {
         tags,
         security,
@@ -95,6 +98,7 @@ export function surveyRoutes(app: HttpApp, ctx: AppContext) {
   app.get(
     '/v1/surveys/:id',
     {
+      config: { permission: 'data.read' },
       schema: {
         tags,
         security,

@@ -38,6 +38,7 @@ export function triggerRoutes(app: HttpApp, ctx: AppContext) {
   app.post(
     '/v1/triggers',
     {
+      config: { permission: 'surveys.manage' },
       schema: {
         tags,
         security,
@@ -62,6 +63,7 @@ export function triggerRoutes(app: HttpApp, ctx: AppContext) {
   app.get(
     '/v1/triggers',
     {
+      config: { permission: 'data.read' },
       schema: {
         tags,
         security,
@@ -75,6 +77,7 @@ export function triggerRoutes(app: HttpApp, ctx: AppContext) {
   app.get(
     '/v1/triggers/:id',
     {
+      config: { permission: 'data.read' },
       schema: {
         tags,
         security,
@@ -93,6 +96,7 @@ export function triggerRoutes(app: HttpApp, ctx: AppContext) {
   app.patch(
     '/v1/triggers/:id',
     {
+      config: { permission: 'surveys.manage' },
       schema: {
         tags,
         security,
@@ -120,6 +124,7 @@ export function triggerRoutes(app: HttpApp, ctx: AppContext) {
   app.delete(
     '/v1/triggers/:id',
     {
+      config: { permission: 'surveys.manage' },
       schema: {
         tags,
         security,
@@ -138,6 +143,7 @@ export function triggerRoutes(app: HttpApp, ctx: AppContext) {
   app.post(
     '/v1/triggers/:id/test',
     {
+      config: { permission: 'surveys.manage' },
       schema: {
         tags,
         security,
