@@ -1,6 +1,7 @@
 // /v1/cases: detractors' answers as cases — who owns each, what is overdue, every change on record; resolving can tell the customer.
 import { type AppContext, AppError, getCase, listCases, updateCase } from '@surveyflow/core';
 import { errors, type HttpApp, IdParams, pageFrom } from '@surveyflow/http';
+import { actorOf } from '../auth.ts';
 import { CaseList, CaseListQuery, CasePatch, CaseView } from '../schemas/cases.ts';
 
 const tags = ['cases'];
@@ -74,7 +75,15 @@ export function caseRoutes(app: HttpApp, ctx: AppContext) {
     async (request) => {
       const { id } = request.params;
       const now = ctx.clock.now();
-      const { notice } = await updateCase(ctx.database, request.workspaceId, id, request.body, 'api', now);
+      const { notice } = await updateCase(
+        ctx.database,
+        request.workspaceId,
+        id,
+        request.body,
+        'api',
+        now,
+        actorOf(request),
+      );
       if (notice) await ctx.queues.addNotificationSends([notice]);
       const found = await getCase(ctx.database, request.workspaceId, id, now);
       if (!found) throw AppError.notFound(`Case ${id}`);

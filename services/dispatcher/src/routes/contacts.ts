@@ -15,6 +15,7 @@ import {
 } from '@surveyflow/core';
 import { ErrorBody, errors, type HttpApp, pageFrom } from '@surveyflow/http';
 import { z } from 'zod';
+import { actorOf } from '../auth.ts';
 import {
   ContactHistory,
   ContactListQuery,
@@ -162,7 +163,15 @@ export function contactRoutes(app: HttpApp, ctx: AppContext) {
       },
     },
     async (request, reply) => {
-      if (!(await eraseContact(ctx.database, request.workspaceId, request.params.id, ctx.clock.now()))) {
+      if (
+        !(await eraseContact(
+          ctx.database,
+          request.workspaceId,
+          request.params.id,
+          ctx.clock.now(),
+          actorOf(request),
+        ))
+      ) {
         throw AppError.notFound(`Contact ${request.params.id}`);
       }
       return reply.status(204).send(null);
