@@ -38,6 +38,7 @@ export type { ChannelName, InvitationStatus, Localized, Properties, SurveyKind }
 export * as schema from './store/schema.ts';
 export { caseStatuses, surveyKinds } from './store/schema.ts';
 export * from './store/send-phases.ts';
+export * from './store/tenant.ts';
 export * from './usecases/alert-team.ts';
 export * from './usecases/api-keys.ts';
 export * from './usecases/audit.ts';

@@ -66,7 +66,22 @@ export type Auth = {
   flushUsage(): Promise<number>;
 };
 
-export function registerAuth(app: FastifyInstance, ctx: AppContext): Auth {
+/** Runs a request's handler inside its workspace under row-level security (tenantDatabase(…).run). */
+export type WorkspaceScope = <T>(workspaceId: string, work: () => Promise<T>) => Promise<T>;
+
+/**
+ * Which routes run under row-level security: every read but the CSV export, which streams after its
+ * handler returns (a transaction would be over before its rows are read) and filters in code.
+ */
+export function readsUnderRls(method: string | string[], permission: RoutePermission): boolean {
+  return (
+    [method].flat().every((m) => m === 'GET' || m === 'HEAD') &&
+    permission !== 'data.export' &&
+    permission !== 'instance.admin'
+  );
+}
+
+export function registerAuth(app: FastifyInstance, ctx: AppContext, scope?: WorkspaceScope): Auth {
   const cache = new Map<string, { owner: KeyOwner | null; expires: number }>();
   const usage = new KeyUsage(ctx.database);
   const channel = `${ctx.config.QUEUE_PREFIX}:api-keys:forget`;
@@ -124,6 +139,12 @@ export function registerAuth(app: FastifyInstance, ctx: AppContext): Auth {
     }
     if (permission !== 'instance.admin' && !(permission in permissions)) {
       throw new Error(`${route.url}: unknown permission ${permission}`);
+    }
+    if (scope && readsUnderRls(route.method, permission)) {
+      const handler = route.handler;
+      route.handler = function underRls(this: FastifyInstance, request, reply) {
+        return scope(request.workspaceId, async () => handler.call(this, request, reply));
+      };
     }
     if (route.schema && !route.schema.hide) {
       const note = scopeNote(permission);
