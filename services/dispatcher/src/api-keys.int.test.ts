@@ -229,6 +229,31 @@ describe('/v1/api-keys', () => {
     }
   });
 
+  test('the hot path is served from the cache: a key revoked behind the API is still known until a forget', async ({
+    one,
+  }) => {
+    const ws = await createWorkspace(one.ctx.database, { name: 'Shop' });
+    const admin = one.as(ws.apiKey);
+    const extra = (await admin('POST', '/v1/api-keys', { name: 'Temp', scopes: ['read'] })).json();
+    // Wait until this process's subscription is up (the cache is used only then) and the key is cached.
+    await vi.waitFor(async () => {
+      expect((await one.as(extra.key)('GET', '/v1/surveys')).statusCode).toBe(200);
+      await one.ctx.database.sql`update api_keys set revoked_at = now() where id = ${extra.id}`;
+      try {
+        expect((await one.as(extra.key)('GET', '/v1/surveys')).statusCode).toBe(200);
+      } finally {
+        await one.ctx.database.sql`update api_keys set revoked_at = null where id = ${extra.id}`;
+      }
+    });
+    await one.ctx.database.sql`update api_keys set revoked_at = now() where id = ${extra.id}`;
+    expect((await one.as(extra.key)('GET', '/v1/surveys')).statusCode).toBe(200);
+    // Any process's forget (here: changing the signing secret) reaches this one.
+    expect((await admin('POST', '/v1/workspace/event-signing-secret')).statusCode).toBe(201);
+    await vi.waitFor(async () =>
+      expect((await one.as(extra.key)('GET', '/v1/surveys')).statusCode).toBe(401),
+    );
+  });
+
   test('the last admin key cannot be revoked', async ({ one }) => {
     const ws = await createWorkspace(one.ctx.database, { name: 'Shop' });
     const res = await one.as(ws.apiKey)('DELETE', `/v1/api-keys/${ws.keyId}`);
