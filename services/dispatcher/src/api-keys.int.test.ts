@@ -1,7 +1,14 @@
 // API keys, scopes and route permissions on real Postgres and Redis: keys shown once and stored hashed, scopes
 // checked per route, revocation seen at once by another process, last use written off the request path,
 // workspaces created by the instance administrator, and the audit log of it all.
-import { closeContext, createWorkspace, openContext, permissions, sha256 } from '@surveyflow/core';
+import {
+  bootstrapWorkspace,
+  closeContext,
+  createWorkspace,
+  openContext,
+  permissions,
+  sha256,
+} from '@surveyflow/core';
 import { createServiceApp } from '@surveyflow/http';
 import { test as base, testConfig } from '@surveyflow/testkit';
 import Fastify from 'fastify';
@@ -252,6 +259,36 @@ describe('/v1/api-keys', () => {
     await vi.waitFor(async () =>
       expect((await one.as(extra.key)('GET', '/v1/surveys')).statusCode).toBe(401),
     );
+  });
+
+  test('the first-start key is one admin key named "Bootstrap key"; a BOOTSTRAP_API_KEY added later joins it', async ({
+    one,
+  }) => {
+    const first = await bootstrapWorkspace(one.ctx.database, {
+      name: 'Demo shop',
+      alertEmail: 'a@shop.test',
+      timezone: 'UTC',
+    });
+    expect(first.generatedKey).toMatch(/^sf_live_/);
+    const known = 'sf_live_bootstrap_test_key_0123456789';
+    await bootstrapWorkspace(one.ctx.database, {
+      apiKey: known,
+      name: 'x',
+      alertEmail: 'a@shop.test',
+      timezone: 'UTC',
+    });
+    await bootstrapWorkspace(one.ctx.database, {
+      apiKey: known,
+      name: 'x',
+      alertEmail: 'a@shop.test',
+      timezone: 'UTC',
+    });
+    const keys = (await one.as(first.generatedKey ?? '')('GET', '/v1/api-keys')).json().data;
+    expect(keys).toMatchObject([
+      { name: 'Bootstrap key', scopes: ['admin'], createdBy: { kind: 'system', label: 'first start' } },
+      { name: 'Bootstrap key', scopes: ['admin'], prefix: first.keyPrefix },
+    ]);
+    expect((await one.as(known)('GET', '/v1/api-keys')).statusCode).toBe(200);
   });
 
   test('the last admin key cannot be revoked', async ({ one }) => {
