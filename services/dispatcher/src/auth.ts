@@ -82,6 +82,7 @@ export function readsUnderRls(method: string | string[], permission: RoutePermis
 }
 
 export function registerAuth(app: FastifyInstance, ctx: AppContext, scope?: WorkspaceScope): Auth {
+  const wrapped = new WeakSet<object>();
   const cache = new Map<string, { owner: KeyOwner | null; expires: number }>();
   const usage = new KeyUsage(ctx.database);
   const channel = `${ctx.config.QUEUE_PREFIX}:api-keys:forget`;
@@ -140,16 +141,19 @@ export function registerAuth(app: FastifyInstance, ctx: AppContext, scope?: Work
     if (permission !== 'instance.admin' && !(permission in permissions)) {
       throw new Error(`${route.url}: unknown permission ${permission}`);
     }
-    if (scope && readsUnderRls(route.method, permission)) {
+    // Fastify adds a HEAD route for each GET with the same handler and schema: wrap and note once.
+    if (scope && readsUnderRls(route.method, permission) && !wrapped.has(route.handler)) {
       const handler = route.handler;
       route.handler = function underRls(this: FastifyInstance, request, reply) {
         return scope(request.workspaceId, async () => handler.call(this, request, reply));
       };
+      wrapped.add(route.handler);
     }
     if (route.schema && !route.schema.hide) {
       const note = scopeNote(permission);
       const schema = route.schema as Record<string, unknown>;
-      schema.description = schema.description ? `${schema.description}\n\n${note}` : note;
+      const description = typeof schema.description === 'string' ? schema.description : '';
+      if (!description.includes(note)) schema.description = description ? `${description}\n\n${note}` : note;
       schema['x-required-scope'] =
         permission === 'instance.admin' ? 'instance-admin' : [...permissions[permission].scopes];
     }
