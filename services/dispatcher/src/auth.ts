@@ -18,7 +18,7 @@ import {
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 /** A /v1 route's access rule: a permission from domain/access.ts, or the instance administrator's token. */
-export type RoutePermission = Permission | 'instance.admin';
+type RoutePermission = Permission | 'instance.admin';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -41,7 +41,7 @@ const CACHE_MAX = 10_000;
 const USAGE_FLUSH_MS = 1_000;
 
 /** The words a route's OpenAPI operation carries about the scope it needs. */
-export function scopeNote(permission: RoutePermission): string {
+function scopeNote(permission: RoutePermission): string {
   if (permission === 'instance.admin')
     return 'Requires the instance administrator token (`INSTANCE_ADMIN_TOKEN`).';
   const needed = permissions[permission].scopes as readonly Scope[];
@@ -49,7 +49,7 @@ export function scopeNote(permission: RoutePermission): string {
 }
 
 /** The 403 for a key whose scopes do not grant the route's permission, naming what is missing. */
-export function missingScope(route: string, permission: Permission, granted: readonly Scope[]): AppError {
+function missingScope(route: string, permission: Permission, granted: readonly Scope[]): AppError {
   const needed = permissions[permission].scopes as readonly Scope[];
   return new AppError(
     'missing_scope',
@@ -73,7 +73,7 @@ export type WorkspaceScope = <T>(workspaceId: string, work: () => Promise<T>) =>
  * Which routes run under row-level security: every read but the CSV export, which streams after its
  * handler returns (a transaction would be over before its rows are read) and filters in code.
  */
-export function readsUnderRls(method: string | string[], permission: RoutePermission): boolean {
+function readsUnderRls(method: string | string[], permission: RoutePermission): boolean {
   return (
     [method].flat().every((m) => m === 'GET' || m === 'HEAD') &&
     permission !== 'data.export' &&

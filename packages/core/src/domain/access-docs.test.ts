@@ -9,7 +9,7 @@ const readme = readFileSync(fileURLToPath(new URL('../../../../README.md', impor
 const list = (items: readonly string[]) => (items.length ? items.map((i) => `\`${i}\``).join(', ') : '—');
 
 /** The table's rows as the code has them: permission, what it allows, member roles, API-key scopes. */
-export const accessRows = () =>
+const accessRows = () =>
   Object.entries(permissions).map(([name, g]) => [`\`${name}\``, g.what, list(g.roles), list(g.scopes)]);
 
 /** The rows of the README table under "API keys and scopes" that starts with `| permission`. */

@@ -14,7 +14,7 @@ export const ApiKeyInput = z
   .strict()
   .meta({ example: { name: 'Shop backend', scopes: ['events:write'] } });
 
-export const ApiKeyView = z
+const ApiKeyView = z
   .object({
     id: z.uuid(),
     name: z.string(),

@@ -3,7 +3,7 @@ import { isoDateTime, pageOf, pageQuery, text } from '@surveyflow/http';
 import { z } from 'zod';
 
 /** The audit log's cursor: the other lists' encoding (time to the microsecond, id), read back with a numeric id. */
-export const auditCursor = {
+const auditCursor = {
   schema: text(500).transform((v, ctx) => {
     try {
       const [at, id] = JSON.parse(Buffer.from(v, 'base64url').toString()) as [string, string];
@@ -32,7 +32,7 @@ export const AuditQuery = z.object({
   cursor: auditCursor.schema.optional(),
 });
 
-export const AuditEntry = z
+const AuditEntry = z
   .object({
     id: z.string(),
     at: z.date(),
