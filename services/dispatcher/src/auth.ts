@@ -84,6 +84,12 @@ function readsUnderRls(method: string | string[], permission: RoutePermission): 
 export function registerAuth(app: FastifyInstance, ctx: AppContext, scope?: WorkspaceScope): Auth {
   const wrapped = new WeakSet<object>();
   const cache = new Map<string, { owner: KeyOwner | null; expires: number }>();
+  // Bumped by every forget: a lookup that started before one must not put its (maybe revoked) answer back.
+  let generation = 0;
+  const forgetLocal = () => {
+    generation++;
+    cache.clear();
+  };
   const usage = new KeyUsage(ctx.database);
   const channel = `${ctx.config.QUEUE_PREFIX}:api-keys:forget`;
 
@@ -95,16 +101,16 @@ export function registerAuth(app: FastifyInstance, ctx: AppContext, scope?: Work
       .subscribe(channel)
       .then(() => {
         // Whatever was revoked while we were away is forgotten with the rest.
-        cache.clear();
+        forgetLocal();
         subscribed = true;
       })
       .catch(() => {});
   });
   subscriber.on('close', () => {
     subscribed = false;
-    cache.clear();
+    forgetLocal();
   });
-  subscriber.on('message', () => cache.clear());
+  subscriber.on('message', forgetLocal);
 
   const flushTimer = setInterval(() => {
     usage.flush().catch((err) => {
@@ -117,8 +123,9 @@ export function registerAuth(app: FastifyInstance, ctx: AppContext, scope?: Work
     const now = Date.now();
     const hit = subscribed ? cache.get(key) : undefined;
     if (hit && hit.expires > now) return hit.owner;
+    const before = generation;
     const owner = await workspaceForApiKey(ctx.database, key);
-    if (subscribed) {
+    if (subscribed && generation === before) {
       if (cache.size >= CACHE_MAX) cache.clear();
       cache.set(key, { owner, expires: now + CACHE_TTL_MS });
     }
@@ -198,7 +205,7 @@ export function registerAuth(app: FastifyInstance, ctx: AppContext, scope?: Work
 
   return {
     async forget() {
-      cache.clear();
+      forgetLocal();
       try {
         await ctx.redis.publish(channel, 'forget');
       } catch (err) {
