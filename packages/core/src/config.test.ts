@@ -49,4 +49,12 @@ describe('loadConfig', () => {
     expect(twilio.SMS_DEV_OUTBOX).toBe(false);
     expect(loadConfig({}).SMS_DEV_OUTBOX).toBe(true);
   });
+
+  it('INSTANCE_ADMIN_TOKEN is off when unset and refused when short, naming it', () => {
+    expect(loadConfig({}).INSTANCE_ADMIN_TOKEN).toBeUndefined();
+    expect(loadConfig({ INSTANCE_ADMIN_TOKEN: 'x'.repeat(24) }).INSTANCE_ADMIN_TOKEN).toBe('x'.repeat(24));
+    expect(() => loadConfig({ INSTANCE_ADMIN_TOKEN: 'short' })).toThrow(
+      /INSTANCE_ADMIN_TOKEN: must be at least 24/,
+    );
+  });
 });

@@ -131,6 +131,11 @@ const schema = z.object({
   /** Sign-in links asked for one address, and from one client address, per 15 minutes. */
   SIGN_IN_LIMIT_PER_EMAIL: positiveInt.default(5),
   SIGN_IN_LIMIT_PER_CLIENT: positiveInt.default(30),
+  /** Authorises POST /v1/workspaces (automation creating tenants); unset, that route refuses everyone. */
+  INSTANCE_ADMIN_TOKEN: z
+    .string()
+    .min(24, 'must be at least 24 characters (e.g. openssl rand -hex 24)')
+    .optional(),
 });
 
 /** Variables that only make sense together: one set without the others is a mistake worth stopping for. */

@@ -40,7 +40,9 @@ export type { ChannelName, InvitationStatus, Localized, Properties, SurveyKind }
 export * as schema from './store/schema.ts';
 export { caseStatuses, surveyKinds } from './store/schema.ts';
 export * from './store/send-phases.ts';
+export * from './store/tenant.ts';
 export * from './usecases/alert-team.ts';
+export * from './usecases/api-keys.ts';
 export * from './usecases/audit.ts';
 export * from './usecases/cases.ts';
 export * from './usecases/direct-invitations.ts';
@@ -67,6 +69,8 @@ export * from './usecases/surveys.ts';
 export * from './usecases/update-contact.ts';
 export * from './usecases/webhooks.ts';
 export * from './usecases/workspaces.ts';
+export * from './views/api-keys.ts';
+export * from './views/audit.ts';
 export * from './views/cases.ts';
 export * from './views/contacts.ts';
 export * from './views/events.ts';

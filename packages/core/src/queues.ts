@@ -40,6 +40,8 @@ export const jobs = {
     queue: queueNames.webhooks,
     payload: z.object({ deliveryId: z.string(), attempt: z.number().int().min(1) }),
   },
+  /** Daily (a BullMQ job scheduler, one for the fleet): audit entries past their workspace's retention go. */
+  'audit.retention': { queue: queueNames.followups, payload: z.object({}) },
 } as const;
 
 export type JobName = keyof typeof jobs;

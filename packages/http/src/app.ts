@@ -283,6 +283,8 @@ const apiTags = [
   { name: 'cases', description: "Detractors' answers to work: owner, SLA, history" },
   { name: 'webhooks', description: 'Signed notifications to your systems' },
   { name: 'workspace', description: 'Settings and event signing' },
+  { name: 'api-keys', description: 'Named keys with scopes: create (shown once), list, revoke' },
+  { name: 'audit', description: 'Who did what: keys, surveys, triggers, cases, erasures, exports' },
   { name: 'respondents', description: 'What customers touch: survey pages, unsubscribe, referral links' },
   { name: 'providers', description: 'Callbacks from Twilio and inbound mail' },
   { name: 'health', description: 'Liveness and readiness' },

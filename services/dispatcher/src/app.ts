@@ -1,10 +1,12 @@
 // The dispatcher as a Fastify plugin: the authenticated /v1 API for backends and operators, and its index.
-import type { AppContext } from '@surveyflow/core';
+import { type AppContext, tenantDatabase } from '@surveyflow/core';
 import { zodRoutes } from '@surveyflow/http';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { registerAuth } from './auth.ts';
 import { keepRawJson } from './raw-json.ts';
+import { apiKeyRoutes } from './routes/api-keys.ts';
+import { auditRoutes } from './routes/audit.ts';
 import { caseRoutes } from './routes/cases.ts';
 import { contactRoutes } from './routes/contacts.ts';
 import { eventRoutes } from './routes/events.ts';
@@ -17,6 +19,7 @@ import { surveyRoutes } from './routes/surveys.ts';
 import { triggerRoutes } from './routes/triggers.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { workspaceRoutes } from './routes/workspace.ts';
+import { workspacesRoutes } from './routes/workspaces.ts';
 
 export const API_VERSION = '1.0.0';
 
@@ -43,20 +46,27 @@ export function dispatcher(ctx: AppContext) {
     // Encapsulated: the auth hook covers only what is registered inside this plugin.
     await app.register(async (plugin) => {
       keepRawJson(plugin);
-      const auth = registerAuth(plugin, ctx);
+      // Reads run in their workspace's transaction under row-level security (store/tenant.ts); routes
+      // see the same AppContext, with a database that follows that transaction.
+      const tenants = tenantDatabase(ctx.database);
+      const auth = registerAuth(plugin, ctx, tenants.run);
       const api = zodRoutes(plugin);
-      eventRoutes(api, ctx);
-      surveyRoutes(api, ctx);
-      triggerRoutes(api, ctx);
-      responseRoutes(api, ctx);
-      metricRoutes(api, ctx);
-      workspaceRoutes(api, ctx, auth.forget);
-      contactRoutes(api, ctx);
-      invitationRoutes(api, ctx);
-      locationRoutes(api, ctx);
-      caseRoutes(api, ctx);
-      webhookRoutes(api, ctx);
-      memberRoutes(api, ctx);
+      const scoped: AppContext = { ...ctx, database: tenants.database };
+      eventRoutes(api, scoped);
+      surveyRoutes(api, scoped);
+      triggerRoutes(api, scoped);
+      responseRoutes(api, scoped);
+      metricRoutes(api, scoped);
+      workspaceRoutes(api, scoped, auth.forget);
+      contactRoutes(api, scoped);
+      invitationRoutes(api, scoped);
+      locationRoutes(api, scoped);
+      caseRoutes(api, scoped);
+      webhookRoutes(api, scoped);
+      apiKeyRoutes(api, scoped, auth.forget);
+      workspacesRoutes(api, scoped);
+      auditRoutes(api, scoped);
+      memberRoutes(api, scoped);
     });
   };
 }

@@ -13,6 +13,7 @@ describe('the generic queue processor', () => {
       return { ok: payload.responseId };
     }),
     'response.reroute': defineJob('response.reroute', async ({ version }) => ({ version })),
+    'audit.retention': defineJob('audit.retention', async () => ({ deleted: 0 })),
   });
 
   test('dispatches a job by name to its handler with the parsed payload', async () => {

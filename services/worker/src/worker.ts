@@ -92,6 +92,7 @@ export function startWorker(
 
   scanner.start();
   reconciler.start();
+  scheduleAuditRetention(ctx);
   ctx.log.info({ queues: Object.values(queueNames) }, 'worker started');
 
   return {
@@ -104,4 +105,25 @@ export function startWorker(
       await Promise.all([email.close(), sms.close(), slack.close()]);
     },
   };
+}
+
+/** Once a day for the whole fleet: a job scheduler has one id, so every worker upserting it keeps one schedule. */
+export const AUDIT_RETENTION_EVERY_MS = 86_400_000;
+
+function scheduleAuditRetention(ctx: AppContext) {
+  ctx.queues
+    .queue(queueNames.followups)
+    .upsertJobScheduler(
+      'audit.retention',
+      { every: AUDIT_RETENTION_EVERY_MS },
+      {
+        name: 'audit.retention',
+        data: {},
+        opts: { removeOnComplete: { count: 10 }, removeOnFail: { count: 10 } },
+      },
+    )
+    .catch((err) => {
+      // Redis away: the next worker start (or this one's next) schedules it; nothing is lost meanwhile.
+      if (!ctx.outages.absorb(err, 'redis')) ctx.log.error({ err }, 'could not schedule audit retention');
+    });
 }

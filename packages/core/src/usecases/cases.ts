@@ -17,6 +17,7 @@ import {
 } from '../store/schema.ts';
 import { caseView } from '../views/cases.ts';
 import { memberRole } from './members.ts';
+import { type Actor, recordAudit } from './audit.ts';
 import { emitWebhookEvent } from './webhooks.ts';
 
 type CaseRow = typeof cases.$inferSelect;
@@ -158,6 +159,8 @@ export async function updateCase(
   change: CaseChange,
   actor: string,
   now: Date,
+  /** Who did it, for the audit log (a resolution through the API or the console is recorded). */
+  auditActor?: Actor,
 ): Promise<{ after: CaseRow; notice: { id: string; channel: 'email' | 'sms' } | null }> {
   return db.transaction(async (tx) => {
     const [before] = await tx
@@ -215,6 +218,15 @@ export async function updateCase(
     const [after] = await tx.update(cases).set(set).where(eq(cases.id, id)).returning();
     if (!after) throw new Error(`case ${id} vanished`);
     if (!resolving) return { after, notice: null };
+    if (auditActor) {
+      await recordAudit(tx, {
+        workspaceId,
+        actor: auditActor,
+        action: 'case.resolve',
+        target: { kind: 'case', id },
+        detail: { resolution: after.resolution },
+      });
+    }
     await emitWebhookEvent(tx, workspaceId, 'case.resolved', { case: caseView(after, now) }, now);
     // In the same transaction: a case resolved is a customer told, or neither.
     const notice = change.closingMessage ? await closingMessage(tx, after, change.closingMessage) : null;

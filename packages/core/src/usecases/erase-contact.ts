@@ -14,6 +14,7 @@ import {
   responses,
   webhookDeliveries,
 } from '../store/schema.ts';
+import { type Actor, recordAudit } from './audit.ts';
 import { optOutContact } from './opt-out.ts';
 
 /** LIKE pattern for a literal substring. */
@@ -31,6 +32,8 @@ export async function eraseContact(
   workspaceId: string,
   externalId: string,
   now: Date,
+  /** Who asked, for the audit log (the entry commits with the erasure's last transaction). */
+  actor?: Actor,
 ): Promise<boolean> {
   const contact = await contactByExternalId(database, workspaceId, externalId);
   if (!contact) return false;
@@ -52,6 +55,15 @@ export async function eraseContact(
     .where(eq(contacts.id, contact.id));
   await optOutContact(database, contact.id, now, 'api');
   await db.transaction(async (tx) => {
+    if (actor) {
+      // The producer's id only: the entry must not keep what the erasure removes.
+      await recordAudit(tx, {
+        workspaceId,
+        actor,
+        action: 'contact.erase',
+        target: { kind: 'contact', id: externalId },
+      });
+    }
     const theirEvents = tx.select({ id: events.id }).from(events).where(eq(events.contactId, contact.id));
     await tx.update(events).set({ properties: {} }).where(eq(events.contactId, contact.id));
     await tx

@@ -4,8 +4,38 @@ import { and, asc, eq } from 'drizzle-orm';
 import type { SurveyAction } from '../domain/actions.ts';
 import type { Filter } from '../domain/rules/filters.ts';
 import type { SendWindow } from '../domain/rules/send-window.ts';
-import type { Database } from '../store/client.ts';
+import type { Database, Tx } from '../store/client.ts';
 import { type ChannelName, type Localized, type SurveyKind, surveys, triggers } from '../store/schema.ts';
+import { type Actor, recordAudit } from './audit.ts';
+
+/**
+ * Runs a change and, when an actor is given, its audit entry in the same transaction (`target` from the
+ * change's result; no result, no entry). Without an actor (seeds, tests) it is the bare change.
+ */
+async function audited<T>(
+  db: Database['db'],
+  audit:
+    | { actor: Actor; workspaceId: string; action: string; kind: string; detail?: Record<string, unknown> }
+    | undefined,
+  change: (tx: Tx) => Promise<T>,
+  idOf: (result: T) => string | null,
+): Promise<T> {
+  if (!audit) return change(db);
+  return db.transaction(async (tx) => {
+    const result = await change(tx);
+    const id = idOf(result);
+    if (id) {
+      await recordAudit(tx, {
+        workspaceId: audit.workspaceId,
+        actor: audit.actor,
+        action: audit.action,
+        target: { kind: audit.kind, id },
+        ...(audit.detail ? { detail: audit.detail } : {}),
+      });
+    }
+    return result;
+  });
+}
 
 export type SurveyInput = {
   kind: SurveyKind;
@@ -20,22 +50,51 @@ export async function updateSurvey(
   workspaceId: string,
   id: string,
   changes: Partial<Omit<SurveyInput, 'kind'>>,
+  actor?: Actor,
 ) {
-  const [row] = await db
-    .update(surveys)
-    .set({ ...changes, updatedAt: new Date() })
-    .where(and(eq(surveys.workspaceId, workspaceId), eq(surveys.id, id)))
-    .returning();
-  return row ?? null;
+  const audit = actor && {
+    actor,
+    workspaceId,
+    action: 'survey.update',
+    kind: 'survey',
+    detail: { fields: Object.keys(changes) },
+  };
+  return audited(
+    db,
+    audit,
+    async (tx) => {
+      const [row] = await tx
+        .update(surveys)
+        .set({ ...changes, updatedAt: new Date() })
+        .where(and(eq(surveys.workspaceId, workspaceId), eq(surveys.id, id)))
+        .returning();
+      return row ?? null;
+    },
+    (row) => row?.id ?? null,
+  );
 }
 
-export async function createSurvey({ db }: Database, workspaceId: string, input: SurveyInput) {
-  const [row] = await db
-    .insert(surveys)
-    .values({ workspaceId, ...input })
-    .returning();
-  if (!row) throw new Error('survey insert returned nothing');
-  return row;
+export async function createSurvey({ db }: Database, workspaceId: string, input: SurveyInput, actor?: Actor) {
+  const audit = actor && {
+    actor,
+    workspaceId,
+    action: 'survey.create',
+    kind: 'survey',
+    detail: { name: input.name },
+  };
+  return audited(
+    db,
+    audit,
+    async (tx) => {
+      const [row] = await tx
+        .insert(surveys)
+        .values({ workspaceId, ...input })
+        .returning();
+      if (!row) throw new Error('survey insert returned nothing');
+      return row;
+    },
+    (row) => row.id,
+  );
 }
 
 export function listSurveys({ db }: Database, workspaceId: string) {
@@ -72,13 +131,32 @@ export type TriggerInput = {
   expireAfter?: string | null;
 };
 
-export async function createTrigger({ db }: Database, workspaceId: string, input: TriggerInput) {
-  const [row] = await db
-    .insert(triggers)
-    .values({ workspaceId, ...input })
-    .returning();
-  if (!row) throw new Error('trigger insert returned nothing');
-  return row;
+export async function createTrigger(
+  { db }: Database,
+  workspaceId: string,
+  input: TriggerInput,
+  actor?: Actor,
+) {
+  const audit = actor && {
+    actor,
+    workspaceId,
+    action: 'trigger.create',
+    kind: 'trigger',
+    detail: { name: input.name },
+  };
+  return audited(
+    db,
+    audit,
+    async (tx) => {
+      const [row] = await tx
+        .insert(triggers)
+        .values({ workspaceId, ...input })
+        .returning();
+      if (!row) throw new Error('trigger insert returned nothing');
+      return row;
+    },
+    (row) => row.id,
+  );
 }
 
 export function listTriggers({ db }: Database, workspaceId: string) {
@@ -102,20 +180,47 @@ export async function updateTrigger(
   workspaceId: string,
   id: string,
   changes: Partial<TriggerInput>,
+  actor?: Actor,
 ) {
-  const [row] = await db
-    .update(triggers)
-    .set({ ...changes, updatedAt: new Date() })
-    .where(and(eq(triggers.workspaceId, workspaceId), eq(triggers.id, id)))
-    .returning();
-  return row ?? null;
+  const audit = actor && {
+    actor,
+    workspaceId,
+    action: 'trigger.update',
+    kind: 'trigger',
+    detail: { fields: Object.keys(changes) },
+  };
+  return audited(
+    db,
+    audit,
+    async (tx) => {
+      const [row] = await tx
+        .update(triggers)
+        .set({ ...changes, updatedAt: new Date() })
+        .where(and(eq(triggers.workspaceId, workspaceId), eq(triggers.id, id)))
+        .returning();
+      return row ?? null;
+    },
+    (row) => row?.id ?? null,
+  );
 }
 
 /** Removes a trigger; invitations and decisions it made stay, with their trigger set to null. */
-export async function deleteTrigger({ db }: Database, workspaceId: string, id: string): Promise<boolean> {
-  const rows = await db
-    .delete(triggers)
-    .where(and(eq(triggers.workspaceId, workspaceId), eq(triggers.id, id)))
-    .returning({ id: triggers.id });
+export async function deleteTrigger(
+  { db }: Database,
+  workspaceId: string,
+  id: string,
+  actor?: Actor,
+): Promise<boolean> {
+  const audit = actor && { actor, workspaceId, action: 'trigger.delete', kind: 'trigger' };
+  const rows = await audited(
+    db,
+    audit,
+    (tx) =>
+      tx
+        .delete(triggers)
+        .where(and(eq(triggers.workspaceId, workspaceId), eq(triggers.id, id)))
+        .returning({ id: triggers.id }),
+    (rows) => rows[0]?.id ?? null,
+  );
   return rows.length > 0;
 }

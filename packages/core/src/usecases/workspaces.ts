@@ -1,11 +1,18 @@
 // Workspaces and their API keys: first-start bootstrap and key authentication.
 
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import type { Scope } from '../domain/access.ts';
 import { defaultActions } from '../domain/actions.ts';
 import type { QuietHours } from '../domain/rules/send-window.ts';
-import { apiKeyPrefix, newApiKey, sha256 } from '../domain/tokens.ts';
+import { newApiKey, sha256 } from '../domain/tokens.ts';
 import type { Database } from '../store/client.ts';
-import { apiKeys, surveys, triggers, workspaces } from '../store/schema.ts';
+import { apiKeys, memberships, surveys, triggers, users, workspaces } from '../store/schema.ts';
+import { insertApiKey } from './api-keys.ts';
+import { type Actor, recordAudit } from './audit.ts';
+
+/** The key made on first start: one admin key among the workspace's others. */
+export const BOOTSTRAP_KEY_NAME = 'Bootstrap key';
+const bootstrap: Actor = { kind: 'system', label: 'first start' };
 
 export const defaultNpsSurvey = {
   kind: 'nps' as const,
@@ -47,14 +54,18 @@ export async function bootstrapWorkspace(
     const [existing] = await tx.select().from(workspaces).orderBy(workspaces.createdAt).limit(1);
     if (existing) {
       if (opts.apiKey) {
-        await tx
-          .insert(apiKeys)
-          .values({
-            workspaceId: existing.id,
-            prefix: apiKeyPrefix(opts.apiKey),
-            keyHash: sha256(opts.apiKey),
-          })
-          .onConflictDoNothing({ target: apiKeys.keyHash });
+        const [known] = await tx
+          .select({ id: apiKeys.id })
+          .from(apiKeys)
+          .where(eq(apiKeys.keyHash, sha256(opts.apiKey)));
+        if (!known) {
+          await insertApiKey(
+            tx,
+            { workspaceId: existing.id, name: BOOTSTRAP_KEY_NAME, scopes: ['admin'] },
+            bootstrap,
+            opts.apiKey,
+          );
+        }
       }
       return { workspaceId: existing.id, created: false, generatedKey: null, keyPrefix: null };
     }
@@ -77,44 +88,105 @@ export async function bootstrapWorkspace(
       delay: 'PT0S',
       throttleDays: 30,
     });
-    const key = opts.apiKey ?? newApiKey('live');
-    await tx.insert(apiKeys).values({ workspaceId: ws.id, prefix: apiKeyPrefix(key), keyHash: sha256(key) });
+    const { key, row } = await insertApiKey(
+      tx,
+      { workspaceId: ws.id, name: BOOTSTRAP_KEY_NAME, scopes: ['admin'] },
+      bootstrap,
+      opts.apiKey ?? newApiKey('live'),
+    );
     return {
       workspaceId: ws.id,
       created: true,
       generatedKey: opts.apiKey ? null : key,
-      keyPrefix: apiKeyPrefix(key),
+      keyPrefix: row.prefix,
     };
   });
 }
 
-/** The workspace a key belongs to, or null for an unknown or revoked key. */
-export async function workspaceForApiKey(
-  { db }: Database,
-  key: string,
-): Promise<{ workspaceId: string; eventSigningSecret: string | null } | null> {
+/** What a working key is: its workspace (and that workspace's event-signing secret), and what the key may do. */
+export type KeyOwner = {
+  workspaceId: string;
+  eventSigningSecret: string | null;
+  keyId: string;
+  name: string;
+  prefix: string;
+  scopes: Scope[];
+};
+
+/** The workspace a key belongs to, with the key's scopes, or null for an unknown or revoked key. */
+export async function workspaceForApiKey({ db }: Database, key: string): Promise<KeyOwner | null> {
   const [row] = await db
-    .select({ workspaceId: apiKeys.workspaceId, eventSigningSecret: workspaces.eventSigningSecret })
+    .select({
+      workspaceId: apiKeys.workspaceId,
+      eventSigningSecret: workspaces.eventSigningSecret,
+      keyId: apiKeys.id,
+      name: apiKeys.name,
+      prefix: apiKeys.prefix,
+      scopes: apiKeys.scopes,
+    })
     .from(apiKeys)
     .innerJoin(workspaces, eq(workspaces.id, apiKeys.workspaceId))
     .where(and(eq(apiKeys.keyHash, sha256(key)), isNull(apiKeys.revokedAt)));
   return row ?? null;
 }
 
-/** Creates a workspace with one API key (tests, and operators adding a tenant). */
+export type NewWorkspace = {
+  name: string;
+  alertEmail?: string | null;
+  timezone?: string;
+  /** The first key's name and scopes (default: one admin key). */
+  keyName?: string;
+  keyScopes?: Scope[];
+  /** When given, this person (created if new) becomes the workspace's owner. */
+  ownerEmail?: string | null;
+  ownerName?: string | null;
+  /** Who asked (default: Surveyflow itself); recorded in the audit log. */
+  actor?: Actor;
+};
+
+/**
+ * Creates a workspace with its first API key (an admin key unless told otherwise) and, given an owner's
+ * email, that user and their owner membership. Tests, `POST /v1/workspaces` and operators adding a tenant.
+ */
 export async function createWorkspace(
   { db }: Database,
-  opts: { name: string; alertEmail?: string | null; timezone?: string },
-): Promise<{ workspaceId: string; apiKey: string }> {
+  opts: NewWorkspace,
+): Promise<{ workspaceId: string; apiKey: string; keyId: string; ownerId: string | null }> {
+  const actor = opts.actor ?? { kind: 'system', label: 'Surveyflow' };
   return db.transaction(async (tx) => {
     const [ws] = await tx
       .insert(workspaces)
       .values({ name: opts.name, alertEmail: opts.alertEmail ?? null, timezone: opts.timezone ?? 'UTC' })
       .returning({ id: workspaces.id });
     if (!ws) throw new Error('workspace insert returned nothing');
-    const key = newApiKey('live');
-    await tx.insert(apiKeys).values({ workspaceId: ws.id, prefix: apiKeyPrefix(key), keyHash: sha256(key) });
-    return { workspaceId: ws.id, apiKey: key };
+    let ownerId: string | null = null;
+    if (opts.ownerEmail) {
+      const email = opts.ownerEmail.trim().toLowerCase();
+      const [user] = await tx
+        .insert(users)
+        .values({ email, name: opts.ownerName ?? null })
+        .onConflictDoUpdate({ target: users.email, set: { email: sql`excluded.email` } })
+        .returning({ id: users.id });
+      if (!user) throw new Error('user upsert returned nothing');
+      ownerId = user.id;
+      await tx.insert(memberships).values({ workspaceId: ws.id, userId: user.id, role: 'owner' });
+    }
+    await recordAudit(tx, {
+      workspaceId: ws.id,
+      actor,
+      action: 'workspace.create',
+      target: { kind: 'workspace', id: ws.id },
+      detail: {
+        name: opts.name,
+        ...(opts.ownerEmail ? { owner: opts.ownerEmail.trim().toLowerCase() } : {}),
+      },
+    });
+    const { key, row } = await insertApiKey(
+      tx,
+      { workspaceId: ws.id, name: opts.keyName ?? 'Admin key', scopes: opts.keyScopes ?? ['admin'] },
+      actor,
+    );
+    return { workspaceId: ws.id, apiKey: key, keyId: row.id, ownerId };
   });
 }
 

@@ -1,6 +1,7 @@
 // /v1/cases: detractors' answers as cases — who owns each, what is overdue, every change on record; resolving can tell the customer.
 import { type AppContext, AppError, getCase, listCases, updateCase } from '@surveyflow/core';
 import { errors, type HttpApp, IdParams, pageFrom } from '@surveyflow/http';
+import { actorOf } from '../auth.ts';
 import { CaseList, CaseListQuery, CasePatch, CaseView } from '../schemas/cases.ts';
 
 const tags = ['cases'];
@@ -10,6 +11,7 @@ export function caseRoutes(app: HttpApp, ctx: AppContext) {
   app.get(
     '/v1/cases',
     {
+      config: { permission: 'data.read' },
       schema: {
         tags,
         security,
@@ -39,6 +41,7 @@ export function caseRoutes(app: HttpApp, ctx: AppContext) {
   app.get(
     '/v1/cases/:id',
     {
+      config: { permission: 'data.read' },
       schema: {
         tags,
         security,
@@ -57,6 +60,7 @@ export function caseRoutes(app: HttpApp, ctx: AppContext) {
   app.patch(
     '/v1/cases/:id',
     {
+      config: { permission: 'cases.work' },
       schema: {
         tags,
         security,
@@ -71,7 +75,15 @@ export function caseRoutes(app: HttpApp, ctx: AppContext) {
     async (request) => {
       const { id } = request.params;
       const now = ctx.clock.now();
-      const { notice } = await updateCase(ctx.database, request.workspaceId, id, request.body, 'api', now);
+      const { notice } = await updateCase(
+        ctx.database,
+        request.workspaceId,
+        id,
+        request.body,
+        'api',
+        now,
+        actorOf(request),
+      );
       if (notice) await ctx.queues.addNotificationSends([notice]);
       const found = await getCase(ctx.database, request.workspaceId, id, now);
       if (!found) throw AppError.notFound(`Case ${id}`);

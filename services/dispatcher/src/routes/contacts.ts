@@ -15,6 +15,7 @@ import {
 } from '@surveyflow/core';
 import { ErrorBody, errors, type HttpApp, pageFrom } from '@surveyflow/http';
 import { z } from 'zod';
+import { actorOf } from '../auth.ts';
 import {
   ContactHistory,
   ContactListQuery,
@@ -32,6 +33,7 @@ export function contactRoutes(app: HttpApp, ctx: AppContext) {
   app.get(
     '/v1/contacts',
     {
+      config: { permission: 'data.read' },
       schema: {
         tags,
         security,
@@ -57,6 +59,7 @@ export function contactRoutes(app: HttpApp, ctx: AppContext) {
   app.get(
     '/v1/contacts/:id',
     {
+      config: { permission: 'data.read' },
       schema: {
         tags,
         security,
@@ -81,7 +84,7 @@ export function contactRoutes(app: HttpApp, ctx: AppContext) {
   app.post(
     '/v1/contacts/:id/unsubscribe',
     {
-      config: { noBody: true },
+      config: { permission: 'contacts.write', noBody: true },
       schema: {
         tags,
         security,
@@ -102,7 +105,7 @@ export function contactRoutes(app: HttpApp, ctx: AppContext) {
   app.post(
     '/v1/contacts/:id/resubscribe',
     {
-      config: { noBody: true },
+      config: { permission: 'contacts.write', noBody: true },
       schema: {
         tags,
         security,
@@ -122,6 +125,7 @@ export function contactRoutes(app: HttpApp, ctx: AppContext) {
   app.patch(
     '/v1/contacts/:id',
     {
+      config: { permission: 'contacts.write' },
       schema: {
         tags,
         security,
@@ -147,6 +151,7 @@ export function contactRoutes(app: HttpApp, ctx: AppContext) {
   app.delete(
     '/v1/contacts/:id',
     {
+      config: { permission: 'contacts.erase' },
       schema: {
         tags,
         security,
@@ -158,7 +163,15 @@ export function contactRoutes(app: HttpApp, ctx: AppContext) {
       },
     },
     async (request, reply) => {
-      if (!(await eraseContact(ctx.database, request.workspaceId, request.params.id, ctx.clock.now()))) {
+      if (
+        !(await eraseContact(
+          ctx.database,
+          request.workspaceId,
+          request.params.id,
+          ctx.clock.now(),
+          actorOf(request),
+        ))
+      ) {
         throw AppError.notFound(`Contact ${request.params.id}`);
       }
       return reply.status(204).send(null);
@@ -168,6 +181,7 @@ export function contactRoutes(app: HttpApp, ctx: AppContext) {
   app.get(
     '/v1/stats/skips',
     {
+      config: { permission: 'data.read' },
       schema: {
         tags: ['metrics'],
         security,

@@ -95,6 +95,7 @@ export function eventRoutes(app: HttpApp, ctx: AppContext) {
   app.post(
     '/v1/events',
     {
+      config: { permission: 'events.write' },
       preValidation: signed,
       schema: {
         tags,
@@ -116,6 +117,7 @@ export function eventRoutes(app: HttpApp, ctx: AppContext) {
   app.post(
     '/v1/events/batch',
     {
+      config: { permission: 'events.write' },
       preValidation: signed,
       schema: {
         tags,
@@ -162,6 +164,7 @@ export function eventRoutes(app: HttpApp, ctx: AppContext) {
   app.get(
     '/v1/events',
     {
+      config: { permission: 'data.read' },
       schema: {
         tags,
         security,
@@ -187,6 +190,7 @@ export function eventRoutes(app: HttpApp, ctx: AppContext) {
   app.get(
     '/v1/events/:id',
     {
+      config: { permission: 'data.read' },
       schema: {
         tags,
         security,

@@ -62,6 +62,7 @@ export function invitationRoutes(app: HttpApp, ctx: AppContext) {
   app.post(
     '/v1/invitations',
     {
+      config: { permission: 'invitations.send' },
       schema: {
         tags,
         security,
@@ -89,6 +90,7 @@ export function invitationRoutes(app: HttpApp, ctx: AppContext) {
   app.get(
     '/v1/invitations',
     {
+      config: { permission: 'data.read' },
       schema: {
         tags,
         security,
@@ -118,6 +120,7 @@ export function invitationRoutes(app: HttpApp, ctx: AppContext) {
   app.get(
     '/v1/invitations/qr-sheet',
     {
+      config: { permission: 'data.read' },
       schema: {
         tags,
         security,
@@ -149,6 +152,7 @@ export function invitationRoutes(app: HttpApp, ctx: AppContext) {
   app.get(
     '/v1/invitations/:id',
     {
+      config: { permission: 'data.read' },
       schema: {
         tags,
         security,
@@ -163,7 +167,7 @@ export function invitationRoutes(app: HttpApp, ctx: AppContext) {
   app.post(
     '/v1/invitations/:id/resend',
     {
-      config: { noBody: true },
+      config: { permission: 'invitations.send', noBody: true },
       schema: {
         tags,
         security,
@@ -189,6 +193,7 @@ export function invitationRoutes(app: HttpApp, ctx: AppContext) {
     app.get(
       `/v1/invitations/:id/qr.${format}`,
       {
+        config: { permission: 'data.read' },
         schema: {
           tags,
           security,

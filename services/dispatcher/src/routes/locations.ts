@@ -32,6 +32,7 @@ export function locationRoutes(app: HttpApp, ctx: AppContext) {
   app.post(
     '/v1/locations',
     {
+      config: { permission: 'surveys.manage' },
       schema: {
         tags,
         security,
@@ -51,6 +52,7 @@ export function locationRoutes(app: HttpApp, ctx: AppContext) {
   app.get(
     '/v1/locations',
     {
+      config: { permission: 'data.read' },
       schema: {
         tags,
         security,
@@ -64,6 +66,7 @@ export function locationRoutes(app: HttpApp, ctx: AppContext) {
   app.get(
     '/v1/locations/:id',
     {
+      config: { permission: 'data.read' },
       schema: {
         tags,
         security,
@@ -79,6 +82,7 @@ export function locationRoutes(app: HttpApp, ctx: AppContext) {
     app.get(
       `/v1/locations/:id/qr.${format}`,
       {
+        config: { permission: 'data.read' },
         schema: {
           tags,
           security,

@@ -23,6 +23,7 @@ export function metricRoutes(app: HttpApp, ctx: AppContext) {
   app.get(
     '/v1/metrics/referrals',
     {
+      config: { permission: 'data.read' },
       schema: {
         tags,
         security,
@@ -58,6 +59,7 @@ export function metricRoutes(app: HttpApp, ctx: AppContext) {
   app.get(
     '/v1/metrics',
     {
+      config: { permission: 'data.read' },
       schema: {
         tags,
         security,

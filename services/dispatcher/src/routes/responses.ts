@@ -1,10 +1,18 @@
 // /v1/responses: answers with their contact (or place, for anonymous ones), event and properties, newest first,
 // keyset-paged; /v1/responses.csv streams every matching one as RFC 4180 CSV.
 import { Readable } from 'node:stream';
-import { type AppContext, contactView, eachResponse, listResponses, segmentOf } from '@surveyflow/core';
+import {
+  type AppContext,
+  contactView,
+  eachResponse,
+  listResponses,
+  recordAudit,
+  segmentOf,
+} from '@surveyflow/core';
 import { ErrorBody, type HttpApp, keysetCursor } from '@surveyflow/http';
 import { stringify } from 'csv-stringify';
 import { z } from 'zod';
+import { actorOf } from '../auth.ts';
 import { ResponseExportQuery, ResponseListQuery, ResponsePage } from '../schemas/responses.ts';
 
 const tags = ['responses'];
@@ -60,6 +68,7 @@ export function responseRoutes(app: HttpApp, ctx: AppContext) {
   app.get(
     '/v1/responses',
     {
+      config: { permission: 'data.read' },
       schema: {
         tags,
         security,
@@ -87,6 +96,7 @@ export function responseRoutes(app: HttpApp, ctx: AppContext) {
   app.get(
     '/v1/responses.csv',
     {
+      config: { permission: 'data.export' },
       schema: {
         tags,
         security,
@@ -99,6 +109,13 @@ export function responseRoutes(app: HttpApp, ctx: AppContext) {
     },
     async (request, reply) => {
       const { columns = [], ...filter } = request.query;
+      // The export is the change: recorded before the first row leaves.
+      await recordAudit(ctx.database.db, {
+        workspaceId: request.workspaceId,
+        actor: actorOf(request),
+        action: 'responses.export',
+        detail: { filter: JSON.parse(JSON.stringify(filter)), columns },
+      });
       const rows = eachResponse(ctx.database, request.workspaceId, filter);
       const records = Readable.from(
         (async function* () {

@@ -13,6 +13,7 @@ import {
 } from '@surveyflow/core';
 import { errors, type HttpApp, IdParams } from '@surveyflow/http';
 import { z } from 'zod';
+import { actorOf } from '../auth.ts';
 import { SurveyInput, SurveyPatch, SurveyView } from '../schemas/surveys.ts';
 
 const tags = ['surveys'];
@@ -35,6 +36,7 @@ export function surveyRoutes(app: HttpApp, ctx: AppContext) {
   app.post(
     '/v1/surveys',
     {
+      config: { permission: 'surveys.manage' },
       schema: {
         tags,
         security,
@@ -48,11 +50,16 @@ export function surveyRoutes(app: HttpApp, ctx: AppContext) {
     async (request, reply) => {
       const input = request.body;
       await requireSlackUrls(input.actions ?? []);
-      const survey = await createSurvey(ctx.database, request.workspaceId, {
-        ...input,
-        followupQuestion: input.followupQuestion ?? defaultFollowupQuestion,
-        actions: input.actions ?? defaultActions(),
-      });
+      const survey = await createSurvey(
+        ctx.database,
+        request.workspaceId,
+        {
+          ...input,
+          followupQuestion: input.followupQuestion ?? defaultFollowupQuestion,
+          actions: input.actions ?? defaultActions(),
+        },
+        actorOf(request),
+      );
       return reply.status(201).send(survey);
     },
   );
@@ -61,6 +68,7 @@ export function surveyRoutes(app: HttpApp, ctx: AppContext) {
   app.patch(
     '/v1/surveys/:id',
     {
+      config: { permission: 'surveys.manage' },
       schema: {
         tags,
         security,
@@ -73,7 +81,13 @@ export function surveyRoutes(app: HttpApp, ctx: AppContext) {
     async (request) => {
       const { id } = request.params;
       await requireSlackUrls(request.body.actions ?? []);
-      const survey = await updateSurvey(ctx.database, request.workspaceId, id, request.body);
+      const survey = await updateSurvey(
+        ctx.database,
+        request.workspaceId,
+        id,
+        request.body,
+        actorOf(request),
+      );
       if (!survey) throw AppError.notFound(`Survey ${id}`);
       return survey;
     },
@@ -82,6 +96,7 @@ export function surveyRoutes(app: HttpApp, ctx: AppContext) {
   app.get(
     '/v1/surveys',
     {
+      config: { permission: 'data.read' },
       schema: {
         tags,
         security,
@@ -95,6 +110,7 @@ export function surveyRoutes(app: HttpApp, ctx: AppContext) {
   app.get(
     '/v1/surveys/:id',
     {
+      config: { permission: 'data.read' },
       schema: {
         tags,
         security,

@@ -14,6 +14,7 @@ import {
 } from '@surveyflow/core';
 import { ErrorBody, errors, type HttpApp, IdParams } from '@surveyflow/http';
 import { z } from 'zod';
+import { actorOf } from '../auth.ts';
 import { EventInput } from '../schemas/events.ts';
 import {
   cancelNeedsKey,
@@ -38,6 +39,7 @@ export function triggerRoutes(app: HttpApp, ctx: AppContext) {
   app.post(
     '/v1/triggers',
     {
+      config: { permission: 'surveys.manage' },
       schema: {
         tags,
         security,
@@ -51,10 +53,15 @@ export function triggerRoutes(app: HttpApp, ctx: AppContext) {
     async (request, reply) => {
       const input = request.body;
       await requireSurvey(request.workspaceId, input.surveyId);
-      const trigger = await createTrigger(ctx.database, request.workspaceId, {
-        ...input,
-        name: input.name ?? `${input.eventTypes.join(', ')} → survey`,
-      });
+      const trigger = await createTrigger(
+        ctx.database,
+        request.workspaceId,
+        {
+          ...input,
+          name: input.name ?? `${input.eventTypes.join(', ')} → survey`,
+        },
+        actorOf(request),
+      );
       return reply.status(201).send(trigger);
     },
   );
@@ -62,6 +69,7 @@ export function triggerRoutes(app: HttpApp, ctx: AppContext) {
   app.get(
     '/v1/triggers',
     {
+      config: { permission: 'data.read' },
       schema: {
         tags,
         security,
@@ -75,6 +83,7 @@ export function triggerRoutes(app: HttpApp, ctx: AppContext) {
   app.get(
     '/v1/triggers/:id',
     {
+      config: { permission: 'data.read' },
       schema: {
         tags,
         security,
@@ -93,6 +102,7 @@ export function triggerRoutes(app: HttpApp, ctx: AppContext) {
   app.patch(
     '/v1/triggers/:id',
     {
+      config: { permission: 'surveys.manage' },
       schema: {
         tags,
         security,
@@ -111,7 +121,7 @@ export function triggerRoutes(app: HttpApp, ctx: AppContext) {
       if (!cancelNeedsKey({ ...current, ...changes })) {
         throw AppError.validation([{ field: 'cancelOn', message: cancelNeedsKeyIssue.message }]);
       }
-      const trigger = await updateTrigger(ctx.database, request.workspaceId, id, changes);
+      const trigger = await updateTrigger(ctx.database, request.workspaceId, id, changes, actorOf(request));
       if (!trigger) throw AppError.notFound(`Trigger ${id}`);
       return trigger;
     },
@@ -120,6 +130,7 @@ export function triggerRoutes(app: HttpApp, ctx: AppContext) {
   app.delete(
     '/v1/triggers/:id',
     {
+      config: { permission: 'surveys.manage' },
       schema: {
         tags,
         security,
@@ -129,7 +140,7 @@ export function triggerRoutes(app: HttpApp, ctx: AppContext) {
       },
     },
     async (request, reply) => {
-      if (!(await deleteTrigger(ctx.database, request.workspaceId, request.params.id)))
+      if (!(await deleteTrigger(ctx.database, request.workspaceId, request.params.id, actorOf(request))))
         throw AppError.notFound(`Trigger ${request.params.id}`);
       return reply.status(204).send(null);
     },
@@ -138,6 +149,7 @@ export function triggerRoutes(app: HttpApp, ctx: AppContext) {
   app.post(
     '/v1/triggers/:id/test',
     {
+      config: { permission: 'surveys.manage' },
       schema: {
         tags,
         security,

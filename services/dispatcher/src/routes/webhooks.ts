@@ -31,6 +31,7 @@ export function webhookRoutes(app: HttpApp, ctx: AppContext) {
   app.post(
     '/v1/webhooks',
     {
+      config: { permission: 'webhooks.manage' },
       schema: {
         tags,
         security,
@@ -51,6 +52,7 @@ export function webhookRoutes(app: HttpApp, ctx: AppContext) {
   app.get(
     '/v1/webhooks',
     {
+      config: { permission: 'webhooks.manage' },
       schema: {
         tags,
         security,
@@ -64,6 +66,7 @@ export function webhookRoutes(app: HttpApp, ctx: AppContext) {
   app.get(
     '/v1/webhooks/:id',
     {
+      config: { permission: 'webhooks.manage' },
       schema: {
         tags,
         security,
@@ -82,6 +85,7 @@ export function webhookRoutes(app: HttpApp, ctx: AppContext) {
   app.delete(
     '/v1/webhooks/:id',
     {
+      config: { permission: 'webhooks.manage' },
       schema: {
         tags,
         security,
@@ -101,7 +105,7 @@ export function webhookRoutes(app: HttpApp, ctx: AppContext) {
   app.post(
     '/v1/webhooks/:id/enable',
     {
-      config: { noBody: true },
+      config: { permission: 'webhooks.manage', noBody: true },
       schema: {
         tags,
         security,
@@ -120,6 +124,7 @@ export function webhookRoutes(app: HttpApp, ctx: AppContext) {
   app.get(
     '/v1/webhooks/:id/deliveries',
     {
+      config: { permission: 'webhooks.manage' },
       schema: {
         tags,
         security,

@@ -13,7 +13,7 @@ const view = (w: NonNullable<Awaited<ReturnType<typeof getWorkspace>>>) => ({
   signedEvents: w.eventSigningSecret !== null,
 });
 
-export function workspaceRoutes(app: HttpApp, ctx: AppContext, forgetKeys: () => void) {
+export function workspaceRoutes(app: HttpApp, ctx: AppContext, forgetKeys: () => Promise<void>) {
   const signed = signedBody(() => ctx.clock.now());
   const load = async (workspaceId: string) => {
     const w = await getWorkspace(ctx.database, workspaceId);
@@ -25,6 +25,7 @@ export function workspaceRoutes(app: HttpApp, ctx: AppContext, forgetKeys: () =>
   app.get(
     '/v1/workspace',
     {
+      config: { permission: 'data.read' },
       schema: {
         tags,
         security,
@@ -38,6 +39,7 @@ export function workspaceRoutes(app: HttpApp, ctx: AppContext, forgetKeys: () =>
   app.patch(
     '/v1/workspace',
     {
+      config: { permission: 'workspace.settings' },
       schema: {
         tags,
         security,
@@ -58,7 +60,7 @@ export function workspaceRoutes(app: HttpApp, ctx: AppContext, forgetKeys: () =>
   app.post(
     '/v1/workspace/event-signing-secret',
     {
-      config: { noBody: true },
+      config: { permission: 'workspace.settings', noBody: true },
       preValidation: signed,
       schema: {
         tags,
@@ -72,7 +74,7 @@ export function workspaceRoutes(app: HttpApp, ctx: AppContext, forgetKeys: () =>
     async (request, reply) => {
       const secret = newWebhookSecret();
       await updateWorkspace(ctx.database, request.workspaceId, { eventSigningSecret: secret });
-      forgetKeys();
+      await forgetKeys();
       return reply.status(201).send({ secret });
     },
   );
@@ -80,6 +82,7 @@ export function workspaceRoutes(app: HttpApp, ctx: AppContext, forgetKeys: () =>
   app.delete(
     '/v1/workspace/event-signing-secret',
     {
+      config: { permission: 'workspace.settings' },
       preValidation: signed,
       schema: {
         tags,
@@ -90,7 +93,7 @@ export function workspaceRoutes(app: HttpApp, ctx: AppContext, forgetKeys: () =>
     },
     async (request, reply) => {
       await updateWorkspace(ctx.database, request.workspaceId, { eventSigningSecret: null });
-      forgetKeys();
+      await forgetKeys();
       return reply.status(204).send(null);
     },
   );

@@ -1,5 +1,5 @@
 // Queue "followups": routes each response (and each later edit of it) through its survey's actions, then enqueues the messages.
-import { type AppContext, followUpResponse, type JobPayload } from '@surveyflow/core';
+import { type AppContext, deleteExpiredAudit, followUpResponse, type JobPayload } from '@surveyflow/core';
 import { defineJob, type QueueJobs } from '../job-registry.ts';
 
 export function followupsJobs(ctx: AppContext): QueueJobs<'followups'> {
@@ -14,5 +14,8 @@ export function followupsJobs(ctx: AppContext): QueueJobs<'followups'> {
   return {
     'response.followup': defineJob('response.followup', follow),
     'response.reroute': defineJob('response.reroute', follow),
+    'audit.retention': defineJob('audit.retention', async () => ({
+      deleted: await deleteExpiredAudit(ctx.database, ctx.clock.now()),
+    })),
   };
 }
