@@ -1,14 +1,7 @@
 // /v1/members: who is on the team (id, email, name, role), so a backend can assign cases to a person.
-import { type AppContext, listMembers, type Permission } from '@surveyflow/core';
+import { type AppContext, listMembers } from '@surveyflow/core';
 import { errors, type HttpApp } from '@surveyflow/http';
 import { MemberList } from '../schemas/members.ts';
-
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** The permission a route needs (domain/access.ts); the same declaration as the API's auth. */
-    permission?: Permission;
-  }
-}
 
 export function memberRoutes(app: HttpApp, ctx: AppContext) {
   app.get(
