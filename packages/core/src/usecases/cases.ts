@@ -16,8 +16,8 @@ import {
   workspaces,
 } from '../store/schema.ts';
 import { caseView } from '../views/cases.ts';
-import { memberRole } from './members.ts';
 import { type Actor, recordAudit } from './audit.ts';
+import { memberRole } from './members.ts';
 import { emitWebhookEvent } from './webhooks.ts';
 
 type CaseRow = typeof cases.$inferSelect;
