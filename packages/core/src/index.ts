@@ -6,6 +6,7 @@ export * from './domain/access.ts';
 export * from './domain/actions.ts';
 export * from './domain/addresses.ts';
 export * from './domain/answers.ts';
+export * from './domain/questions.ts';
 export * from './domain/rules/filters.ts';
 export * from './domain/rules/plan.ts';
 export * from './domain/rules/sampling.ts';
