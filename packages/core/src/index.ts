@@ -72,6 +72,7 @@ export * from './usecases/workspaces.ts';
 export * from './views/cases.ts';
 export * from './views/contacts.ts';
 export * from './views/events.ts';
+export * from './views/metrics.ts';
 export * from './views/referrals.ts';
 export * from './views/responses.ts';
 export * from './views/stats.ts';
