@@ -241,7 +241,7 @@ export const CsiResult = z.object({
     seed: z.number().int(),
   }),
   n: z.number().int(),
-  capped: z.boolean().describe('more answers than were read (the newest 20,000 are)'),
+  capped: z.boolean().describe('more answers than were read (the newest 10,000 are)'),
   score: z.number().nullable().describe('0–100'),
   ci: Interval,
   attributes: z.array(

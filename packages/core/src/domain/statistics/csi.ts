@@ -51,25 +51,6 @@ export const csiBootstrap = { resamples: 1000, seed: 13 };
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
-function pearson(xs: number[], ys: number[]): number | null {
-  const n = xs.length;
-  if (n < 3) return null;
-  const mx = xs.reduce((a, b) => a + b, 0) / n;
-  const my = ys.reduce((a, b) => a + b, 0) / n;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < n; i++) {
-    const dx = (xs[i] as number) - mx;
-    const dy = (ys[i] as number) - my;
-    sxy += dx * dy;
-    sxx += dx * dx;
-    syy += dy * dy;
-  }
-  if (sxx === 0 || syy === 0) return null;
-  return sxy / Math.sqrt(sxx * syy);
-}
-
 type Point = {
   score: number | null;
   sat: (number | null)[];
@@ -78,42 +59,78 @@ type Point = {
   method: CsiMethod;
 };
 
-/** The index on one sample of respondents (the data, or a bootstrap resample of it). */
+/** The answers as columns: one rating column per attribute (NaN: not rated) and the overall scores. */
+type Columns = { ratings: Float64Array[]; overall: Float64Array };
+
+function columns(attributes: readonly CsiAttribute[], respondents: readonly CsiRespondent[]): Columns {
+  const ratings = attributes.map((a) => {
+    const col = new Float64Array(respondents.length);
+    respondents.forEach((r, i) => {
+      const v = r.ratings[a.key];
+      col[i] = v === null || v === undefined ? Number.NaN : v;
+    });
+    return col;
+  });
+  return { ratings, overall: Float64Array.from(respondents, (r) => r.overall) };
+}
+
+/**
+ * The index on one sample: the rows `rows` of the columns (the data, or a bootstrap resample), from
+ * sums alone (n, Σx, Σx², Σy, Σy², Σxy per attribute), so a resample costs one pass and no allocation.
+ */
 function estimate(
   attributes: readonly CsiAttribute[],
-  sample: readonly CsiRespondent[],
+  data: Columns,
+  rows: Uint32Array,
   stated: boolean,
 ): Point {
-  const sums = attributes.map(() => 0);
-  const ns = attributes.map(() => 0);
-  const pairs = attributes.map(() => ({ xs: [] as number[], ys: [] as number[] }));
-  for (const r of sample) {
-    attributes.forEach((a, i) => {
-      const v = r.ratings[a.key];
-      if (v === null || v === undefined) return;
-      sums[i] = (sums[i] as number) + ((v - a.min) / (a.max - a.min)) * 100;
-      ns[i] = (ns[i] as number) + 1;
-      pairs[i]?.xs.push(v);
-      pairs[i]?.ys.push(r.overall);
-    });
+  const k = attributes.length;
+  const sat: (number | null)[] = new Array(k);
+  const ns: number[] = new Array(k);
+  const raw: (number | null)[] = new Array(k);
+  for (let j = 0; j < k; j++) {
+    const a = attributes[j] as CsiAttribute;
+    const col = data.ratings[j] as Float64Array;
+    let n = 0;
+    let sx = 0;
+    let sxx = 0;
+    let sy = 0;
+    let syy = 0;
+    let sxy = 0;
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i] as number;
+      const x = col[row] as number;
+      if (x !== x) continue; // NaN: not rated
+      const y = data.overall[row] as number;
+      n++;
+      sx += x;
+      sxx += x * x;
+      sy += y;
+      syy += y * y;
+      sxy += x * y;
+    }
+    ns[j] = n;
+    sat[j] = n ? ((sx / n - a.min) / (a.max - a.min)) * 100 : null;
+    if (!n) raw[j] = null;
+    else if (stated) raw[j] = a.importance ?? 0;
+    else {
+      // Pearson's r from the sums; fewer than 3 pairs or no spread on either side says nothing.
+      const vx = n * sxx - sx * sx;
+      const vy = n * syy - sy * sy;
+      const r = n < 3 || vx <= 0 || vy <= 0 ? 0 : (n * sxy - sx * sy) / Math.sqrt(vx * vy);
+      raw[j] = Math.max(0, r);
+    }
   }
-  const sat = attributes.map((_, i) => ((ns[i] as number) ? (sums[i] as number) / (ns[i] as number) : null));
   let method: CsiMethod = stated ? 'stated' : 'derived';
-  let raw = attributes.map((a, i) => {
-    if (sat[i] === null) return null;
-    if (stated) return a.importance ?? 0;
-    const r = pearson(pairs[i]?.xs ?? [], pairs[i]?.ys ?? []);
-    return r === null ? 0 : Math.max(0, r);
-  });
-  const total = raw.reduce<number>((s, w) => s + (w ?? 0), 0);
-  if (total === 0) {
+  let weights = raw;
+  if (raw.reduce<number>((s, w) => s + (w ?? 0), 0) === 0) {
     method = 'equal';
-    raw = raw.map((w) => (w === null ? null : 1));
+    weights = raw.map((w) => (w === null ? null : 1));
   }
-  const sum = raw.reduce<number>((s, w) => s + (w ?? 0), 0);
-  const weights = raw.map((w) => (w === null || sum === 0 ? null : w / sum));
-  const score = sum === 0 ? null : weights.reduce<number>((s, w, i) => s + (w ?? 0) * (sat[i] ?? 0), 0);
-  return { score, sat, weights, n: ns, method };
+  const sum = weights.reduce<number>((s, w) => s + (w ?? 0), 0);
+  const normalised = weights.map((w) => (w === null || sum === 0 ? null : w / sum));
+  const score = sum === 0 ? null : normalised.reduce<number>((s, w, j) => s + (w ?? 0) * (sat[j] ?? 0), 0);
+  return { score, sat, weights: normalised, n: ns, method };
 }
 
 /**
@@ -132,23 +149,24 @@ export function csi(
   const rated = respondents.filter((r) =>
     attributes.some((a) => r.ratings[a.key] !== null && r.ratings[a.key] !== undefined),
   );
-  const point = estimate(attributes, rated, stated);
+  const data = columns(attributes, rated);
+  const all = Uint32Array.from(rated, (_, i) => i);
+  const point = estimate(attributes, data, all, stated);
   let ci: Interval | null = null;
   if (point.score !== null && rated.length >= 2) {
     const rng = xoroshiro128plus(seed);
     const scores: number[] = [];
-    const sample: CsiRespondent[] = new Array(rated.length);
+    const sample = new Uint32Array(rated.length);
     for (let b = 0; b < resamples; b++) {
-      for (let i = 0; i < rated.length; i++)
-        sample[i] = rated[uniformInt(rng, 0, rated.length - 1)] as CsiRespondent;
-      const s = estimate(attributes, sample, stated).score;
+      for (let i = 0; i < sample.length; i++) sample[i] = uniformInt(rng, 0, rated.length - 1);
+      const s = estimate(attributes, data, sample, stated).score;
       if (s !== null) scores.push(s);
     }
     scores.sort((a, b) => a - b);
     const at = (q: number) =>
       scores[Math.min(scores.length - 1, Math.max(0, Math.floor(q * scores.length)))] as number;
-    // The percentile interval always holds the estimate when the resamples do; clamp for the rare case
-    // a skewed resample distribution leaves it just outside.
+    // The percentile interval holds the estimate when the resamples do; clamp for the rare case a
+    // skewed resample distribution leaves it just outside.
     ci = {
       low: round1(Math.min(at(0.025), point.score)),
       high: round1(Math.max(at(0.975), point.score)),

@@ -31,11 +31,28 @@ export type Theme = {
   rising: boolean;
 };
 
+/** A stemmer per language, remembering the words it has seen (comments reuse a small vocabulary). */
 const stemmers: Record<ThemeLanguage, (w: string) => string> = (() => {
   const en = newStemmer('english');
   const ru = newStemmer('russian');
   const pl = new StemmerPl();
-  return { en: (w) => en.stem(w), ru: (w) => ru.stem(w), pl: (w) => pl.stemWord(w) };
+  const remembered = (stem: (w: string) => string) => {
+    const seen = new Map<string, string>();
+    return (w: string) => {
+      let s = seen.get(w);
+      if (s === undefined) {
+        s = stem(w);
+        if (seen.size >= 100_000) seen.clear();
+        seen.set(w, s);
+      }
+      return s;
+    };
+  };
+  return {
+    en: remembered((w) => en.stem(w)),
+    ru: remembered((w) => ru.stem(w)),
+    pl: remembered((w) => pl.stemWord(w)),
+  };
 })();
 
 const stopWords: Record<ThemeLanguage, ReadonlySet<string>> = {
