@@ -10,7 +10,7 @@ import { contacts, responses, type SurveyKind, workspaces } from '../store/schem
 
 /**
  * The most answers themes (20,000) and CSI (10,000: each of its 1,000 bootstrap resamples reads them
- *  all) take, the newest: enough for a stable estimate, bounded in memory and time (measured on a shared
+ * all) take, the newest: enough for a stable estimate, bounded in memory and time (measured on a shared
  * 2-core machine: CSI on 10,000 answers × 5 attributes 0.7–1.1 s, themes on 20,000 + 10,000 comments 0.8–1.0 s).
  */
 export const metricsSampleLimit = 20_000;
