@@ -100,7 +100,7 @@ function estimate(
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i] as number;
       const x = col[row] as number;
-      if (x !== x) continue; // NaN: not rated
+      if (Number.isNaN(x)) continue; // not rated
       const y = data.overall[row] as number;
       n++;
       sx += x;
