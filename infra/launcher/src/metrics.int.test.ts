@@ -217,7 +217,11 @@ describe('metrics you can trust', () => {
     const csi = await api('GET', `/v1/metrics/csi?${q}`);
     expect(csi.statusCode).toBe(200);
     const c = csi.json();
+    // Reliable under the workspace's rule set above (10 answers; CSI's width left at its default 10).
     expect(c).toMatchObject({ method: 'derived', n: 20, score: 49.8, capped: false });
+    const width = Math.round((c.ci.high - c.ci.low) * 100) / 100;
+    expect(c.reliable).toBe(width <= 10);
+    if (!c.reliable) expect(c.reason).toBe(`the 95 % interval is ${width} CSI points wide, wider than 10`);
     expect(c.interval).toEqual({ method: 'bootstrap-percentile', resamples: 1000, seed: 13 });
     expect(c.ci.low).toBeLessThanOrEqual(49.8);
     expect(c.ci.high).toBeGreaterThanOrEqual(49.8);

@@ -157,7 +157,7 @@ describe('the reliability rule, CSI and themes at the edges', () => {
     const reset = await api.patch('/v1/workspace', { reliability: null });
     expect(reset.json().reliability).toEqual({
       minAnswers: 30,
-      maxIntervalWidth: { nps: 40, csat: 20, ces: 1 },
+      maxIntervalWidth: { nps: 40, csat: 20, ces: 1, csi: 10 },
     });
   });
 

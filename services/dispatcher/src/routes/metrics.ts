@@ -215,12 +215,15 @@ export function metricRoutes(app: HttpApp, ctx: AppContext) {
         );
       }
       const { respondents, capped } = await csiRespondents(ctx.database, request.workspaceId, q);
+      const settings = await reliabilitySettings(ctx.database, request.workspaceId);
+      const index = csi(attributes, respondents);
       return {
         surveyId: survey.id,
         from: q.from ?? null,
         to: q.to ?? null,
         capped,
-        ...csi(attributes, respondents),
+        ...index,
+        ...reliability({ kind: 'csi', n: index.n, ci: index.ci }, settings),
       };
     },
   );

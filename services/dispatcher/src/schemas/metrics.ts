@@ -244,6 +244,7 @@ export const CsiResult = z.object({
   capped: z.boolean().describe('more answers than were read (the newest 10,000 are)'),
   score: z.number().nullable().describe('0–100'),
   ci: Interval,
+  ...reliable,
   attributes: z.array(
     z.object({
       key: z.string(),
