@@ -43,6 +43,9 @@ const november: Answer[] = scoresB.map((score, i) => ({
   ...(i >= 10 && i - 10 < lateComments.length ? { comment: lateComments[i - 10] } : {}),
 }));
 
+/** The survey links of November's answers, by index. */
+const novemberLinks: string[] = [];
+
 /** Every answer of a period through its own invitation email and survey link, as a browser posts the form. */
 async function answerAll(shop: Shop, smtp: SmtpSink, period: string, answers: Answer[]) {
   const contacts = answers.map((_, i) => ({
@@ -63,6 +66,7 @@ async function answerAll(shop: Shop, smtp: SmtpSink, period: string, answers: An
     const mail = await smtp.waitFor((m) => m.to.includes(contacts[i]?.email ?? ''), 30_000);
     const link = /href="https?:\/\/[^/"]+(\/s\/[^"?]+)\?score=/.exec(mail.html ?? '')?.[1];
     if (!link) throw new Error(`no survey link for ${contacts[i]?.email}`);
+    if (period === 'nov') novemberLinks[i] = link;
     if (i === 0 && a.delivery !== undefined) {
       // The page shows the extra questions after the score, labelled from the survey definition.
       const page = await shop.system.app.inject({ method: 'GET', url: `${link}?score=${a.score}` });
@@ -128,6 +132,17 @@ describe('metrics you can trust', () => {
     await answerAll(shop, smtp, 'oct', october);
     clock.set('2026-11-05T09:00:00Z');
     await answerAll(shop, smtp, 'nov', november);
+    // A customer adds words in the free-text question (inside the edit window): merged, ratings kept.
+    const again = await shop.system.app.inject({
+      method: 'POST',
+      url: novemberLinks[19] as string,
+      payload: 'score=4&answers.more=Call+me+on+555-0199',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(again.statusCode).toBe(200);
+    const mine = async () =>
+      (await api('GET', `/v1/responses?surveyId=${survey.id}&answer=more:Call me on 555-0199`)).json().data;
+    expect((await mine())[0]?.answers).toEqual({ delivery: 2, product: 4, more: 'Call me on 555-0199' });
     clock.set('2026-12-01T00:00:00Z');
 
     const q = `surveyId=${survey.id}&from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z`;
@@ -239,5 +254,11 @@ describe('metrics you can trust', () => {
     const header = csv.body.split('\r\n')[0];
     expect(header?.endsWith('answers.delivery,properties.store')).toBe(true);
     expect(csv.body.split('\r\n').filter((l) => l.endsWith(',1,Kraków')).length).toBeGreaterThan(0);
+    // Erasing the person keeps only the ratings, anonymous as the score.
+    expect((await api('DELETE', '/v1/contacts/nov-19')).statusCode).toBeLessThan(300);
+    expect(await mine()).toEqual([]);
+    const kept = (await api('GET', `/v1/responses?surveyId=${survey.id}&answer=delivery:2`)).json().data;
+    const erased = kept.find((r: { contact: { id: string } | null }) => r.contact?.id === 'nov-19');
+    expect(erased?.answers).toEqual({ delivery: 2, product: 4 });
   }, 240_000);
 });
