@@ -42,10 +42,11 @@ describe('compareScores: NPS, the difference of two NPS values', () => {
     });
   });
 
-  it('two periods with no spread: equal ones have p = 1, different ones no test', () => {
+  it('two periods with no spread: equal ones have p = 1, different ones no test and no interval', () => {
     expect(compareScores('nps', nps(5, 0, 0), nps(9, 0, 0)).p).toBe(1);
     expect(compareScores('nps', nps(5, 0, 0), nps(0, 0, 5))).toMatchObject({
       change: 200,
+      ci: null,
       p: null,
       significant: false,
     });

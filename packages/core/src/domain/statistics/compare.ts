@@ -177,7 +177,11 @@ export function compareScores(
     current: round(test.current, digits),
     previous: round(test.previous, digits),
     change: round(test.diff, digits),
-    ci: { low: round(test.diff - half, digits), high: round(test.diff + half, digits), level: 0.95 },
+    // No test (no spread at all, yet a difference): no interval either, rather than a point claiming certainty.
+    ci:
+      test.p === null
+        ? null
+        : { low: round(test.diff - half, digits), high: round(test.diff + half, digits), level: 0.95 },
     p: test.p,
     significant: test.p !== null && test.p < alpha,
     ...(test.df !== undefined ? { df: round(test.df, 2) } : {}),
