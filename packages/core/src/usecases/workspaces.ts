@@ -4,6 +4,7 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Scope } from '../domain/access.ts';
 import { defaultActions } from '../domain/actions.ts';
 import type { QuietHours } from '../domain/rules/send-window.ts';
+import type { ReliabilitySettings } from '../domain/statistics/reliability.ts';
 import { newApiKey, sha256 } from '../domain/tokens.ts';
 import type { Database } from '../store/client.ts';
 import { apiKeys, memberships, surveys, triggers, users, workspaces } from '../store/schema.ts';
@@ -200,6 +201,8 @@ export type WorkspaceSettings = {
   quietHoursChannels: string[];
   referralUrl: string | null;
   eventSigningSecret: string | null;
+  /** When a summary counts as readable; null: the defaults (statistics/reliability.ts). */
+  reliability: ReliabilitySettings | null;
 };
 
 export async function getWorkspace({ db }: Database, workspaceId: string) {
