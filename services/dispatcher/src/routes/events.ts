@@ -198,7 +198,10 @@ export function eventRoutes(app: HttpApp, ctx: AppContext) {
       },
     },
     async (request) => {
-      const view = await eventView(ctx.database, request.workspaceId, request.params.id);
+      const view = await eventView(ctx.database, request.workspaceId, request.params.id, {
+        now: ctx.clock.now(),
+        commentWaitMs: ctx.config.FOLLOWUP_COMMENT_WAIT_MS,
+      });
       if (!view) throw AppError.notFound(`Event ${request.params.id}`);
       return view;
     },
