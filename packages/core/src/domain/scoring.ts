@@ -143,10 +143,9 @@ export function tCritical95(df: number): number {
  * no interval; when every answer is equal the sample variance is 0 and the interval is the mean itself.
  */
 function meanWithInterval(pairs: [number, number][], n: number, lo: number, hi: number) {
-  if (n === 0) return { mean: null, meanCi: null };
-  const mean = pairs.reduce((sum, [s, c]) => sum + s * c, 0) / n;
-  if (n < 2) return { mean: round(mean, 2), meanCi: null };
-  const variance = pairs.reduce((sum, [s, c]) => sum + c * (s - mean) ** 2, 0) / (n - 1);
+  const { mean, variance } = momentsOfPairs(pairs);
+  if (mean === null) return { mean: null, meanCi: null };
+  if (variance === null) return { mean: round(mean, 2), meanCi: null };
   const half = tCritical95(n - 1) * Math.sqrt(variance / n);
   return {
     mean: round(mean, 2),
@@ -156,6 +155,22 @@ function meanWithInterval(pairs: [number, number][], n: number, lo: number, hi: 
       level: 0.95 as const,
     },
   };
+}
+
+function momentsOfPairs(pairs: [number, number][]) {
+  const n = countWhere(pairs, () => true);
+  if (n === 0) return { n, mean: null, variance: null };
+  const mean = pairs.reduce((sum, [s, c]) => sum + s * c, 0) / n;
+  if (n < 2) return { n, mean, variance: null };
+  return { n, mean, variance: pairs.reduce((sum, [s, c]) => sum + c * (s - mean) ** 2, 0) / (n - 1) };
+}
+
+/** n, mean and sample variance (n − 1) of a histogram, unrounded; null where n is too small for them. */
+export function moments(
+  kind: SurveyKind,
+  h: Histogram,
+): { n: number; mean: number | null; variance: number | null } {
+  return momentsOfPairs(entries(kind, h));
 }
 
 export type CsatSummary = {
