@@ -1,0 +1,51 @@
+// Queue "reports": telling the team — a repeating scan finds weekly digests and daily drop checks due in each workspace's time zone; one job per workspace does each, claimed once in Postgres.
+import {
+  type AppContext,
+  checkDrops,
+  dueDigests,
+  dueDropChecks,
+  queueNames,
+  sendDigest,
+} from '@surveyflow/core';
+import { defineJob, type QueueJobs } from '../job-registry.ts';
+
+/** The scan's scheduler id: every worker upserts the same one, so it runs once per interval, not once per worker. */
+export const REPORTS_SCHEDULER = 'reports.scan';
+
+export function reportsJobs(ctx: AppContext): QueueJobs<'reports'> {
+  return {
+    'reports.scan': defineJob('reports.scan', async () => {
+      const now = ctx.clock.now();
+      const [digests, drops] = await Promise.all([
+        dueDigests(ctx.database, now),
+        dueDropChecks(ctx.database, now),
+      ]);
+      await ctx.queues.addMany('digest.send', digests);
+      await ctx.queues.addMany('drop.check', drops);
+      return { digests: digests.length, drops: drops.length };
+    }),
+    'digest.send': defineJob('digest.send', async ({ workspaceId }) => {
+      const notifications = await sendDigest(ctx.database, workspaceId, ctx.clock.now(), {
+        publicUrl: ctx.config.PUBLIC_URL,
+      });
+      await ctx.queues.addNotificationSends(notifications);
+      return { notifications: notifications.length };
+    }),
+    'drop.check': defineJob('drop.check', async ({ workspaceId }) => {
+      const notifications = await checkDrops(ctx.database, workspaceId, ctx.clock.now());
+      await ctx.queues.addNotificationSends(notifications);
+      return { notifications: notifications.length };
+    }),
+  };
+}
+
+/** Starts (or keeps) the repeating scan; the first run is at once. */
+export async function scheduleReports(ctx: AppContext): Promise<void> {
+  await ctx.queues
+    .queue(queueNames.reports)
+    .upsertJobScheduler(
+      REPORTS_SCHEDULER,
+      { every: ctx.config.REPORTS_SCAN_INTERVAL_MS, immediately: true },
+      { name: 'reports.scan', data: {} },
+    );
+}
