@@ -3,10 +3,12 @@ import {
   closeContext,
   createLocation,
   createSurvey,
+  defaultReliability,
   findSurveyLink,
   groupedScoreHistograms,
   openContext,
   recordResponse,
+  reliability,
   type SurveyKind,
   summarize,
 } from '@surveyflow/core';
@@ -100,9 +102,14 @@ async function seedAnswers(api: Api) {
   await answerInvitation(api, 10, '2026-04-01T00:00:00Z', { store: 'C', shipping: { country: 'PL' } });
 }
 
-/** What each group must say: exactly summarize() of that group's scores. */
+/** What each group must say: exactly summarize() of that group's scores, with its reliability under the defaults. */
 function expected(kind: SurveyKind, groups: [string | null, number[]][]) {
-  return groups.map(([key, scores]) => ({ key, ...summarize(kind, histogramOf(scores)) }));
+  return groups.map(([key, scores]) => ({ key, ...readable(kind, scores) }));
+}
+
+function readable(kind: SurveyKind, scores: number[]) {
+  const summary = summarize(kind, histogramOf(scores));
+  return { ...summary, ...reliability(summary, defaultReliability) };
 }
 
 function histogramOf(scores: number[]) {
@@ -225,7 +232,9 @@ describe('GET /v1/metrics?groupBy', () => {
       surveyId: api.surveyId,
       from: null,
       to: null,
-      ...summarize('nps', histogramOf([10, 6, 9, 8, 3, 10])),
+      ...readable('nps', [10, 6, 9, 8, 3, 10]),
+      reliable: false,
+      reason: '6 answers, fewer than the minimum of 30',
     });
   });
 

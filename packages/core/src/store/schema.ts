@@ -18,8 +18,10 @@ import {
 import type { Role, Scope } from '../domain/access.ts';
 import type { SurveyAction } from '../domain/actions.ts';
 import type { ChannelName, SurveyKind } from '../domain/kinds.ts';
+import type { ExtraAnswers, SurveyQuestion } from '../domain/questions.ts';
 import type { Filter } from '../domain/rules/filters.ts';
 import type { QuietHours, SendWindow } from '../domain/rules/send-window.ts';
+import type { ReliabilitySettings } from '../domain/statistics/reliability.ts';
 
 export { type ChannelName, channels, type SurveyKind, surveyKinds } from '../domain/kinds.ts';
 
@@ -52,6 +54,8 @@ export const workspaces = pgTable('workspaces', {
   eventSigningSecret: text('event_signing_secret'),
   /** Audit entries older than this many days are deleted by the daily retention job. */
   auditRetentionDays: integer('audit_retention_days').notNull().default(365),
+  /** When a summary counts as readable (statistics/reliability.ts); null: the documented defaults. */
+  reliability: jsonb('reliability').$type<ReliabilitySettings>(),
   createdAt: createdAt(),
 });
 
@@ -233,6 +237,8 @@ export const surveys = pgTable(
       .default(
         sql`'[{"type":"alert","segments":["detractor"],"emails":[]},{"type":"case","segments":["detractor"],"slaHours":48}]'::jsonb`,
       ),
+    /** The optional questions after the main score (attribute ratings, one choice, free text). */
+    questions: jsonb('questions').$type<SurveyQuestion[]>().notNull().default([]),
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
@@ -413,6 +419,8 @@ export const responses = pgTable(
     comment: text('comment'),
     /** A copy of the event's properties at answer time, for segmentation. */
     properties: jsonb('properties').$type<Properties>().notNull().default({}),
+    /** Answers to the survey's extra questions, by question id. */
+    answers: jsonb('answers').$type<ExtraAnswers>().notNull().default({}),
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
     editableUntil: ts('editable_until').notNull(),

@@ -61,7 +61,14 @@ export async function eraseContact(
     // routed_at follows updated_at, so the reconciler does not announce the wipe as an edit.
     const answered = await tx
       .update(responses)
-      .set({ comment: null, properties: {}, updatedAt: now, routedAt: now })
+      .set({
+        comment: null,
+        properties: {},
+        // Extra answers in words may identify them: only the ratings (numbers) stay, anonymous as the score.
+        answers: sql`(select coalesce(jsonb_object_agg(key, value), '{}'::jsonb) from jsonb_each(${responses.answers}) as a(key, value) where jsonb_typeof(value) = 'number')`,
+        updatedAt: now,
+        routedAt: now,
+      })
       .where(eq(responses.contactId, contact.id))
       .returning({ id: responses.id });
     await tx

@@ -1,11 +1,12 @@
 // Location codes (shop, desk, kiosk): permanent printed codes anyone can answer, and the answers given through them.
 import { randomBytes } from 'node:crypto';
 import { and, asc, desc, eq, gt, sql } from 'drizzle-orm';
-import { answerEdit } from '../domain/answers.ts';
+import type { ExtraAnswers } from '../domain/questions.ts';
 import { sha256 } from '../domain/tokens.ts';
 import type { Database } from '../store/client.ts';
 import { surveyOf } from '../store/queries/surveys.ts';
 import { locations, responses, surveys, workspaces } from '../store/schema.ts';
+import { responseEdit } from './record-answer.ts';
 
 /** Location codes: short enough to type from a poster, long enough not to guess (10 chars of base32 ≈ 50 bits). */
 const newLocationCode = () =>
@@ -77,7 +78,7 @@ export async function recordLocationAnswer(
   link: LocationLink,
   device: string,
   address: string,
-  answer: { score: number; comment: string | null },
+  answer: { score: number; comment: string | null; answers?: ExtraAnswers },
   now: Date,
   editWindowMinutes: number,
 ): Promise<LocationAnswerOutcome> {
@@ -101,7 +102,7 @@ export async function recordLocationAnswer(
     if (last && last.editableUntil > now) {
       const [updated] = await tx
         .update(responses)
-        .set(answerEdit(answer, now))
+        .set(responseEdit(answer, now))
         .where(eq(responses.id, last.id))
         .returning();
       if (!updated) throw new Error('response vanished');
@@ -141,6 +142,7 @@ export async function recordLocationAnswer(
         channel: 'qr',
         score: answer.score,
         comment: answer.comment,
+        answers: answer.answers ?? {},
         properties: { ...link.location.properties, location: link.location.name },
         createdAt: now,
         updatedAt: now,

@@ -1,6 +1,7 @@
 // Answers: one response per invitation, editable for a while, carrying the event's properties and channel.
-import { and, eq, gt } from 'drizzle-orm';
+import { and, eq, gt, sql } from 'drizzle-orm';
 import { answerEdit } from '../domain/answers.ts';
+import type { ExtraAnswers } from '../domain/questions.ts';
 import { sha256 } from '../domain/tokens.ts';
 import type { Database } from '../store/client.ts';
 import { contacts, events, invitations, responses, surveys, workspaces } from '../store/schema.ts';
@@ -32,6 +33,22 @@ export async function findSurveyLink({ db }: Database, token: string): Promise<S
   return row ?? null;
 }
 
+/**
+ * answerEdit plus the extra answers, merged into those already given: a later post of only the
+ * comment keeps the ratings. Survey links and location codes both edit with it.
+ */
+export function responseEdit(
+  answer: { score: number; comment: string | null; answers?: ExtraAnswers | undefined },
+  now: Date,
+) {
+  return {
+    ...answerEdit(answer, now),
+    ...(answer.answers && Object.keys(answer.answers).length
+      ? { answers: sql`${responses.answers} || ${JSON.stringify(answer.answers)}::jsonb` }
+      : {}),
+  };
+}
+
 export type RecordOutcome =
   | { status: 'created' | 'updated'; response: typeof responses.$inferSelect }
   | { status: 'edit_window_closed'; response: typeof responses.$inferSelect };
@@ -43,7 +60,7 @@ export type RecordOutcome =
 export async function recordResponse(
   { db }: Database,
   link: SurveyLink,
-  answer: { score: number; comment: string | null },
+  answer: { score: number; comment: string | null; answers?: ExtraAnswers },
   now: Date,
   editWindowMinutes: number,
 ): Promise<RecordOutcome> {
@@ -65,6 +82,7 @@ export async function recordResponse(
       score: answer.score,
       comment: answer.comment,
       properties: event?.properties ?? {},
+      answers: answer.answers ?? {},
       createdAt: now,
       updatedAt: now,
       editableUntil: new Date(now.getTime() + editWindowMinutes * 60_000),
@@ -74,7 +92,7 @@ export async function recordResponse(
   if (created) return { status: 'created', response: created };
   const [updated] = await db
     .update(responses)
-    .set(answerEdit(answer, now))
+    .set(responseEdit(answer, now))
     .where(and(eq(responses.invitationId, link.invitation.id), gt(responses.editableUntil, now)))
     .returning();
   if (updated) return { status: 'updated', response: updated };

@@ -2,6 +2,7 @@
 
 import { and, asc, eq } from 'drizzle-orm';
 import type { SurveyAction } from '../domain/actions.ts';
+import type { SurveyQuestion } from '../domain/questions.ts';
 import type { Filter } from '../domain/rules/filters.ts';
 import type { SendWindow } from '../domain/rules/send-window.ts';
 import type { Database } from '../store/client.ts';
@@ -13,6 +14,7 @@ export type SurveyInput = {
   question: Localized;
   followupQuestion: Localized;
   actions: SurveyAction[];
+  questions?: SurveyQuestion[];
 };
 
 export async function updateSurvey(

@@ -6,6 +6,7 @@ import type { QuietHours } from '../domain/rules/send-window.ts';
 import { apiKeyPrefix, newApiKey, sha256 } from '../domain/tokens.ts';
 import type { Database } from '../store/client.ts';
 import { apiKeys, surveys, triggers, workspaces } from '../store/schema.ts';
+import type { ReliabilitySettings } from '../domain/statistics/reliability.ts';
 
 export const defaultNpsSurvey = {
   kind: 'nps' as const,
@@ -128,6 +129,8 @@ export type WorkspaceSettings = {
   quietHoursChannels: string[];
   referralUrl: string | null;
   eventSigningSecret: string | null;
+  /** When a summary counts as readable; null: the defaults (statistics/reliability.ts). */
+  reliability: ReliabilitySettings | null;
 };
 
 export async function getWorkspace({ db }: Database, workspaceId: string) {

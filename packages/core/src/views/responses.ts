@@ -41,6 +41,8 @@ export type ResponseFilter = {
   segment?: Segment | undefined;
   channel?: ChannelName | undefined;
   hasComment?: boolean | undefined;
+  /** An extra question's answer, compared as text (a rating's 2 matches "2"). */
+  answer?: { id: string; value: string } | undefined;
   from?: Date | undefined;
   to?: Date | undefined;
   limit: number;
@@ -68,6 +70,7 @@ function responseConditions(workspaceId: string, f: Omit<ResponseFilter, 'limit'
       : f.hasComment
         ? sql`coalesce(${responses.comment}, '') <> ''`
         : sql`coalesce(${responses.comment}, '') = ''`,
+    f.answer ? sql`${responses.answers} ->> ${f.answer.id} = ${f.answer.value}` : undefined,
     f.from ? gte(responses.createdAt, f.from) : undefined,
     f.to ? lt(responses.createdAt, f.to) : undefined,
     before(responses.createdAt, responses.id, f.after),

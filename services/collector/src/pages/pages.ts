@@ -1,10 +1,14 @@
 // The pages respondents see: plain HTML forms that work without JavaScript, mobile first, no external assets.
 import {
+  type ExtraAnswers,
   html,
   type Locale,
+  localized,
+  ratingRange,
   raw,
   type SafeHtml,
   type SurveyKind,
+  type SurveyQuestion,
   scoreRange,
   strings,
   uiText,
@@ -39,6 +43,13 @@ button:focus-visible{outline:3px solid #a5b4fc;outline-offset:2px}
 button.secondary{background:transparent;color:#4f46e5;padding:13px 10px}
 .check{display:block;width:48px;height:48px;margin:4px 0 14px}
 .muted{color:#6b7280;font-size:14px}
+.extra{margin:26px 0 0;padding:18px 0 0;border-top:1px solid #e5e7eb}
+.extra h2{margin:0 0 14px;font-size:17px}
+.extra fieldset{margin:0 0 18px}
+.extra legend{position:static;width:auto;height:auto;overflow:visible;clip:auto;font-weight:600;font-size:15px;margin:0 0 8px;padding:0}
+.extra .scale label{min-height:44px;font-size:16px}
+.choices label{display:flex;align-items:center;gap:10px;min-height:44px;padding:0 4px;cursor:pointer}
+.choices input{width:20px;height:20px;accent-color:#4f46e5}
 @media (max-width:520px){
   main{padding:22px 16px}
   h1{font-size:20px}
@@ -71,6 +82,54 @@ ${scores.map(
 </fieldset>`;
 }
 
+/** "A few more questions" in each language we speak; the questions' own labels come from the survey. */
+const moreQuestions: Record<Locale, string> = {
+  en: 'A few more questions (optional)',
+  ru: 'Ещё несколько вопросов (по желанию)',
+  pl: 'Kilka dodatkowych pytań (opcjonalnie)',
+};
+
+/**
+ * The survey's extra questions after the main score: none is required, so they never block the
+ * answer. Each is a fieldset with a visible legend (ratings, the choice) or a labelled text area;
+ * the fields are `answers.<id>`.
+ */
+function extraQuestions(
+  kind: SurveyKind,
+  questions: readonly SurveyQuestion[],
+  answers: ExtraAnswers,
+  locale: Locale,
+): SafeHtml | string {
+  if (!questions.length) return '';
+  const item = (q: SurveyQuestion) => {
+    const label = localized(q.label, locale);
+    const name = `answers.${q.id}`;
+    if (q.type === 'text') {
+      return html`<label class="field" for="q-${q.id}">${label}</label>
+<textarea id="q-${q.id}" name="${name}" maxlength="2000">${typeof answers[q.id] === 'string' ? answers[q.id] : ''}</textarea>`;
+    }
+    if (q.type === 'choice') {
+      return html`<fieldset><legend>${label}</legend><div class="choices">
+${q.options.map(
+  (o) =>
+    html`<label><input type="radio" name="${name}" value="${o.id}"${answers[q.id] === o.id ? html` checked` : ''}> ${localized(o.label, locale)}</label>`,
+)}
+</div></fieldset>`;
+    }
+    const { min, max } = ratingRange(kind, q);
+    const values = Array.from({ length: max - min + 1 }, (_, i) => min + i);
+    return html`<fieldset><legend>${label} <span class="muted">(${min}–${max})</span></legend>
+<div class="scale${values.length > 7 ? ' wrap' : ''}" style="--n:${values.length}">
+${values.map(
+  (v) =>
+    html`<input type="radio" id="q-${q.id}-${v}" name="${name}" value="${v}"${answers[q.id] === v ? html` checked` : ''}><label for="q-${q.id}-${v}">${v}</label>`,
+)}
+</div></fieldset>`;
+  };
+  return html`<section class="extra" aria-labelledby="more"><h2 id="more">${moreQuestions[locale]}</h2>
+${questions.map(item)}</section>`;
+}
+
 export function surveyPage(input: {
   locale: Locale;
   kind: SurveyKind;
@@ -82,6 +141,8 @@ export function surveyPage(input: {
   notice: string | null;
   /** Set when the score came from the email's one-click link: the page then records it by itself. */
   autoSubmitNonce?: string | undefined;
+  questions?: readonly SurveyQuestion[];
+  answers?: ExtraAnswers;
 }): string {
   const t = strings[input.locale];
   return page({
@@ -94,6 +155,7 @@ ${input.notice ? html`<p class="notice" role="status">${input.notice}</p>` : ''}
 ${scale(input.kind, input.selected, input.locale)}
 <label class="field" for="comment">${t.commentLabel}</label>
 <textarea id="comment" name="comment" maxlength="5000">${input.comment ?? ''}</textarea>
+${extraQuestions(input.kind, input.questions ?? [], input.answers ?? {}, input.locale)}
 <div class="actions"><button type="submit">${t.submit}</button></div>
 </form>${input.autoSubmitNonce ? autoSubmit(input.autoSubmitNonce) : ''}`,
   });
@@ -136,6 +198,9 @@ export function followupPage(input: {
   actionUrl: string;
   score: number;
   workspaceName: string;
+  kind?: SurveyKind;
+  questions?: readonly SurveyQuestion[];
+  answers?: ExtraAnswers;
 }): string {
   const t = strings[input.locale];
   return page({
@@ -147,6 +212,7 @@ export function followupPage(input: {
 <input type="hidden" name="score" value="${input.score}">
 <label class="field" for="comment"><h1>${input.question}</h1></label>
 <textarea id="comment" name="comment" maxlength="5000" required autofocus></textarea>
+${input.kind ? extraQuestions(input.kind, input.questions ?? [], input.answers ?? {}, input.locale) : ''}
 <div class="actions"><button type="submit">${t.submit}</button>
 <button type="submit" class="secondary" formnovalidate name="skip" value="1">${t.skip}</button></div>
 </form>`,

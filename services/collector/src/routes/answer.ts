@@ -2,10 +2,14 @@
 import {
   type AppContext,
   AppError,
+  type ExtraAnswers,
   isValidScore,
   type Locale,
   localized,
+  maxTextAnswer,
+  parseExtraAnswers,
   type SurveyKind,
+  type SurveyQuestion,
   type schema,
   scoreRange,
   uiText,
@@ -32,8 +36,12 @@ const score = z
   )
   .pipe(z.number().min(0, SCORE_MESSAGE).max(10, SCORE_MESSAGE));
 
-/** The posted answer: the survey page's form fields, or the same as JSON. */
-export const AnswerBody = z.object({
+/**
+ * The posted answer: the survey page's form fields, or the same as JSON. The survey's extra questions
+ * come as `answers: { id: value }` (JSON) or as `answers.<id>` form fields; which ids and values count
+ * depends on the survey, so they are checked against it (extraAnswers), each bad one a 400 naming it.
+ */
+export const AnswerBody = z.looseObject({
   score,
   comment: text(5000)
     .nullish()
@@ -42,6 +50,10 @@ export const AnswerBody = z.object({
   skip: text(20).optional(),
   /** Set by the page's own script when it sends the one-click score by itself. */
   auto: text(20).optional(),
+  answers: z
+    .record(z.string().max(40), z.union([text(maxTextAnswer), z.number()]))
+    .optional()
+    .describe("Answers to the survey's extra questions by id (forms send answers.<id> fields)"),
 });
 
 export type Answer = z.output<typeof AnswerBody>;
@@ -78,6 +90,19 @@ export function checkScore(kind: SurveyKind, answer: Answer, locale: Locale): An
     locale,
     AppError.validation([{ field: 'score', message: `must be a whole number from ${min}–${max}` }]),
   );
+}
+
+/** The extra answers of a posted answer (JSON `answers` and `answers.<id>` form fields), checked against the survey. */
+export function extraAnswers(
+  survey: { kind: SurveyKind; questions: SurveyQuestion[] },
+  body: Answer,
+  locale: Locale,
+): ExtraAnswers {
+  const raw: Record<string, unknown> = { ...(body.answers ?? {}) };
+  for (const [key, value] of Object.entries(body)) if (key.startsWith('answers.')) raw[key.slice(8)] = value;
+  const { answers, issues } = parseExtraAnswers(survey.kind, survey.questions, raw);
+  if (issues.length) throw PageError.of(locale, AppError.validation(issues));
+  return answers;
 }
 
 /** An error a respondent's page answers with, in the respondent's language. */
@@ -166,7 +191,16 @@ export async function replyAfterAnswer(
   reply.type('text/html; charset=utf-8');
   if (!done) {
     return reply.send(
-      followupPage({ locale, question: followupQuestion, actionUrl, score: response.score, workspaceName }),
+      followupPage({
+        locale,
+        question: followupQuestion,
+        actionUrl,
+        score: response.score,
+        workspaceName,
+        kind: input.survey.kind,
+        questions: input.survey.questions,
+        answers: response.answers,
+      }),
     );
   }
   return reply.send(

@@ -18,6 +18,7 @@ import {
   AnswerBody,
   AnswerView,
   checkScore,
+  extraAnswers,
   PageError,
   renderPageError,
   replyAfterAnswer,
@@ -94,6 +95,8 @@ export function locationRoutes(app: HttpApp, ctx: AppContext) {
           selected: isValidScore(link.survey.kind, requested) ? requested : null,
           comment: null,
           notice: null,
+          questions: link.survey.questions,
+          answers: {},
         }),
       );
     },
@@ -121,12 +124,13 @@ export function locationRoutes(app: HttpApp, ctx: AppContext) {
       const link = await open(request.params.code, request.headers['accept-language']);
       const locale = pickLocale(request.headers['accept-language']);
       const answer = checkScore(link.survey.kind, request.body, locale);
+      const answers = extraAnswers(link.survey, answer, locale);
       const outcome = await recordLocationAnswer(
         ctx.database,
         link,
         device(request, reply),
         request.ip,
-        answer,
+        { score: answer.score, comment: answer.comment, answers },
         ctx.clock.now(),
         ctx.config.EDIT_WINDOW_MINUTES,
       );

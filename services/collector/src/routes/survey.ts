@@ -1,6 +1,7 @@
 // /s/:token — the survey page. GET only shows (a link scanner records nothing); POST records the one response.
 import {
   type AppContext,
+  type ExtraAnswers,
   findSurveyLink,
   isValidScore,
   looksLikeSurveyToken,
@@ -19,6 +20,7 @@ import {
   AnswerBody,
   AnswerView,
   checkScore,
+  extraAnswers,
   PageError,
   renderPageError,
   replyAfterAnswer,
@@ -41,6 +43,7 @@ function showSurvey(
     comment: string | null;
     notice: string | null;
     autoSubmitNonce?: string | undefined;
+    answers?: ExtraAnswers | undefined;
   },
 ) {
   const locale = pickLocale(contact.locale);
@@ -49,6 +52,8 @@ function showSurvey(
       locale,
       kind: survey.kind,
       question: renderQuestion(survey.question, locale, workspace.name),
+      questions: survey.questions,
+      answers: state.answers ?? {},
       workspaceName: workspace.name,
       actionUrl,
       ...state,
@@ -141,6 +146,7 @@ export function surveyRoutes(app: HttpApp, ctx: AppContext) {
       return showSurvey(reply, link, actionUrl, {
         selected,
         comment: response?.comment ?? null,
+        answers: response?.answers,
         notice: response ? uiText(locale, 'alreadyAnswered') : null,
         autoSubmitNonce: fromLink ? scriptNonce(reply) : undefined,
       });
@@ -175,6 +181,7 @@ export function surveyRoutes(app: HttpApp, ctx: AppContext) {
       const locale = pickLocale(contact.locale);
       const actionUrl = `/s/${token}`;
       const answer = checkScore(survey.kind, request.body, locale);
+      const answers = extraAnswers(survey, answer, locale);
       if (answer.auto && (await openedManyScores(token))) {
         // A scanner that runs scripts opened every score of this email: record nothing, let a person confirm.
         return showSurvey(reply, link, actionUrl, {
@@ -184,7 +191,13 @@ export function surveyRoutes(app: HttpApp, ctx: AppContext) {
         });
       }
       const now = ctx.clock.now();
-      const outcome = await recordResponse(ctx.database, link, answer, now, ctx.config.EDIT_WINDOW_MINUTES);
+      const outcome = await recordResponse(
+        ctx.database,
+        link,
+        { score: answer.score, comment: answer.comment, answers },
+        now,
+        ctx.config.EDIT_WINDOW_MINUTES,
+      );
       if (outcome.status === 'edit_window_closed') {
         throw new PageError(locale, 'edit_window_closed', 'conflict', uiText(locale, 'editClosedMessage'));
       }

@@ -25,6 +25,7 @@ function responseView({ response: r, contact, location, surveyKind, eventExterna
     location: location?.id ? location : null,
     event: eventExternalId ? { id: eventExternalId, type: eventType } : null,
     properties: r.properties,
+    answers: r.answers,
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
   };
@@ -65,7 +66,7 @@ export function responseRoutes(app: HttpApp, ctx: AppContext) {
         security,
         summary: 'List answers, newest first',
         description:
-          'Each with score, segment, comment, channel, contact (or `location` for anonymous answers at a location code), event and properties. Filter by survey, segment, channel, hasComment and time; page with `cursor`.',
+          "Each with score, segment, comment, channel, contact (or `location` for anonymous answers at a location code), event and properties. Filter by survey, segment, channel, hasComment, an extra question's answer (`answer=delivery:2`) and time; page with `cursor`.",
         querystring: ResponseListQuery,
         response: { 200: ResponsePage, 400: ErrorBody, 401: ErrorBody },
       },
@@ -92,7 +93,7 @@ export function responseRoutes(app: HttpApp, ctx: AppContext) {
         security,
         summary: 'Every matching answer as CSV',
         description:
-          'The same filters as GET /v1/responses, streamed (RFC 4180, UTF-8, header row). `columns=properties.store,properties.orderId` adds event-property columns.',
+          "The same filters as GET /v1/responses, streamed (RFC 4180, UTF-8, header row). `columns=properties.store,properties.orderId` adds event-property columns; `answers.<question id>` adds an extra question's answers.",
         querystring: ResponseExportQuery,
         response: { 200: z.any().meta({ description: 'text/csv' }), 400: ErrorBody, 401: ErrorBody },
       },
@@ -118,7 +119,11 @@ export function responseRoutes(app: HttpApp, ctx: AppContext) {
               v.location?.name ?? '',
               v.event?.id ?? '',
               v.event?.type ?? '',
-              ...columns.map((c) => propertyCell(v.properties, c)),
+              ...columns.map((c) =>
+                c.startsWith('answers.')
+                  ? String(v.answers[c.slice(8)] ?? '')
+                  : propertyCell(v.properties, c),
+              ),
             ];
           }
         })(),

@@ -1,5 +1,12 @@
 // /v1/workspace: the settings of the key's own workspace: global contact rule, quiet hours, its own email rate, referral page.
-import { type AppContext, AppError, getWorkspace, newWebhookSecret, updateWorkspace } from '@surveyflow/core';
+import {
+  type AppContext,
+  AppError,
+  defaultReliability,
+  getWorkspace,
+  newWebhookSecret,
+  updateWorkspace,
+} from '@surveyflow/core';
 import { ErrorBody, errors, type HttpApp } from '@surveyflow/http';
 import { z } from 'zod';
 import { signedBody } from '../raw-json.ts';
@@ -11,6 +18,7 @@ const security = [{ apiKey: [] }];
 const view = (w: NonNullable<Awaited<ReturnType<typeof getWorkspace>>>) => ({
   ...w,
   signedEvents: w.eventSigningSecret !== null,
+  reliability: w.reliability ?? defaultReliability,
 });
 
 export function workspaceRoutes(app: HttpApp, ctx: AppContext, forgetKeys: () => void) {

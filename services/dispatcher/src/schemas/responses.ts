@@ -9,6 +9,17 @@ const filters = {
   segment: z.enum(['detractor', 'passive', 'promoter']).optional(),
   channel: z.enum(schema.channels).optional(),
   hasComment: boolQuery.optional(),
+  /** An extra question's answer: answer=delivery:2, answer=reason:gift */
+  answer: text(300)
+    .regex(
+      /^[a-z][a-z0-9_]{0,39}:.{1,200}$/s,
+      'must be <question id>:<value>, e.g. delivery:2 or reason:gift',
+    )
+    .transform((v) => {
+      const at = v.indexOf(':');
+      return { id: v.slice(0, at), value: v.slice(at + 1) };
+    })
+    .optional(),
   ...period,
 };
 
@@ -34,8 +45,8 @@ export const ResponseExportQuery = z.object({
           z
             .string()
             .regex(
-              /^properties(\.[A-Za-z0-9_-]{1,100}){1,5}$/,
-              'each must be properties.<name>, e.g. properties.store',
+              /^(properties(\.[A-Za-z0-9_-]{1,100}){1,5}|answers\.[a-z][a-z0-9_]{0,39})$/,
+              'each must be properties.<name> or answers.<question id>, e.g. properties.store',
             ),
         )
         .max(50),
@@ -56,6 +67,8 @@ export const ResponseView = z
     location: z.object({ id: z.uuid().nullable(), name: z.string().nullable() }).nullable(),
     event: z.object({ id: z.string(), type: z.string().nullable() }).nullable(),
     properties: z.record(z.string(), z.unknown()),
+    /** Answers to the survey's extra questions, by question id. */
+    answers: z.record(z.string(), z.union([z.number(), z.string()])),
     createdAt: z.date(),
     updatedAt: z.date(),
   })

@@ -4,6 +4,9 @@ import {
   fieldPattern,
   filterSchema,
   isValidDuration,
+  maxQuestions,
+  questionIdPattern,
+  questionListIssues,
   schema,
   sendWindowSchema,
   surveyKinds,
@@ -19,6 +22,45 @@ const localized = z
   )
   .refine((v) => Object.keys(v).length > 0, 'must have at least one locale, e.g. { "en": "…" }');
 
+const questionId = z
+  .string()
+  .regex(
+    questionIdPattern,
+    'must be a lower-case id such as delivery or product_quality (a letter, then letters, digits, _)',
+  );
+
+/** The few optional questions after the main score: attribute ratings, one single choice, free text. */
+const questions = z
+  .array(
+    z.discriminatedUnion('type', [
+      z
+        .object({
+          id: questionId,
+          type: z.literal('rating'),
+          label: localized,
+          scale: z.enum(['survey', '1-5']).default('1-5'),
+          importance: z.number().min(0).max(100).optional(),
+        })
+        .strict(),
+      z
+        .object({
+          id: questionId,
+          type: z.literal('choice'),
+          label: localized,
+          options: z
+            .array(z.object({ id: questionId, label: localized }).strict())
+            .min(2)
+            .max(12),
+        })
+        .strict(),
+      z.object({ id: questionId, type: z.literal('text'), label: localized }).strict(),
+    ]),
+  )
+  .max(maxQuestions)
+  .superRefine((qs, ctx) => {
+    for (const issue of questionListIssues(qs)) ctx.addIssue({ code: 'custom', ...issue });
+  });
+
 export const SurveyInput = z
   .object({
     kind: z.enum(surveyKinds),
@@ -27,12 +69,31 @@ export const SurveyInput = z
     followupQuestion: localized.optional(),
     /** What happens after an answer, per segment; the defaults (alert + case for detractors, …) when absent. */
     actions: actionsSchema.optional(),
+    /** Optional questions shown after the main score; they feed CSI (ratings) and the exports. */
+    questions: questions.optional(),
   })
   .meta({
     example: {
       kind: 'nps',
       name: 'After delivery',
       question: { en: 'How likely are you to recommend {company} to a friend?' },
+      questions: [
+        {
+          id: 'delivery',
+          type: 'rating',
+          scale: '1-5',
+          label: { en: 'Delivery', pl: 'Dostawa', ru: 'Доставка' },
+        },
+        {
+          id: 'reason',
+          type: 'choice',
+          label: { en: 'What did you buy?' },
+          options: [
+            { id: 'gift', label: { en: 'A gift' } },
+            { id: 'self', label: { en: 'For myself' } },
+          ],
+        },
+      ],
     },
   });
 
@@ -41,7 +102,7 @@ export const SurveyPatch = SurveyInput.omit({ kind: true })
   .strict()
   .refine(
     (c) => Object.keys(c).length > 0,
-    'must change something: name, question, followupQuestion or actions',
+    'must change something: name, question, followupQuestion, actions or questions',
   );
 
 export const SurveyView = z
@@ -52,6 +113,7 @@ export const SurveyView = z
     question: z.record(z.string(), z.string()),
     followupQuestion: z.record(z.string(), z.string()),
     actions: z.array(z.record(z.string(), z.unknown())),
+    questions: z.array(z.record(z.string(), z.unknown())),
     createdAt: z.date(),
     updatedAt: z.date(),
   })

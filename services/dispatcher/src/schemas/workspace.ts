@@ -1,5 +1,5 @@
 // The key's own workspace: its contact rules, quiet hours, email rate, referral page, event signing.
-import { isValidTimeZone, quietHoursSchema } from '@surveyflow/core';
+import { isValidTimeZone, quietHoursSchema, reliabilitySettingsSchema } from '@surveyflow/core';
 import { text } from '@surveyflow/http';
 import { z } from 'zod';
 
@@ -17,6 +17,8 @@ export const WorkspacePatch = z
       .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
       .max(2000)
       .nullable(),
+    /** When a metrics summary counts as readable; null goes back to the defaults. */
+    reliability: reliabilitySettingsSchema.nullable(),
   })
   .partial()
   .strict()
@@ -35,6 +37,8 @@ export const WorkspaceView = z
     quietHoursChannels: z.array(z.string()),
     referralUrl: z.string().nullable(),
     signedEvents: z.boolean(),
+    /** The reliability rule in force (the defaults unless the workspace set its own). */
+    reliability: reliabilitySettingsSchema,
   })
   .meta({ id: 'Workspace' });
 

@@ -1,4 +1,5 @@
 // Whether a summary can be read: enough answers, and an interval narrow enough to say something.
+import { z } from 'zod';
 import type { SurveyKind } from '../kinds.ts';
 import type { Interval } from '../scoring.ts';
 
@@ -43,3 +44,17 @@ export function reliability(
     };
   return { reliable: true, reason: null };
 }
+
+/** A workspace's own settings as the API takes them (PATCH /v1/workspace `reliability`). */
+export const reliabilitySettingsSchema = z
+  .object({
+    minAnswers: z.number().int().min(1).max(100_000),
+    maxIntervalWidth: z
+      .object({
+        nps: z.number().positive().max(200),
+        csat: z.number().positive().max(100),
+        ces: z.number().positive().max(6),
+      })
+      .strict(),
+  })
+  .strict();

@@ -1,4 +1,5 @@
 // Comment themes: the words and two-word phrases that stand out, stemmed per language, stop words removed.
+/// <reference path="./vendor.d.ts" />
 import { StemmerPl } from '@nlpjs/lang-pl';
 import { newStemmer } from 'snowball-stemmers';
 import { eng, pol, rus } from 'stopword';
