@@ -1,4 +1,5 @@
 // One answer, at most one message to the customer (the review link rides inside it); an answer without a comment waits for its "why?", and a late one joins the case.
+import { readFileSync } from 'node:fs';
 import { waitFor } from '@surveyflow/testkit';
 import { describe, expect } from 'vitest';
 import { type Shop, test } from './testing.ts';
@@ -113,6 +114,48 @@ describe('one message per answer', () => {
     expect(mail?.subject).toBe('What would make it a 5?');
     expect(oneLine(mail?.text ?? '')).toContain('could do to make it a 5 next time?');
     expect(mail?.text).not.toMatch(/\b10\b/);
+  });
+});
+
+describe('surveys made with the old defaults', () => {
+  test('migration 0016 gives a CSAT or CES survey’s untouched "make it a 10" message the texts of its own scale, and leaves NPS and edited texts alone', async ({
+    shop,
+  }) => {
+    const { api, system } = shop;
+    const [nps] = (await api('GET', '/v1/surveys')).json().data;
+    const old = nps.actions.find((a: { type: string }) => a.type === 'message');
+    expect(old.subject.en).toBe('What would make it a 10?');
+    const make = async (kind: string, message: object) =>
+      (
+        await api('POST', '/v1/surveys', {
+          kind,
+          name: kind,
+          question: { en: 'Q?' },
+          actions: [{ type: 'alert' }, message],
+        })
+      ).json().id as string;
+    const csat = await make('csat', old);
+    const ces = await make('ces', old);
+    const edited = await make('csat', { ...old, body: { en: 'Our own words about a 10.' } });
+    const migration = readFileSync(
+      new URL('../../../packages/core/drizzle/0016_telling_the_team.sql', import.meta.url),
+      'utf8',
+    );
+    for (const statement of migration
+      .split('--> statement-breakpoint')
+      .filter((s) => s.includes('UPDATE "surveys"')))
+      await system.ctx.database.sql.unsafe(statement);
+    const message = async (id: string) =>
+      (await api('GET', `/v1/surveys/${id}`))
+        .json()
+        .actions.find((a: { type: string }) => a.type === 'message');
+    expect((await message(csat)).subject.en).toBe('What would make it a 5?');
+    expect((await message(csat)).body.pl).toContain('by następnym razem była to 5?');
+    expect((await message(ces)).subject.ru).toBe('Что сделало бы это проще?');
+    expect((await message(edited)).subject.en).toBe('What would make it a 10?');
+    expect((await message(edited)).body).toEqual({ en: 'Our own words about a 10.' });
+    expect((await message(nps.id)).subject.en).toBe('What would make it a 10?');
+    expect((await api('GET', `/v1/surveys/${csat}`)).json().actions[0].type).toBe('alert');
   });
 });
 
