@@ -182,3 +182,20 @@ describe('the drop alert', () => {
     expect(await db.select().from(schema.dropAlerts)).toHaveLength(1);
   });
 });
+
+describe('the reports schedule', () => {
+  test('a Redis that lost the repeating scan gets it back from the workers within one interval', async ({
+    shopWith,
+  }) => {
+    const shop = await shopWith({ env: { REPORTS_SCAN_INTERVAL_MS: '500' } });
+    const queue = shop.system.ctx.queues.queue('reports');
+    await waitFor(async () => (await queue.getJobSchedulers()).length === 1);
+    expect(await queue.removeJobScheduler('reports.scan')).toBe(true);
+    expect(await queue.getJobSchedulers()).toHaveLength(0);
+    const back = await waitFor(async () => {
+      const list = await queue.getJobSchedulers();
+      return list.length === 1 ? list : null;
+    });
+    expect(back.map((j) => [j.key, j.every])).toEqual([['reports.scan', 500]]);
+  });
+});

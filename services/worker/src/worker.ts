@@ -94,16 +94,20 @@ export function startWorker(
 
   scanner.start();
   reconciler.start();
-  // Digests and drop checks: Redis keeps the schedule; a worker that cannot reach it now logs and goes on.
-  scheduleReports(ctx).catch((err) => {
-    if (!ctx.outages.absorb(err)) ctx.log.error({ err }, 'could not schedule reports');
-  });
+  // Digests and drop checks: Redis keeps the schedule, upserted again each interval in case Redis lost it.
+  const schedule = (immediately: boolean) =>
+    scheduleReports(ctx, { immediately }).catch((err) => {
+      if (!ctx.outages.absorb(err)) ctx.log.error({ err }, 'could not schedule reports');
+    });
+  void schedule(true);
+  const reportsTimer = setInterval(() => void schedule(false), config.REPORTS_SCAN_INTERVAL_MS);
   ctx.log.info({ queues: Object.values(queueNames) }, 'worker started');
 
   return {
     scanner,
     async close() {
       // Stop taking work, let running jobs finish, then release the channel.
+      clearInterval(reportsTimer);
       await Promise.all([scanner.stop(), reconciler.stop()]);
       await Promise.all(workers.map((w) => w.close()));
       await Promise.all(connections.map((c) => c.quit()));

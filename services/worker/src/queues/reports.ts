@@ -39,13 +39,17 @@ export function reportsJobs(ctx: AppContext): QueueJobs<'reports'> {
   };
 }
 
-/** Starts (or keeps) the repeating scan; the first run is at once. */
-export async function scheduleReports(ctx: AppContext): Promise<void> {
+/**
+ * Starts (or keeps) the repeating scan. Upserting is idempotent, so every worker does it at start
+ * (`immediately`: a first scan at once) and again every interval: a Redis that lost its data
+ * (FLUSHALL, a new server) gets the schedule back within one interval.
+ */
+export async function scheduleReports(ctx: AppContext, opts: { immediately?: boolean } = {}): Promise<void> {
   await ctx.queues
     .queue(queueNames.reports)
     .upsertJobScheduler(
       REPORTS_SCHEDULER,
-      { every: ctx.config.REPORTS_SCAN_INTERVAL_MS, immediately: true },
+      { every: ctx.config.REPORTS_SCAN_INTERVAL_MS, ...(opts.immediately ? { immediately: true } : {}) },
       { name: 'reports.scan', data: {} },
     );
 }
