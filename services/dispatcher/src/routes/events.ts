@@ -192,7 +192,7 @@ export function eventRoutes(app: HttpApp, ctx: AppContext) {
         security,
         summary: 'One event and what became of it',
         description:
-          'Its status (pending / planned) and one decision per trigger: invited with the invitation, or skipped with a reason and its detail.',
+          'Its status (pending / planned) and one decision per trigger: invited with the invitation (and, once answered, the response and where its follow-up stands: waiting_for_comment until a time, due, or done), or skipped with a reason and its detail.',
         params: EventParams,
         response: { 200: EventView, ...errors },
       },
