@@ -95,12 +95,12 @@ export function startWorker(
   scanner.start();
   reconciler.start();
   // Digests and drop checks: Redis keeps the schedule, upserted again each interval in case Redis lost it.
-  const schedule = (immediately: boolean) =>
-    scheduleReports(ctx, { immediately }).catch((err) => {
+  const schedule = () =>
+    scheduleReports(ctx).catch((err) => {
       if (!ctx.outages.absorb(err)) ctx.log.error({ err }, 'could not schedule reports');
     });
-  void schedule(true);
-  const reportsTimer = setInterval(() => void schedule(false), config.REPORTS_SCAN_INTERVAL_MS);
+  void schedule();
+  const reportsTimer = setInterval(() => void schedule(), config.REPORTS_SCAN_INTERVAL_MS);
   ctx.log.info({ queues: Object.values(queueNames) }, 'worker started');
 
   return {

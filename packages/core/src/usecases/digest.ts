@@ -283,7 +283,7 @@ export async function sendDigest(
       .returning();
     if (!claimed || members.length === 0) return [];
     const data = await buildDigest(tx, workspaceId, week, now, `${opts.publicUrl}/app`);
-    const mail = digestEmail(data);
+    const mail = await digestEmail(data);
     return enqueueNotifications(
       tx,
       members.map((m) => ({

@@ -3,10 +3,10 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { defaultActions } from '../domain/actions.ts';
 import type { QuietHours } from '../domain/rules/send-window.ts';
+import type { ReliabilitySettings } from '../domain/statistics/reliability.ts';
 import { apiKeyPrefix, newApiKey, sha256 } from '../domain/tokens.ts';
 import type { Database } from '../store/client.ts';
 import { apiKeys, surveys, triggers, workspaces } from '../store/schema.ts';
-import type { ReliabilitySettings } from '../domain/statistics/reliability.ts';
 
 export const defaultNpsSurvey = {
   kind: 'nps' as const,

@@ -40,16 +40,16 @@ export function reportsJobs(ctx: AppContext): QueueJobs<'reports'> {
 }
 
 /**
- * Starts (or keeps) the repeating scan. Upserting is idempotent, so every worker does it at start
- * (`immediately`: a first scan at once) and again every interval: a Redis that lost its data
- * (FLUSHALL, a new server) gets the schedule back within one interval.
+ * Starts the repeating scan when Redis does not have it (a first scan runs at once). Every worker calls
+ * this at start and again every interval, so a Redis that lost its data (FLUSHALL, a new server) gets
+ * the schedule back within one interval; an existing schedule is left as it is.
  */
-export async function scheduleReports(ctx: AppContext, opts: { immediately?: boolean } = {}): Promise<void> {
-  await ctx.queues
-    .queue(queueNames.reports)
-    .upsertJobScheduler(
-      REPORTS_SCHEDULER,
-      { every: ctx.config.REPORTS_SCAN_INTERVAL_MS, ...(opts.immediately ? { immediately: true } : {}) },
-      { name: 'reports.scan', data: {} },
-    );
+export async function scheduleReports(ctx: AppContext): Promise<void> {
+  const queue = ctx.queues.queue(queueNames.reports);
+  if (await queue.getJobScheduler(REPORTS_SCHEDULER)) return;
+  await queue.upsertJobScheduler(
+    REPORTS_SCHEDULER,
+    { every: ctx.config.REPORTS_SCAN_INTERVAL_MS },
+    { name: 'reports.scan', data: {} },
+  );
 }

@@ -1,7 +1,19 @@
 // Charts for email, drawn on the server: echarts (the console's chart library) renders SVG, resvg turns it into a PNG mail clients show inline.
-import { Resvg } from '@resvg/resvg-js';
-import * as echarts from 'echarts';
 import type { SurveyKind } from '../kinds.ts';
+
+type Libraries = { echarts: typeof import('echarts'); Resvg: typeof import('@resvg/resvg-js').Resvg };
+let libraries: Promise<Libraries> | undefined;
+/**
+ * Loaded with the first chart, not at start-up: importing echarts takes seconds on a busy machine,
+ * and every process imports core while only a worker sending a digest draws.
+ */
+function load(): Promise<Libraries> {
+  libraries ??= Promise.all([import('echarts'), import('@resvg/resvg-js')]).then(([echarts, resvg]) => ({
+    echarts,
+    Resvg: resvg.Resvg,
+  }));
+  return libraries;
+}
 
 /** The series colour (the emails' accent); tests look for its pixels. */
 export const CHART_COLOUR = '#4f46e5';
@@ -15,12 +27,13 @@ const axis: Record<SurveyKind, { min: number; max: number; name: string }> = {
 };
 
 /** A week-by-week line of the score with its 95 % interval as a band, as SVG (echarts' server-side renderer). */
-export function trendChartSvg(
+export async function trendChartSvg(
   kind: SurveyKind,
   points: readonly TrendPoint[],
   width = 560,
   height = 220,
-): string {
+): Promise<string> {
+  const { echarts } = await load();
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
   const low = points.map((p) => p.low);
   // The band is the low line plus a stacked (high − low) area on top of it.
@@ -75,7 +88,11 @@ export function trendChartSvg(
 }
 
 /** The SVG as a PNG at twice its size (sharp on high-density screens); the width and height are the PNG's. */
-export function svgToPng(svg: string, width: number): { png: Buffer; width: number; height: number } {
+export async function svgToPng(
+  svg: string,
+  width: number,
+): Promise<{ png: Buffer; width: number; height: number }> {
+  const { Resvg } = await load();
   const rendered = new Resvg(svg, {
     fitTo: { mode: 'width', value: width * 2 },
     font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' },

@@ -74,18 +74,24 @@ export function changeLine(kind: SurveyKind, c: ScoreChange): string {
 /** The chart's content id for survey i; the HTML shows it as <img src="cid:…">. */
 export const chartCid = (i: number) => `trend-${i}@surveyflow`;
 
-export function digestEmail(data: DigestData): RenderedEmail & {
-  attachments: { filename: string; contentType: string; cid: string; contentBase64: string }[];
-} {
-  const attachments = data.surveys.map((s, i) => {
-    const { png } = svgToPng(trendChartSvg(s.kind, s.trend, CHART_WIDTH, CHART_HEIGHT), CHART_WIDTH);
-    return {
+export async function digestEmail(data: DigestData): Promise<
+  RenderedEmail & {
+    attachments: { filename: string; contentType: string; cid: string; contentBase64: string }[];
+  }
+> {
+  const attachments = [];
+  for (const [i, s] of data.surveys.entries()) {
+    const { png } = await svgToPng(
+      await trendChartSvg(s.kind, s.trend, CHART_WIDTH, CHART_HEIGHT),
+      CHART_WIDTH,
+    );
+    attachments.push({
       filename: `trend-${i + 1}.png`,
       contentType: 'image/png',
       cid: chartCid(i),
       contentBase64: png.toString('base64'),
-    };
-  });
+    });
+  }
   const section = (s: DigestSurvey, i: number) => html`
 <h2 style="margin:24px 0 4px 0;font-size:18px;line-height:26px;">${s.name} <span style="color:#6b7280;font-weight:400;">(${s.kind.toUpperCase()})</span></h2>
 <p style="margin:0 0 4px 0;font-size:15px;line-height:22px;"><strong>${scoreLine(s.kind, s.current)}</strong></p>
