@@ -6,6 +6,8 @@ export type EmailMessage = {
   html: string;
   text: string;
   headers?: Record<string, string>;
+  /** Inline images (shown by cid:) and files; content in base64. */
+  attachments?: { filename: string; contentType: string; cid: string; contentBase64: string }[];
 };
 
 /**

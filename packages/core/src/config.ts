@@ -105,6 +105,8 @@ const schema = z.object({
   WEBHOOK_DISABLE_AFTER_FAILURES: positiveInt.default(20),
   /** How long one webhook attempt may take, connect to last header; longer counts as a failure. */
   WEBHOOK_TIMEOUT_MS: positiveInt.default(10_000),
+  /** How often the worker looks for weekly digests (Monday 08:00 local) and daily drop checks (07:00 local) that are due. */
+  REPORTS_SCAN_INTERVAL_MS: positiveInt.default(900_000),
   DEV_OUTBOX: bool.optional(),
   /** When set, GET /metrics wants `Authorization: Bearer <METRICS_TOKEN>`; unset, it is open (keep it off the internet). */
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (e.g. openssl rand -hex 16)').optional(),

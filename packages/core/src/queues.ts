@@ -15,6 +15,8 @@ export const queueNames = {
   sendSlack: 'send.slack',
   followups: 'followups',
   webhooks: 'webhooks',
+  /** Telling the team: the hourly scan, weekly digests and daily drop checks (usecases/digest.ts, drop-alerts.ts). */
+  reports: 'reports',
 } as const;
 export type QueueName = (typeof queueNames)[keyof typeof queueNames];
 
@@ -42,6 +44,13 @@ export const jobs = {
   },
   /** Daily (a BullMQ job scheduler, one for the fleet): audit entries past their workspace's retention go. */
   'audit.retention': { queue: queueNames.followups, payload: z.object({}) },
+  /** Repeats (a BullMQ job scheduler): finds digests and drop checks that are due in their workspace's time zone. */
+  'reports.scan': { queue: queueNames.reports, payload: z.object({}) },
+  'digest.send': {
+    queue: queueNames.reports,
+    payload: z.object({ workspaceId: z.uuid(), week: z.string() }),
+  },
+  'drop.check': { queue: queueNames.reports, payload: z.object({ workspaceId: z.uuid(), day: z.string() }) },
 } as const;
 
 export type JobName = keyof typeof jobs;
@@ -75,6 +84,7 @@ export class Queues {
       'send.slack': make(queueNames.sendSlack),
       followups: make(queueNames.followups),
       webhooks: make(queueNames.webhooks),
+      reports: make(queueNames.reports),
     };
   }
 

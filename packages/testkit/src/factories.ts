@@ -37,7 +37,11 @@ export async function seedWorkspace(
     name: 'Delivery survey',
     question: { en: 'How likely are you to recommend {company}?', pl: 'Czy polecisz {company}?' },
     followupQuestion: defaultFollowupQuestion,
-    actions: opts.actions ?? defaultActions().filter((a) => a.type === 'alert' || a.type === 'case'),
+    actions:
+      opts.actions ??
+      defaultActions()
+        .filter((a) => a.type === 'alert' || a.type === 'case')
+        .map((a) => (a.type === 'case' ? { ...a, acknowledge: false } : a)),
   });
   const trigger = await createTrigger(database, workspaceId, {
     surveyId: survey.id,

@@ -4,6 +4,7 @@ import {
   createDatabase,
   type Database,
   loadConfig,
+  type QueueName,
   type Queues,
   queueNames,
   type RunnableConfig,
@@ -136,10 +137,11 @@ export async function waitFor<T>(
  * (backoff, a deliberate wait) are not waited for.
  */
 export async function queuesIdle(queues: Queues, { timeoutMs = 15_000 } = {}): Promise<void> {
-  const flow = [
+  const flow: QueueName[] = [
     queueNames.events,
     queueNames.followups,
     queueNames.webhooks,
+    queueNames.reports,
     queueNames.sendEmail,
     queueNames.sendSms,
     queueNames.sendSlack,

@@ -13,6 +13,13 @@ export type ReceivedMail = {
   messageId: string;
   /** Header values as sent (unfolded), by lower-case name; repeated headers joined by newlines. */
   headers: Map<string, string>;
+  /** Attached files and inline images, decoded. */
+  attachments: {
+    filename: string | undefined;
+    contentType: string;
+    cid: string | undefined;
+    content: Buffer;
+  }[];
   /** What the client said in MAIL FROM and RCPT TO (accepted recipients only). */
   envelope: { from: string; to: string[] };
 };
@@ -86,6 +93,12 @@ export async function startSmtpSink(opts: { rejectRecipient?: RecipientPolicy } 
             html: typeof mail.html === 'string' ? mail.html : null,
             messageId: mail.messageId ?? '',
             headers: rawHeaders(mail.headerLines),
+            attachments: mail.attachments.map((a) => ({
+              filename: a.filename,
+              contentType: a.contentType,
+              cid: a.cid,
+              content: a.content,
+            })),
             envelope: {
               from: mailFrom ? mailFrom.address : '',
               to: session.envelope.rcptTo.map((r) => r.address),

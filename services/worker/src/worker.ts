@@ -16,6 +16,7 @@ import { type QueueJobs, queueProcessor } from './job-registry.ts';
 import { observeWorker } from './observe-worker.ts';
 import { eventsJobs } from './queues/events.ts';
 import { followupsJobs } from './queues/followups.ts';
+import { reportsJobs, scheduleReports } from './queues/reports.ts';
 import { sendEmailJobs } from './queues/send-email.ts';
 import { sendSlackJobs } from './queues/send-slack.ts';
 import { sendSmsJobs } from './queues/send-sms.ts';
@@ -72,6 +73,7 @@ export function startWorker(
     [queueNames.sendSlack]: sendSlackJobs(ctx, slack),
     [queueNames.followups]: followupsJobs(ctx),
     [queueNames.webhooks]: webhooksJobs(ctx),
+    [queueNames.reports]: reportsJobs(ctx),
   };
   const processor = <Q extends QueueName>(name: Q) => queueProcessor(name, registry[name]);
 
@@ -93,12 +95,20 @@ export function startWorker(
   scanner.start();
   reconciler.start();
   scheduleAuditRetention(ctx);
+  // Digests and drop checks: Redis keeps the schedule, upserted again each interval in case Redis lost it.
+  const schedule = () =>
+    scheduleReports(ctx).catch((err) => {
+      if (!ctx.outages.absorb(err)) ctx.log.error({ err }, 'could not schedule reports');
+    });
+  void schedule();
+  const reportsTimer = setInterval(() => void schedule(), config.REPORTS_SCAN_INTERVAL_MS);
   ctx.log.info({ queues: Object.values(queueNames) }, 'worker started');
 
   return {
     scanner,
     async close() {
       // Stop taking work, let running jobs finish, then release the channel.
+      clearInterval(reportsTimer);
       await Promise.all([scanner.stop(), reconciler.stop()]);
       await Promise.all(workers.map((w) => w.close()));
       await Promise.all(connections.map((c) => c.quit()));

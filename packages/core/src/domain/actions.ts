@@ -1,7 +1,9 @@
 // What a survey does after an answer, per segment: alert, open a case, message the customer, ask promoters to refer, link a review site.
 import { z } from 'zod';
 import { roles } from './access.ts';
+import type { SurveyKind } from './kinds.ts';
 import type { Segment } from './scoring.ts';
+import { everyLocale } from './templates/locales.ts';
 
 export const segments = ['detractor', 'passive', 'promoter'] as const satisfies readonly Segment[];
 
@@ -48,6 +50,10 @@ export const actionSchema = z.discriminatedUnion('type', [
     owner: z.string().trim().min(1).max(200).optional(),
     /** Who hears about an escalation; the workspace's alert address when unset. */
     escalateTo: z.email().optional(),
+    /** The customer is told their complaint has an owner (the case acknowledgement); false sends nothing. */
+    acknowledge: z.boolean().default(true),
+    /** The acknowledgement per locale, instead of the default; {hours} is the SLA. */
+    acknowledgement: localizedText.optional(),
   }),
   z.object({
     type: z.literal('message'),
@@ -83,25 +89,20 @@ export const actionSchema = z.discriminatedUnion('type', [
 export type SurveyAction = z.output<typeof actionSchema>;
 export const actionsSchema = z.array(actionSchema).max(20);
 
-/** What a survey does when none is configured: detractors raise an alert and a case; passives and promoters hear from us. */
-export function defaultActions(): SurveyAction[] {
+/**
+ * What a survey does when none is configured: detractors raise an alert and a case (and hear that
+ * someone is on it); passives are asked what would move them up *their* scale; promoters are thanked.
+ */
+export function defaultActions(kind: SurveyKind = 'nps'): SurveyAction[] {
   return [
     { type: 'alert', segments: ['detractor'], emails: [] },
-    { type: 'case', segments: ['detractor'], slaHours: 48 },
+    { type: 'case', segments: ['detractor'], slaHours: 48, acknowledge: true },
     {
       type: 'message',
       segments: ['passive'],
       channel: 'auto',
-      subject: {
-        en: 'What would make it a 10?',
-        ru: 'Что сделало бы оценку 10?',
-        pl: 'Co sprawiłoby, że dasz 10?',
-      },
-      body: {
-        en: 'Thank you for your answer, {name}. What is the one thing {company} could do to make it a 10? Just reply: your answer goes straight to our team.',
-        ru: 'Спасибо за ответ, {name}. Что одно {company} могла бы сделать, чтобы вы поставили 10? Просто ответьте: ваш ответ попадёт прямо к нашей команде.',
-        pl: 'Dziękujemy za odpowiedź, {name}. Jedna rzecz, którą {company} mogłaby zrobić, by była to 10? Po prostu odpowiedz: Twoja odpowiedź trafi prosto do naszego zespołu.',
-      },
+      subject: everyLocale((t) => t.passiveSubject[kind]),
+      body: everyLocale((t) => t.passiveBody[kind]),
     },
     { type: 'referral', segments: ['promoter'], channel: 'auto' },
   ];

@@ -3,7 +3,7 @@
 import { and, eq, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import type { SendOutcome } from '../channels.ts';
 import type { Database, Tx } from './client.ts';
-import { type NotificationChannel, notifications } from './schema.ts';
+import { type MailAttachment, type NotificationChannel, notifications } from './schema.ts';
 import {
   currentClaim,
   diedBeforeHandOver,
@@ -23,6 +23,8 @@ export type NewNotification = {
   html: string;
   text: string;
   headers?: Record<string, string> | null;
+  /** Inline images (the digest's chart). */
+  attachments?: MailAttachment[] | null;
   /** The customer it goes to: an opt-out before sending cancels it. */
   contactId?: string | null;
   invitationId?: string | null;

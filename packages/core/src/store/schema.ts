@@ -484,6 +484,8 @@ export const notifications = pgTable(
     text: text('text').notNull(),
     /** Extra mail headers (List-Unsubscribe on messages to customers). */
     headers: jsonb('headers').$type<Record<string, string>>(),
+    /** Inline images (the digest's chart, cid:…), base64. */
+    attachments: jsonb('attachments').$type<MailAttachment[]>(),
     /** What makes this message unique ("alert:<responseId>"): a replayed job inserts nothing new. */
     dedupeKey: text('dedupe_key').notNull().unique(),
     status: text('status').$type<(typeof notificationStatuses)[number]>().notNull().default('pending'),
@@ -721,3 +723,46 @@ export const devOutbox = pgTable('dev_outbox', {
   headers: jsonb('headers').$type<Record<string, string>>().notNull().default({}),
   createdAt: createdAt(),
 });
+
+// Telling the team (usecases/digest.ts, usecases/drop-alerts.ts): each row proves a report went out once.
+
+/** A file carried by an email; `cid` makes it an inline image the HTML shows as <img src="cid:…">. */
+export type MailAttachment = { filename: string; contentType: string; cid: string; contentBase64: string };
+
+/** One weekly digest per workspace and week (the local Monday it began), whatever number of workers race for it. */
+export const digests = pgTable(
+  'digests',
+  {
+    workspaceId: workspaceRef(),
+    week: text('week').notNull(),
+    recipients: integer('recipients').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.week] })],
+);
+
+/** The daily drop check, once per workspace and local day. */
+export const dropChecks = pgTable(
+  'drop_checks',
+  {
+    workspaceId: workspaceRef(),
+    day: text('day').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.day] })],
+);
+
+/** At most one drop alert per survey per week: what dropped, by how much, and its p-value. */
+export const dropAlerts = pgTable(
+  'drop_alerts',
+  {
+    surveyId: uuid('survey_id')
+      .notNull()
+      .references(() => surveys.id, { onDelete: 'cascade' }),
+    workspaceId: workspaceRef(),
+    week: text('week').notNull(),
+    detail: jsonb('detail').$type<Record<string, unknown>>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.surveyId, t.week] })],
+);

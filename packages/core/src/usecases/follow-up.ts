@@ -1,14 +1,24 @@
 // What happens after an answer: the survey's actions for the answer's segment, each done once, as rows in one transaction.
-import { eq } from 'drizzle-orm';
+import { and, desc, eq, inArray } from 'drizzle-orm';
 import { actionsFor, type SurveyAction } from '../domain/actions.ts';
 import { type Segment, segmentOf } from '../domain/scoring.ts';
+import { everyLocale, fill } from '../domain/templates/locales.ts';
 import type { Database, Tx } from '../store/client.ts';
 import type { NotificationToSend } from '../store/outbox.ts';
-import { contacts, events, locations, responses, surveys, workspaces } from '../store/schema.ts';
+import {
+  caseEvents,
+  cases,
+  contacts,
+  events,
+  locations,
+  responses,
+  surveys,
+  workspaces,
+} from '../store/schema.ts';
 import { responseView } from '../views/responses.ts';
 import { alertTeam } from './alert-team.ts';
-import { openCase, rerouteCase } from './cases.ts';
-import { messageCustomer } from './message-customer.ts';
+import { addCaseEvent, openCase, rerouteCase } from './cases.ts';
+import { type MessagePart, messageCustomer } from './message-customer.ts';
 import { offerReferral } from './offer-referral.ts';
 import { emitWebhookEvent } from './webhooks.ts';
 
@@ -76,6 +86,8 @@ export async function followUpResponse(
       { response: responseView(row, segment), previousSegment: previous },
       now,
     );
+    // The "why?" that came after the follow-up joins the case the alert opened.
+    await addCommentToCase(tx, responseId, response.comment, now);
     if (previous === segment) return [];
     const applicable = actionsFor(survey.actions, segment);
     if (previous) {
@@ -88,30 +100,75 @@ export async function followUpResponse(
       );
     }
     const out: NotificationToSend[] = [];
+    const parts: MessagePart[] = [];
+    let review: Extract<SurveyAction, { type: 'review' }> | null = null;
     for (const { index, action } of applicable) {
-      out.push(
-        ...(await runAction(tx, row, segment, action, `${responseId}:${segment}:${index}`, now, opts)),
-      );
+      if (action.type === 'review') review ??= action;
+      else {
+        const done = await runAction(
+          tx,
+          row,
+          segment,
+          action,
+          `${responseId}:${segment}:${index}`,
+          now,
+          opts,
+        );
+        out.push(...done.notifications);
+        if (done.part) parts.push(done.part);
+      }
     }
+    // No review gating and no second email: the same link for every segment, inside its own message.
+    if (review) parts.push(reviewPart(review, parts.length === 0));
+    out.push(...(await messageCustomer(tx, row, parts)));
     return out;
   });
+}
+
+/** The review link: a paragraph in the segment's message, or the whole message when the segment has none. */
+function reviewPart(action: Extract<SurveyAction, { type: 'review' }>, alone: boolean): MessagePart {
+  return {
+    kind: 'review',
+    channel: action.channel,
+    body: action.body ?? everyLocale((t) => (alone ? t.reviewBody : t.reviewInvite)),
+    link: { url: action.url, button: 'reviewButton' },
+  };
+}
+
+/**
+ * A comment given after the follow-up ran (the alert said "(no comment yet)") lands in the case: a
+ * comment_added event, once per distinct comment (a replayed job finds it already there).
+ */
+async function addCommentToCase(tx: Tx, responseId: string, comment: string | null, now: Date) {
+  if (comment === null) return;
+  const [found] = await tx.select({ id: cases.id }).from(cases).where(eq(cases.responseId, responseId));
+  if (!found) return;
+  const [last] = await tx
+    .select({ detail: caseEvents.detail })
+    .from(caseEvents)
+    .where(and(eq(caseEvents.caseId, found.id), inArray(caseEvents.kind, ['created', 'comment_added'])))
+    .orderBy(desc(caseEvents.id))
+    .limit(1);
+  if ((last?.detail as { comment?: string | null } | undefined)?.comment === comment) return;
+  await addCaseEvent(tx, found.id, 'comment_added', 'customer', { comment }, now);
+  await tx.update(cases).set({ updatedAt: now }).where(eq(cases.id, found.id));
 }
 
 async function runAction(
   tx: Tx,
   row: RoutedResponse,
   segment: Segment,
-  action: SurveyAction,
+  action: Exclude<SurveyAction, { type: 'review' }>,
   key: string,
   now: Date,
   opts: FollowUpOptions,
-): Promise<NotificationToSend[]> {
+): Promise<{ notifications: NotificationToSend[]; part?: MessagePart | null }> {
   const { response, workspace } = row;
   switch (action.type) {
     case 'alert':
-      return alertTeam(tx, row, segment, action, key);
-    case 'case':
-      await openCase(
+      return { notifications: await alertTeam(tx, row, segment, action, key) };
+    case 'case': {
+      const opened = await openCase(
         tx,
         {
           workspaceId: workspace.id,
@@ -121,24 +178,37 @@ async function runAction(
           slaHours: action.slaHours,
           owner: action.owner ?? null,
           escalateTo: action.escalateTo ?? null,
-          detail: { score: response.score, segment, comment: response.comment },
+          detail: {
+            score: response.score,
+            segment,
+            comment: response.comment,
+            // The page still asks "why?": the case hears the answer if it comes before the edit window ends.
+            ...(response.comment === null && response.editableUntil > now
+              ? { awaitingComment: { until: response.editableUntil.toISOString() } }
+              : {}),
+          },
         },
         now,
       );
-      return [];
+      if (!opened || action.acknowledge === false) return { notifications: [] };
+      const hours = String(action.slaHours);
+      const body = action.acknowledgement ?? everyLocale((t) => t.caseAckBody);
+      return {
+        notifications: [],
+        part: {
+          kind: 'case_ack',
+          channel: 'auto',
+          subject: everyLocale((t) => t.caseAckSubject),
+          body: Object.fromEntries(Object.entries(body).map(([l, text]) => [l, fill(text, { hours })])),
+        },
+      };
+    }
     case 'message':
-      return messageCustomer(tx, row, action, key, {
-        kind: 'message',
-        body: action.body,
-        subject: action.subject,
-      });
-    case 'review':
-      return messageCustomer(tx, row, action, key, {
-        kind: 'review',
-        body: action.body,
-        link: { url: action.url, button: 'reviewButton', defaultBody: 'reviewBody' },
-      });
+      return {
+        notifications: [],
+        part: { kind: 'message', channel: action.channel, subject: action.subject, body: action.body },
+      };
     case 'referral':
-      return offerReferral(tx, row, action, now, opts);
+      return { notifications: [], part: await offerReferral(tx, row, action, now, opts) };
   }
 }

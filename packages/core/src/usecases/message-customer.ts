@@ -1,4 +1,4 @@
-// Messages to the customer after an answer (thank-you, review request, referral offer): address, wording, unsubscribe link.
+// The one message to the customer after an answer (thank-you, "what would help", case acknowledgement, with referral and review links): address, wording, unsubscribe link.
 import { eq } from 'drizzle-orm';
 import { customerAddress } from '../domain/addresses.ts';
 import { personalize } from '../domain/personalize.ts';
@@ -62,39 +62,49 @@ const personalFacts = (row: RoutedResponse) => ({
   score: row.response.score,
 });
 
+type ButtonKey = 'reviewButton' | 'referralButton';
+
+/** One piece of what an answer says back to the customer: a segment's message, a referral, a case acknowledgement, a review link. */
+export type MessagePart = {
+  kind: 'message' | 'referral' | 'case_ack' | 'review';
+  channel: 'auto' | 'email' | 'sms';
+  /** Localized templates ({name} {company} {score} {link}); the first part with a subject names the message. */
+  subject?: Record<string, string> | undefined;
+  body: Record<string, string>;
+  link?: { url: string; button: ButtonKey } | undefined;
+};
+
+/**
+ * The one message an answer makes to the customer (at most one, ever: its dedupe key is the
+ * response): the segment's parts in the survey's order, one paragraph each, with every link as a
+ * button too. Its channel is the first part's; the review link rides inside it, never alone beside it.
+ */
 export async function messageCustomer(
   tx: Tx,
   row: RoutedResponse,
-  action: { channel: 'auto' | 'email' | 'sms' },
-  key: string,
-  content: {
-    kind: 'message' | 'review' | 'referral';
-    body: Record<string, string> | undefined;
-    subject?: Record<string, string> | undefined;
-    link?: {
-      url: string;
-      button: 'reviewButton' | 'referralButton';
-      defaultBody: 'reviewBody' | 'referralBody';
-    };
-  },
+  parts: MessagePart[],
 ): Promise<NotificationToSend[]> {
-  const address = customerAddress(row.contact, row.response.channel, action.channel);
+  const [first] = parts;
+  if (!first) return [];
+  const address = customerAddress(row.contact, row.response.channel, first.channel);
   if (!address) return [];
   const locale: Locale = pickLocale(row.contact?.locale);
-  const { link } = content;
-  let template = content.body
-    ? localized(content.body, locale)
-    : link
-      ? uiText(locale, link.defaultBody)
-      : '';
-  if (link && !template.includes('{link}')) template = `${template} {link}`;
-  const text = personalize(template, personalFacts(row), link?.url ?? null);
-  const subject = content.subject
-    ? personalize(localized(content.subject, locale), personalFacts(row), null)
+  const paragraphs = parts.map((part) => {
+    let template = localized(part.body, locale);
+    if (part.link && !template.includes('{link}')) template = `${template} {link}`;
+    return personalize(template, personalFacts(row), part.link?.url ?? null);
+  });
+  const text = paragraphs.join(address.channel === 'email' ? '\n\n' : ' ');
+  const named = parts.find((p) => p.subject);
+  const subject = named?.subject
+    ? personalize(localized(named.subject, locale), personalFacts(row), null)
     : uiText(locale, 'thanksSubject', { company: row.workspace.name });
   // Every email to a customer can be unsubscribed from in one click, like the invitation it follows.
   // The link carries the survey token, which is never stored: the sender puts it in (fillUnsubscribeLink).
   const unsubscribeUrl = row.response.invitationId ? UNSUBSCRIBE_LINK : undefined;
+  const buttons = parts.flatMap((p) =>
+    p.link ? [{ label: uiText(locale, p.link.button), url: p.link.url }] : [],
+  );
   const rendered: RenderedEmail =
     address.channel === 'email'
       ? customerMessageEmail({
@@ -102,7 +112,7 @@ export async function messageCustomer(
           subject,
           body: text,
           workspaceName: row.workspace.name,
-          button: link ? { label: uiText(locale, link.button), url: link.url } : undefined,
+          buttons,
           unsubscribeUrl,
         })
       : { subject: '', html: '', text };
@@ -110,13 +120,13 @@ export async function messageCustomer(
     {
       workspaceId: row.workspace.id,
       contactId: row.contact?.id ?? null,
-      kind: content.kind,
+      kind: parts.length === 1 ? first.kind : parts.map((p) => p.kind).join('+'),
       channel: address.channel,
       recipient: address.to,
       ...rendered,
       headers: address.channel === 'email' ? customerHeaders(row, unsubscribeUrl) : null,
       invitationId: row.response.invitationId,
-      dedupeKey: `${content.kind}:${key}`,
+      dedupeKey: `customer:${row.response.id}`,
     },
   ]);
 }

@@ -196,13 +196,16 @@ export function eventRoutes(app: HttpApp, ctx: AppContext) {
         security,
         summary: 'One event and what became of it',
         description:
-          'Its status (pending / planned) and one decision per trigger: invited with the invitation, or skipped with a reason and its detail.',
+          'Its status (pending / planned) and one decision per trigger: invited with the invitation (and, once answered, the response and where its follow-up stands: waiting_for_comment until a time, due, or done), or skipped with a reason and its detail.',
         params: EventParams,
         response: { 200: EventView, ...errors },
       },
     },
     async (request) => {
-      const view = await eventView(ctx.database, request.workspaceId, request.params.id);
+      const view = await eventView(ctx.database, request.workspaceId, request.params.id, {
+        now: ctx.clock.now(),
+        commentWaitMs: ctx.config.FOLLOWUP_COMMENT_WAIT_MS,
+      });
       if (!view) throw AppError.notFound(`Event ${request.params.id}`);
       return view;
     },

@@ -42,7 +42,7 @@ export function surveyRoutes(app: HttpApp, ctx: AppContext) {
         security,
         summary: 'Create a survey',
         description:
-          '`{company}` in a question becomes the workspace name. Without `actions`, detractors raise an alert and a case, passives are asked what would make it a 10, promoters are thanked with a referral link.',
+          '`{company}` in a question becomes the workspace name. Without `actions`, detractors raise an alert and a case (and are told someone is on it), passives are asked what would move them up the survey’s own scale (NPS: a 10, CSAT: a 5, CES: easier), promoters are thanked with a referral link.',
         body: SurveyInput,
         response: { 201: SurveyView, ...errors },
       },
@@ -56,7 +56,7 @@ export function surveyRoutes(app: HttpApp, ctx: AppContext) {
         {
           ...input,
           followupQuestion: input.followupQuestion ?? defaultFollowupQuestion,
-          actions: input.actions ?? defaultActions(),
+          actions: input.actions ?? defaultActions(input.kind),
         },
         actorOf(request),
       );

@@ -64,6 +64,8 @@ export const CaseView = CaseSummary.extend({
     score: z.number().int(),
     comment: z.string().nullable(),
     channel: z.enum(schema.channels),
+    /** No comment yet: the survey page still takes one until then, and it joins this case. */
+    awaitingComment: z.object({ until: z.date() }).nullable(),
   }),
   contact: z
     .object({

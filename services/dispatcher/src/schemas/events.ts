@@ -120,6 +120,19 @@ const InvitationSummary = z.object({
   sendAt: z.date(),
   sentAt: z.date().nullable(),
   failureReason: z.string().nullable(),
+  /** The answer, once there is one, and where its follow-up stands (waiting for the comment, and until when). */
+  response: z
+    .object({
+      id: z.uuid(),
+      score: z.number().int(),
+      comment: z.string().nullable(),
+      followUp: z.discriminatedUnion('status', [
+        z.object({ status: z.literal('waiting_for_comment'), until: z.date() }),
+        z.object({ status: z.literal('due'), until: z.null() }),
+        z.object({ status: z.literal('done'), at: z.date() }),
+      ]),
+    })
+    .nullable(),
 });
 
 export const Decision = z.object({

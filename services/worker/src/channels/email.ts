@@ -161,5 +161,19 @@ function devOutboxChannel(from: string, database: Database, dkim: DkimKey | unde
 }
 
 function mailOptions(from: string, m: EmailMessage) {
-  return { from, to: m.to, subject: m.subject, html: m.html, text: m.text, headers: m.headers ?? {} };
+  const attachments = (m.attachments ?? []).map((a) => ({
+    filename: a.filename,
+    contentType: a.contentType,
+    cid: a.cid,
+    content: Buffer.from(a.contentBase64, 'base64'),
+  }));
+  return {
+    from,
+    to: m.to,
+    subject: m.subject,
+    html: m.html,
+    text: m.text,
+    headers: m.headers ?? {},
+    ...(attachments.length > 0 ? { attachments } : {}),
+  };
 }

@@ -176,7 +176,12 @@ async function sendNotification(
     publicUrl: ctx.config.PUBLIC_URL,
     secret: ctx.config.SECRET_KEY,
   });
-  const message = { to: claimed.recipient, subject: claimed.subject, ...filled };
+  const message = {
+    to: claimed.recipient,
+    subject: claimed.subject,
+    ...filled,
+    ...(claimed.attachments ? { attachments: claimed.attachments } : {}),
+  };
   const sent = await deliver(ctx, job, token, {
     handOver: () => handOverNotification(ctx.database, notificationId, claimedAt, ctx.clock.now()),
     send: (handOver) => email.send(message, handOver),

@@ -84,6 +84,19 @@ export function invitationEmail(input: {
   };
 }
 
+/** What the team calls a segment on each scale: "detractor" is NPS's word; a CSAT 2 of 5 is a dissatisfied customer. */
+export const segmentLabels: Record<SurveyKind, Record<Segment, string>> = {
+  nps: { detractor: 'Detractor', passive: 'Passive', promoter: 'Promoter' },
+  csat: { detractor: 'Dissatisfied customer', passive: 'Neutral customer', promoter: 'Satisfied customer' },
+  ces: { detractor: 'High-effort', passive: 'Medium-effort', promoter: 'Low-effort' },
+};
+
+const alertAdvice: Record<SurveyKind, string> = {
+  nps: 'a quick, personal reply turns many detractors around.',
+  csat: 'a quick, personal reply wins many dissatisfied customers back.',
+  ces: 'a quick, personal reply that takes the effort off them wins many customers back.',
+};
+
 const display = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
 
 export function alertEmail(input: {
@@ -102,7 +115,7 @@ export function alertEmail(input: {
   const who = input.contact.name ?? input.contact.email ?? input.contact.externalId;
   const row = (label: string, value: string | null) =>
     html`<tr><td style="padding:6px 12px 6px 0;color:#6b7280;vertical-align:top;white-space:nowrap;">${label}</td><td style="padding:6px 0;">${value ?? '—'}</td></tr>`;
-  const title = `${input.segment[0]?.toUpperCase()}${input.segment.slice(1)} alert`;
+  const title = `${segmentLabels[input.kind][input.segment]} alert`;
   const body = html`<p style="margin:0 0 4px 0;font-size:13px;color:#b91c1c;font-weight:700;text-transform:uppercase;letter-spacing:.04em;">${title}</p>
 <h1 style="margin:0 0 16px 0;font-size:22px;line-height:30px;">${who} scored ${input.score}/${max}</h1>
 <blockquote style="margin:0 0 20px 0;padding:12px 16px;background:#fef2f2;border-left:4px solid #dc2626;font-size:15px;line-height:22px;white-space:pre-line;">${input.comment ?? '(no comment yet)'}</blockquote>
@@ -119,7 +132,7 @@ ${Object.entries(input.properties).map(([k, v]) => row(k, display(v)))}
     lang: 'en',
     title,
     body,
-    footer: `Sent by Surveyflow to ${input.workspaceName}'s alert address. Reach out soon: a quick, personal reply turns many detractors around.`,
+    footer: `Sent by Surveyflow to ${input.workspaceName}'s alert address. Reach out soon: ${alertAdvice[input.kind]}`,
   });
   return {
     subject: `${title}: ${input.score}/${max} from ${who} — ${input.workspaceName}`,
@@ -139,6 +152,8 @@ export function customerMessageEmail(input: {
   body: string;
   workspaceName: string;
   button?: { label: string; url: string } | undefined;
+  /** More calls to action after the first (a review link riding in a thank-you with a referral link). */
+  buttons?: { label: string; url: string }[] | undefined;
   /** The contact's unsubscribe page, in the footer (and, by the sender, in List-Unsubscribe). */
   unsubscribeUrl?: string | undefined;
 }): RenderedEmail {
@@ -146,9 +161,11 @@ export function customerMessageEmail(input: {
   const paragraphs = input.body
     .split(/\n{2,}/)
     .map((p) => html`<p style="margin:0 0 14px 0;font-size:15px;line-height:22px;">${p}</p>`);
-  const button = input.button
-    ? html`<p style="margin:8px 0 18px 0;"><a href="${input.button.url}" style="display:inline-block;padding:12px 22px;border-radius:8px;background:${ACCENT};color:#ffffff;font-size:15px;font-weight:700;text-decoration:none;">${input.button.label}</a></p>`
-    : '';
+  const buttons = [...(input.button ? [input.button] : []), ...(input.buttons ?? [])];
+  const button = buttons.map(
+    (b) =>
+      html`<p style="margin:8px 0 18px 0;"><a href="${b.url}" style="display:inline-block;padding:12px 22px;border-radius:8px;background:${ACCENT};color:#ffffff;font-size:15px;font-weight:700;text-decoration:none;">${b.label}</a></p>`,
+  );
   const markup = layout({
     lang: input.locale,
     title: input.subject,

@@ -72,6 +72,23 @@ const en = {
   reviewBody:
     'Thank you for your answer, {name}. Would you tell others about your experience with {company}? {link}',
   reviewButton: 'Write a review',
+  /** The passive's question, per scale: a CSAT 3 of 5 is never asked for a 10. */
+  passiveSubject: {
+    nps: 'What would make it a 10?',
+    csat: 'What would make it a 5?',
+    ces: 'What would have made it easier?',
+  },
+  passiveBody: {
+    nps: 'Thank you for your answer, {name}. What is the one thing {company} could do to make it a 10? Just reply: your answer goes straight to our team.',
+    csat: 'Thank you for your answer, {name}. What is the one thing {company} could do to make it a 5 next time? Just reply: your answer goes straight to our team.',
+    ces: 'Thank you for your answer, {name}. What is the one thing {company} could do to make it easier for you? Just reply: your answer goes straight to our team.',
+  },
+  caseAckSubject: 'We are on it: your feedback to {company}',
+  caseAckBody:
+    'Thank you for telling us, {name}, and we are sorry it was not what you hoped for. Someone from the {company} team is looking into it and will get back to you within {hours} hours. Just reply to add anything.',
+  /** The review link inside a segment's own message: the same words for every segment. */
+  reviewInvite:
+    'If you would like to tell others about your experience with {company}, you can write a review: {link}',
   caseClosedSubject: 'About your feedback to {company}',
   deviceLimitTitle: 'You have already answered here',
   deviceLimitMessage:
@@ -137,6 +154,20 @@ const ru: Strings = {
   referralButton: 'Поделиться с другом',
   reviewBody: 'Спасибо за ответ, {name}. Расскажете другим о вашем опыте с {company}? {link}',
   reviewButton: 'Написать отзыв',
+  passiveSubject: {
+    nps: 'Что сделало бы оценку 10?',
+    csat: 'Что сделало бы оценку 5?',
+    ces: 'Что сделало бы это проще?',
+  },
+  passiveBody: {
+    nps: 'Спасибо за ответ, {name}. Что одно {company} могла бы сделать, чтобы вы поставили 10? Просто ответьте: ваш ответ попадёт прямо к нашей команде.',
+    csat: 'Спасибо за ответ, {name}. Что одно {company} могла бы сделать, чтобы в следующий раз вы поставили 5? Просто ответьте: ваш ответ попадёт прямо к нашей команде.',
+    ces: 'Спасибо за ответ, {name}. Что одно {company} могла бы сделать, чтобы вам было проще? Просто ответьте: ваш ответ попадёт прямо к нашей команде.',
+  },
+  caseAckSubject: 'Мы занимаемся вашим отзывом для {company}',
+  caseAckBody:
+    'Спасибо, что рассказали нам, {name}, и простите, что всё вышло не так, как вы ожидали. Сотрудник {company} уже разбирается и свяжется с вами в течение {hours} ч. Если хотите что-то добавить, просто ответьте.',
+  reviewInvite: 'Если захотите рассказать другим о вашем опыте с {company}, оставьте отзыв: {link}',
   caseClosedSubject: 'О вашем отзыве для {company}',
   deviceLimitTitle: 'Вы уже ответили здесь',
   deviceLimitMessage:
@@ -200,6 +231,21 @@ const pl: Strings = {
   reviewBody:
     'Dziękujemy za odpowiedź, {name}. Czy opowiesz innym o swoich doświadczeniach z {company}? {link}',
   reviewButton: 'Napisz opinię',
+  passiveSubject: {
+    nps: 'Co sprawiłoby, że dasz 10?',
+    csat: 'Co sprawiłoby, że dasz 5?',
+    ces: 'Co ułatwiłoby Ci sprawę?',
+  },
+  passiveBody: {
+    nps: 'Dziękujemy za odpowiedź, {name}. Jedna rzecz, którą {company} mogłaby zrobić, by była to 10? Po prostu odpowiedz: Twoja odpowiedź trafi prosto do naszego zespołu.',
+    csat: 'Dziękujemy za odpowiedź, {name}. Jedna rzecz, którą {company} mogłaby zrobić, by następnym razem była to 5? Po prostu odpowiedz: Twoja odpowiedź trafi prosto do naszego zespołu.',
+    ces: 'Dziękujemy za odpowiedź, {name}. Jedna rzecz, którą {company} mogłaby zrobić, by było Ci łatwiej? Po prostu odpowiedz: Twoja odpowiedź trafi prosto do naszego zespołu.',
+  },
+  caseAckSubject: 'Zajmujemy się Twoją opinią dla {company}',
+  caseAckBody:
+    'Dziękujemy, że nam o tym napisałeś, {name}, i przepraszamy, że nie było tak, jak oczekiwałeś. Ktoś z zespołu {company} już się tym zajmuje i odezwie się w ciągu {hours} godz. Jeśli chcesz coś dodać, po prostu odpowiedz.',
+  reviewInvite:
+    'Jeśli chcesz opowiedzieć innym o swoich doświadczeniach z {company}, możesz napisać opinię: {link}',
   caseClosedSubject: 'W sprawie Twojej opinii dla {company}',
   deviceLimitTitle: 'Już tu odpowiedziałeś',
   deviceLimitMessage:
@@ -217,6 +263,10 @@ const pl: Strings = {
 
 export const strings: Record<Locale, Strings> = { en, ru, pl };
 export type TextKey = { [K in keyof Strings]: Strings[K] extends string ? K : never }[keyof Strings];
+
+/** A default text in every language we speak, e.g. everyLocale((t) => t.passiveBody.csat). */
+export const everyLocale = (pick: (t: Strings) => string): Record<Locale, string> =>
+  Object.fromEntries(locales.map((l) => [l, pick(strings[l])])) as Record<Locale, string>;
 
 /** A UI string with {placeholders} filled in. */
 export function uiText(locale: Locale, key: TextKey, vars: Record<string, string> = {}): string {
