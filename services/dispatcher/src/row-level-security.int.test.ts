@@ -104,4 +104,23 @@ describe('row-level security', () => {
     const outside = await tenants.database.db.execute(`select * from responses`);
     expect(outside.length).toBe(2);
   });
+
+  test('every table that holds a workspace_id has the wall, except the identity tables read before a workspace is known', async ({
+    db,
+  }) => {
+    const identity = new Set(['memberships', 'sessions', 'sign_in_links', 'api_keys']);
+    const tables = await db.database.db.execute<{ table: string; rls: boolean; policies: number }>(
+      `select c.relname as table, c.relrowsecurity as rls,
+              (select count(*)::int from pg_policies p where p.tablename = c.relname) as policies
+         from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        where n.nspname = 'public' and c.relkind = 'r'
+          and exists (select 1 from information_schema.columns col
+                       where col.table_schema = 'public' and col.table_name = c.relname and col.column_name = 'workspace_id')`,
+    );
+    expect(tables.length).toBeGreaterThan(10);
+    const unwalled = tables
+      .filter((t) => !identity.has(t.table) && (!t.rls || t.policies === 0))
+      .map((t) => t.table);
+    expect(unwalled).toEqual([]);
+  });
 });

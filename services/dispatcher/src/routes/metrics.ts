@@ -42,8 +42,8 @@ const security = [{ apiKey: [] }];
 const DAY_MS = 86_400_000;
 /** More groups than this is a question asked too finely; the answer is a 400, not a cut list. */
 const MAX_GROUPS = 500;
-/** Metrics read answers: the permission the route table asks for (keys' engineer's check). */
-const config = { permission: 'data.read' };
+/** Metrics read answers. */
+const config = { permission: 'data.read' } as const;
 
 /** A summary with whether it can be read under the workspace's rule. */
 function readable(kind: SurveyKind, histogram: Map<number, number>, settings: ReliabilitySettings) {
