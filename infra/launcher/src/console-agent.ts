@@ -70,6 +70,7 @@ export async function signedInOwner(shop: Shop, smtp: SmtpSink): Promise<Agent> 
     email: OWNER,
     workspaceId: ws?.id ?? '',
     now: new Date(),
+    secret: shop.system.ctx.config.SECRET_KEY,
   });
   return signIn(shop, smtp, OWNER);
 }

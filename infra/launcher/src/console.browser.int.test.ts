@@ -47,6 +47,7 @@ describe('the console in Chromium', () => {
       email: OWNER,
       workspaceId: ws?.id ?? '',
       now: new Date(),
+      secret: shop.system.ctx.config.SECRET_KEY,
     });
 
     // The pages send no script; this context runs them only for axe-core (injected past our CSP).

@@ -57,6 +57,7 @@ await runUntilSignal(async () => {
       email: config.BOOTSTRAP_OWNER_EMAIL,
       workspaceId: boot.workspaceId,
       now: new Date(),
+      secret: config.SECRET_KEY,
     });
     const signIn = { email: config.BOOTSTRAP_OWNER_EMAIL, url: signInUrl(config.PUBLIC_URL, owner.token) };
     printBanner(config, apiKey, outboxNote(config.DEV_OUTBOX, config.SMS_DEV_OUTBOX), signIn);

@@ -1,6 +1,13 @@
 // Secrets handed to people: survey link tokens and API keys. Lookups use their SHA-256; a survey token is also
 // kept sealed (AES-256-GCM under SECRET_KEY) so a reminder can resend the same link.
-import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  randomBytes,
+  timingSafeEqual,
+} from 'node:crypto';
 
 export const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 
@@ -24,6 +31,13 @@ export type ApiKeyMode = 'live' | 'test';
 export function newApiKey(mode: ApiKeyMode = 'live'): string {
   return `sf_${mode}_${randomBytes(24).toString('base64url')}`;
 }
+
+/**
+ * A sign-in link's token: derived from the link's id under SECRET_KEY, so the database keeps only its hash and the
+ * mail in the outbox carries a slot that the sender fills (nothing in Postgres opens a session).
+ */
+export const signInToken = (secret: string, linkId: string) =>
+  createHmac('sha256', secret).update(`sign-in:${linkId}`).digest('base64url');
 
 /** What may be shown of a key after it is created. */
 export const apiKeyPrefix = (key: string) => `${key.slice(0, 12)}…`;

@@ -102,7 +102,15 @@ const actorOf = (a: TeamActor) => ({ kind: 'user' as const, id: a.userId, label:
  */
 export async function inviteMember(
   { db }: Database,
-  input: { workspaceId: string; actor: TeamActor; email: string; role: Role; publicUrl: string; now: Date },
+  input: {
+    workspaceId: string;
+    actor: TeamActor;
+    email: string;
+    role: Role;
+    publicUrl: string;
+    secret: string;
+    now: Date;
+  },
 ): Promise<{ userId: string; notifications: NotificationToSend[] }> {
   return db.transaction(async (tx) => {
     const owners = await lockTeam(tx, input.workspaceId);
@@ -129,6 +137,7 @@ export async function inviteMember(
       user,
       workspaceId: input.workspaceId,
       publicUrl: input.publicUrl,
+      secret: input.secret,
       now: input.now,
       invitation: { inviter: actor.email, workspace: ws?.name ?? 'Surveyflow' },
     });
@@ -206,7 +215,7 @@ export async function removeMember(
  */
 export async function bootstrapOwner(
   { db }: Database,
-  input: { email: string; workspaceId: string; now: Date },
+  input: { email: string; workspaceId: string; now: Date; secret: string },
 ): Promise<{ userId: string; token: string; created: boolean }> {
   return db.transaction(async (tx) => {
     const user = await findOrCreateUser(tx, input.email, true);
@@ -229,6 +238,7 @@ export async function bootstrapOwner(
       userId: user.id,
       workspaceId: input.workspaceId,
       now: input.now,
+      secret: input.secret,
     });
     return { userId: user.id, token, created };
   });

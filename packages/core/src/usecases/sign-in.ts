@@ -1,9 +1,9 @@
 // Sign-in by a one-time emailed link: issued stored only hashed, mailed through the outbox, consumed once by a POST into a session.
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import { pickLocale } from '../domain/templates/locales.ts';
 import { signInEmail } from '../domain/templates/sign-in-email.ts';
-import { sha256 } from '../domain/tokens.ts';
+import { sha256, signInToken } from '../domain/tokens.ts';
 import { AppError } from '../errors.ts';
 import type { Database, Tx } from '../store/client.ts';
 import { enqueueNotification, type NotificationToSend } from '../store/outbox.ts';
@@ -23,15 +23,17 @@ export const looksLikeSignInToken = (value: string) => /^[A-Za-z0-9_-]{43}$/.tes
 /** The URL a link token opens (its GET only shows a "Sign in" button). */
 export const signInUrl = (publicUrl: string, token: string) => `${publicUrl}/app/sign-in/${token}`;
 
-/** Writes a new one-time link for the user; only its hash is kept. */
+/** Writes a new one-time link for the user; only its hash is kept (the token is derived from its id, signInToken). */
 export async function issueSignInLink(
   tx: Tx,
-  input: { userId: string; workspaceId: string | null; now: Date },
+  input: { userId: string; workspaceId: string | null; now: Date; secret: string },
 ): Promise<{ token: string; linkId: string }> {
-  const token = randomBytes(32).toString('base64url');
+  const id = randomUUID();
+  const token = signInToken(input.secret, id);
   const [row] = await tx
     .insert(signInLinks)
     .values({
+      id,
       userId: input.userId,
       tokenHash: sha256(token),
       workspaceId: input.workspaceId,
@@ -70,18 +72,21 @@ export async function mailSignInLink(
     user: { id: string; email: string; locale: string };
     workspaceId: string;
     publicUrl: string;
+    secret: string;
     now: Date;
     invitation?: { inviter: string; workspace: string };
   },
 ): Promise<NotificationToSend | null> {
-  const { token, linkId } = await issueSignInLink(tx, {
+  const { linkId } = await issueSignInLink(tx, {
     userId: input.user.id,
     workspaceId: input.invitation ? input.workspaceId : null,
     now: input.now,
+    secret: input.secret,
   });
+  // The stored mail carries a slot, not the token: the sender fills it (fillSignInLink).
   const mail = signInEmail({
     locale: pickLocale(input.user.locale),
-    url: signInUrl(input.publicUrl, token),
+    url: signInUrl(input.publicUrl, SIGN_IN_TOKEN_SLOT),
     minutes: SIGN_IN_LINK_MINUTES,
     invitation: input.invitation,
   });
@@ -91,8 +96,24 @@ export async function mailSignInLink(
     channel: 'email',
     recipient: input.user.email,
     ...mail,
-    dedupeKey: `sign_in:${linkId}`,
+    dedupeKey: `${SIGN_IN_KEY}${linkId}`,
   });
+}
+
+const SIGN_IN_KEY = 'sign_in:';
+/** Where the token goes in a stored sign-in mail; never a valid token (looksLikeSignInToken refuses it). */
+export const SIGN_IN_TOKEN_SLOT = 'sign-in-token';
+
+/** At send time: puts the link's token into a sign-in mail (by its dedupe key, which names the link). */
+export function fillSignInLink<M extends { html: string; text: string }>(
+  message: M,
+  dedupeKey: string,
+  secret: string,
+): M {
+  if (!dedupeKey.startsWith(SIGN_IN_KEY)) return message;
+  const token = signInToken(secret, dedupeKey.slice(SIGN_IN_KEY.length));
+  const fill = (s: string) => s.replaceAll(`/app/sign-in/${SIGN_IN_TOKEN_SLOT}`, `/app/sign-in/${token}`);
+  return { ...message, html: fill(message.html), text: fill(message.text) };
 }
 
 /**
@@ -101,7 +122,13 @@ export async function mailSignInLink(
  */
 export async function requestSignIn(
   { db }: Database,
-  input: { email: string; publicUrl: string; now: Date; isInstanceAdmin: (email: string) => boolean },
+  input: {
+    email: string;
+    publicUrl: string;
+    secret: string;
+    now: Date;
+    isInstanceAdmin: (email: string) => boolean;
+  },
 ): Promise<NotificationToSend[]> {
   const email = normalizeEmail(input.email);
   return db.transaction(async (tx) => {
@@ -120,7 +147,13 @@ export async function requestSignIn(
           )[0]?.id
         : undefined);
     if (!workspaceId) return [];
-    const sent = await mailSignInLink(tx, { user, workspaceId, publicUrl: input.publicUrl, now: input.now });
+    const sent = await mailSignInLink(tx, {
+      user,
+      workspaceId,
+      publicUrl: input.publicUrl,
+      secret: input.secret,
+      now: input.now,
+    });
     return sent ? [sent] : [];
   });
 }

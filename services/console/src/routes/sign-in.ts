@@ -78,6 +78,7 @@ export function signInRoutes(app: HttpApp, ctx: AppContext) {
       const sends = await requestSignIn(ctx.database, {
         email: request.body.email,
         publicUrl: ctx.config.PUBLIC_URL,
+        secret: ctx.config.SECRET_KEY,
         now: ctx.clock.now(),
         isInstanceAdmin,
       });

@@ -115,6 +115,7 @@ export function teamRoutes(app: HttpApp, ctx: AppContext) {
         email: request.body.email,
         role: request.body.role,
         publicUrl: ctx.config.PUBLIC_URL,
+        secret: ctx.config.SECRET_KEY,
         now: ctx.clock.now(),
       });
       await ctx.queues.addNotificationSends(notifications);

@@ -6,6 +6,7 @@ import {
   claimNotification,
   claimReminder,
   type EmailChannel,
+  fillSignInLink,
   fillUnsubscribeLink,
   handOverInvitation,
   handOverNotification,
@@ -179,7 +180,7 @@ async function sendNotification(
   const message = {
     to: claimed.recipient,
     subject: claimed.subject,
-    ...filled,
+    ...fillSignInLink(filled, claimed.dedupeKey, ctx.config.SECRET_KEY),
     ...(claimed.attachments ? { attachments: claimed.attachments } : {}),
   };
   const sent = await deliver(ctx, job, token, {
