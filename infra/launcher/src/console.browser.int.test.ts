@@ -1,4 +1,4 @@
-// The console in Chromium, JavaScript off (the pages need none): sign in by the emailed link, invite a teammate as agent, the teammate signs in by the invitation. Every page at 360 and 1280 px, screenshotted, 0 axe-core violations.
+// The console in Chromium, JavaScript off (the pages need none): sign in by the emailed link, invite a teammate as agent, create an API key, the teammate signs in by the invitation. Every page at 360 and 1280 px, screenshotted, 0 axe-core violations.
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,6 +80,18 @@ describe('the console in Chromium', () => {
     await page.waitForSelector('text=Invitation sent to ann@shop.test.');
     await check(page, 'team');
 
+    // API keys: create one (shown once, on the answer), then the list without it.
+    await page.click('nav >> text=API keys');
+    await page.fill('#key-name', 'Shop backend');
+    await page.check('input[name=scopes][value="events:write"]');
+    await page.click('text=Create key');
+    await page.waitForSelector('text=it will not be shown again');
+    expect(await page.textContent('[data-testid=new-key]')).toMatch(/^sf_live_/);
+    await check(page, 'keys-created');
+    await page.click('nav >> text=API keys');
+    expect(await page.locator('[data-testid=new-key]').count()).toBe(0);
+    await check(page, 'keys');
+
     // Ann opens the invitation in her own browser, in Polish, with JavaScript off. (Opening it is
     // harmless, so the checker looks at the same page first.)
     const invitation = await smtp.waitFor((m) => m.to.includes('ann@shop.test'));
@@ -103,7 +115,7 @@ describe('the console in Chromium', () => {
     await check(ann, 'team-agent', false);
 
     // The owner sees Ann signed in, in the list, as an agent.
-    await page.reload();
+    await page.click('nav >> text=Team');
     const row = page.locator('tr', { hasText: 'ann@shop.test' });
     expect(await row.locator('select').inputValue()).toBe('agent');
     await owner.close();

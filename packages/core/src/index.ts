@@ -51,6 +51,7 @@ export { caseStatuses, surveyKinds } from './store/schema.ts';
 export * from './store/send-phases.ts';
 export * from './store/tenant.ts';
 export * from './usecases/alert-team.ts';
+export * from './usecases/api-key-revocations.ts';
 export * from './usecases/api-keys.ts';
 export * from './usecases/audit.ts';
 export * from './usecases/cases.ts';

@@ -1,10 +1,11 @@
-// The console as a Fastify plugin at /app: the operators' web app (sign-in, home, team), server-rendered, no scripts.
+// The console as a Fastify plugin at /app: the operators' web app (sign-in, home, team, API keys), server-rendered, no scripts.
 import { type AppContext, errorBody } from '@surveyflow/core';
 import { httpStatus, toAppError, wantsHtml, zodRoutes } from '@surveyflow/http';
 import type { FastifyInstance } from 'fastify';
 import { say } from './i18n.ts';
 import { errorPage } from './pages/sign-in.tsx';
 import { homeRoutes } from './routes/home.ts';
+import { keyRoutes } from './routes/keys.ts';
 import { signInRoutes } from './routes/sign-in.ts';
 import { teamRoutes } from './routes/team.ts';
 import { consoleScope, localeOf } from './scope.ts';
@@ -40,6 +41,7 @@ export function operatorConsole(ctx: AppContext) {
       signInRoutes(routes, ctx);
       homeRoutes(routes, ctx);
       teamRoutes(routes, ctx);
+      keyRoutes(routes, ctx);
     });
   };
 }

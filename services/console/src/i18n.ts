@@ -1,5 +1,5 @@
 // The console's words in en, ru and pl: the operator's own locale when signed in, the browser's before.
-import type { Locale, Role } from '@surveyflow/core';
+import type { Locale, Role, Scope } from '@surveyflow/core';
 
 const en = {
   product: 'Surveyflow',
@@ -56,6 +56,29 @@ const en = {
   notFound: 'Not found',
   tooMany: 'Too many requests',
   errorTitle: 'Something went wrong',
+  apiKeys: 'API keys',
+  keysList: 'Keys',
+  noKeys: 'No keys yet.',
+  keyName: 'Name',
+  scopes: 'Scopes',
+  prefix: 'Prefix',
+  createdBy: 'Created by',
+  lastUsed: 'Last used',
+  revoked: 'revoked',
+  revokedAt: 'Revoked {at}',
+  revoke: 'Revoke',
+  revokeLabel: 'Revoke {name}',
+  keyRevoked: 'Key revoked. It stops working at once.',
+  createKey: 'Create a key',
+  createKeyButton: 'Create key',
+  newKeyTitle: 'Your new key: {name}',
+  newKeyOnce: 'Copy it now: it will not be shown again. Only its first characters are kept.',
+  scopeWords: {
+    'events:write': 'send events only (a shop backend)',
+    read: 'read responses, reports and settings',
+    write: 'change surveys, contacts and cases',
+    admin: 'manage keys and the workspace',
+  } as Record<Scope, string>,
   back: 'Back to the console',
   roles: { owner: 'Owner', admin: 'Admin', agent: 'Agent', viewer: 'Viewer' } as Record<Role, string>,
 };
@@ -117,6 +140,29 @@ const ru: ConsoleStrings = {
   notFound: 'Не найдено',
   tooMany: 'Слишком много запросов',
   errorTitle: 'Что-то пошло не так',
+  apiKeys: 'API-ключи',
+  keysList: 'Ключи',
+  noKeys: 'Ключей пока нет.',
+  keyName: 'Название',
+  scopes: 'Права',
+  prefix: 'Префикс',
+  createdBy: 'Кто создал',
+  lastUsed: 'Последнее использование',
+  revoked: 'отозван',
+  revokedAt: 'Отозван {at}',
+  revoke: 'Отозвать',
+  revokeLabel: 'Отозвать {name}',
+  keyRevoked: 'Ключ отозван. Он перестал работать сразу.',
+  createKey: 'Создать ключ',
+  createKeyButton: 'Создать ключ',
+  newKeyTitle: 'Ваш новый ключ: {name}',
+  newKeyOnce: 'Скопируйте его сейчас: больше он показан не будет. Хранятся только его первые символы.',
+  scopeWords: {
+    'events:write': 'только отправка событий (бэкенд магазина)',
+    read: 'чтение ответов, отчётов и настроек',
+    write: 'изменение опросов, контактов и обращений',
+    admin: 'управление ключами и рабочим пространством',
+  },
   back: 'Вернуться в консоль',
   roles: { owner: 'Владелец', admin: 'Администратор', agent: 'Агент', viewer: 'Наблюдатель' },
 };
@@ -176,6 +222,29 @@ const pl: ConsoleStrings = {
   notFound: 'Nie znaleziono',
   tooMany: 'Zbyt wiele żądań',
   errorTitle: 'Coś poszło nie tak',
+  apiKeys: 'Klucze API',
+  keysList: 'Klucze',
+  noKeys: 'Nie ma jeszcze kluczy.',
+  keyName: 'Nazwa',
+  scopes: 'Uprawnienia',
+  prefix: 'Prefiks',
+  createdBy: 'Utworzył(a)',
+  lastUsed: 'Ostatnie użycie',
+  revoked: 'unieważniony',
+  revokedAt: 'Unieważniony {at}',
+  revoke: 'Unieważnij',
+  revokeLabel: 'Unieważnij {name}',
+  keyRevoked: 'Klucz unieważniony. Przestał działać od razu.',
+  createKey: 'Utwórz klucz',
+  createKeyButton: 'Utwórz klucz',
+  newKeyTitle: 'Twój nowy klucz: {name}',
+  newKeyOnce: 'Skopiuj go teraz: nie zostanie pokazany ponownie. Przechowujemy tylko jego pierwsze znaki.',
+  scopeWords: {
+    'events:write': 'tylko wysyłanie zdarzeń (backend sklepu)',
+    read: 'odczyt odpowiedzi, raportów i ustawień',
+    write: 'zmiany ankiet, kontaktów i zgłoszeń',
+    admin: 'zarządzanie kluczami i przestrzenią',
+  },
   back: 'Wróć do konsoli',
   roles: { owner: 'Właściciel', admin: 'Administrator', agent: 'Agent', viewer: 'Obserwator' },
 };
@@ -186,9 +255,12 @@ type TextKey = {
   [K in keyof ConsoleStrings]: ConsoleStrings[K] extends string ? K : never;
 }[keyof ConsoleStrings];
 
-/** A console string with {placeholders} filled in; `say.role` names a role. */
+/** A console string with {placeholders} filled in; `say.role` names a role, `say.scope` says what a key scope grants. */
 export const say = Object.assign(
   (locale: Locale, key: TextKey, vars: Record<string, string> = {}): string =>
     consoleStrings[locale][key].replace(/\{(\w+)\}/g, (m, name: string) => vars[name] ?? m),
-  { role: (locale: Locale, role: Role): string => consoleStrings[locale].roles[role] },
+  {
+    role: (locale: Locale, role: Role): string => consoleStrings[locale].roles[role],
+    scope: (locale: Locale, scope: Scope): string => consoleStrings[locale].scopeWords[scope],
+  },
 );

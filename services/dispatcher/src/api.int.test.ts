@@ -353,6 +353,29 @@ describe('trigger rules', () => {
     expect(quiet.json().quietHours).toEqual({ start: '21:00', end: '08:00' });
   });
 
+  test('audit retention is a workspace setting: 1 to 3650 whole days, shown by GET; anything else is refused naming the field', async ({
+    api,
+  }) => {
+    expect((await api.asA('GET', '/v1/workspace')).json().auditRetentionDays).toBe(365);
+    const set = await api.asA('PATCH', '/v1/workspace', { auditRetentionDays: 30 });
+    expect(set.statusCode).toBe(200);
+    expect(set.json().auditRetentionDays).toBe(30);
+    expect((await api.asA('GET', '/v1/workspace')).json().auditRetentionDays).toBe(30);
+    for (const auditRetentionDays of [0, 3651, 1.5, '30', null]) {
+      const bad = await api.asA('PATCH', '/v1/workspace', { auditRetentionDays });
+      expect(bad.statusCode, String(auditRetentionDays)).toBe(400);
+      expect(bad.json().error.details.map((d: { field: string }) => d.field)).toEqual(['auditRetentionDays']);
+    }
+    expect(
+      (await api.asA('PATCH', '/v1/workspace', { auditRetentionDays: 3650 })).json().auditRetentionDays,
+    ).toBe(3650);
+    expect(
+      (await api.asA('PATCH', '/v1/workspace', { auditRetentionDays: 1 })).json().auditRetentionDays,
+    ).toBe(1);
+    // Another workspace keeps its own.
+    expect((await api.asB('GET', '/v1/workspace')).json().auditRetentionDays).toBe(365);
+  });
+
   test('PATCH changes a trigger, DELETE removes it, and another workspace can do neither', async ({
     api,
   }) => {

@@ -5,11 +5,14 @@ import {
   type Actor,
   type AppContext,
   AppError,
+  apiKeysForgetChannel,
   createRedis,
   type KeyOwner,
   KeyUsage,
+  onApiKeysForget,
   type Permission,
   permissions,
+  publishApiKeysForget,
   type Scope,
   safeEqual,
   scopesAllow,
@@ -91,7 +94,7 @@ export function registerAuth(app: FastifyInstance, ctx: AppContext, scope?: Work
     cache.clear();
   };
   const usage = new KeyUsage(ctx.database);
-  const channel = `${ctx.config.QUEUE_PREFIX}:api-keys:forget`;
+  const channel = apiKeysForgetChannel(ctx.config.QUEUE_PREFIX);
 
   // Its own connection: a subscribed connection can do nothing else.
   const subscriber = createRedis(ctx.redisUrl, ctx.outages);
@@ -111,6 +114,8 @@ export function registerAuth(app: FastifyInstance, ctx: AppContext, scope?: Work
     forgetLocal();
   });
   subscriber.on('message', forgetLocal);
+  // A revocation made in this process (API or console) drops this cache before it returns.
+  const unregister = onApiKeysForget(forgetLocal);
 
   const flushTimer = setInterval(() => {
     usage.flush().catch((err) => {
@@ -199,19 +204,14 @@ export function registerAuth(app: FastifyInstance, ctx: AppContext, scope?: Work
 
   app.addHook('onClose', async () => {
     clearInterval(flushTimer);
+    unregister();
     await usage.flush().catch(() => {});
     await subscriber.quit().catch(() => subscriber.disconnect());
   });
 
   return {
     async forget() {
-      forgetLocal();
-      try {
-        await ctx.redis.publish(channel, 'forget');
-      } catch (err) {
-        // Every other process's subscription is down too, so none of them trusts its cache meanwhile.
-        if (!ctx.outages.absorb(err, 'redis')) ctx.log.warn({ err }, 'could not publish API key revocation');
-      }
+      await publishApiKeysForget(ctx);
     },
     flushUsage: () => usage.flush(),
   };

@@ -38,8 +38,15 @@ export async function createApiKey({ db }: Database, key: NewApiKey, actor: Acto
   return db.transaction((tx) => insertApiKey(tx, key, actor));
 }
 
-/** The workspace's keys that still work, newest first, with who created each (from the audit log when no user did). */
-export async function listApiKeys({ db }: Database, workspaceId: string) {
+/**
+ * The workspace's keys that still work, newest first, with who created each (from the audit log when no user did);
+ * with `includeRevoked` the revoked ones too (the console lists them, marked).
+ */
+export async function listApiKeys(
+  { db }: Database,
+  workspaceId: string,
+  { includeRevoked = false }: { includeRevoked?: boolean } = {},
+) {
   const creator = sql<{ kind: string; label: string } | null>`coalesce(
     case when ${users.email} is not null then json_build_object('kind', 'user', 'label', ${users.email}) end,
     (select json_build_object('kind', a.actor_kind, 'label', a.actor_label) from ${auditLog} a
@@ -54,11 +61,16 @@ export async function listApiKeys({ db }: Database, workspaceId: string) {
       prefix: apiKeys.prefix,
       createdAt: apiKeys.createdAt,
       lastUsedAt: apiKeys.lastUsedAt,
+      revokedAt: apiKeys.revokedAt,
       createdBy: creator,
     })
     .from(apiKeys)
     .leftJoin(users, eq(users.id, apiKeys.createdBy))
-    .where(and(eq(apiKeys.workspaceId, workspaceId), isNull(apiKeys.revokedAt)))
+    .where(
+      includeRevoked
+        ? eq(apiKeys.workspaceId, workspaceId)
+        : and(eq(apiKeys.workspaceId, workspaceId), isNull(apiKeys.revokedAt)),
+    )
     .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id));
 }
 

@@ -203,6 +203,8 @@ export type WorkspaceSettings = {
   eventSigningSecret: string | null;
   /** When a summary counts as readable; null: the defaults (statistics/reliability.ts). */
   reliability: ReliabilitySettings | null;
+  /** How many days audit entries are kept (the daily retention job deletes older ones). */
+  auditRetentionDays: number;
 };
 
 export async function getWorkspace({ db }: Database, workspaceId: string) {

@@ -1,13 +1,13 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource preact */
 // Every console page's frame: the document, the shared look, the top bar for a signed-in operator. Markup is JSX, escaped by default.
-import type { Locale, SignedIn } from '@surveyflow/core';
+import { type Locale, roleAllows, type SignedIn } from '@surveyflow/core';
 import type { ComponentChildren } from 'preact';
 import { render } from 'preact-render-to-string';
 import { assets } from '../assets.ts';
 import { say } from '../i18n.ts';
 
-export type Section = 'home' | 'team';
+export type Section = 'home' | 'team' | 'keys';
 
 /** A hidden field carrying this response's CSRF token: every form that changes something has one. */
 export const Csrf = ({ token }: { token: string }) => <input type="hidden" name="_csrf" value={token} />;
@@ -49,6 +49,9 @@ export function document(opts: {
               <nav class="main" aria-label={session.workspace.workspaceName}>
                 {nav('/app', 'home', say(locale, 'home'))}
                 {nav('/app/team', 'team', say(locale, 'team'))}
+                {roleAllows(session.workspace.role, 'keys.manage')
+                  ? nav('/app/keys', 'keys', say(locale, 'apiKeys'))
+                  : null}
               </nav>
             ) : null}
             {session ? (

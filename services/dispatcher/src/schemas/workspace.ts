@@ -19,6 +19,8 @@ export const WorkspacePatch = z
       .nullable(),
     /** When a metrics summary counts as readable; null goes back to the defaults. */
     reliability: reliabilitySettingsSchema.nullable(),
+    /** How many days audit entries are kept before the daily retention job deletes them. */
+    auditRetentionDays: z.number().int().min(1).max(3650),
   })
   .partial()
   .strict()
@@ -39,6 +41,7 @@ export const WorkspaceView = z
     signedEvents: z.boolean(),
     /** The reliability rule in force (the defaults unless the workspace set its own). */
     reliability: reliabilitySettingsSchema,
+    auditRetentionDays: z.number().int(),
   })
   .meta({ id: 'Workspace' });
 

@@ -1,0 +1,154 @@
+// API keys (/app/keys): list, create (the key shown once, on the answer), revoke — the core's own use cases, and a
+// revocation reaches every process at once through the same message the API publishes. Checked on the server.
+import {
+  type AppContext,
+  AppError,
+  createApiKey,
+  listApiKeys,
+  publishApiKeysForget,
+  revokeApiKey,
+  roleAllows,
+  type SignedIn,
+  scopes,
+} from '@surveyflow/core';
+import { type HttpApp, text, uuid } from '@surveyflow/http';
+import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { say } from '../i18n.ts';
+import { keysPage } from '../pages/keys.tsx';
+import { localeOf, needSession, operatorOf } from '../scope.ts';
+import { csrfField, FormOnly, formErrors, htmlPage, redirect } from './shapes.ts';
+
+const scope = z.enum(scopes, { error: `must be one of: ${scopes.join(', ')}` });
+/** Checkboxes: one ticked comes as a string, several as an array, none not at all. */
+const CreateBody = z.object({
+  name: text(100).trim().min(1, 'must not be empty'),
+  scopes: z
+    .union([scope, z.array(scope).max(scopes.length)])
+    .optional()
+    .transform((v) => (v === undefined ? [] : [v].flat()))
+    .refine((v) => v.length > 0, 'must grant at least one scope'),
+  ...csrfField,
+});
+const KeyParams = z.object({ keyId: uuid });
+const KeysQuery = z.object({ done: z.enum(['revoked']).optional().catch(undefined) });
+
+type Member = SignedIn & { workspace: NonNullable<SignedIn['workspace']> };
+
+/** The operator in their current workspace, allowed to manage keys (the team page's refusal otherwise). */
+function manager(request: FastifyRequest): Member {
+  const session = operatorOf(request);
+  if (!session.workspace) throw AppError.notFound('Workspace');
+  if (!roleAllows(session.workspace.role, 'keys.manage')) {
+    throw new AppError('forbidden', 'forbidden', `A ${session.workspace.role} cannot manage API keys`, [
+      { field: 'role', message: 'needs the keys.manage permission (admins and owners)' },
+    ]);
+  }
+  return session as Member;
+}
+
+const actorOf = (s: Member) => ({ kind: 'user' as const, id: s.user.id, label: s.user.email });
+
+export function keyRoutes(app: HttpApp, ctx: AppContext) {
+  const signedIn = needSession(ctx);
+  const tags = ['console'];
+  const list = (s: Member) => listApiKeys(ctx.database, s.workspace.workspaceId, { includeRevoked: true });
+
+  app.get(
+    '/app/keys',
+    {
+      schema: {
+        tags,
+        summary: "The workspace's API keys, revoked ones marked (admins and owners)",
+        querystring: KeysQuery,
+        response: {
+          200: htmlPage('The API keys page'),
+          303: redirect('Not signed in'),
+          403: formErrors[403],
+        },
+      },
+      preHandler: signedIn,
+    },
+    async (request, reply) => {
+      const session = manager(request);
+      const locale = localeOf(request);
+      return reply.type('text/html; charset=utf-8').send(
+        keysPage({
+          locale,
+          session,
+          csrf: reply.generateCsrf(),
+          keys: await list(session),
+          notice: request.query.done === 'revoked' ? say(locale, 'keyRevoked') : undefined,
+        }),
+      );
+    },
+  );
+
+  app.post(
+    '/app/keys',
+    {
+      schema: {
+        tags,
+        summary: 'Creates a key; the answer shows it once (only its hash and first characters are kept)',
+        consumes: ['application/x-www-form-urlencoded'],
+        body: CreateBody,
+        response: { 200: htmlPage('The keys page with the new key, shown once'), ...formErrors },
+      },
+      preValidation: app.csrfProtection,
+      preHandler: signedIn,
+    },
+    async (request, reply) => {
+      const session = manager(request);
+      const { row, key } = await createApiKey(
+        ctx.database,
+        {
+          workspaceId: session.workspace.workspaceId,
+          name: request.body.name,
+          scopes: request.body.scopes,
+          createdBy: session.user.id,
+        },
+        actorOf(session),
+      );
+      // A page with a secret on it is not kept by the browser or anything between.
+      return reply
+        .header('cache-control', 'no-store')
+        .type('text/html; charset=utf-8')
+        .send(
+          keysPage({
+            locale: localeOf(request),
+            session,
+            csrf: reply.generateCsrf(),
+            keys: await list(session),
+            created: { name: row.name, key },
+          }),
+        );
+    },
+  );
+
+  app.post(
+    '/app/keys/:keyId/revoke',
+    {
+      schema: {
+        tags,
+        summary: 'Revokes a key at once, on every process (never the last admin key: 409)',
+        consumes: ['application/x-www-form-urlencoded'],
+        params: KeyParams,
+        body: FormOnly,
+        response: {
+          303: redirect('Back to the keys'),
+          ...formErrors,
+          404: htmlPage('No such key'),
+          409: htmlPage('The last admin key'),
+        },
+      },
+      preValidation: app.csrfProtection,
+      preHandler: signedIn,
+    },
+    async (request, reply) => {
+      const session = manager(request);
+      await revokeApiKey(ctx.database, session.workspace.workspaceId, request.params.keyId, actorOf(session));
+      await publishApiKeysForget(ctx);
+      return reply.redirect('/app/keys?done=revoked', 303);
+    },
+  );
+}
