@@ -76,8 +76,8 @@ const en = {
   scopeWords: {
     'events:write': 'send events only (a shop backend)',
     read: 'read responses, reports and settings',
-    write: 'change surveys, contacts and cases',
-    admin: 'manage keys and the workspace',
+    write: 'read, send events, change surveys, contacts and cases',
+    admin: 'everything, also keys, webhooks and settings',
   } as Record<Scope, string>,
   back: 'Back to the console',
   roles: { owner: 'Owner', admin: 'Admin', agent: 'Agent', viewer: 'Viewer' } as Record<Role, string>,
@@ -160,8 +160,8 @@ const ru: ConsoleStrings = {
   scopeWords: {
     'events:write': 'только отправка событий (бэкенд магазина)',
     read: 'чтение ответов, отчётов и настроек',
-    write: 'изменение опросов, контактов и обращений',
-    admin: 'управление ключами и рабочим пространством',
+    write: 'чтение, события, изменение опросов, контактов и обращений',
+    admin: 'всё, включая ключи, вебхуки и настройки',
   },
   back: 'Вернуться в консоль',
   roles: { owner: 'Владелец', admin: 'Администратор', agent: 'Агент', viewer: 'Наблюдатель' },
@@ -242,8 +242,8 @@ const pl: ConsoleStrings = {
   scopeWords: {
     'events:write': 'tylko wysyłanie zdarzeń (backend sklepu)',
     read: 'odczyt odpowiedzi, raportów i ustawień',
-    write: 'zmiany ankiet, kontaktów i zgłoszeń',
-    admin: 'zarządzanie kluczami i przestrzenią',
+    write: 'odczyt, zdarzenia, zmiany ankiet, kontaktów i zgłoszeń',
+    admin: 'wszystko, także klucze, webhooki i ustawienia',
   },
   back: 'Wróć do konsoli',
   roles: { owner: 'Właściciel', admin: 'Administrator', agent: 'Agent', viewer: 'Obserwator' },
