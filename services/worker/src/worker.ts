@@ -16,12 +16,13 @@ import { type QueueJobs, queueProcessor } from './job-registry.ts';
 import { observeWorker } from './observe-worker.ts';
 import { eventsJobs } from './queues/events.ts';
 import { followupsJobs } from './queues/followups.ts';
-import { reportsJobs, scheduleReports } from './queues/reports.ts';
+import { reportsJobs, reportsSchedule } from './queues/reports.ts';
 import { sendEmailJobs } from './queues/send-email.ts';
 import { sendSlackJobs } from './queues/send-slack.ts';
 import { sendSmsJobs } from './queues/send-sms.ts';
 import { webhooksJobs } from './queues/webhooks.ts';
 import { Reconciler } from './reconciler.ts';
+import { type FleetSchedule, keepSchedules } from './schedules.ts';
 
 export type RunningWorker = { scanner: DueScanner; close(): Promise<void> };
 
@@ -94,21 +95,19 @@ export function startWorker(
 
   scanner.start();
   reconciler.start();
-  scheduleAuditRetention(ctx);
-  // Digests and drop checks: Redis keeps the schedule, upserted again each interval in case Redis lost it.
-  const schedule = () =>
-    scheduleReports(ctx).catch((err) => {
-      if (!ctx.outages.absorb(err)) ctx.log.error({ err }, 'could not schedule reports');
-    });
-  void schedule();
-  const reportsTimer = setInterval(() => void schedule(), config.REPORTS_SCAN_INTERVAL_MS);
+  // Audit retention, digests and drop checks: Redis keeps the schedules, checked again each interval in case it lost them.
+  const stopSchedules = keepSchedules(
+    ctx,
+    [auditRetentionSchedule, reportsSchedule(ctx)],
+    config.REPORTS_SCAN_INTERVAL_MS,
+  );
   ctx.log.info({ queues: Object.values(queueNames) }, 'worker started');
 
   return {
     scanner,
     async close() {
       // Stop taking work, let running jobs finish, then release the channel.
-      clearInterval(reportsTimer);
+      stopSchedules();
       await Promise.all([scanner.stop(), reconciler.stop()]);
       await Promise.all(workers.map((w) => w.close()));
       await Promise.all(connections.map((c) => c.quit()));
@@ -120,20 +119,9 @@ export function startWorker(
 /** Once a day for the whole fleet: a job scheduler has one id, so every worker upserting it keeps one schedule. */
 export const AUDIT_RETENTION_EVERY_MS = 86_400_000;
 
-function scheduleAuditRetention(ctx: AppContext) {
-  ctx.queues
-    .queue(queueNames.followups)
-    .upsertJobScheduler(
-      'audit.retention',
-      { every: AUDIT_RETENTION_EVERY_MS },
-      {
-        name: 'audit.retention',
-        data: {},
-        opts: { removeOnComplete: { count: 10 }, removeOnFail: { count: 10 } },
-      },
-    )
-    .catch((err) => {
-      // Redis away: the next worker start (or this one's next) schedules it; nothing is lost meanwhile.
-      if (!ctx.outages.absorb(err, 'redis')) ctx.log.error({ err }, 'could not schedule audit retention');
-    });
-}
+const auditRetentionSchedule: FleetSchedule = {
+  queue: queueNames.followups,
+  id: 'audit.retention',
+  every: AUDIT_RETENTION_EVERY_MS,
+  opts: { removeOnComplete: { count: 10 }, removeOnFail: { count: 10 } },
+};

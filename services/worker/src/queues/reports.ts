@@ -8,6 +8,7 @@ import {
   sendDigest,
 } from '@surveyflow/core';
 import { defineJob, type QueueJobs } from '../job-registry.ts';
+import type { FleetSchedule } from '../schedules.ts';
 
 /** The scan's scheduler id: every worker upserts the same one, so it runs once per interval, not once per worker. */
 export const REPORTS_SCHEDULER = 'reports.scan';
@@ -39,17 +40,9 @@ export function reportsJobs(ctx: AppContext): QueueJobs<'reports'> {
   };
 }
 
-/**
- * Starts the repeating scan when Redis does not have it (a first scan runs at once). Every worker calls
- * this at start and again every interval, so a Redis that lost its data (FLUSHALL, a new server) gets
- * the schedule back within one interval; an existing schedule is left as it is.
- */
-export async function scheduleReports(ctx: AppContext): Promise<void> {
-  const queue = ctx.queues.queue(queueNames.reports);
-  if (await queue.getJobScheduler(REPORTS_SCHEDULER)) return;
-  await queue.upsertJobScheduler(
-    REPORTS_SCHEDULER,
-    { every: ctx.config.REPORTS_SCAN_INTERVAL_MS },
-    { name: 'reports.scan', data: {} },
-  );
-}
+/** The scan repeats every REPORTS_SCAN_INTERVAL_MS, kept by every worker (schedules.ts). */
+export const reportsSchedule = (ctx: AppContext): FleetSchedule => ({
+  queue: queueNames.reports,
+  id: REPORTS_SCHEDULER,
+  every: ctx.config.REPORTS_SCAN_INTERVAL_MS,
+});
