@@ -1,6 +1,6 @@
 // The outbox: every notifications row (alerts, notices, messages to customers) — written once by its
 // dedupe key, claimed by one sender, settled with the provider's word.
-import { and, eq, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
+import { and, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { SendOutcome } from '../channels.ts';
 import type { Database, Tx } from './client.ts';
 import { type MailAttachment, type NotificationChannel, notifications } from './schema.ts';
