@@ -25,8 +25,9 @@ describe('API keys in the console', () => {
     smtp,
   }) => {
     const owner = await signedInOwner(shop, smtp);
-    const home = await owner.get('/app');
-    expect(home.body).toContain('href="/app/keys"');
+    // API keys is a settings tab, shown to those who may manage keys.
+    const team = await owner.get('/app/team');
+    expect(team.body).toContain('href="/app/keys"');
 
     const created = await owner.submit('/app/keys', '/app/keys', {
       name: 'Shop backend',
@@ -108,7 +109,7 @@ describe('API keys in the console', () => {
     const link = await linkFromMail(smtp, 'agent@shop.test', before);
     const agent = consoleAgent(shop);
     expect((await agent.submit(link, link)).statusCode).toBe(303);
-    expect((await agent.get('/app')).body).not.toContain('href="/app/keys"');
+    expect((await agent.get('/app/team')).body).not.toContain('href="/app/keys"');
     const page = await agent.get('/app/keys');
     expect(page.statusCode).toBe(403);
     expect(page.body).toContain('cannot manage API keys');

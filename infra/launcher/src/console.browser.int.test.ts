@@ -73,7 +73,8 @@ describe('the console in Chromium', () => {
     expect(new URL(page.url()).pathname).toBe('/app');
     await check(page, 'home');
 
-    await page.click('nav >> text=Team');
+    // Team and API keys are tabs of the settings.
+    await page.goto(new URL('/app/team', page.url()).href);
     await page.fill('#invite-email', 'ann@shop.test');
     await page.selectOption('#invite-role', 'agent');
     await page.click('text=Send invitation');
@@ -81,14 +82,14 @@ describe('the console in Chromium', () => {
     await check(page, 'team');
 
     // API keys: create one (shown once, on the answer), then the list without it.
-    await page.click('nav >> text=API keys');
+    await page.click('nav.tabs >> text=API keys');
     await page.fill('#key-name', 'Shop backend');
     await page.check('input[name=scopes][value="events:write"]');
     await page.click('text=Create key');
     await page.waitForSelector('text=it will not be shown again');
     expect(await page.textContent('[data-testid=new-key]')).toMatch(/^sf_live_/);
     await check(page, 'keys-created');
-    await page.click('nav >> text=API keys');
+    await page.click('nav.tabs >> text=API keys');
     expect(await page.locator('[data-testid=new-key]').count()).toBe(0);
     await check(page, 'keys');
 
@@ -107,7 +108,7 @@ describe('the console in Chromium', () => {
     expect(await ann.textContent('main')).toContain('Twoja rola w Shop: Agent');
 
     // The agent's team page shows the team without the forms to change it.
-    await ann.click('nav >> text=Zespół');
+    await ann.goto(new URL('/app/team', ann.url()).href);
     expect(await ann.locator('form[action="/app/team/invite"]').count()).toBe(0);
     expect(await ann.textContent('main')).toContain(
       'Zespół mogą zmieniać tylko administratorzy i właściciele.',
@@ -115,7 +116,7 @@ describe('the console in Chromium', () => {
     await check(ann, 'team-agent', false);
 
     // The owner sees Ann signed in, in the list, as an agent.
-    await page.click('nav >> text=Team');
+    await page.click('nav.tabs >> text=Team');
     const row = page.locator('tr', { hasText: 'ann@shop.test' });
     expect(await row.locator('select').inputValue()).toBe('agent');
     await owner.close();

@@ -1,4 +1,4 @@
-// The console as a Fastify plugin at /app: the operators' web app (sign-in, home, team, API keys), server-rendered, no scripts.
+// The console as a Fastify plugin at /app: the operators' web app, server-rendered pages that work without scripts (small own scripts only enhance).
 import { type AppContext, errorBody } from '@surveyflow/core';
 import { httpStatus, toAppError, wantsHtml, zodRoutes } from '@surveyflow/http';
 import type { FastifyInstance } from 'fastify';

@@ -1,14 +1,43 @@
 // The console's static assets: read once at start, served under a name carrying their hash, cached for a year.
+// One stylesheet: console.css, then every assets/pages/*.css in name order (each page's own rules in its own file).
+// Scripts are small progressive enhancements, one file each under assets/scripts/: pages work without them.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 type Asset = { path: string; body: string; type: string };
 
-function fingerprinted(file: string, type: string, ext: string): Asset {
-  const body = readFileSync(new URL(`./assets/${file}`, import.meta.url), 'utf8');
+const dir = new URL('./assets/', import.meta.url);
+const read = (file: string) => readFileSync(new URL(file, dir), 'utf8');
+const listed = (sub: string, ext: string) =>
+  readdirSync(new URL(`${sub}/`, dir))
+    .filter((f) => f.endsWith(ext))
+    .sort();
+
+function fingerprinted(name: string, body: string, type: string, ext: string): Asset {
   const hash = createHash('sha256').update(body).digest('hex').slice(0, 12);
-  return { path: `/app/assets/${file.replace(/\.[a-z]+$/, '')}.${hash}.${ext}`, body, type };
+  return { path: `/app/assets/${name}.${hash}.${ext}`, body, type };
 }
 
+const css = fingerprinted(
+  'console',
+  [read('console.css'), ...listed('pages', '.css').map((f) => read(`pages/${f}`))].join('\n'),
+  'text/css; charset=utf-8',
+  'css',
+);
+
+const scripts = Object.fromEntries(
+  listed('scripts', '.js').map((f) => {
+    const name = f.replace(/\.js$/, '');
+    return [name, fingerprinted(name, read(`scripts/${f}`), 'text/javascript; charset=utf-8', 'js')];
+  }),
+) as Record<string, Asset>;
+
 /** Each asset by its fingerprinted URL: a changed file gets a new URL, so a cached old one is never served. */
-export const assets = { css: fingerprinted('console.css', 'text/css; charset=utf-8', 'css') };
+export const assets = { css, scripts, all: [css, ...Object.values(scripts)] };
+
+/** The URL of a script under assets/scripts/ by its file name without `.js` (throws at render for a missing one). */
+export function scriptPath(name: string): string {
+  const found = scripts[name];
+  if (!found) throw new Error(`no console script assets/scripts/${name}.js`);
+  return found.path;
+}

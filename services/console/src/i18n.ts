@@ -20,6 +20,20 @@ const en = {
   linkUnknown: 'This sign-in link is not one we sent.',
   askAgain: 'Ask for a new link',
   home: 'Home',
+  navResponses: 'Responses',
+  navCases: 'Cases',
+  navContacts: 'Contacts',
+  navSurveys: 'Surveys',
+  navEvents: 'Events',
+  navSends: 'List sends',
+  navConnectors: 'Connectors',
+  navSettings: 'Settings',
+  pages: 'Pages',
+  firstPage: '← First page',
+  nextPage: 'Next page →',
+  tabWorkspace: 'Workspace',
+  tabBranding: 'Branding',
+  tabWebhooks: 'Webhooks',
   team: 'Team',
   signedInAs: 'Signed in as {email}',
   yourRole: 'Your role in {workspace}: {role}',
@@ -104,6 +118,20 @@ const ru: ConsoleStrings = {
   linkUnknown: 'Мы не отправляли такую ссылку.',
   askAgain: 'Запросить новую ссылку',
   home: 'Главная',
+  navResponses: 'Ответы',
+  navCases: 'Обращения',
+  navContacts: 'Контакты',
+  navSurveys: 'Опросы',
+  navEvents: 'События',
+  navSends: 'Рассылки',
+  navConnectors: 'Интеграции',
+  navSettings: 'Настройки',
+  pages: 'Страницы',
+  firstPage: '← В начало',
+  nextPage: 'Дальше →',
+  tabWorkspace: 'Пространство',
+  tabBranding: 'Оформление',
+  tabWebhooks: 'Вебхуки',
   team: 'Команда',
   signedInAs: 'Вы вошли как {email}',
   yourRole: 'Ваша роль в {workspace}: {role}',
@@ -186,6 +214,20 @@ const pl: ConsoleStrings = {
   linkUnknown: 'Nie wysłaliśmy takiego linku.',
   askAgain: 'Poproś o nowy link',
   home: 'Start',
+  navResponses: 'Odpowiedzi',
+  navCases: 'Zgłoszenia',
+  navContacts: 'Kontakty',
+  navSurveys: 'Ankiety',
+  navEvents: 'Zdarzenia',
+  navSends: 'Wysyłki',
+  navConnectors: 'Integracje',
+  navSettings: 'Ustawienia',
+  pages: 'Strony',
+  firstPage: '← Pierwsza strona',
+  nextPage: 'Następna strona →',
+  tabWorkspace: 'Przestrzeń',
+  tabBranding: 'Wygląd',
+  tabWebhooks: 'Webhooki',
   team: 'Zespół',
   signedInAs: 'Zalogowano jako {email}',
   yourRole: 'Twoja rola w {workspace}: {role}',
@@ -248,6 +290,18 @@ const pl: ConsoleStrings = {
   back: 'Wróć do konsoli',
   roles: { owner: 'Właściciel', admin: 'Administrator', agent: 'Agent', viewer: 'Obserwator' },
 };
+
+/**
+ * A page's own words, kept next to the page (pages/<name>.words.ts) so pages grow without one shared file:
+ * `const t = words({ en: {...}, ru: {...}, pl: {...} })`, then `t(locale, 'key', { vars })`. ru and pl
+ * must have every key en has (the type says so).
+ */
+export function words<T extends Record<string, string>>(dicts: { en: T; ru: NoInfer<T>; pl: NoInfer<T> }) {
+  return (locale: Locale, key: keyof T & string, vars: Record<string, string | number> = {}): string =>
+    (dicts[locale][key] ?? dicts.en[key] ?? key).replace(/\{(\w+)\}/g, (m, name: string) =>
+      vars[name] === undefined ? m : String(vars[name]),
+    );
+}
 
 export const consoleStrings: Record<Locale, ConsoleStrings> = { en, ru, pl };
 

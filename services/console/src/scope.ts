@@ -1,4 +1,4 @@
-// The scope every console page runs in: security headers (no scripts at all), signed cookies, CSRF tokens, rate limits, the session.
+// The scope every console page runs in: security headers (only our own scripts), signed cookies, CSRF tokens, rate limits, the session.
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
@@ -36,9 +36,11 @@ export async function consoleScope(scope: FastifyInstance, ctx: AppContext) {
   await scope.register(helmet, {
     contentSecurityPolicy: {
       useDefaults: false,
-      // The console sends no script at all and only its own stylesheet.
+      // Only the console's own stylesheet and its own small scripts (enhancements: every page works without them).
       directives: {
         defaultSrc: ["'none'"],
+        scriptSrc: ["'self'"],
+        connectSrc: ["'self'"],
         styleSrc: ["'self'"],
         imgSrc: ["'self'"],
         formAction: ["'self'"],

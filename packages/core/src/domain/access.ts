@@ -51,7 +51,17 @@ export const permissions = {
     roles: managers,
     scopes: ['write', 'admin'],
   },
+  'sends.manage': {
+    what: 'start, pause, resume and cancel list sends',
+    roles: managers,
+    scopes: ['write', 'admin'],
+  },
   'webhooks.manage': { what: 'create, edit and test webhooks', roles: managers, scopes: ['admin'] },
+  'connectors.manage': {
+    what: 'create, edit and inspect inbound connectors and their secrets',
+    roles: managers,
+    scopes: ['admin'],
+  },
   'keys.manage': { what: 'create, list and revoke API keys', roles: managers, scopes: ['admin'] },
   'team.manage': {
     what: 'invite members, change roles (below owner), remove members',

@@ -5,18 +5,7 @@
 import { type ApiKeyRow, type Locale, type Scope, type SignedIn, scopes } from '@surveyflow/core';
 import { say } from '../i18n.ts';
 import { Csrf, document } from './layout.tsx';
-
-/** A date in the workspace's time zone, named, so a team across zones reads it alike. */
-const dateTime = (locale: Locale, d: Date, timeZone: string) =>
-  new Intl.DateTimeFormat(locale, {
-    year: 'numeric',
-    month: 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZone,
-    timeZoneName: 'short',
-  }).format(d);
+import { dateTime, Notice, type SettingsTab, SettingsTabs, Table, When } from './parts.tsx';
 
 export function keysPage(input: {
   locale: Locale;
@@ -26,6 +15,8 @@ export function keysPage(input: {
   /** The key just created: its clear value, shown on this answer only. */
   created?: { name: string; key: string } | undefined;
   notice?: string | undefined;
+  /** The settings tabs this operator may open. */
+  tabs: readonly SettingsTab[];
 }): string {
   const { locale, session, csrf } = input;
   const zone = session.workspace?.timezone ?? 'UTC';
@@ -33,15 +24,12 @@ export function keysPage(input: {
     locale,
     title: say(locale, 'apiKeys'),
     session,
-    section: 'keys',
+    section: 'settings',
     children: (
       <>
         <h1>{say(locale, 'apiKeys')}</h1>
-        {input.notice ? (
-          <p class="notice" role="status">
-            {input.notice}
-          </p>
-        ) : null}
+        <SettingsTabs locale={locale} current="keys" show={input.tabs} />
+        <Notice text={input.notice} />
         {input.created ? (
           <section class="card" aria-labelledby="new-key">
             <h2 id="new-key">{say(locale, 'newKeyTitle', { name: input.created.name })}</h2>
@@ -56,63 +44,54 @@ export function keysPage(input: {
         <section class="card" aria-labelledby="keys">
           <h2 id="keys">{say(locale, 'keysList')}</h2>
           {input.keys.length === 0 ? <p class="muted">{say(locale, 'noKeys')}</p> : null}
-          <table class="members">
-            <thead>
-              <tr>
-                <th scope="col">{say(locale, 'keyName')}</th>
-                <th scope="col">{say(locale, 'scopes')}</th>
-                <th scope="col">{say(locale, 'prefix')}</th>
-                <th scope="col">{say(locale, 'createdBy')}</th>
-                <th scope="col">{say(locale, 'lastUsed')}</th>
-                <th scope="col">
-                  <span class="sr-only">{say(locale, 'revoke')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {input.keys.map((k) => (
-                <tr key={k.id}>
-                  <td>
+          <Table
+            label={say(locale, 'keysList')}
+            rows={input.keys}
+            rowKey={(k) => k.id}
+            columns={[
+              {
+                header: say(locale, 'keyName'),
+                cell: (k) => (
+                  <>
                     {k.name} {k.revokedAt ? <span class="tag">{say(locale, 'revoked')}</span> : null}
-                  </td>
-                  <td>
-                    <span class="label">{say(locale, 'scopes')}: </span>
-                    {k.scopes.join(', ')}
-                  </td>
-                  <td>
-                    <span class="label">{say(locale, 'prefix')}: </span>
-                    <code>{k.prefix}</code>
-                  </td>
-                  <td>
-                    <span class="label">{say(locale, 'createdBy')}: </span>
-                    {k.createdBy?.label ?? '—'}
-                  </td>
-                  <td>
-                    <span class="label">{say(locale, 'lastUsed')}: </span>
-                    {k.lastUsedAt ? dateTime(locale, k.lastUsedAt, zone) : say(locale, 'never')}
-                  </td>
-                  <td>
-                    {k.revokedAt ? (
-                      <span class="muted">
-                        {say(locale, 'revokedAt', { at: dateTime(locale, k.revokedAt, zone) })}
-                      </span>
-                    ) : (
-                      <form method="post" action={`/app/keys/${k.id}/revoke`} class="inline">
-                        <Csrf token={csrf} />
-                        <button
-                          type="submit"
-                          class="danger"
-                          aria-label={say(locale, 'revokeLabel', { name: k.name })}
-                        >
-                          {say(locale, 'revoke')}
-                        </button>
-                      </form>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                  </>
+                ),
+              },
+              { header: say(locale, 'scopes'), cell: (k) => k.scopes.join(', ') },
+              { header: say(locale, 'prefix'), cell: (k) => <code>{k.prefix}</code> },
+              { header: say(locale, 'createdBy'), cell: (k) => k.createdBy?.label ?? '—' },
+              {
+                header: say(locale, 'lastUsed'),
+                cell: (k) =>
+                  k.lastUsedAt ? (
+                    <When locale={locale} at={k.lastUsedAt} zone={zone} />
+                  ) : (
+                    say(locale, 'never')
+                  ),
+              },
+              {
+                header: say(locale, 'revoke'),
+                hiddenHeader: true,
+                cell: (k) =>
+                  k.revokedAt ? (
+                    <span class="muted">
+                      {say(locale, 'revokedAt', { at: dateTime(locale, k.revokedAt, zone) })}
+                    </span>
+                  ) : (
+                    <form method="post" action={`/app/keys/${k.id}/revoke`} class="inline">
+                      <Csrf token={csrf} />
+                      <button
+                        type="submit"
+                        class="danger"
+                        aria-label={say(locale, 'revokeLabel', { name: k.name })}
+                      >
+                        {say(locale, 'revoke')}
+                      </button>
+                    </form>
+                  ),
+              },
+            ]}
+          />
         </section>
         <section class="card" aria-labelledby="create-key">
           <h2 id="create-key">{say(locale, 'createKey')}</h2>

@@ -4,10 +4,20 @@
 import { type Locale, roleAllows, type SignedIn } from '@surveyflow/core';
 import type { ComponentChildren } from 'preact';
 import { render } from 'preact-render-to-string';
-import { assets } from '../assets.ts';
+import { assets, scriptPath } from '../assets.ts';
 import { say } from '../i18n.ts';
 
-export type Section = 'home' | 'team' | 'keys';
+/** The top-level sections, in the order of the top bar. Team, API keys, webhooks, workspace and branding are tabs of settings. */
+export type Section =
+  | 'home'
+  | 'responses'
+  | 'cases'
+  | 'contacts'
+  | 'surveys'
+  | 'events'
+  | 'sends'
+  | 'connectors'
+  | 'settings';
 
 /** A hidden field carrying this response's CSRF token: every form that changes something has one. */
 export const Csrf = ({ token }: { token: string }) => <input type="hidden" name="_csrf" value={token} />;
@@ -20,6 +30,8 @@ export function document(opts: {
   section?: Section | undefined;
   csrf?: string | undefined;
   narrow?: boolean;
+  /** Names of scripts under assets/scripts/ (without .js) this page is enhanced by. */
+  scripts?: readonly string[];
 }): string {
   const { locale, session, section } = opts;
   const nav = (href: string, name: Section, label: string) => (
@@ -35,6 +47,9 @@ export function document(opts: {
         <meta name="robots" content="noindex, nofollow" />
         <title>{`${opts.title} · Surveyflow`}</title>
         <link rel="stylesheet" href={assets.css.path} />
+        {(opts.scripts ?? []).map((name) => (
+          <script key={name} type="module" src={scriptPath(name)} />
+        ))}
       </head>
       <body>
         <a class="skip" href="#content">
@@ -48,10 +63,16 @@ export function document(opts: {
             {session?.workspace ? (
               <nav class="main" aria-label={session.workspace.workspaceName}>
                 {nav('/app', 'home', say(locale, 'home'))}
-                {nav('/app/team', 'team', say(locale, 'team'))}
-                {roleAllows(session.workspace.role, 'keys.manage')
-                  ? nav('/app/keys', 'keys', say(locale, 'apiKeys'))
+                {nav('/app/responses', 'responses', say(locale, 'navResponses'))}
+                {nav('/app/cases', 'cases', say(locale, 'navCases'))}
+                {nav('/app/contacts', 'contacts', say(locale, 'navContacts'))}
+                {nav('/app/surveys', 'surveys', say(locale, 'navSurveys'))}
+                {nav('/app/events', 'events', say(locale, 'navEvents'))}
+                {nav('/app/sends', 'sends', say(locale, 'navSends'))}
+                {roleAllows(session.workspace.role, 'connectors.manage')
+                  ? nav('/app/connectors', 'connectors', say(locale, 'navConnectors'))
                   : null}
+                {nav('/app/settings', 'settings', say(locale, 'navSettings'))}
               </nav>
             ) : null}
             {session ? (

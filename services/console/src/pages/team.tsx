@@ -5,18 +5,7 @@
 import type { Locale, Member, Role, SignedIn } from '@surveyflow/core';
 import { say } from '../i18n.ts';
 import { Csrf, document } from './layout.tsx';
-
-/** A date in the workspace's time zone, named, so a team across zones reads it alike. */
-const dateTime = (locale: Locale, d: Date, timeZone: string) =>
-  new Intl.DateTimeFormat(locale, {
-    year: 'numeric',
-    month: 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZone,
-    timeZoneName: 'short',
-  }).format(d);
+import { Notice, type SettingsTab, SettingsTabs, Table, When } from './parts.tsx';
 
 export function teamPage(input: {
   locale: Locale;
@@ -28,9 +17,14 @@ export function teamPage(input: {
   assignable: readonly Role[];
   notice?: string | undefined;
   error?: string | undefined;
+  /** The settings tabs this operator may open. */
+  tabs: readonly SettingsTab[];
 }): string {
   const { locale, session, csrf } = input;
   const me = session.user.id;
+  const zone = session.workspace?.timezone ?? 'UTC';
+  const editable = (m: Member) =>
+    input.canManage && (m.role !== 'owner' || input.assignable.includes('owner'));
   const roleOptions = (selected: Role) =>
     input.assignable.map((r) => (
       <option key={r} value={r} selected={r === selected}>
@@ -41,91 +35,80 @@ export function teamPage(input: {
     locale,
     title: say(locale, 'team'),
     session,
-    section: 'team',
+    section: 'settings',
     children: (
       <>
         <h1>{say(locale, 'team')}</h1>
-        {input.notice ? (
-          <p class="notice" role="status">
-            {input.notice}
-          </p>
-        ) : null}
-        {input.error ? (
-          <p class="notice error" role="alert">
-            {input.error}
-          </p>
-        ) : null}
+        <SettingsTabs locale={locale} current="team" show={input.tabs} />
+        <Notice text={input.notice} />
+        <Notice text={input.error} error />
         <section class="card" aria-labelledby="members">
           <h2 id="members">{say(locale, 'members')}</h2>
           {input.canManage ? null : <p class="muted">{say(locale, 'readOnlyTeam')}</p>}
-          <table class="members">
-            <thead>
-              <tr>
-                <th scope="col">{say(locale, 'member')}</th>
-                <th scope="col">{say(locale, 'role')}</th>
-                <th scope="col">{say(locale, 'lastSignIn')}</th>
-                <th scope="col">
-                  <span class="sr-only">{say(locale, 'remove')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {input.members.map((m) => {
-                const editable =
-                  input.canManage && (m.role !== 'owner' || input.assignable.includes('owner'));
-                return (
-                  <tr key={m.id}>
-                    <td>
-                      {m.email} {m.id === me ? <span class="tag">{say(locale, 'you')}</span> : null}
-                      {m.lastSignInAt ? null : <span class="tag">{say(locale, 'invited')}</span>}
-                    </td>
-                    <td>
-                      {editable ? (
-                        <form method="post" action={`/app/team/${m.id}/role`} class="inline">
-                          <Csrf token={csrf} />
-                          <label class="sr-only" for={`role-${m.id}`}>
-                            {say(locale, 'changeRole', { email: m.email })}
-                          </label>
-                          <select id={`role-${m.id}`} name="role">
-                            {roleOptions(m.role)}
-                          </select>
-                          <button type="submit" class="secondary">
-                            {say(locale, 'save')}
-                          </button>
-                        </form>
-                      ) : (
-                        say.role(locale, m.role)
-                      )}
-                    </td>
-                    <td>
-                      <span class="label">{say(locale, 'lastSignIn')}: </span>
-                      {m.lastSignInAt
-                        ? dateTime(locale, m.lastSignInAt, session.workspace?.timezone ?? 'UTC')
-                        : say(locale, 'never')}
-                    </td>
-                    <td>
-                      {editable || m.id === me ? (
-                        <form method="post" action={`/app/team/${m.id}/remove`} class="inline">
-                          <Csrf token={csrf} />
-                          <button
-                            type="submit"
-                            class="danger"
-                            aria-label={
-                              m.id === me
-                                ? say(locale, 'leave')
-                                : say(locale, 'removeLabel', { email: m.email })
-                            }
-                          >
-                            {m.id === me ? say(locale, 'leave') : say(locale, 'remove')}
-                          </button>
-                        </form>
-                      ) : null}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+          <Table
+            label={say(locale, 'members')}
+            rows={input.members}
+            rowKey={(m) => m.id}
+            columns={[
+              {
+                header: say(locale, 'member'),
+                cell: (m) => (
+                  <>
+                    {m.email} {m.id === me ? <span class="tag">{say(locale, 'you')}</span> : null}
+                    {m.lastSignInAt ? null : <span class="tag">{say(locale, 'invited')}</span>}
+                  </>
+                ),
+              },
+              {
+                header: say(locale, 'role'),
+                cell: (m) =>
+                  editable(m) ? (
+                    <form method="post" action={`/app/team/${m.id}/role`} class="inline">
+                      <Csrf token={csrf} />
+                      <label class="sr-only" for={`role-${m.id}`}>
+                        {say(locale, 'changeRole', { email: m.email })}
+                      </label>
+                      <select id={`role-${m.id}`} name="role">
+                        {roleOptions(m.role)}
+                      </select>
+                      <button type="submit" class="secondary">
+                        {say(locale, 'save')}
+                      </button>
+                    </form>
+                  ) : (
+                    say.role(locale, m.role)
+                  ),
+              },
+              {
+                header: say(locale, 'lastSignIn'),
+                cell: (m) =>
+                  m.lastSignInAt ? (
+                    <When locale={locale} at={m.lastSignInAt} zone={zone} />
+                  ) : (
+                    say(locale, 'never')
+                  ),
+              },
+              {
+                header: say(locale, 'remove'),
+                hiddenHeader: true,
+                cell: (m) =>
+                  editable(m) || m.id === me ? (
+                    <form method="post" action={`/app/team/${m.id}/remove`} class="inline">
+                      <Csrf token={csrf} />
+                      <button
+                        type="submit"
+                        class="danger"
+                        aria-label={
+                          m.id === me ? say(locale, 'leave') : say(locale, 'removeLabel', { email: m.email })
+                        }
+                      >
+                        {m.id === me ? say(locale, 'leave') : say(locale, 'remove')}
+                      </button>
+                    </form>
+                  ) : null,
+              },
+            ]}
+          />
         </section>
         {input.canManage ? (
           <section class="card" aria-labelledby="invite">

@@ -25,12 +25,11 @@ export function homeRoutes(app: HttpApp, ctx: AppContext) {
   const signedOut = (reply: FastifyReply) =>
     reply.clearCookie(SESSION_COOKIE, { path: '/app' }).redirect('/app/sign-in', 303);
 
-  app.get(assets.css.path, { schema: { hide: true } }, async (_request, reply) =>
-    reply
-      .type(assets.css.type)
-      .header('cache-control', 'public, max-age=31536000, immutable')
-      .send(assets.css.body),
-  );
+  for (const asset of assets.all) {
+    app.get(asset.path, { schema: { hide: true } }, async (_request, reply) =>
+      reply.type(asset.type).header('cache-control', 'public, max-age=31536000, immutable').send(asset.body),
+    );
+  }
 
   app.get(
     '/app',

@@ -16,6 +16,7 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { say } from '../i18n.ts';
 import { keysPage } from '../pages/keys.tsx';
+import { settingsTabsFor } from '../pages/parts.tsx';
 import { localeOf, needSession, operatorOf } from '../scope.ts';
 import { csrfField, FormOnly, formErrors, htmlPage, redirect } from './shapes.ts';
 
@@ -78,6 +79,7 @@ export function keyRoutes(app: HttpApp, ctx: AppContext) {
           session,
           csrf: reply.generateCsrf(),
           keys: await list(session),
+          tabs: settingsTabsFor(session.workspace.role),
           notice: request.query.done === 'revoked' ? say(locale, 'keyRevoked') : undefined,
         }),
       );
@@ -119,6 +121,7 @@ export function keyRoutes(app: HttpApp, ctx: AppContext) {
             session,
             csrf: reply.generateCsrf(),
             keys: await list(session),
+            tabs: settingsTabsFor(session.workspace.role),
             created: { name: row.name, key },
           }),
         );

@@ -15,6 +15,7 @@ import { type HttpApp, text, uuid } from '@surveyflow/http';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { say } from '../i18n.ts';
+import { settingsTabsFor } from '../pages/parts.tsx';
 import { teamPage } from '../pages/team.tsx';
 import { localeOf, needSession, operatorOf } from '../scope.ts';
 import { csrfField, FormOnly, formErrors, htmlPage, redirect } from './shapes.ts';
@@ -88,6 +89,7 @@ export function teamRoutes(app: HttpApp, ctx: AppContext) {
           canManage,
           assignable,
           notice,
+          tabs: settingsTabsFor(session.workspace.role),
         }),
       );
     },
