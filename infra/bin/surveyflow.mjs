@@ -26,7 +26,7 @@ const bin = (name) => join(root, 'node_modules', '.bin', name);
 const commands = {
   start: [bin('tsx'), ['infra/launcher/src/main.ts', ...rest]],
   test: [bin('vitest'), ['run', ...rest]],
-  bench: [bin('tsx'), ['services/dispatcher/bench/ingest.ts', ...rest]],
+  bench: [bin('tsx'), ['infra/launcher/src/bench/main.ts', ...rest]],
   fuzz: [bin('tsx'), ['infra/launcher/src/fuzz/main.ts', ...rest]],
   chaos: [bin('tsx'), ['infra/launcher/src/chaos/main.ts', ...rest]],
 };
