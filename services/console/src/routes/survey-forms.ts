@@ -300,7 +300,11 @@ export function triggerBody(d: TriggerDraft): { body: Record<string, unknown>; e
     filter,
     delay: d.delay.trim(),
     expireAfter: d.expireAfter.trim() === '' ? null : d.expireAfter.trim(),
-    sendWindow: d.start === '' && d.end === '' ? null : { days: d.days, start: d.start, end: d.end },
+    // No day ticked is every day, as the API's default.
+    sendWindow:
+      d.start === '' && d.end === ''
+        ? null
+        : { ...(d.days.length ? { days: d.days } : {}), start: d.start, end: d.end },
     throttleDays: num(d.throttleDays),
     sampleRate: num(d.sampleRate),
     dedupeKey: d.dedupeKey.trim() === '' ? null : d.dedupeKey.trim(),
