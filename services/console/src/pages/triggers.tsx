@@ -341,7 +341,9 @@ export function triggerPage(input: {
             <Csrf token={input.csrf} />
             <div class="card trigger-fields">
               {fields}
-              <button type="submit">{isNew ? t(locale, 'createTrigger') : t(locale, 'saveTrigger')}</button>
+              <button type="submit" id="save-trigger">
+                {isNew ? t(locale, 'createTrigger') : t(locale, 'saveTrigger')}
+              </button>
             </div>
             {dryRun}
           </form>
