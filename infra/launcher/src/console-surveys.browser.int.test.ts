@@ -116,7 +116,9 @@ describe('surveys and triggers in Chromium', () => {
       document.body.dataset.loaded = 'once';
     });
     await page.selectOption('#f-event', 'order-7');
-    await expect.poll(() => outcome.textContent(), { timeout: 20_000 }).toMatch(/Would invite by email at .*2\d{3}/);
+    await expect
+      .poll(() => outcome.textContent(), { timeout: 20_000 })
+      .toMatch(/Would invite by email at .*2\d{3}/);
     // The filter as edited (properties.total ≥ 200): the outcome turns into a skip, and the page was never reloaded.
     await page.fill('#f-filter-0-value', '200');
     await expect
@@ -178,7 +180,8 @@ describe('surveys and triggers in Chromium', () => {
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/app\/triggers\/[0-9a-f-]{36}\?done=created/, { timeout: 20_000 });
     expect(await page.textContent('main')).toContain('Trigger created.');
-    const [keyboard] = await sql`select event_types, filter, throttle_days, enabled from triggers where name = 'Keyboard trigger'`;
+    const [keyboard] =
+      await sql`select event_types, filter, throttle_days, enabled from triggers where name = 'Keyboard trigger'`;
     expect(keyboard).toEqual({
       event_types: ['ticket.solved'],
       filter: { all: [{ field: 'properties.rating', op: 'gte', value: 3 }] },

@@ -93,8 +93,11 @@ describe('surveys and triggers in the console', () => {
       actions: '',
     });
     expect(created.statusCode).toBe(303);
-    const id = /\/app\/surveys\/([0-9a-f-]{36})\?done=created/.exec(created.headers.location ?? '')?.[1] ?? '';
-    const [row] = await sql(shop)<{ kind: string; question: Record<string, string>; actions: { type: string }[] }[]>`
+    const id =
+      /\/app\/surveys\/([0-9a-f-]{36})\?done=created/.exec(created.headers.location ?? '')?.[1] ?? '';
+    const [row] = await sql(shop)<
+      { kind: string; question: Record<string, string>; actions: { type: string }[] }[]
+    >`
       select kind, question, actions from surveys where id = ${id}`;
     expect(row?.kind).toBe('csat');
     expect(row?.question).toEqual({
@@ -125,7 +128,12 @@ describe('surveys and triggers in the console', () => {
 
     // Edited: a thank-you message for promoters; its preview is the message as sent, personalised.
     const actions = JSON.stringify([
-      { type: 'message', segments: ['promoter'], subject: { en: 'Thanks from {company}' }, body: { en: 'Thank you, {name}: a {score} makes our day.' } },
+      {
+        type: 'message',
+        segments: ['promoter'],
+        subject: { en: 'Thanks from {company}' },
+        body: { en: 'Thank you, {name}: a {score} makes our day.' },
+      },
     ]);
     const previewed = await owner.submit(`/app/surveys/${id}`, `/app/surveys/${id}/preview`, {
       name: 'After support',
@@ -146,9 +154,15 @@ describe('surveys and triggers in the console', () => {
     });
     expect(saved.statusCode).toBe(303);
     expect(saved.headers.location).toBe(`/app/surveys/${id}?done=saved`);
-    const [after] = await sql(shop)<{ name: string; kind: string; question: Record<string, string>; actions: unknown[] }[]>`
+    const [after] = await sql(shop)<
+      { name: string; kind: string; question: Record<string, string>; actions: unknown[] }[]
+    >`
       select name, kind, question, actions from surveys where id = ${id}`;
-    expect(after).toMatchObject({ name: 'After a support ticket', kind: 'csat', question: { en: 'How satisfied are you?', ru: 'Насколько вы довольны?' } });
+    expect(after).toMatchObject({
+      name: 'After a support ticket',
+      kind: 'csat',
+      question: { en: 'How satisfied are you?', ru: 'Насколько вы довольны?' },
+    });
     expect(after?.actions).toHaveLength(1);
 
     // A bad edit names the action's field and changes nothing.
@@ -159,7 +173,9 @@ describe('surveys and triggers in the console', () => {
     });
     expect(badEdit.statusCode).toBe(400);
     expect(badEdit.body).toContain('actions[0].url');
-    expect((await sql(shop)`select name from surveys where id = ${id}`)[0]?.name).toBe('After a support ticket');
+    expect((await sql(shop)`select name from surveys where id = ${id}`)[0]?.name).toBe(
+      'After a support ticket',
+    );
   });
 
   test('a trigger is created and edited through its form; a bad field is a 400 naming it; the dry run invites, skips by filter and by throttle', {
@@ -172,27 +188,38 @@ describe('surveys and triggers in the console', () => {
     const newPage = await owner.get(`/app/triggers/new?survey=${survey}`);
     expect(newPage.statusCode).toBe(200);
     const before = await triggers();
-    const bad = await owner.submit(`/app/triggers/new?survey=${survey}`, '/app/triggers', triggerForm(newPage.body, { delay: 'soon' }));
+    const bad = await owner.submit(
+      `/app/triggers/new?survey=${survey}`,
+      '/app/triggers',
+      triggerForm(newPage.body, { delay: 'soon' }),
+    );
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('id="f-delay-error"');
     expect(bad.body).toContain('ISO 8601 duration');
     expect(await triggers()).toBe(before);
 
-    const created = await owner.submit(`/app/triggers/new?survey=${survey}`, '/app/triggers', triggerForm(newPage.body, {
-      name: 'Big orders',
-      eventTypes: 'order.shipped',
-      'filter.0.field': 'properties.total',
-      'filter.0.op': 'gte',
-      'filter.0.value': '100',
-      delay: 'P2D',
-      'sendWindow.start': '09:00',
-      'sendWindow.end': '18:00',
-      'channels.1': 'sms',
-      'channels.2': 'email',
-    }));
+    const created = await owner.submit(
+      `/app/triggers/new?survey=${survey}`,
+      '/app/triggers',
+      triggerForm(newPage.body, {
+        name: 'Big orders',
+        eventTypes: 'order.shipped',
+        'filter.0.field': 'properties.total',
+        'filter.0.op': 'gte',
+        'filter.0.value': '100',
+        delay: 'P2D',
+        'sendWindow.start': '09:00',
+        'sendWindow.end': '18:00',
+        'channels.1': 'sms',
+        'channels.2': 'email',
+      }),
+    );
     expect(created.statusCode, /role="alert">([\s\S]*?)<\/div>/.exec(created.body)?.[1]).toBe(303);
-    const id = /\/app\/triggers\/([0-9a-f-]{36})\?done=created/.exec(created.headers.location ?? '')?.[1] ?? '';
-    const [stored] = await sql(shop)`select name, event_types, filter, delay, send_window, channels from triggers where id = ${id}`;
+    const id =
+      /\/app\/triggers\/([0-9a-f-]{36})\?done=created/.exec(created.headers.location ?? '')?.[1] ?? '';
+    const [stored] = await sql(
+      shop,
+    )`select name, event_types, filter, delay, send_window, channels from triggers where id = ${id}`;
     expect(stored).toMatchObject({
       name: 'Big orders',
       event_types: ['order.shipped'],
@@ -204,16 +231,26 @@ describe('surveys and triggers in the console', () => {
 
     // Edited: cancel-on without a dedupe key is refused, naming cancelOn; with one it is saved.
     const page = await owner.get(`/app/triggers/${id}`);
-    const refused = await owner.submit(`/app/triggers/${id}`, `/app/triggers/${id}`, triggerForm(page.body, { cancelOn: 'order.refunded' }));
+    const refused = await owner.submit(
+      `/app/triggers/${id}`,
+      `/app/triggers/${id}`,
+      triggerForm(page.body, { cancelOn: 'order.refunded' }),
+    );
     expect(refused.statusCode).toBe(400);
     expect(refused.body).toContain('id="f-cancelOn-error"');
-    const edited = await owner.submit(`/app/triggers/${id}`, `/app/triggers/${id}`, triggerForm(page.body, {
-      cancelOn: 'order.refunded',
-      dedupeKey: 'properties.orderId',
-      throttleDays: '14',
-    }));
+    const edited = await owner.submit(
+      `/app/triggers/${id}`,
+      `/app/triggers/${id}`,
+      triggerForm(page.body, {
+        cancelOn: 'order.refunded',
+        dedupeKey: 'properties.orderId',
+        throttleDays: '14',
+      }),
+    );
     expect(edited.statusCode).toBe(303);
-    expect((await sql(shop)`select cancel_on, dedupe_key, throttle_days from triggers where id = ${id}`)[0]).toEqual({
+    expect(
+      (await sql(shop)`select cancel_on, dedupe_key, throttle_days from triggers where id = ${id}`)[0],
+    ).toEqual({
       cancel_on: ['order.refunded'],
       dedupe_key: 'properties.orderId',
       throttle_days: 14,
@@ -226,7 +263,11 @@ describe('surveys and triggers in the console', () => {
     expect(seededPage.body).toContain('<option value="order-1"');
     const form = triggerForm(seededPage.body);
     const tryIt = (changes: Record<string, string>, fragment = true) =>
-      owner.submit(`/app/triggers/${seededTrigger}`, `/app/triggers/${seededTrigger}/try${fragment ? '?fragment=1' : ''}`, { ...form, ...changes });
+      owner.submit(
+        `/app/triggers/${seededTrigger}`,
+        `/app/triggers/${seededTrigger}/try${fragment ? '?fragment=1' : ''}`,
+        { ...form, ...changes },
+      );
 
     // A new contact: invite, at once, by email.
     const invite = await tryIt({ eventJson: pasted('c-2', 150) });
@@ -234,20 +275,31 @@ describe('surveys and triggers in the console', () => {
     expect(invite.body).toContain('data-outcome="invite"');
     expect(invite.body).toMatch(/Would invite by email at [^<]*2\d{3}/);
     // The filter as edited, not yet saved: properties.total ≥ 200 skips it.
-    const filtered = await tryIt({ eventJson: pasted('c-2', 150), 'filter.0.field': 'properties.total', 'filter.0.op': 'gte', 'filter.0.value': '200' });
+    const filtered = await tryIt({
+      eventJson: pasted('c-2', 150),
+      'filter.0.field': 'properties.total',
+      'filter.0.op': 'gte',
+      'filter.0.value': '200',
+    });
     expect(filtered.body).toContain('data-reason="filtered_out"');
-    expect(filtered.body).toContain('Would skip: the filter did not match: properties.total gte 200 (was 150)');
+    expect(filtered.body).toContain(
+      'Would skip: the filter did not match: properties.total gte 200 (was 150)',
+    );
     // The picked event's contact was invited to this survey moments ago: the throttle says so.
     const throttled = await tryIt({ event: 'order-1' }, false);
     expect(throttled.statusCode).toBe(200);
     expect(throttled.body).toContain('data-reason="throttled"');
-    expect(throttled.body).toMatch(/Would skip: invited to this survey (today|now|0 days ago) \(throttle, 30 days\)/);
+    expect(throttled.body).toMatch(
+      /Would skip: invited to this survey (today|now|0 days ago) \(throttle, 30 days\)/,
+    );
     // The page came back whole, the choice kept; and nothing was stored by any of it.
     expect(throttled.body).toContain('<option value="order-1" selected');
     expect((await sql(shop)`select filter from triggers where id = ${seededTrigger}`)[0]?.filter).toBeNull();
     expect(Number((await sql(shop)`select count(*)::int as n from invitations`)[0]?.n)).toBe(1);
     // An unreadable form or event says what to fix.
-    expect((await tryIt({ eventJson: pasted('c-2', 150), delay: 'soon' })).body).toContain('Fix the form first: delay');
+    expect((await tryIt({ eventJson: pasted('c-2', 150), delay: 'soon' })).body).toContain(
+      'Fix the form first: delay',
+    );
     expect((await tryIt({ eventJson: '{"id":"x"}' })).body).toContain('That event cannot be read: type');
   });
 
@@ -262,9 +314,15 @@ describe('surveys and triggers in the console', () => {
 
     expect((await sendEvent(shop, 'order-1', 'c-1', 150)).statusCode).toBe(202);
     expect((await sendEvent(shop, 'order-2', 'c-1', 80)).statusCode).toBe(202);
-    const other = await shop.api('POST', '/v1/events', { id: 'ticket-1', type: 'ticket.solved', contact: { id: 'c-3' } });
+    const other = await shop.api('POST', '/v1/events', {
+      id: 'ticket-1',
+      type: 'ticket.solved',
+      contact: { id: 'c-3' },
+    });
     expect(other.statusCode).toBe(202);
-    await waitFor(async () => (await sql(shop)`select 1 from events where planned_at is null`).length === 0, { timeoutMs: 30_000 });
+    await waitFor(async () => (await sql(shop)`select 1 from events where planned_at is null`).length === 0, {
+      timeoutMs: 30_000,
+    });
 
     const list = await owner.get('/app/events');
     expect(list.statusCode).toBe(200);
@@ -281,7 +339,11 @@ describe('surveys and triggers in the console', () => {
     expect(badType.body).toContain('id="event-type-error"');
 
     // Keyset paging through the API's cursors: 55 more events make a second page.
-    const batch = Array.from({ length: 55 }, (_, i) => ({ id: `bulk-${i}`, type: 'bulk.test', contact: { id: `b-${i}` } }));
+    const batch = Array.from({ length: 55 }, (_, i) => ({
+      id: `bulk-${i}`,
+      type: 'bulk.test',
+      contact: { id: `b-${i}` },
+    }));
     expect((await shop.api('POST', '/v1/events/batch', { events: batch })).statusCode).toBeLessThan(300);
     const first = await owner.get('/app/events?type=bulk.test');
     const next = /href="(\/app\/events\?type=bulk\.test&amp;cursor=[^"]+)" rel="next"/.exec(first.body)?.[1];

@@ -1,11 +1,11 @@
 // What a survey's actions would send after an answer, per segment, for a sample contact: composed by the very
 // functions the follow-up sends with (the alert email, the Slack text, the one customer message). Stores nothing.
 import { actionsFor, type SurveyAction, segments } from '../domain/actions.ts';
+import { customerAddress } from '../domain/addresses.ts';
 import type { SurveyKind } from '../domain/kinds.ts';
 import { type Segment, scoreRange, segmentOf } from '../domain/scoring.ts';
 import { alertEmail } from '../domain/templates/emails.ts';
 import { pickLocale } from '../domain/templates/locales.ts';
-import { customerAddress } from '../domain/addresses.ts';
 import { slackAlertText } from './alert-team.ts';
 import { caseAckPart, messagePart, reviewPart } from './follow-up.ts';
 import { composeCustomerMessage, type MessagePart } from './message-customer.ts';
@@ -31,9 +31,17 @@ export type MessagePreview = {
   kinds: string[];
 };
 
-export type SegmentPreview = { segment: Segment; score: number; messages: MessagePreview[] };
+/** An action of the segment that sends nothing as things stand, and why (the referral needs the workspace's page). */
+export type UnsentAction = { index: number; type: SurveyAction['type']; reason: 'no_referral_page' };
 
-/** A score in the middle of the segment on this scale (NPS detractor: 3; passive: 7; promoter: 9). */
+export type SegmentPreview = {
+  segment: Segment;
+  score: number;
+  messages: MessagePreview[];
+  unsent: UnsentAction[];
+};
+
+/** A score in the middle of the segment on this scale (NPS detractor: 3, passive: 8, promoter: 10). */
 export function sampleScore(kind: SurveyKind, segment: Segment): number {
   const { min, max } = scoreRange[kind];
   const inSegment = Array.from({ length: max - min + 1 }, (_, i) => min + i).filter(
@@ -52,15 +60,18 @@ export function previewFollowUps(input: {
   contact: SampleContact;
   comment: string;
   publicUrl: string;
+  /** When the sample answer was given (the alert shows it). */
+  answeredAt: Date;
 }): SegmentPreview[] {
   const { survey, workspace, contact } = input;
   const locale = pickLocale(contact.locale);
   return segments.map((segment) => {
     const score = sampleScore(survey.kind, segment);
     const messages: MessagePreview[] = [];
+    const unsent: UnsentAction[] = [];
     const parts: MessagePart[] = [];
     let review: Extract<SurveyAction, { type: 'review' }> | null = null;
-    for (const { action } of actionsFor(survey.actions, segment)) {
+    for (const { index, action } of actionsFor(survey.actions, segment)) {
       switch (action.type) {
         case 'alert': {
           const mail = alertEmail({
@@ -73,7 +84,7 @@ export function previewFollowUps(input: {
             contact,
             eventType: 'order.delivered',
             properties: { orderId: '1001', total: 129.9 },
-            answeredAt: new Date(0),
+            answeredAt: input.answeredAt,
           });
           const to = [
             ...action.emails,
@@ -119,6 +130,7 @@ export function previewFollowUps(input: {
         case 'referral':
           // As the follow-up: without a page to send friends to there is nothing to refer to.
           if (workspace.referralUrl) parts.push(referralPart(action, `${input.publicUrl}/r/SAMPLE1`));
+          else unsent.push({ index, type: 'referral', reason: 'no_referral_page' });
           break;
         case 'review':
           review ??= action;
@@ -148,6 +160,6 @@ export function previewFollowUps(input: {
         kinds: parts.map((p) => p.kind),
       });
     }
-    return { segment, score, messages };
+    return { segment, score, messages, unsent };
   });
 }

@@ -3,9 +3,9 @@
 // Events (/app/events, /app/events/<id>): recent events with what became of each, and one event's payload, decisions and
 // invitations. Also the operator's words for every planning decision, which the trigger dry run speaks too.
 import type { eventView, Locale, SignedIn } from '@surveyflow/core';
+import { t } from './events.words.ts';
 import { document } from './layout.tsx';
 import { dateTime, Empty, Pager, Table, When } from './parts.tsx';
-import { t } from './events.words.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -93,7 +93,8 @@ export type EventRow = {
 function summary(locale: Locale, e: EventRow): string {
   if (e.status === 'pending') return t(locale, 'pending');
   const parts: string[] = [];
-  if (e.invited > 0) parts.push(e.invited === 1 ? t(locale, 'invited') : t(locale, 'invitedN', { n: e.invited }));
+  if (e.invited > 0)
+    parts.push(e.invited === 1 ? t(locale, 'invited') : t(locale, 'invitedN', { n: e.invited }));
   const reasons = e.skipped.filter((r) => r !== 'no_trigger' && r !== 'cancelled_by_event');
   if (e.skipped.includes('cancelled_by_event')) parts.push(t(locale, 'cancelled'));
   if (reasons.length > 0)
@@ -187,7 +188,9 @@ export function eventsPage(input: {
                 {
                   header: t(locale, 'contact'),
                   cell: (e) => (
-                    <a href={`/app/contacts/${encodeURIComponent(e.contactExternalId)}`}>{e.contactExternalId}</a>
+                    <a href={`/app/contacts/${encodeURIComponent(e.contactExternalId)}`}>
+                      {e.contactExternalId}
+                    </a>
                   ),
                 },
                 { header: t(locale, 'outcome'), cell: (e) => summary(locale, e) },
@@ -267,7 +270,11 @@ export function eventPage(input: {
             </dd>
             <dt>{t(locale, 'planned')}</dt>
             <dd>
-              {event.plannedAt ? <When locale={locale} at={event.plannedAt} zone={zone} /> : t(locale, 'pending')}
+              {event.plannedAt ? (
+                <When locale={locale} at={event.plannedAt} zone={zone} />
+              ) : (
+                t(locale, 'pending')
+              )}
             </dd>
           </dl>
         </section>
@@ -284,7 +291,9 @@ export function eventPage(input: {
                   ) : d.reason === 'no_trigger' ? null : (
                     <span class="muted">{t(locale, 'deletedTrigger')}</span>
                   )}
-                  {d.reason ? <p class="why">{reasonText(locale, d.reason, d.detail, { now, zone })}</p> : null}
+                  {d.reason ? (
+                    <p class="why">{reasonText(locale, d.reason, d.detail, { now, zone })}</p>
+                  ) : null}
                   {d.invitation ? (
                     <dl class="facts invitation">
                       <dt>{t(locale, 'channel')}</dt>
@@ -318,7 +327,9 @@ export function eventPage(input: {
                             {d.surveyId ? (
                               <>
                                 {' · '}
-                                <a href={`/app/responses?survey=${d.surveyId}`}>{t(locale, 'viewResponses')}</a>
+                                <a href={`/app/responses?survey=${d.surveyId}`}>
+                                  {t(locale, 'viewResponses')}
+                                </a>
                               </>
                             ) : null}
                           </dd>
@@ -333,7 +344,7 @@ export function eventPage(input: {
         </section>
         <section class="card" aria-labelledby="payload">
           <h2 id="payload">{t(locale, 'payload')}</h2>
-          <pre class="json" tabindex={0} aria-labelledby="payload">
+          <pre class="json">
             <code>{JSON.stringify(payload, null, 2)}</code>
           </pre>
         </section>

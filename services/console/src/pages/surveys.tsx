@@ -15,7 +15,10 @@ import { t } from './surveys.words.ts';
 /** Field errors by form field name: shown next to the field, and listed once at the top. */
 export type FieldErrors = Map<string, string[]>;
 
-export function fieldErrors(details: readonly ErrorDetail[], fieldOf: (f: string) => string = (f) => f): FieldErrors {
+export function fieldErrors(
+  details: readonly ErrorDetail[],
+  fieldOf: (f: string) => string = (f) => f,
+): FieldErrors {
   const map: FieldErrors = new Map();
   for (const d of details) {
     const key = fieldOf(d.field);
@@ -27,7 +30,9 @@ export function fieldErrors(details: readonly ErrorDetail[], fieldOf: (f: string
 /** The errors of a field and of everything under it (actions[2].body is under actions). */
 export const errorsUnder = (errors: FieldErrors, name: string): string[] =>
   [...errors].flatMap(([k, v]) =>
-    k === name || k.startsWith(`${name}.`) || k.startsWith(`${name}[`) ? v.map((m) => (k === name ? m : `${k}: ${m}`)) : [],
+    k === name || k.startsWith(`${name}.`) || k.startsWith(`${name}[`)
+      ? v.map((m) => (k === name ? m : `${k}: ${m}`))
+      : [],
   );
 
 const idOf = (name: string) => `f-${name.replace(/[^A-Za-z0-9_-]/g, '-')}`;
@@ -38,11 +43,18 @@ export function Field(props: {
   label: string;
   hint?: string | undefined;
   errors: string[];
-  children: (attrs: { id: string; name: string; 'aria-describedby'?: string; 'aria-invalid'?: 'true' }) => ComponentChildren;
+  children: (attrs: {
+    id: string;
+    name: string;
+    'aria-describedby'?: string;
+    'aria-invalid'?: 'true';
+  }) => ComponentChildren;
   class?: string;
 }) {
   const id = idOf(props.name);
-  const described = [props.hint ? `${id}-hint` : '', props.errors.length ? `${id}-error` : ''].filter(Boolean).join(' ');
+  const described = [props.hint ? `${id}-hint` : '', props.errors.length ? `${id}-error` : '']
+    .filter(Boolean)
+    .join(' ');
   return (
     <div class={`field ${props.class ?? ''}`.trim()}>
       <label for={id}>{props.label}</label>
@@ -67,7 +79,11 @@ export function Field(props: {
 }
 
 /** The top of a form that was refused: nothing saved, and which fields to fix (each links to its field). */
-export function ErrorSummary(props: { locale: Locale; errors: FieldErrors; anchorOf?: (field: string) => string }) {
+export function ErrorSummary(props: {
+  locale: Locale;
+  errors: FieldErrors;
+  anchorOf?: (field: string) => string;
+}) {
   if (props.errors.size === 0) return null;
   const fields = [...props.errors.keys()];
   return (
@@ -76,7 +92,8 @@ export function ErrorSummary(props: { locale: Locale; errors: FieldErrors; ancho
       <ul>
         {[...props.errors].map(([field, messages]) => (
           <li key={field}>
-            <a href={`#${props.anchorOf ? props.anchorOf(field) : idOf(field)}`}>{field}</a>: {messages.join('; ')}
+            <a href={`#${props.anchorOf ? props.anchorOf(field) : idOf(field)}`}>{field}</a>:{' '}
+            {messages.join('; ')}
           </li>
         ))}
       </ul>
@@ -177,7 +194,12 @@ const localeName = (ui: Locale, code: string) => {
   }
 };
 
-function Preview(props: { locale: Locale; preview: SegmentPreview[]; unsaved: boolean; sample: { name: string; email: string; locale: string } }) {
+function Preview(props: {
+  locale: Locale;
+  preview: SegmentPreview[];
+  unsaved: boolean;
+  sample: { name: string; email: string; locale: string };
+}) {
   const { locale } = props;
   const to = (addresses: string[]) =>
     addresses
@@ -193,7 +215,11 @@ function Preview(props: { locale: Locale; preview: SegmentPreview[]; unsaved: bo
     <section class="card preview" aria-labelledby="preview-title" id="preview">
       <h2 id="preview-title">{t(locale, 'previewTitle')}</h2>
       <p class="muted">
-        {t(locale, 'previewLead', { name: props.sample.name, email: props.sample.email, locale: props.sample.locale })}
+        {t(locale, 'previewLead', {
+          name: props.sample.name,
+          email: props.sample.email,
+          locale: props.sample.locale,
+        })}
       </p>
       {props.unsaved ? <p class="notice">{t(locale, 'previewUnsaved')}</p> : null}
       {props.preview.map((seg) => (
@@ -203,10 +229,22 @@ function Preview(props: { locale: Locale; preview: SegmentPreview[]; unsaved: bo
             <span class="muted">({t(locale, 'sampleScore', { score: seg.score })})</span>
           </h3>
           {seg.messages.length === 0 ? <p class="muted">{t(locale, 'noMessages')}</p> : null}
+          {seg.unsent.map((u) => (
+            <p class="notice" key={`unsent-${u.index}`}>
+              {t(locale, 'noReferralPage', { n: u.index + 1 })}{' '}
+              <a href="/app/settings">{say(locale, 'navSettings')}</a>
+            </p>
+          ))}
           {seg.messages.map((m, i) => (
-            <article class="message" key={`${seg.segment}-${i}`} aria-label={`${t(locale, `segment_${seg.segment}`)}: ${m.subject || m.kinds.join(', ')}`}>
+            <article
+              class="message"
+              key={`${seg.segment}-${i}`}
+              aria-label={`${t(locale, `segment_${seg.segment}`)}: ${m.subject || m.kinds.join(', ')}`}
+            >
               <p class="message-head">
-                <span class="tag">{m.audience === 'team' ? t(locale, 'toTeam') : t(locale, 'toCustomer')}</span>{' '}
+                <span class="tag">
+                  {m.audience === 'team' ? t(locale, 'toTeam') : t(locale, 'toCustomer')}
+                </span>{' '}
                 {t(locale, `channel_${m.channel}`)} · {t(locale, 'to')}: {to(m.to)}
               </p>
               {m.subject ? (
@@ -252,8 +290,22 @@ export function surveyPage(input: {
         <p class="field-error">{errors.get(kind)?.join('; ')}</p>
       ) : null}
       {locales.map((l) => (
-        <Field key={l} name={`${kind}.${l}`} label={`${localeName(locale, l)} (${l})`} errors={errors.get(`${kind}.${l}`) ?? []}>
-          {(a) => <input type="text" {...a} value={draft[kind][l] ?? ''} maxLength={500} lang={l} disabled={disabled} />}
+        <Field
+          key={l}
+          name={`${kind}.${l}`}
+          label={`${localeName(locale, l)} (${l})`}
+          errors={errors.get(`${kind}.${l}`) ?? []}
+        >
+          {(a) => (
+            <input
+              type="text"
+              {...a}
+              value={draft[kind][l] ?? ''}
+              maxLength={500}
+              lang={l}
+              disabled={disabled}
+            />
+          )}
         </Field>
       ))}
     </fieldset>
@@ -263,7 +315,12 @@ export function surveyPage(input: {
       <Field name="name" label={t(locale, 'name')} errors={errors.get('name') ?? []}>
         {(a) => <input type="text" {...a} value={draft.name} required maxLength={200} disabled={disabled} />}
       </Field>
-      <Field name="kind" label={t(locale, 'kind')} hint={isNew ? undefined : t(locale, 'kindFixed')} errors={errors.get('kind') ?? []}>
+      <Field
+        name="kind"
+        label={t(locale, 'kind')}
+        hint={isNew ? undefined : t(locale, 'kindFixed')}
+        errors={errors.get('kind') ?? []}
+      >
         {(a) => (
           <select {...a} disabled={disabled || !isNew}>
             {surveyKinds.map((k) => (
@@ -276,14 +333,24 @@ export function surveyPage(input: {
       </Field>
       {localized('question', t(locale, 'question'))}
       {localized('followupQuestion', t(locale, 'followup'))}
-      <Field name="questions" label={t(locale, 'extraQuestions')} hint={t(locale, 'extraQuestionsHint')} errors={errorsUnder(errors, 'questions')}>
+      <Field
+        name="questions"
+        label={t(locale, 'extraQuestions')}
+        hint={t(locale, 'extraQuestionsHint')}
+        errors={errorsUnder(errors, 'questions')}
+      >
         {(a) => (
           <textarea {...a} rows={6} spellcheck={false} class="code" disabled={disabled}>
             {draft.questions}
           </textarea>
         )}
       </Field>
-      <Field name="actions" label={t(locale, 'actions')} hint={t(locale, 'actionsHint')} errors={errorsUnder(errors, 'actions')}>
+      <Field
+        name="actions"
+        label={t(locale, 'actions')}
+        hint={t(locale, 'actionsHint')}
+        errors={errorsUnder(errors, 'actions')}
+      >
         {(a) => (
           <textarea {...a} rows={16} spellcheck={false} class="code" disabled={disabled}>
             {draft.actions}
@@ -322,7 +389,9 @@ export function surveyPage(input: {
               ))}
             </ul>
             <p class="links">
-              {input.canManage ? <a href={`/app/triggers/new?survey=${surveyId}`}>{t(locale, 'addTrigger')}</a> : null}
+              {input.canManage ? (
+                <a href={`/app/triggers/new?survey=${surveyId}`}>{t(locale, 'addTrigger')}</a>
+              ) : null}
               <a href={`/app/responses?survey=${surveyId}`}>{t(locale, 'seeResponses')}</a>
             </p>
           </section>
@@ -338,7 +407,11 @@ export function surveyPage(input: {
               {fields}
               <div class="actions-row">
                 <button type="submit">{isNew ? t(locale, 'create') : t(locale, 'save')}</button>
-                <button type="submit" class="secondary" formaction={`${isNew ? '/app/surveys/new' : action}/preview`}>
+                <button
+                  type="submit"
+                  class="secondary"
+                  formaction={`${isNew ? '/app/surveys/new' : action}/preview`}
+                >
                   {t(locale, 'preview')}
                 </button>
               </div>
@@ -353,7 +426,12 @@ export function surveyPage(input: {
           )}
         </section>
         {input.preview ? (
-          <Preview locale={locale} preview={input.preview} unsaved={input.previewUnsaved} sample={input.sample} />
+          <Preview
+            locale={locale}
+            preview={input.preview}
+            unsaved={input.previewUnsaved}
+            sample={input.sample}
+          />
         ) : null}
       </>
     ),

@@ -3,10 +3,12 @@ import { words } from '../i18n.ts';
 
 const en = {
   surveys: 'Surveys',
-  surveysLead: 'What you ask, in which words, and what happens after each answer. Triggers decide who is asked when.',
+  surveysLead:
+    'What you ask, in which words, and what happens after each answer. Triggers decide who is asked when.',
   newSurvey: 'New survey',
   noSurveys: 'No surveys yet.',
-  noSurveysNext: 'Create one: choose NPS, CSAT or CES, write the question, and add a trigger for an event type.',
+  noSurveysNext:
+    'Create one: choose NPS, CSAT or CES, write the question, and add a trigger for an event type.',
   name: 'Name',
   kind: 'Kind',
   kindFixed: 'The kind cannot change once a survey exists (its answers are on its scale).',
@@ -40,6 +42,8 @@ const en = {
   previewUnsaved: 'The preview shows the form as it is now, not yet saved.',
   sampleComment: 'The parcel came two days late.',
   noMessages: 'Nothing is sent for this segment.',
+  noReferralPage:
+    'Action {n} (referral) sends nothing yet: the workspace has no referral page to send friends to. Set one in the settings:',
   segment_detractor: 'Detractors',
   segment_passive: 'Passives',
   segment_promoter: 'Promoters',
@@ -73,9 +77,11 @@ const en = {
   fieldHint: 'type, contact.<attribute> or properties.<name>',
   op: 'Operator',
   value: 'Value',
-  valueHint: 'Numbers and true/false are read as such ("quote" text to keep it text); for in / not in, values separated by commas',
+  valueHint:
+    'Numbers and true/false are read as such ("quote" text to keep it text); for in / not in, values separated by commas',
   filterJson: 'Filter (JSON)',
-  filterJsonHint: 'This filter has nested groups; edit it as JSON ({"all":[…]} or {"any":[…]}), or empty for none.',
+  filterJsonHint:
+    'This filter has nested groups; edit it as JSON ({"all":[…]} or {"any":[…]}), or empty for none.',
   op_eq: '=',
   op_neq: '≠',
   op_in: 'in',
@@ -92,7 +98,8 @@ const en = {
   expireAfter: 'Give up after',
   expireAfterHint: 'ISO 8601 duration (P7D); empty: never',
   sendWindow: 'Send window (in the contact’s time zone)',
-  sendWindowHint: 'Days and hours invitations may go out. No day ticked: every day. Leave the hours empty for any time.',
+  sendWindowHint:
+    'Days and hours invitations may go out. No day ticked: every day. Leave the hours empty for any time.',
   windowStart: 'From',
   windowEnd: 'Until',
   day1: 'Mon',
@@ -130,7 +137,8 @@ const en = {
   triggerCreated: 'Trigger created. Try it on an event below.',
   // Dry run
   dryRun: 'Try it on an event',
-  dryRunLead: 'What this trigger, as the form is now (saved or not), would do with an event. Nothing is stored or sent.',
+  dryRunLead:
+    'What this trigger, as the form is now (saved or not), would do with an event. Nothing is stored or sent.',
   dryRunSave: 'Save the trigger to try it on events.',
   pickEvent: 'A recent event',
   pickNone: '— choose an event —',
@@ -152,10 +160,12 @@ export type SurveyWords = typeof en;
 
 const ru: SurveyWords = {
   surveys: 'Опросы',
-  surveysLead: 'Что вы спрашиваете, какими словами и что происходит после каждого ответа. Триггеры решают, кого и когда спросить.',
+  surveysLead:
+    'Что вы спрашиваете, какими словами и что происходит после каждого ответа. Триггеры решают, кого и когда спросить.',
   newSurvey: 'Новый опрос',
   noSurveys: 'Опросов пока нет.',
-  noSurveysNext: 'Создайте опрос: выберите NPS, CSAT или CES, напишите вопрос и добавьте триггер на тип события.',
+  noSurveysNext:
+    'Создайте опрос: выберите NPS, CSAT или CES, напишите вопрос и добавьте триггер на тип события.',
   name: 'Название',
   kind: 'Тип',
   kindFixed: 'Тип опроса нельзя изменить после создания (ответы даны по его шкале).',
@@ -167,7 +177,8 @@ const ru: SurveyWords = {
   seeResponses: 'Смотреть ответы',
   off: 'выключен',
   question: 'Вопрос',
-  questionHint: '{company} заменяется названием пространства. Оставьте язык пустым, чтобы не использовать его.',
+  questionHint:
+    '{company} заменяется названием пространства. Оставьте язык пустым, чтобы не использовать его.',
   followup: 'Уточняющий вопрос («почему?»)',
   inLocale: 'на языке {locale}',
   extraQuestions: 'Дополнительные вопросы (JSON)',
@@ -189,6 +200,8 @@ const ru: SurveyWords = {
   previewUnsaved: 'Показано то, что сейчас в форме, ещё не сохранённое.',
   sampleComment: 'Посылка пришла на два дня позже.',
   noMessages: 'Этому сегменту ничего не отправляется.',
+  noReferralPage:
+    'Действие {n} (рекомендация) пока ничего не отправляет: у пространства нет страницы, куда направлять друзей. Укажите её в настройках:',
   segment_detractor: 'Критики',
   segment_passive: 'Нейтральные',
   segment_promoter: 'Промоутеры',
@@ -221,9 +234,11 @@ const ru: SurveyWords = {
   fieldHint: 'type, contact.<атрибут> или properties.<имя>',
   op: 'Оператор',
   value: 'Значение',
-  valueHint: 'Числа и true/false читаются как есть (текст возьмите в "кавычки", чтобы он остался текстом); для «в» и «не в» — значения через запятую',
+  valueHint:
+    'Числа и true/false читаются как есть (текст возьмите в "кавычки", чтобы он остался текстом); для «в» и «не в» — значения через запятую',
   filterJson: 'Фильтр (JSON)',
-  filterJsonHint: 'В этом фильтре есть вложенные группы; измените его как JSON ({"all":[…]} или {"any":[…]}), пусто — без фильтра.',
+  filterJsonHint:
+    'В этом фильтре есть вложенные группы; измените его как JSON ({"all":[…]} или {"any":[…]}), пусто — без фильтра.',
   op_eq: '=',
   op_neq: '≠',
   op_in: 'в',
@@ -240,7 +255,8 @@ const ru: SurveyWords = {
   expireAfter: 'Отказаться через',
   expireAfterHint: 'Длительность ISO 8601 (P7D); пусто — никогда',
   sendWindow: 'Окно отправки (в часовом поясе контакта)',
-  sendWindowHint: 'Дни и часы, когда можно отправлять приглашения. Ни один день не отмечен — каждый день. Оставьте часы пустыми — в любое время.',
+  sendWindowHint:
+    'Дни и часы, когда можно отправлять приглашения. Ни один день не отмечен — каждый день. Оставьте часы пустыми — в любое время.',
   windowStart: 'С',
   windowEnd: 'До',
   day1: 'Пн',
@@ -277,7 +293,8 @@ const ru: SurveyWords = {
   triggerSaved: 'Триггер сохранён.',
   triggerCreated: 'Триггер создан. Проверьте его на событии ниже.',
   dryRun: 'Проверить на событии',
-  dryRunLead: 'Что сделал бы этот триггер — в том виде, как он сейчас в форме, сохранён или нет, — с событием. Ничего не сохраняется и не отправляется.',
+  dryRunLead:
+    'Что сделал бы этот триггер — в том виде, как он сейчас в форме, сохранён или нет, — с событием. Ничего не сохраняется и не отправляется.',
   dryRunSave: 'Сохраните триггер, чтобы проверить его на событиях.',
   pickEvent: 'Недавнее событие',
   pickNone: '— выберите событие —',
@@ -297,10 +314,12 @@ const ru: SurveyWords = {
 
 const pl: SurveyWords = {
   surveys: 'Ankiety',
-  surveysLead: 'O co pytasz, jakimi słowami i co dzieje się po każdej odpowiedzi. Wyzwalacze decydują, kogo i kiedy zapytać.',
+  surveysLead:
+    'O co pytasz, jakimi słowami i co dzieje się po każdej odpowiedzi. Wyzwalacze decydują, kogo i kiedy zapytać.',
   newSurvey: 'Nowa ankieta',
   noSurveys: 'Nie ma jeszcze ankiet.',
-  noSurveysNext: 'Utwórz ankietę: wybierz NPS, CSAT lub CES, napisz pytanie i dodaj wyzwalacz dla typu zdarzenia.',
+  noSurveysNext:
+    'Utwórz ankietę: wybierz NPS, CSAT lub CES, napisz pytanie i dodaj wyzwalacz dla typu zdarzenia.',
   name: 'Nazwa',
   kind: 'Rodzaj',
   kindFixed: 'Rodzaju ankiety nie można zmienić po jej utworzeniu (odpowiedzi są w jej skali).',
@@ -334,6 +353,8 @@ const pl: SurveyWords = {
   previewUnsaved: 'Podgląd pokazuje formularz w obecnym stanie, jeszcze niezapisany.',
   sampleComment: 'Paczka przyszła dwa dni później.',
   noMessages: 'Temu segmentowi nic nie jest wysyłane.',
+  noReferralPage:
+    'Działanie {n} (polecenie) nic jeszcze nie wysyła: przestrzeń nie ma strony, na którą kierować znajomych. Ustaw ją w ustawieniach:',
   segment_detractor: 'Krytycy',
   segment_passive: 'Neutralni',
   segment_promoter: 'Promotorzy',
@@ -366,9 +387,11 @@ const pl: SurveyWords = {
   fieldHint: 'type, contact.<atrybut> lub properties.<nazwa>',
   op: 'Operator',
   value: 'Wartość',
-  valueHint: 'Liczby i true/false są czytane wprost (tekst ujmij w "cudzysłów", by pozostał tekstem); dla „w” i „nie w” wartości oddzielone przecinkami',
+  valueHint:
+    'Liczby i true/false są czytane wprost (tekst ujmij w "cudzysłów", by pozostał tekstem); dla „w” i „nie w” wartości oddzielone przecinkami',
   filterJson: 'Filtr (JSON)',
-  filterJsonHint: 'Ten filtr ma zagnieżdżone grupy; edytuj go jako JSON ({"all":[…]} lub {"any":[…]}), puste — bez filtra.',
+  filterJsonHint:
+    'Ten filtr ma zagnieżdżone grupy; edytuj go jako JSON ({"all":[…]} lub {"any":[…]}), puste — bez filtra.',
   op_eq: '=',
   op_neq: '≠',
   op_in: 'w',
@@ -385,7 +408,8 @@ const pl: SurveyWords = {
   expireAfter: 'Zrezygnuj po',
   expireAfterHint: 'Czas ISO 8601 (P7D); puste: nigdy',
   sendWindow: 'Okno wysyłki (w strefie czasowej kontaktu)',
-  sendWindowHint: 'Dni i godziny, w których mogą wychodzić zaproszenia. Żaden dzień nie zaznaczony — każdy dzień. Zostaw godziny puste — o każdej porze.',
+  sendWindowHint:
+    'Dni i godziny, w których mogą wychodzić zaproszenia. Żaden dzień nie zaznaczony — każdy dzień. Zostaw godziny puste — o każdej porze.',
   windowStart: 'Od',
   windowEnd: 'Do',
   day1: 'pon.',
@@ -422,7 +446,8 @@ const pl: SurveyWords = {
   triggerSaved: 'Wyzwalacz zapisany.',
   triggerCreated: 'Wyzwalacz utworzony. Wypróbuj go na zdarzeniu poniżej.',
   dryRun: 'Wypróbuj na zdarzeniu',
-  dryRunLead: 'Co ten wyzwalacz — tak, jak jest teraz w formularzu, zapisany lub nie — zrobiłby ze zdarzeniem. Nic nie jest zapisywane ani wysyłane.',
+  dryRunLead:
+    'Co ten wyzwalacz — tak, jak jest teraz w formularzu, zapisany lub nie — zrobiłby ze zdarzeniem. Nic nie jest zapisywane ani wysyłane.',
   dryRunSave: 'Zapisz wyzwalacz, aby wypróbować go na zdarzeniach.',
   pickEvent: 'Niedawne zdarzenie',
   pickNone: '— wybierz zdarzenie —',

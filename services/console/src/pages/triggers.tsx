@@ -44,14 +44,17 @@ export function DryRunOutcome(props: { locale: Locale; result: DryRunResult; now
         </p>
       ) : (
         <p class="outcome-skip" data-outcome="skip" data-reason={d.reason}>
-          {t(locale, 'wouldSkip', { why: reasonText(locale, d.reason, d.detail, { now: props.now, zone: props.zone }) })}
+          {t(locale, 'wouldSkip', {
+            why: reasonText(locale, d.reason, d.detail, { now: props.now, zone: props.zone }),
+          })}
         </p>
       );
     }
   }
 }
 
-export const dryRunFragment = (props: Parameters<typeof DryRunOutcome>[0]) => render(<DryRunOutcome {...props} />);
+export const dryRunFragment = (props: Parameters<typeof DryRunOutcome>[0]) =>
+  render(<DryRunOutcome {...props} />);
 
 const dayNumbers = [1, 2, 3, 4, 5, 6, 7] as const;
 
@@ -106,7 +109,12 @@ export function triggerPage(input: {
           <input type="checkbox" id="f-enabled" name="enabled" checked={draft.enabled} disabled={disabled} />
           <label for="f-enabled">{t(locale, 'enabled')}</label>
         </div>
-        <Field name="eventTypes" label={t(locale, 'eventTypes')} hint={t(locale, 'eventTypesHint')} errors={errorsUnder(errors, 'eventTypes')}>
+        <Field
+          name="eventTypes"
+          label={t(locale, 'eventTypes')}
+          hint={t(locale, 'eventTypesHint')}
+          errors={errorsUnder(errors, 'eventTypes')}
+        >
           {(a) => <input type="text" {...a} value={draft.eventTypes} required disabled={disabled} />}
         </Field>
       </fieldset>
@@ -115,7 +123,12 @@ export function triggerPage(input: {
         <legend>{t(locale, 'filter')}</legend>
         <p class="hint">{t(locale, 'filterHint')}</p>
         {draft.filterJson !== null ? (
-          <Field name="filterJson" label={t(locale, 'filterJson')} hint={t(locale, 'filterJsonHint')} errors={errorsUnder(errors, 'filter')}>
+          <Field
+            name="filterJson"
+            label={t(locale, 'filterJson')}
+            hint={t(locale, 'filterJsonHint')}
+            errors={errorsUnder(errors, 'filter')}
+          >
             {(a) => (
               <textarea {...a} rows={8} spellcheck={false} class="code" disabled={disabled}>
                 {draft.filterJson ?? ''}
@@ -140,10 +153,30 @@ export function triggerPage(input: {
             {rows.map((c, i) => (
               <fieldset class="condition" key={`row-${i}`}>
                 <legend>{t(locale, 'condition', { n: i + 1 })}</legend>
-                <Field name={`filter.${i}.field`} label={t(locale, 'field')} hint={i === 0 ? t(locale, 'fieldHint') : undefined} errors={err(`filter.${i}.field`)} class="cond-field">
-                  {(a) => <input type="text" {...a} value={c.field} placeholder="properties.total" spellcheck={false} disabled={disabled} />}
+                <Field
+                  name={`filter.${i}.field`}
+                  label={t(locale, 'field')}
+                  hint={i === 0 ? t(locale, 'fieldHint') : undefined}
+                  errors={err(`filter.${i}.field`)}
+                  class="cond-field"
+                >
+                  {(a) => (
+                    <input
+                      type="text"
+                      {...a}
+                      value={c.field}
+                      placeholder="properties.total"
+                      spellcheck={false}
+                      disabled={disabled}
+                    />
+                  )}
                 </Field>
-                <Field name={`filter.${i}.op`} label={t(locale, 'op')} errors={err(`filter.${i}.op`)} class="cond-op">
+                <Field
+                  name={`filter.${i}.op`}
+                  label={t(locale, 'op')}
+                  errors={err(`filter.${i}.op`)}
+                  class="cond-op"
+                >
                   {(a) => (
                     <select {...a} disabled={disabled}>
                       {operators.map((op) => (
@@ -154,7 +187,13 @@ export function triggerPage(input: {
                     </select>
                   )}
                 </Field>
-                <Field name={`filter.${i}.value`} label={t(locale, 'value')} hint={i === 0 ? t(locale, 'valueHint') : undefined} errors={err(`filter.${i}.value`)} class="cond-value">
+                <Field
+                  name={`filter.${i}.value`}
+                  label={t(locale, 'value')}
+                  hint={i === 0 ? t(locale, 'valueHint') : undefined}
+                  errors={err(`filter.${i}.value`)}
+                  class="cond-value"
+                >
                   {(a) => <input type="text" {...a} value={c.value} spellcheck={false} disabled={disabled} />}
                 </Field>
               </fieldset>
@@ -169,8 +208,15 @@ export function triggerPage(input: {
           <Field name="delay" label={t(locale, 'delay')} hint={t(locale, 'delayHint')} errors={err('delay')}>
             {(a) => <input type="text" {...a} value={draft.delay} spellcheck={false} disabled={disabled} />}
           </Field>
-          <Field name="expireAfter" label={t(locale, 'expireAfter')} hint={t(locale, 'expireAfterHint')} errors={err('expireAfter')}>
-            {(a) => <input type="text" {...a} value={draft.expireAfter} spellcheck={false} disabled={disabled} />}
+          <Field
+            name="expireAfter"
+            label={t(locale, 'expireAfter')}
+            hint={t(locale, 'expireAfterHint')}
+            errors={err('expireAfter')}
+          >
+            {(a) => (
+              <input type="text" {...a} value={draft.expireAfter} spellcheck={false} disabled={disabled} />
+            )}
           </Field>
         </div>
         <fieldset class="window" id="f-sendWindow">
@@ -182,7 +228,14 @@ export function triggerPage(input: {
           <div class="days">
             {dayNumbers.map((d) => (
               <div class="check" key={d}>
-                <input type="checkbox" id={`f-day-${d}`} name="sendWindow.days" value={String(d)} checked={draft.days.includes(d)} disabled={disabled} />
+                <input
+                  type="checkbox"
+                  id={`f-day-${d}`}
+                  name="sendWindow.days"
+                  value={String(d)}
+                  checked={draft.days.includes(d)}
+                  disabled={disabled}
+                />
                 <label for={`f-day-${d}`}>{t(locale, `day${d}`)}</label>
               </div>
             ))}
@@ -212,19 +265,72 @@ export function triggerPage(input: {
       <fieldset class="group">
         <legend>{t(locale, 'howOften')}</legend>
         <div class="row">
-          <Field name="throttleDays" label={t(locale, 'throttleDays')} hint={t(locale, 'throttleHint')} errors={err('throttleDays')}>
-            {(a) => <input type="number" {...a} value={draft.throttleDays} min={0} max={365} step={1} inputMode="numeric" disabled={disabled} />}
+          <Field
+            name="throttleDays"
+            label={t(locale, 'throttleDays')}
+            hint={t(locale, 'throttleHint')}
+            errors={err('throttleDays')}
+          >
+            {(a) => (
+              <input
+                type="number"
+                {...a}
+                value={draft.throttleDays}
+                min={0}
+                max={365}
+                step={1}
+                inputMode="numeric"
+                disabled={disabled}
+              />
+            )}
           </Field>
-          <Field name="sampleRate" label={t(locale, 'sampleRate')} hint={t(locale, 'sampleRateHint')} errors={err('sampleRate')}>
-            {(a) => <input type="number" {...a} value={draft.sampleRate} min={0} max={1} step="any" inputMode="decimal" disabled={disabled} />}
+          <Field
+            name="sampleRate"
+            label={t(locale, 'sampleRate')}
+            hint={t(locale, 'sampleRateHint')}
+            errors={err('sampleRate')}
+          >
+            {(a) => (
+              <input
+                type="number"
+                {...a}
+                value={draft.sampleRate}
+                min={0}
+                max={1}
+                step="any"
+                inputMode="decimal"
+                disabled={disabled}
+              />
+            )}
           </Field>
         </div>
         <div class="row">
-          <Field name="dedupeKey" label={t(locale, 'dedupeKey')} hint={t(locale, 'dedupeKeyHint')} errors={err('dedupeKey')}>
-            {(a) => <input type="text" {...a} value={draft.dedupeKey} spellcheck={false} placeholder="properties.orderId" disabled={disabled} />}
+          <Field
+            name="dedupeKey"
+            label={t(locale, 'dedupeKey')}
+            hint={t(locale, 'dedupeKeyHint')}
+            errors={err('dedupeKey')}
+          >
+            {(a) => (
+              <input
+                type="text"
+                {...a}
+                value={draft.dedupeKey}
+                spellcheck={false}
+                placeholder="properties.orderId"
+                disabled={disabled}
+              />
+            )}
           </Field>
-          <Field name="cancelOn" label={t(locale, 'cancelOn')} hint={t(locale, 'cancelOnHint')} errors={errorsUnder(errors, 'cancelOn')}>
-            {(a) => <input type="text" {...a} value={draft.cancelOn} spellcheck={false} disabled={disabled} />}
+          <Field
+            name="cancelOn"
+            label={t(locale, 'cancelOn')}
+            hint={t(locale, 'cancelOnHint')}
+            errors={errorsUnder(errors, 'cancelOn')}
+          >
+            {(a) => (
+              <input type="text" {...a} value={draft.cancelOn} spellcheck={false} disabled={disabled} />
+            )}
           </Field>
         </div>
       </fieldset>
@@ -243,8 +349,23 @@ export function triggerPage(input: {
               </select>
             )}
           </Field>
-          <Field name="reminderAfterDays" label={t(locale, 'reminderAfterDays')} errors={err('reminderAfterDays')}>
-            {(a) => <input type="number" {...a} value={draft.reminderAfterDays} min={1} max={30} step={1} inputMode="numeric" disabled={disabled} />}
+          <Field
+            name="reminderAfterDays"
+            label={t(locale, 'reminderAfterDays')}
+            errors={err('reminderAfterDays')}
+          >
+            {(a) => (
+              <input
+                type="number"
+                {...a}
+                value={draft.reminderAfterDays}
+                min={1}
+                max={30}
+                step={1}
+                inputMode="numeric"
+                disabled={disabled}
+              />
+            )}
           </Field>
         </div>
       </fieldset>
@@ -252,7 +373,9 @@ export function triggerPage(input: {
       <fieldset class="group" id="f-channels">
         <legend>{t(locale, 'channels')}</legend>
         <p class="hint">{t(locale, 'channelsHint')}</p>
-        {errorsUnder(errors, 'channels').length ? <p class="field-error">{errorsUnder(errors, 'channels').join('; ')}</p> : null}
+        {errorsUnder(errors, 'channels').length ? (
+          <p class="field-error">{errorsUnder(errors, 'channels').join('; ')}</p>
+        ) : null}
         <div class="row">
           {[1, 2, 3].map((n) => (
             <Field key={n} name={`channels.${n}`} label={t(locale, 'choice', { n })} errors={[]}>
@@ -296,7 +419,14 @@ export function triggerPage(input: {
       </div>
       <div class="field">
         <label for="f-eventJson">{t(locale, 'pasteEvent')}</label>
-        <textarea id="f-eventJson" name="eventJson" rows={6} spellcheck={false} class="code" aria-describedby="f-eventJson-hint">
+        <textarea
+          id="f-eventJson"
+          name="eventJson"
+          rows={6}
+          spellcheck={false}
+          class="code"
+          aria-describedby="f-eventJson-hint"
+        >
           {input.pasted}
         </textarea>
         <p class="hint" id="f-eventJson-hint">
@@ -325,7 +455,9 @@ export function triggerPage(input: {
     children: (
       <>
         <p>
-          <a href={survey ? `/app/surveys/${survey.id}` : '/app/surveys'}>← {survey?.name ?? t(locale, 'surveys')}</a>
+          <a href={survey ? `/app/surveys/${survey.id}` : '/app/surveys'}>
+            ← {survey?.name ?? t(locale, 'surveys')}
+          </a>
         </p>
         <h1>{title}</h1>
         {survey ? <p class="muted">{t(locale, 'triggerLead', { survey: survey.name })}</p> : null}

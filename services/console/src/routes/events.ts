@@ -78,7 +78,11 @@ export function eventRoutes(app: HttpApp, ctx: AppContext) {
         tags,
         summary: 'One event: its payload, every decision and invitation with its status',
         params: EventParams,
-        response: { 200: htmlPage('The event page'), 303: redirect('Not signed in'), 404: htmlPage('No such event') },
+        response: {
+          200: htmlPage('The event page'),
+          303: redirect('Not signed in'),
+          404: htmlPage('No such event'),
+        },
       },
       preHandler: signedIn,
     },

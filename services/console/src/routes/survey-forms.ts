@@ -9,7 +9,7 @@ const one = (f: Form, k: string): string => {
   const v = f[k];
   return (Array.isArray(v) ? v[0] : v) ?? '';
 };
-const many = (f: Form, k: string): string[] => (f[k] === undefined ? [] : [f[k]].flat() as string[]);
+const many = (f: Form, k: string): string[] => (f[k] === undefined ? [] : ([f[k]].flat() as string[]));
 const list = (s: string) =>
   s
     .split(/[\s,]+/)
@@ -127,7 +127,8 @@ export type TriggerDraft = {
   channels: string[];
 };
 
-const looksScalar = (s: string) => s === 'true' || s === 'false' || (s.trim() !== '' && !Number.isNaN(Number(s)));
+const looksScalar = (s: string) =>
+  s === 'true' || s === 'false' || (s.trim() !== '' && !Number.isNaN(Number(s)));
 
 /** A value as a form shows it: text that would read as a number or true/false keeps its quotes. */
 function showValue(v: unknown): string {
@@ -147,7 +148,11 @@ export function readValue(op: string, raw: string): unknown {
     if (v !== '' && !Number.isNaN(Number(v))) return Number(v);
     return v;
   };
-  if (op === 'in' || op === 'not_in') return raw.split(',').map(scalar).filter((v) => v !== '');
+  if (op === 'in' || op === 'not_in')
+    return raw
+      .split(',')
+      .map(scalar)
+      .filter((v) => v !== '');
   if (op === 'exists') return raw.trim() === '' ? undefined : scalar(raw);
   return raw.trim() === '' ? undefined : scalar(raw);
 }
@@ -167,7 +172,9 @@ function filterRows(filter: Filter | null): Pick<TriggerDraft, 'match' | 'condit
   }
   return {
     match: group.match,
-    conditions: group.items.filter(isCondition).map((c) => ({ field: c.field, op: c.op, value: showValue(c.value) })),
+    conditions: group.items
+      .filter(isCondition)
+      .map((c) => ({ field: c.field, op: c.op, value: showValue(c.value) })),
     filterJson: null,
   };
 }
@@ -243,7 +250,11 @@ function conditionsFromForm(f: Form): ConditionDraft[] {
     ),
   ].sort((a, b) => a - b);
   return indexes
-    .map((i) => ({ field: one(f, `filter.${i}.field`).trim(), op: one(f, `filter.${i}.op`), value: one(f, `filter.${i}.value`) }))
+    .map((i) => ({
+      field: one(f, `filter.${i}.field`).trim(),
+      op: one(f, `filter.${i}.op`),
+      value: one(f, `filter.${i}.value`),
+    }))
     .filter((c) => c.field !== '');
 }
 

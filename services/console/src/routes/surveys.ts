@@ -4,22 +4,22 @@
 import {
   type AppContext,
   AppError,
-  type ErrorDetail,
   createSurvey,
   createTrigger,
   defaultActions,
   defaultFollowupQuestion,
   deleteTrigger,
   dryRunTrigger,
+  type ErrorDetail,
   eventView,
   getSurvey,
   getTrigger,
   getWorkspace,
   type IncomingEvent,
+  type Locale,
   listEvents,
   listSurveys,
   listTriggers,
-  type Locale,
   previewFollowUps,
   requirePublicUrl,
   roleAllows,
@@ -46,7 +46,7 @@ import {
 } from '@surveyflow/http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { fieldErrors, type FieldErrors, surveyPage, surveysPage } from '../pages/surveys.tsx';
+import { type FieldErrors, fieldErrors, surveyPage, surveysPage } from '../pages/surveys.tsx';
 import { t } from '../pages/surveys.words.ts';
 import { type DryRunResult, dryRunFragment, triggerPage } from '../pages/triggers.tsx';
 import { localeOf, needSession, operatorOf } from '../scope.ts';
@@ -77,9 +77,12 @@ function member(request: FastifyRequest): Member {
 function manager(request: FastifyRequest): Member {
   const session = member(request);
   if (!roleAllows(session.workspace.role, 'surveys.manage')) {
-    throw new AppError('forbidden', 'forbidden', `A ${session.workspace.role} cannot change surveys or triggers`, [
-      { field: 'role', message: 'needs the surveys.manage permission (admins and owners)' },
-    ]);
+    throw new AppError(
+      'forbidden',
+      'forbidden',
+      `A ${session.workspace.role} cannot change surveys or triggers`,
+      [{ field: 'role', message: 'needs the surveys.manage permission (admins and owners)' }],
+    );
   }
   return session;
 }
@@ -120,7 +123,11 @@ export function surveyRoutes(app: HttpApp, ctx: AppContext) {
   async function requireSlackUrls(actions: readonly SurveyAction[]) {
     for (const [i, action] of actions.entries()) {
       if (action.type === 'alert' && action.slackWebhookUrl) {
-        await requirePublicUrl(action.slackWebhookUrl, `actions[${i}].slackWebhookUrl`, ctx.config.OUTBOUND_ALLOW_PRIVATE);
+        await requirePublicUrl(
+          action.slackWebhookUrl,
+          `actions[${i}].slackWebhookUrl`,
+          ctx.config.OUTBOUND_ALLOW_PRIVATE,
+        );
       }
     }
   }
@@ -159,9 +166,12 @@ export function surveyRoutes(app: HttpApp, ctx: AppContext) {
           contact,
           comment: t(locale, 'sampleComment'),
           publicUrl: ctx.config.PUBLIC_URL,
+          answeredAt: ctx.clock.now(),
         })
       : null;
-    const triggers = opts.surveyId ? (await triggersBySurvey(session.workspace.workspaceId))(opts.surveyId) : [];
+    const triggers = opts.surveyId
+      ? (await triggersBySurvey(session.workspace.workspaceId))(opts.surveyId)
+      : [];
     return html(
       reply,
       opts.status,
@@ -268,7 +278,11 @@ export function surveyRoutes(app: HttpApp, ctx: AppContext) {
       schema: {
         tags,
         summary: 'The form for a new survey (admins and owners)',
-        response: { 200: htmlPage('The new survey form'), 303: redirect('Not signed in'), 403: formErrors[403] },
+        response: {
+          200: htmlPage('The new survey form'),
+          303: redirect('Not signed in'),
+          403: formErrors[403],
+        },
       },
       preHandler: signedIn,
     },
@@ -345,10 +359,15 @@ export function surveyRoutes(app: HttpApp, ctx: AppContext) {
     {
       schema: {
         tags,
-        summary: 'One survey: its form (read-only without surveys.manage), its triggers, what its actions send',
+        summary:
+          'One survey: its form (read-only without surveys.manage), its triggers, what its actions send',
         params: SurveyParams,
         querystring: PageQuery,
-        response: { 200: htmlPage('The survey page'), 303: redirect('Not signed in'), 404: htmlPage('No such survey') },
+        response: {
+          200: htmlPage('The survey page'),
+          303: redirect('Not signed in'),
+          404: htmlPage('No such survey'),
+        },
       },
       preHandler: signedIn,
     },
@@ -487,7 +506,11 @@ export function surveyRoutes(app: HttpApp, ctx: AppContext) {
         tags,
         summary: 'The form for a new trigger of a survey (admins and owners)',
         querystring: NewTriggerQuery,
-        response: { 200: htmlPage('The new trigger form'), 303: redirect('Not signed in'), 403: formErrors[403] },
+        response: {
+          200: htmlPage('The new trigger form'),
+          303: redirect('Not signed in'),
+          403: formErrors[403],
+        },
       },
       preHandler: signedIn,
     },
@@ -517,32 +540,41 @@ export function surveyRoutes(app: HttpApp, ctx: AppContext) {
 
   const triggerErrors = (details: ErrorDetail[]) => fieldErrors(details, formFieldOf);
 
-  app.post('/app/triggers', formRoute('Creates a trigger as POST /v1/triggers does'), async (request, reply) => {
-    const session = manager(request);
-    const ws = session.workspace.workspaceId;
-    const { draft, data, details } = readTriggerForm(request.body, true);
-    let saved: { id: string } | null = null;
-    if (data && 'surveyId' in data && data.surveyId) {
-      const input = data as z.output<typeof TriggerInput>;
-      try {
-        await requireSurvey(ws, input.surveyId);
-        saved = await createTrigger(
-          ctx.database,
-          ws,
-          { ...input, name: input.name ?? `${input.eventTypes.join(', ')} → survey` },
-          actorOf(session),
-        );
-      } catch (err) {
-        const found = detailsOf(err);
-        if (!found) throw err;
-        details.push(...found);
+  app.post(
+    '/app/triggers',
+    formRoute('Creates a trigger as POST /v1/triggers does'),
+    async (request, reply) => {
+      const session = manager(request);
+      const ws = session.workspace.workspaceId;
+      const { draft, data, details } = readTriggerForm(request.body, true);
+      let saved: { id: string } | null = null;
+      if (data && 'surveyId' in data && data.surveyId) {
+        const input = data as z.output<typeof TriggerInput>;
+        try {
+          await requireSurvey(ws, input.surveyId);
+          saved = await createTrigger(
+            ctx.database,
+            ws,
+            { ...input, name: input.name ?? `${input.eventTypes.join(', ')} → survey` },
+            actorOf(session),
+          );
+        } catch (err) {
+          const found = detailsOf(err);
+          if (!found) throw err;
+          details.push(...found);
+        }
       }
-    }
-    if (!saved) {
-      return renderTrigger(request, reply, { status: 400, triggerId: null, draft, errors: triggerErrors(details) });
-    }
-    return reply.redirect(`/app/triggers/${saved.id}?done=created`, 303);
-  });
+      if (!saved) {
+        return renderTrigger(request, reply, {
+          status: 400,
+          triggerId: null,
+          draft,
+          errors: triggerErrors(details),
+        });
+      }
+      return reply.redirect(`/app/triggers/${saved.id}?done=created`, 303);
+    },
+  );
 
   const storedTrigger = async (session: Member, id: string) => {
     const trigger = await getTrigger(ctx.database, session.workspace.workspaceId, id);
@@ -558,7 +590,11 @@ export function surveyRoutes(app: HttpApp, ctx: AppContext) {
         summary: 'One trigger: its form (read-only without surveys.manage) and the dry run',
         params: TriggerParams,
         querystring: PageQuery,
-        response: { 200: htmlPage('The trigger page'), 303: redirect('Not signed in'), 404: htmlPage('No such trigger') },
+        response: {
+          200: htmlPage('The trigger page'),
+          303: redirect('Not signed in'),
+          404: htmlPage('No such trigger'),
+        },
       },
       preHandler: signedIn,
     },
@@ -573,7 +609,11 @@ export function surveyRoutes(app: HttpApp, ctx: AppContext) {
         draft: triggerDraft(trigger),
         errors: new Map(),
         notice:
-          done === 'created' ? t(locale, 'triggerCreated') : done === 'saved' ? t(locale, 'triggerSaved') : undefined,
+          done === 'created'
+            ? t(locale, 'triggerCreated')
+            : done === 'saved'
+              ? t(locale, 'triggerSaved')
+              : undefined,
       });
     },
   );
@@ -592,7 +632,8 @@ export function surveyRoutes(app: HttpApp, ctx: AppContext) {
       const stored = await storedTrigger(session, request.params.triggerId);
       const { draft, data, details } = readTriggerForm(request.body, false);
       if (data) {
-        if (!cancelNeedsKey({ ...stored, ...data })) details.push({ field: 'cancelOn', message: cancelNeedsKeyIssue.message });
+        if (!cancelNeedsKey({ ...stored, ...data }))
+          details.push({ field: 'cancelOn', message: cancelNeedsKeyIssue.message });
         try {
           if (data.surveyId && details.length === 0) await requireSurvey(ws, data.surveyId);
         } catch (err) {
@@ -602,7 +643,12 @@ export function surveyRoutes(app: HttpApp, ctx: AppContext) {
         }
       }
       if (!data || details.length > 0) {
-        return renderTrigger(request, reply, { status: 400, triggerId: stored.id, draft, errors: triggerErrors(details) });
+        return renderTrigger(request, reply, {
+          status: 400,
+          triggerId: stored.id,
+          draft,
+          errors: triggerErrors(details),
+        });
       }
       await updateTrigger(ctx.database, ws, stored.id, data, actorOf(session));
       return reply.redirect(`/app/triggers/${stored.id}?done=saved`, 303);
@@ -626,7 +672,10 @@ export function surveyRoutes(app: HttpApp, ctx: AppContext) {
       const parsed = EventInput.safeParse(raw);
       if (!parsed.success) {
         return {
-          result: { kind: 'bad_event', fields: issuesToDetails(parsed.error).map((d) => `${d.field}: ${d.message}`) },
+          result: {
+            kind: 'bad_event',
+            fields: issuesToDetails(parsed.error).map((d) => `${d.field}: ${d.message}`),
+          },
         };
       }
       try {
@@ -642,7 +691,7 @@ export function surveyRoutes(app: HttpApp, ctx: AppContext) {
     const view = await eventView(ctx.database, ws, picked);
     if (!view) return { result: { kind: 'event_gone' } };
     const c = view.contact;
-    const known = <T,>(v: T | null) => v ?? undefined;
+    const known = <T>(v: T | null) => v ?? undefined;
     return {
       event: {
         id: view.id,
@@ -720,7 +769,14 @@ export function surveyRoutes(app: HttpApp, ctx: AppContext) {
     },
     async (request, reply) => {
       const session = manager(request);
-      if (!(await deleteTrigger(ctx.database, session.workspace.workspaceId, request.params.triggerId, actorOf(session))))
+      if (
+        !(await deleteTrigger(
+          ctx.database,
+          session.workspace.workspaceId,
+          request.params.triggerId,
+          actorOf(session),
+        ))
+      )
         throw AppError.notFound(`Trigger ${request.params.triggerId}`);
       return reply.redirect('/app/surveys?done=deleted', 303);
     },

@@ -10,7 +10,14 @@ import {
   ingestEvents,
   listEvents,
 } from '@surveyflow/core';
-import { ErrorBody, errors, type HttpApp, issuesToDetails, pageFrom, toIncomingEvent } from '@surveyflow/http';
+import {
+  ErrorBody,
+  errors,
+  type HttpApp,
+  issuesToDetails,
+  pageFrom,
+  toIncomingEvent,
+} from '@surveyflow/http';
 import type { z } from 'zod';
 import { MicroBatcher } from '../micro-batcher.ts';
 import { signedBody } from '../raw-json.ts';

@@ -1,6 +1,15 @@
 // Events and contacts as the API takes and shows them: one schema per shape, shared by the routes and /openapi.json.
 import { schema } from '@surveyflow/core';
-import { ContactId, contactDetails, EventType, keysetCursor, pageOf, pageQuery, period, text } from '@surveyflow/http';
+import {
+  ContactId,
+  contactDetails,
+  EventType,
+  keysetCursor,
+  pageOf,
+  pageQuery,
+  period,
+  text,
+} from '@surveyflow/http';
 import { z } from 'zod';
 
 export const MAX_BATCH = 1000;
