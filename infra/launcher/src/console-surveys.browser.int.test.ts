@@ -54,7 +54,7 @@ async function typeOver(page: Page, id: string, text: string) {
 
 describe('surveys and triggers in Chromium', () => {
   test('a trigger’s dry run follows the form as it is edited, with JavaScript and without; every page checked; the form works by keyboard', {
-    timeout: 180_000,
+    timeout: 300_000,
   }, async ({ shopWith, smtp }) => {
     const shop = await shopWith({ listen: true });
     const sql = shop.system.ctx.database.sql;
