@@ -165,7 +165,7 @@ export function triggerPage(input: {
                       type="text"
                       {...a}
                       value={c.field}
-                      placeholder="properties.total"
+                      placeholder={i === 0 ? 'properties.total' : undefined}
                       spellcheck={false}
                       disabled={disabled}
                     />
