@@ -110,6 +110,8 @@ describe('surveys and triggers in the console', () => {
     // The preview renders every message: the team's alert and the detractor's case acknowledgement.
     expect(page.body).toContain('Dissatisfied customer alert');
     expect(page.body).toContain('jane@example.com');
+    // The promoters' referral needs the workspace's referral page: the preview says so rather than show nothing.
+    expect(page.body).toContain('Action 4 (referral) sends nothing yet: the workspace has no referral page');
 
     // A bad field: the form again (400), the field named next to it, nothing stored.
     const count = async () => Number((await sql(shop)`select count(*)::int as n from surveys`)[0]?.n);
