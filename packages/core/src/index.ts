@@ -68,6 +68,7 @@ export * from './usecases/message-customer.ts';
 export * from './usecases/offer-referral.ts';
 export * from './usecases/opt-out.ts';
 export * from './usecases/plan-event.ts';
+export * from './usecases/preview-follow-up.ts';
 export * from './usecases/record-answer.ts';
 export * from './usecases/referrals.ts';
 export * from './usecases/send-invitation.ts';

@@ -4,9 +4,11 @@ import { httpStatus, toAppError, wantsHtml, zodRoutes } from '@surveyflow/http';
 import type { FastifyInstance } from 'fastify';
 import { say } from './i18n.ts';
 import { errorPage } from './pages/sign-in.tsx';
+import { eventRoutes } from './routes/events.ts';
 import { homeRoutes } from './routes/home.ts';
 import { keyRoutes } from './routes/keys.ts';
 import { signInRoutes } from './routes/sign-in.ts';
+import { surveyRoutes } from './routes/surveys.ts';
 import { teamRoutes } from './routes/team.ts';
 import { consoleScope, localeOf } from './scope.ts';
 
@@ -42,6 +44,8 @@ export function operatorConsole(ctx: AppContext) {
       homeRoutes(routes, ctx);
       teamRoutes(routes, ctx);
       keyRoutes(routes, ctx);
+      eventRoutes(routes, ctx);
+      surveyRoutes(routes, ctx);
     });
   };
 }

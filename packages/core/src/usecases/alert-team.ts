@@ -21,6 +21,19 @@ async function memberEmails(tx: Tx, workspaceId: string, wanted: readonly Role[]
   return rows.map((r) => r.email);
 }
 
+/** The Slack message of an alert (Slack's mrkdwn: the subject in bold, then who said what). */
+export function slackAlertText(a: {
+  subject: string;
+  who: string;
+  score: number;
+  surveyName: string;
+  comment: string | null;
+}): string {
+  return `*${a.subject}*\n${a.who} answered ${a.score} on "${a.surveyName}"${
+    a.comment ? `: “${a.comment}”` : ' (no comment yet)'
+  }`;
+}
+
 /**
  * The team hears about the answer: by email (the action's addresses and the members with its roles,
  * else the workspace's alert address) and on Slack.
@@ -63,9 +76,13 @@ export async function alertTeam(
   }));
   if (action.slackWebhookUrl) {
     const who = row.contact?.name ?? row.contact?.externalId ?? 'An anonymous customer';
-    const text = `*${mail.subject}*\n${who} answered ${response.score} on "${survey.name}"${
-      response.comment ? `: “${response.comment}”` : ' (no comment yet)'
-    }`;
+    const text = slackAlertText({
+      subject: mail.subject,
+      who,
+      score: response.score,
+      surveyName: survey.name,
+      comment: response.comment,
+    });
     rows.push({
       workspaceId: workspace.id,
       kind: 'alert',

@@ -126,13 +126,31 @@ export async function followUpResponse(
 }
 
 /** The review link: a paragraph in the segment's message, or the whole message when the segment has none. */
-function reviewPart(action: Extract<SurveyAction, { type: 'review' }>, alone: boolean): MessagePart {
+export function reviewPart(action: Extract<SurveyAction, { type: 'review' }>, alone: boolean): MessagePart {
   return {
     kind: 'review',
     channel: action.channel,
     body: action.body ?? everyLocale((t) => (alone ? t.reviewBody : t.reviewInvite)),
     link: { url: action.url, button: 'reviewButton' },
   };
+}
+
+/** The case's acknowledgement to the customer ("someone is on it, within {hours} hours"), or null when it sends none. */
+export function caseAckPart(action: Extract<SurveyAction, { type: 'case' }>): MessagePart | null {
+  if (action.acknowledge === false) return null;
+  const hours = String(action.slaHours);
+  const body = action.acknowledgement ?? everyLocale((t) => t.caseAckBody);
+  return {
+    kind: 'case_ack',
+    channel: 'auto',
+    subject: everyLocale((t) => t.caseAckSubject),
+    body: Object.fromEntries(Object.entries(body).map(([l, text]) => [l, fill(text, { hours })])),
+  };
+}
+
+/** A segment's own message to the customer, in the operator's words. */
+export function messagePart(action: Extract<SurveyAction, { type: 'message' }>): MessagePart {
+  return { kind: 'message', channel: action.channel, subject: action.subject, body: action.body };
 }
 
 /**
@@ -190,24 +208,11 @@ async function runAction(
         },
         now,
       );
-      if (!opened || action.acknowledge === false) return { notifications: [] };
-      const hours = String(action.slaHours);
-      const body = action.acknowledgement ?? everyLocale((t) => t.caseAckBody);
-      return {
-        notifications: [],
-        part: {
-          kind: 'case_ack',
-          channel: 'auto',
-          subject: everyLocale((t) => t.caseAckSubject),
-          body: Object.fromEntries(Object.entries(body).map(([l, text]) => [l, fill(text, { hours })])),
-        },
-      };
+      if (!opened) return { notifications: [] };
+      return { notifications: [], part: caseAckPart(action) };
     }
     case 'message':
-      return {
-        notifications: [],
-        part: { kind: 'message', channel: action.channel, subject: action.subject, body: action.body },
-      };
+      return { notifications: [], part: messagePart(action) };
     case 'referral':
       return { notifications: [], part: await offerReferral(tx, row, action, now, opts) };
   }

@@ -75,6 +75,43 @@ export type MessagePart = {
 };
 
 /**
+ * The words of the message an answer makes to the customer, as sent (and as the console previews them): the
+ * parts in order, one paragraph each, personalised, every link a button too. Pure.
+ */
+export function composeCustomerMessage(input: {
+  parts: readonly MessagePart[];
+  locale: Locale;
+  channel: 'email' | 'sms';
+  facts: { name: string | null; company: string; score: number };
+  workspaceName: string;
+  unsubscribeUrl?: string | undefined;
+}): RenderedEmail {
+  const { parts, locale, facts } = input;
+  const paragraphs = parts.map((part) => {
+    let template = localized(part.body, locale);
+    if (part.link && !template.includes('{link}')) template = `${template} {link}`;
+    return personalize(template, facts, part.link?.url ?? null);
+  });
+  const text = paragraphs.join(input.channel === 'email' ? '\n\n' : ' ');
+  if (input.channel !== 'email') return { subject: '', html: '', text };
+  const named = parts.find((p) => p.subject);
+  const subject = named?.subject
+    ? personalize(localized(named.subject, locale), facts, null)
+    : uiText(locale, 'thanksSubject', { company: input.workspaceName });
+  const buttons = parts.flatMap((p) =>
+    p.link ? [{ label: uiText(locale, p.link.button), url: p.link.url }] : [],
+  );
+  return customerMessageEmail({
+    locale,
+    subject,
+    body: text,
+    workspaceName: input.workspaceName,
+    buttons,
+    unsubscribeUrl: input.unsubscribeUrl,
+  });
+}
+
+/**
  * The one message an answer makes to the customer (at most one, ever: its dedupe key is the
  * response): the segment's parts in the survey's order, one paragraph each, with every link as a
  * button too. Its channel is the first part's; the review link rides inside it, never alone beside it.
@@ -89,33 +126,17 @@ export async function messageCustomer(
   const address = customerAddress(row.contact, row.response.channel, first.channel);
   if (!address) return [];
   const locale: Locale = pickLocale(row.contact?.locale);
-  const paragraphs = parts.map((part) => {
-    let template = localized(part.body, locale);
-    if (part.link && !template.includes('{link}')) template = `${template} {link}`;
-    return personalize(template, personalFacts(row), part.link?.url ?? null);
-  });
-  const text = paragraphs.join(address.channel === 'email' ? '\n\n' : ' ');
-  const named = parts.find((p) => p.subject);
-  const subject = named?.subject
-    ? personalize(localized(named.subject, locale), personalFacts(row), null)
-    : uiText(locale, 'thanksSubject', { company: row.workspace.name });
   // Every email to a customer can be unsubscribed from in one click, like the invitation it follows.
   // The link carries the survey token, which is never stored: the sender puts it in (fillUnsubscribeLink).
   const unsubscribeUrl = row.response.invitationId ? UNSUBSCRIBE_LINK : undefined;
-  const buttons = parts.flatMap((p) =>
-    p.link ? [{ label: uiText(locale, p.link.button), url: p.link.url }] : [],
-  );
-  const rendered: RenderedEmail =
-    address.channel === 'email'
-      ? customerMessageEmail({
-          locale,
-          subject,
-          body: text,
-          workspaceName: row.workspace.name,
-          buttons,
-          unsubscribeUrl,
-        })
-      : { subject: '', html: '', text };
+  const rendered = composeCustomerMessage({
+    parts,
+    locale,
+    channel: address.channel,
+    facts: personalFacts(row),
+    workspaceName: row.workspace.name,
+    unsubscribeUrl,
+  });
   return enqueueNotifications(tx, [
     {
       workspaceId: row.workspace.id,

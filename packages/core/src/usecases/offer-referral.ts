@@ -22,10 +22,15 @@ export async function offerReferral(
     { workspaceId: workspace.id, responseId: response.id, contactId: response.contactId },
     now,
   );
+  return referralPart(action, `${opts.publicUrl}/r/${code}`);
+}
+
+/** The referral's words and button around a personal link. */
+export function referralPart(action: Extract<SurveyAction, { type: 'referral' }>, url: string): MessagePart {
   return {
     kind: 'referral',
     channel: action.channel,
     body: action.body ?? everyLocale((t) => t.referralBody),
-    link: { url: `${opts.publicUrl}/r/${code}`, button: 'referralButton' },
+    link: { url, button: 'referralButton' },
   };
 }

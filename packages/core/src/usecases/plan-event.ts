@@ -201,7 +201,13 @@ async function cancelByEvent(tx: Tx, event: typeof events.$inferSelect, contact:
   }
 }
 
-/** POST /v1/triggers/:id/test — what this trigger would do with this event now; stores and sends nothing. */
+/** Fields of a trigger as an operator is editing it, not yet saved. */
+export type TriggerEdits = Partial<Omit<Trigger, 'id' | 'workspaceId' | 'createdAt' | 'updatedAt'>>;
+
+/**
+ * POST /v1/triggers/:id/test — what this trigger would do with this event now; stores and sends nothing.
+ * `edited` (the console's live dry run) stands in for the stored fields it names.
+ */
 export async function dryRunTrigger(
   { db }: Database,
   now: Date,
@@ -217,12 +223,14 @@ export async function dryRunTrigger(
       name?: string | undefined;
     };
   },
+  edited: TriggerEdits = {},
 ): Promise<Decision | null> {
-  const [trigger] = await db
+  const [stored] = await db
     .select()
     .from(triggers)
     .where(and(eq(triggers.workspaceId, workspaceId), eq(triggers.id, triggerId)));
-  if (!trigger) return null;
+  if (!stored) return null;
+  const trigger: Trigger = { ...stored, ...edited };
   const [known] = await db
     .select()
     .from(contacts)

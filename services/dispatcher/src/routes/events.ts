@@ -10,7 +10,14 @@ import {
   ingestEvents,
   listEvents,
 } from '@surveyflow/core';
-import { ErrorBody, errors, type HttpApp, issuesToDetails, pageFrom } from '@surveyflow/http';
+import {
+  ErrorBody,
+  errors,
+  type HttpApp,
+  issuesToDetails,
+  pageFrom,
+  toIncomingEvent,
+} from '@surveyflow/http';
 import type { z } from 'zod';
 import { MicroBatcher } from '../micro-batcher.ts';
 import { signedBody } from '../raw-json.ts';
@@ -25,25 +32,12 @@ import {
   EventView,
 } from '../schemas/events.ts';
 
-const DAY_MS = 86_400_000;
 const tags = ['events'];
 const security = [{ apiKey: [] }];
 
 type ItemResult = z.input<typeof BatchResult>['results'][number];
 
-/** An event as parsed by its schema → what is stored; occurredAt is checked against the clock here, since schemas must not read time. */
-export function toIncomingEvent(e: z.output<typeof EventInput>, now: Date, prefix?: string): IncomingEvent {
-  const occurredAt = e.occurredAt ? new Date(e.occurredAt) : now;
-  if (occurredAt.getTime() > now.getTime() + DAY_MS || occurredAt.getUTCFullYear() < 2000) {
-    throw AppError.validation([
-      {
-        field: prefix ? `${prefix}.occurredAt` : 'occurredAt',
-        message: 'must be after 2000-01-01 and not more than a day in the future',
-      },
-    ]);
-  }
-  return { id: e.id, type: e.type, occurredAt, contact: e.contact, properties: e.properties ?? {} };
-}
+export { toIncomingEvent };
 
 /** One item of a batch, validated on its own: a bad item is rejected, naming its fields, and the rest go on. */
 function parseItem(raw: unknown, now: Date, index: number): IncomingEvent {

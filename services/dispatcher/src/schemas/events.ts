@@ -1,21 +1,20 @@
 // Events and contacts as the API takes and shows them: one schema per shape, shared by the routes and /openapi.json.
-import { isValidTimeZone, schema } from '@surveyflow/core';
-import { isoDateTime, jsonObject, keysetCursor, pageOf, pageQuery, period, text } from '@surveyflow/http';
+import { schema } from '@surveyflow/core';
+import {
+  ContactId,
+  contactDetails,
+  EventType,
+  keysetCursor,
+  pageOf,
+  pageQuery,
+  period,
+  text,
+} from '@surveyflow/http';
 import { z } from 'zod';
 
 export const MAX_BATCH = 1000;
 
-const optional = <T extends z.ZodType>(s: T) => s.nullish().transform((v) => (v === null ? undefined : v));
-
-const contactDetails = {
-  email: z.email().max(320),
-  phone: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +48600100200'),
-  name: text(200).trim(),
-  locale: z
-    .string()
-    .regex(/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/, 'must be a language tag such as en or pl-PL'),
-  timezone: text(100).refine(isValidTimeZone, 'must be an IANA time zone such as Europe/Warsaw'),
-};
+export { ContactId, EventInput, EventType } from '@surveyflow/http';
 
 /** A contact's details as PATCH /v1/contacts/:id takes them: null clears one. */
 export const ContactChanges = z
@@ -31,37 +30,7 @@ export const ContactChanges = z
   .refine((c) => Object.keys(c).length > 0, 'must change something: email, phone, name, locale or timezone')
   .meta({ example: { email: 'jane.doe@example.com', timezone: 'Europe/Warsaw' } });
 
-export const ContactId = text(200).trim().min(1);
 export const ContactParams = z.object({ id: ContactId });
-
-export const EventType = z
-  .string()
-  .regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'must be 1–100 letters, digits or . _ : -, e.g. order.delivered');
-
-/** One event as a producer sends it; `id` is the producer's idempotency key. */
-export const EventInput = z
-  .object({
-    id: text(200).trim().min(1),
-    type: EventType,
-    occurredAt: optional(isoDateTime),
-    contact: z.object({
-      id: ContactId,
-      email: optional(contactDetails.email),
-      phone: optional(contactDetails.phone),
-      name: optional(contactDetails.name),
-      locale: optional(contactDetails.locale),
-      timezone: optional(contactDetails.timezone),
-    }),
-    properties: optional(jsonObject),
-  })
-  .meta({
-    example: {
-      id: 'order-1001',
-      type: 'order.delivered',
-      contact: { id: 'cust-42', email: 'jane@example.com', name: 'Jane', locale: 'en' },
-      properties: { orderId: '1001', total: 129.9, store: 'Warsaw' },
-    },
-  });
 
 export const EventAccepted = z
   .object({ id: z.string(), duplicate: z.boolean() })

@@ -1,0 +1,191 @@
+// The survey and trigger forms as plain values: what a stored trigger shows is what the form posts back, and a posted
+// form becomes the body the API's own schemas accept (or the field they name).
+import { type Filter, operators } from '@surveyflow/core';
+import { issuesToDetails, TriggerInput, TriggerPatch } from '@surveyflow/http';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  formFieldOf,
+  newTriggerDraft,
+  readValue,
+  surveyBody,
+  surveyDraftFromForm,
+  triggerBody,
+  triggerDraft,
+  triggerDraftFromForm,
+} from './survey-forms.ts';
+
+const SURVEY = '4b6f7a52-1c0e-4a8e-9d2f-2f1d7f0c9a11';
+
+const stored = (filter: Filter | null) => ({
+  surveyId: SURVEY,
+  name: 'After delivery',
+  enabled: true,
+  eventTypes: ['order.delivered'],
+  filter,
+  delay: 'P2D',
+  expireAfter: 'P7D',
+  sendWindow: { days: [1, 2, 3], start: '09:00', end: '18:00' },
+  throttleDays: 30,
+  sampleRate: 0.5,
+  dedupeKey: 'properties.orderId',
+  cancelOn: ['order.refunded'],
+  reminderCount: 1,
+  reminderAfterDays: 3,
+  channels: ['sms', 'email'],
+});
+
+/** Text as an operator would type it: no surrounding spaces, no commas or quotes (those have meaning in the field). */
+const word = fc.string({ minLength: 1, maxLength: 12 }).filter((s) => s.trim() === s && !/[,"]/.test(s));
+const number = fc.integer({ min: -10_000, max: 10_000 });
+const scalar = fc.oneof(word, number, fc.boolean());
+const field = fc.constantFrom(
+  'type',
+  'contact.email',
+  'contact.locale',
+  'properties.total',
+  'properties.store',
+);
+const condition = fc.oneof(
+  fc.record({ field, op: fc.constantFrom('eq', 'neq', 'contains'), value: scalar }),
+  fc.record({ field, op: fc.constantFrom('gt', 'gte', 'lt', 'lte'), value: number }),
+  fc.record({
+    field,
+    op: fc.constantFrom('in', 'not_in'),
+    value: fc.array(scalar, { minLength: 1, maxLength: 4 }),
+  }),
+  fc.record({ field, op: fc.constant('exists'), value: fc.boolean() }),
+  fc.record({ field, op: fc.constant('exists') }),
+) as fc.Arbitrary<Filter & { field: string }>;
+
+/** The form a browser posts for a draft: the rows as filter.N.*, the channels as channels.N. */
+function posted(d: ReturnType<typeof triggerDraft>) {
+  const form: Record<string, string | string[]> = {
+    surveyId: d.surveyId,
+    name: d.name,
+    eventTypes: d.eventTypes,
+    'filter.match': d.match,
+    delay: d.delay,
+    expireAfter: d.expireAfter,
+    'sendWindow.days': d.days.map(String),
+    'sendWindow.start': d.start,
+    'sendWindow.end': d.end,
+    throttleDays: d.throttleDays,
+    sampleRate: d.sampleRate,
+    dedupeKey: d.dedupeKey,
+    cancelOn: d.cancelOn,
+    reminderCount: d.reminderCount,
+    reminderAfterDays: d.reminderAfterDays,
+    ...(d.enabled ? { enabled: 'on' } : {}),
+    ...(d.filterJson === null ? {} : { filterJson: d.filterJson }),
+  };
+  d.conditions.forEach((c, i) => {
+    form[`filter.${i}.field`] = c.field;
+    form[`filter.${i}.op`] = c.op;
+    form[`filter.${i}.value`] = c.value;
+  });
+  // The blank row the page adds for a new condition.
+  form[`filter.${d.conditions.length}.field`] = '';
+  d.channels.forEach((c, i) => {
+    form[`channels.${i + 1}`] = c;
+  });
+  return form;
+}
+
+describe('the trigger form', () => {
+  it('shows a stored trigger so that posting the form unchanged saves the same trigger', () => {
+    fc.assert(
+      fc.property(
+        fc.array(condition, { minLength: 0, maxLength: 4 }),
+        fc.constantFrom('all', 'any'),
+        (conds, match) => {
+          const filter: Filter | null =
+            conds.length === 0 ? null : match === 'all' ? { all: conds } : { any: conds };
+          const { body, errors } = triggerBody(triggerDraftFromForm(posted(triggerDraft(stored(filter)))));
+          expect(errors).toEqual([]);
+          const parsed = TriggerPatch.parse(body);
+          expect(parsed).toEqual({ ...stored(filter), filter });
+        },
+      ),
+    );
+  });
+
+  it('keeps a nested filter as JSON, and reads it back unchanged', () => {
+    const nested: Filter = {
+      all: [
+        { field: 'type', op: 'eq', value: 'order.delivered' },
+        { any: [{ field: 'properties.total', op: 'gte', value: 50 }] },
+      ],
+    };
+    const draft = triggerDraft(stored(nested));
+    expect(draft.filterJson).not.toBeNull();
+    expect(triggerBody(triggerDraftFromForm(posted(draft))).body.filter).toEqual(nested);
+  });
+
+  it('a new trigger’s form is what POST /v1/triggers accepts, with its defaults', () => {
+    const parsed = TriggerInput.parse(triggerBody(newTriggerDraft(SURVEY)).body);
+    expect(parsed).toMatchObject({
+      surveyId: SURVEY,
+      eventTypes: ['order.delivered'],
+      delay: 'PT0S',
+      throttleDays: 30,
+      channels: ['email'],
+      filter: null,
+      sendWindow: null,
+    });
+  });
+
+  it('names the form field behind each error the API’s schema reports', () => {
+    const draft = {
+      ...newTriggerDraft(SURVEY),
+      conditions: [{ field: 'properties.total', op: 'gte', value: 'a lot' }],
+      throttleDays: 'often',
+    };
+    const result = TriggerInput.safeParse(triggerBody(draft).body);
+    expect(result.success).toBe(false);
+    const fields = result.success ? [] : issuesToDetails(result.error).map((d) => formFieldOf(d.field));
+    expect(fields).toEqual(expect.arrayContaining(['filter.0.value', 'throttleDays']));
+  });
+
+  it('reads numbers and true/false as such, "quoted" text as text, in-lists by commas', () => {
+    expect(readValue('eq', '129.9')).toBe(129.9);
+    expect(readValue('eq', '"1001"')).toBe('1001');
+    expect(readValue('eq', 'Warsaw')).toBe('Warsaw');
+    expect(readValue('neq', 'false')).toBe(false);
+    expect(readValue('in', 'pl, en ,3')).toEqual(['pl', 'en', 3]);
+    expect(readValue('exists', '')).toBeUndefined();
+    expect(operators).toContain('gte');
+  });
+
+  it('no day ticked with hours set is every day, as the API’s default', () => {
+    const draft = { ...newTriggerDraft(SURVEY), days: [], start: '09:00', end: '17:00' };
+    expect(TriggerInput.parse(triggerBody(draft).body).sendWindow).toEqual({
+      days: [1, 2, 3, 4, 5, 6, 7],
+      start: '09:00',
+      end: '17:00',
+    });
+  });
+});
+
+describe('the survey form', () => {
+  it('drops a language left empty, and names a textarea whose JSON cannot be read', () => {
+    const { body, errors } = surveyBody(
+      surveyDraftFromForm({
+        name: 'S',
+        kind: 'nps',
+        'question.en': 'Q?',
+        'question.ru': ' ',
+        'followupQuestion.pl': 'Dlaczego?',
+        actions: '[{',
+        questions: '',
+      }),
+    );
+    expect(body).toMatchObject({
+      question: { en: 'Q?' },
+      followupQuestion: { pl: 'Dlaczego?' },
+      questions: [],
+    });
+    expect(body.actions).toBeUndefined();
+    expect(errors.map((e) => e.field)).toEqual(['actions']);
+  });
+});
