@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { say } from './i18n.ts';
 import { errorPage } from './pages/sign-in.tsx';
 import { caseRoutes } from './routes/cases.ts';
+import { contactRoutes } from './routes/contacts.ts';
 import { homeRoutes } from './routes/home.ts';
 import { keyRoutes } from './routes/keys.ts';
 import { signInRoutes } from './routes/sign-in.ts';
@@ -44,6 +45,7 @@ export function operatorConsole(ctx: AppContext) {
       teamRoutes(routes, ctx);
       keyRoutes(routes, ctx);
       caseRoutes(routes, ctx);
+      contactRoutes(routes, ctx);
     });
   };
 }
