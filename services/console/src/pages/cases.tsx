@@ -154,7 +154,7 @@ export function inboxPage(input: {
                     <a
                       href={`/app/cases/${r.id}`}
                       class="score"
-                      aria-label={t(locale, 'viewLabel', { customer: customerName(locale, r.contact) })}
+                      aria-label={t(locale, 'viewLabel', { score: r.score, customer: customerName(locale, r.contact) })}
                     >
                       {r.score}
                     </a>
@@ -205,7 +205,13 @@ export function inboxPage(input: {
 
 /** Who did it, in words: a member's email, Surveyflow itself, or the API. */
 const actorName = (locale: Locale, actor: string | null) =>
-  actor === 'system' || actor === null ? t(locale, 'system') : actor === 'api' ? t(locale, 'api') : actor;
+  actor === 'system' || actor === null
+    ? t(locale, 'system')
+    : actor === 'api'
+      ? t(locale, 'api')
+      : actor === 'customer'
+        ? t(locale, 'customerActor')
+        : actor;
 
 function historyLine(
   locale: Locale,
@@ -236,6 +242,12 @@ function historyLine(
       return (
         <>
           {t(locale, 'hNote')}: <span class="note-text">{String(d.note ?? '')}</span>
+        </>
+      );
+    case 'comment_added':
+      return (
+        <>
+          {t(locale, 'hComment')}: <q>{String(d.comment ?? '')}</q>
         </>
       );
     case 'escalated':
@@ -516,7 +528,7 @@ function ResolveForm(props: {
   return (
     <form method="post" action={`/app/cases/${props.caseId}/resolve/preview`} class="stack resolve">
       <Csrf token={props.csrf} />
-      <h3>{t(locale, 'resolve')}</h3>
+      {props.again ? null : <h3>{t(locale, 'resolve')}</h3>}
       <Field id="resolution" label={t(locale, 'resolution')}>
         <textarea id="resolution" name="resolution" rows={3} maxLength={5000} required>
           {props.resolution}

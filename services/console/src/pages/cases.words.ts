@@ -103,6 +103,7 @@ const en = {
   hAssignee: 'Assigned: {from} → {to}',
   hOwner: 'Owner: {from} → {to}',
   hNote: 'Note',
+  hComment: 'The customer added a comment',
   hEscalated: 'Escalated: past due, {notified} notified',
   hEscalatedNobody: 'Escalated: past due',
   hRerouted: 'The customer changed the answer to {score} ({to})',
@@ -110,8 +111,9 @@ const en = {
   by: 'by {actor}',
   system: 'Surveyflow',
   api: 'the API',
+  customerActor: 'the customer',
   view: 'View',
-  viewLabel: 'Open the case of {customer}',
+  viewLabel: '{score}: open the case of {customer}',
 };
 
 export type CaseWords = typeof en;
@@ -220,6 +222,7 @@ export const t = words<CaseWords>({
     hAssignee: 'Исполнитель: {from} → {to}',
     hOwner: 'Ответственный: {from} → {to}',
     hNote: 'Заметка',
+    hComment: 'Клиент добавил комментарий',
     hEscalated: 'Эскалация: срок истёк, уведомлён {notified}',
     hEscalatedNobody: 'Эскалация: срок истёк',
     hRerouted: 'Клиент изменил ответ на {score} ({to})',
@@ -227,8 +230,9 @@ export const t = words<CaseWords>({
     by: '— {actor}',
     system: 'Surveyflow',
     api: 'API',
+    customerActor: 'клиент',
     view: 'Открыть',
-    viewLabel: 'Открыть обращение: {customer}',
+    viewLabel: '{score}: открыть обращение клиента {customer}',
   },
   pl: {
     title: 'Zgłoszenia',
@@ -332,6 +336,7 @@ export const t = words<CaseWords>({
     hAssignee: 'Przypisanie: {from} → {to}',
     hOwner: 'Odpowiedzialny: {from} → {to}',
     hNote: 'Notatka',
+    hComment: 'Klient dodał komentarz',
     hEscalated: 'Eskalacja: po terminie, powiadomiono {notified}',
     hEscalatedNobody: 'Eskalacja: po terminie',
     hRerouted: 'Klient zmienił odpowiedź na {score} ({to})',
@@ -339,7 +344,8 @@ export const t = words<CaseWords>({
     by: '— {actor}',
     system: 'Surveyflow',
     api: 'API',
+    customerActor: 'klient',
     view: 'Otwórz',
-    viewLabel: 'Otwórz zgłoszenie: {customer}',
+    viewLabel: '{score}: otwórz zgłoszenie klienta {customer}',
   },
 });
