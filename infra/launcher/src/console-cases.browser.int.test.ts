@@ -55,7 +55,8 @@ describe('the detractor journey in the console', () => {
     const { api } = shop;
     const [survey] = (await api('GET', '/v1/surveys')).json().data;
     expect(
-      (await api('PATCH', `/v1/surveys/${survey.id}`, { actions: [{ type: 'case', slaHours: 24 }] })).statusCode,
+      (await api('PATCH', `/v1/surveys/${survey.id}`, { actions: [{ type: 'case', slaHours: 24 }] }))
+        .statusCode,
     ).toBe(200);
     const [ws] = await shop.system.ctx.database.sql<{ id: string }[]>`select id from workspaces`;
     await bootstrapOwner(shop.system.ctx.database, {
@@ -99,7 +100,8 @@ describe('the detractor journey in the console', () => {
       properties: { orderId: 'A-1001', store: 'Kraków' },
     });
     const invitation = await smtp.waitFor((m) => m.to.includes('dana@example.com'));
-    const surveyLink = /href="(http:\/\/[^"]+\/s\/[\w-]{32})\?score=0"/.exec(invitation.html ?? '')?.[1] ?? '';
+    const surveyLink =
+      /href="(http:\/\/[^"]+\/s\/[\w-]{32})\?score=0"/.exec(invitation.html ?? '')?.[1] ?? '';
     expect(surveyLink).not.toBe('');
     const customer = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
     await customer.goto(surveyLink);
@@ -118,11 +120,15 @@ describe('the detractor journey in the console', () => {
           await page.goto(`${shop.publicUrl}/app/cases`);
           return caseRow.count();
         },
-        { timeout: 60_000, intervals: [500] },
+        { timeout: 60_000, interval: 500 },
       )
       .toBe(1);
-    expect(await page.getAttribute('nav.tabs a[aria-current=page]', 'href')).toBe('/app/cases?view=unassigned');
-    expect(await caseRow.textContent()).toMatch(/detractor.*Post-delivery NPS.*nobody.*due in (23 h \d+ min|1 d)/);
+    expect(await page.getAttribute('nav.tabs a[aria-current=page]', 'href')).toBe(
+      '/app/cases?view=unassigned',
+    );
+    expect(await caseRow.textContent()).toMatch(
+      /detractor.*Post-delivery NPS.*nobody.*due in (23 h \d+ min|1 d)/,
+    );
     await check(page, 'inbox');
 
     // The owner opens it and assigns it to Ann with the keyboard alone.
@@ -177,7 +183,8 @@ describe('the detractor journey in the console', () => {
     await ann.waitForSelector('h1:has-text("Case: 2 from Dana (dana)")');
 
     // She writes the resolution and a closing message, and sees exactly what Dana will get before it goes.
-    const closing = 'We are sorry about the broken parcel. A replacement ships today, and the shipping is on us.';
+    const closing =
+      'We are sorry about the broken parcel. A replacement ships today, and the shipping is on us.';
     await ann.fill('#resolution', 'Sent a replacement, refunded shipping');
     await ann.fill('#closing', closing);
     const mailsBefore = smtp.messages.filter((m) => m.to.includes('dana@example.com')).length;

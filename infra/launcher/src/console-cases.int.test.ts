@@ -11,7 +11,8 @@ type Sink = Parameters<typeof signIn>[1];
 /** Answers the newest invitation mail to `to` (after message `after`) through its survey link; returns the response id. */
 async function answerMail(shop: Shop, smtp: Sink, to: string, after: number, score: number, comment: string) {
   const invitation = await smtp.waitFor(
-    (m) => m.to.includes(to) && smtp.messages.indexOf(m) >= after && /\/s\/[\w-]{32}\?score=0/.test(m.html ?? ''),
+    (m) =>
+      m.to.includes(to) && smtp.messages.indexOf(m) >= after && /\/s\/[\w-]{32}\?score=0/.test(m.html ?? ''),
   );
   const path = /href="http:\/\/[^"/]+(\/s\/[\w-]{32})\?score=0"/.exec(invitation.html ?? '')?.[1] ?? '';
   expect(path, invitation.html ?? '').not.toBe('');
@@ -178,7 +179,8 @@ describe('cases in the console', () => {
     expect(stranger.statusCode).toBe(400);
     expect(stranger.body).toContain('assigneeId');
     expect(
-      (await ann.submit(`/app/cases/${id}`, `/app/cases/${id}/resolve`, { resolution: 'Refunded' })).statusCode,
+      (await ann.submit(`/app/cases/${id}`, `/app/cases/${id}/resolve`, { resolution: 'Refunded' }))
+        .statusCode,
     ).toBe(303);
 
     const view = (await shop.api('GET', `/v1/cases/${id}`)).json();
@@ -207,7 +209,7 @@ describe('cases in the console', () => {
     expect(after.body).toContain('Status: open → acknowledged');
     expect(after.body).toContain('Called her, refund agreed');
     expect(after.body).toContain('Status: acknowledged → resolved');
-    expect(after.body).not.toContain('action="/app/cases/' + id + '/resolve/preview"');
+    expect(after.body).not.toContain(`action="/app/cases/${id}/resolve/preview"`);
     // Dana's other answer, with its survey and segment.
     expect(after.body).toContain('Second time was great');
     expect(after.body).toContain('9 · promoter');
@@ -241,7 +243,8 @@ describe('cases in the console', () => {
     await queuesIdle(shop.system.ctx.queues);
     expect(smtp.messages.length).toBe(mailsBefore);
     expect(
-      await shop.system.ctx.database.sql`select count(*)::int as n from notifications where kind = 'case_closed'`,
+      await shop.system.ctx.database
+        .sql`select count(*)::int as n from notifications where kind = 'case_closed'`,
     ).toEqual([{ n: 0 }]);
     expect((await shop.api('GET', `/v1/cases/${id}`)).json().status).toBe('open');
 

@@ -52,7 +52,9 @@ describe('contacts in the console', () => {
     for (const id of ['order-1', 'order-2', 'ticket-9'])
       expect(page.body).toContain(`href="/app/events/${id}"`);
     expect(page.body).toContain('invited (1)');
-    expect(page.body).toContain('The contact was already invited to this survey recently (the trigger’s throttle).');
+    expect(page.body).toContain(
+      'The contact was already invited to this survey recently (the trigger’s throttle).',
+    );
     expect(page.body).toContain('No enabled trigger listens for this event type.');
     expect(page.body).toContain('Post-delivery NPS');
     expect(page.body).toContain('No answers yet.');
@@ -94,7 +96,13 @@ describe('contacts in the console', () => {
 
     const confirm = await owner.get('/app/contacts/cust-42/erase');
     expect(confirm.statusCode).toBe(200);
-    for (const text of ['Erase cust-42?', 'jane@example.com', '+48600100200', 'Jane Doe', 'The properties of 1 events.'])
+    for (const text of [
+      'Erase cust-42?',
+      'jane@example.com',
+      '+48600100200',
+      'Jane Doe',
+      'Events whose properties are wiped: 1.',
+    ])
       expect(confirm.body).toContain(text);
 
     const bare = await owner.postFrom('/app/contacts/cust-42/erase', '/app/contacts/cust-42/erase');

@@ -14,8 +14,8 @@ import {
   segmentOf,
 } from '@surveyflow/core';
 import type { ComponentChildren } from 'preact';
-import { shortDuration } from './countdown.ts';
 import { type CaseWords, t } from './cases.words.ts';
+import { shortDuration } from './countdown.ts';
 import { Csrf, document } from './layout.tsx';
 import { dateTime, Empty, Notice, Pager, Table, When } from './parts.tsx';
 
@@ -154,7 +154,10 @@ export function inboxPage(input: {
                     <a
                       href={`/app/cases/${r.id}`}
                       class="score"
-                      aria-label={t(locale, 'viewLabel', { score: r.score, customer: customerName(locale, r.contact) })}
+                      aria-label={t(locale, 'viewLabel', {
+                        score: r.score,
+                        customer: customerName(locale, r.contact),
+                      })}
                     >
                       {r.score}
                     </a>
@@ -220,7 +223,9 @@ function historyLine(
 ): ComponentChildren {
   const d = (h.detail ?? {}) as Record<string, unknown>;
   const status = (s: unknown) =>
-    typeof s === 'string' && s in statusWord ? t(locale, statusWord[s as keyof typeof statusWord]) : String(s);
+    typeof s === 'string' && s in statusWord
+      ? t(locale, statusWord[s as keyof typeof statusWord])
+      : String(s);
   switch (h.kind) {
     case 'created':
       return t(locale, 'hCreated');
@@ -412,7 +417,6 @@ export function casePage(input: {
               <h2 id="history">{t(locale, 'history')}</h2>
               <ol class="history">
                 {c.history.map((h, i) => (
-                  // biome-ignore lint/suspicious/noArrayIndexKey: history entries are append-only and in order
                   <li key={i}>
                     <When locale={locale} at={h.at} zone={zone} />{' '}
                     <span class="what">{historyLine(locale, h, memberEmail)}</span>{' '}
@@ -451,7 +455,9 @@ export function casePage(input: {
               )}
               {c.contact ? (
                 <p>
-                  <a href={`/app/contacts/${encodeURIComponent(c.contact.id)}`}>{t(locale, 'allOfContact')}</a>
+                  <a href={`/app/contacts/${encodeURIComponent(c.contact.id)}`}>
+                    {t(locale, 'allOfContact')}
+                  </a>
                 </p>
               ) : null}
             </section>

@@ -67,7 +67,7 @@ export function contactsPage(input: {
         <h1>{t(locale, 'title')}</h1>
         <Notice text={input.notice} />
         <section class="card">
-          <form method="get" action="/app/contacts" class="row" role="search">
+          <form method="get" action="/app/contacts" class="row">
             <div class="field">
               <label for="q">{t(locale, 'search')}</label>
               <p class="muted hint" id="q-hint">
@@ -121,11 +121,19 @@ export function contactsPage(input: {
                       t(locale, 'subscribed')
                     ),
                 },
-                { header: t(locale, 'added'), cell: (c) => <When locale={locale} at={c.createdAt} zone={zone} /> },
+                {
+                  header: t(locale, 'added'),
+                  cell: (c) => <When locale={locale} at={c.createdAt} zone={zone} />,
+                },
               ]}
             />
           )}
-          <Pager locale={locale} path="/app/contacts" query={{ q, cursor: input.cursor }} nextCursor={input.next} />
+          <Pager
+            locale={locale}
+            path="/app/contacts"
+            query={{ q, cursor: input.cursor }}
+            nextCursor={input.next}
+          />
         </section>
       </>
     ),
@@ -288,13 +296,15 @@ export function contactPage(input: {
                   cell: (e) => <When locale={locale} at={e.receivedAt} zone={zone} />,
                 },
                 {
-                  header: t(locale, 'whyNot'),
+                  header: t(locale, 'outcome'),
                   cell: (e) =>
                     e.status === 'pending' ? (
                       t(locale, 'pending')
                     ) : (
                       <>
-                        {e.invited > 0 ? <span class="tag">{t(locale, 'invitedN', { n: e.invited })}</span> : null}
+                        {e.invited > 0 ? (
+                          <span class="tag">{t(locale, 'invitedN', { n: e.invited })}</span>
+                        ) : null}
                         {e.skipped.length > 0 ? (
                           <ul class="reasons">
                             {e.skipped.map((r) => (
@@ -327,7 +337,10 @@ export function contactPage(input: {
               rows={input.answers}
               rowKey={(a) => a.id}
               columns={[
-                { header: t(locale, 'answered'), cell: (a) => <When locale={locale} at={a.at} zone={zone} /> },
+                {
+                  header: t(locale, 'answered'),
+                  cell: (a) => <When locale={locale} at={a.at} zone={zone} />,
+                },
                 { header: t(locale, 'survey'), cell: (a) => a.survey.name },
                 {
                   header: t(locale, 'score'),
@@ -359,9 +372,6 @@ export function contactPage(input: {
     ),
   });
 }
-
-const dateText = (locale: Locale, at: Date, zone: string) =>
-  new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: zone }).format(at);
 
 export function erasePage(input: {
   locale: Locale;

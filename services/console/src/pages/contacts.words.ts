@@ -20,7 +20,8 @@ const en = {
   optedOut: 'opted out',
   erased: 'erased',
   noMatch: 'No contact’s id, email or phone starts with “{q}”.',
-  noMatchNext: 'Check the spelling, or search by the start of another of them (an id, an email, a phone number).',
+  noMatchNext:
+    'Check the spelling, or search by the start of another of them (an id, an email, a phone number).',
   none: 'No contacts yet.',
   noneNext: 'Contacts arrive with events. Send one from your backend:',
   details: 'Details',
@@ -90,10 +91,12 @@ const en = {
   eraseLead: 'This cannot be undone. What goes:',
   eraseFields: 'Their details: {fields}.',
   eraseNoFields: 'Their details (none are stored now).',
-  eraseEvents: 'The properties of {n} events.',
-  eraseAnswers: 'The comments and extra answers of {n} answers ({comments} with a comment).',
-  eraseMessages: 'The text of {n} messages sent to them, and what alerts, webhooks and case histories quoted of them.',
-  eraseStays: 'What stays: their scores, anonymous, so your metrics do not change; and the id {id} as an opt-out, so they are never asked again.',
+  eraseEvents: 'Events whose properties are wiped: {n}.',
+  eraseAnswers: 'Answers whose comments and extra answers are wiped: {n} ({comments} with a comment).',
+  eraseMessages:
+    'Messages sent to them whose text is wiped: {n}; and what alerts, webhooks and case histories quoted of them.',
+  eraseStays:
+    'What stays: their scores, anonymous, so your metrics do not change; and the id {id} as an opt-out, so they are never asked again.',
   eraseConfirm: 'Type the contact’s id ({id}) to confirm',
   eraseButton: 'Erase this contact',
   cancel: 'Cancel',
@@ -188,7 +191,8 @@ export const t = words<ContactWords>({
     resubscribe: 'Подписать снова',
     resubscribeHint: 'Только если клиент сам попросил. Отменённые приглашения остаются отменёнными.',
     erase: 'Удалить…',
-    eraseHint: 'Право на удаление: стирает всё, что указывает на человека. Подтверждение на следующей странице.',
+    eraseHint:
+      'Право на удаление: стирает всё, что указывает на человека. Подтверждение на следующей странице.',
     doneUnsubscribed: 'Отписан. Ему больше ничего не отправляется.',
     doneAlready: 'Контакт уже отказался раньше.',
     doneResubscribed: 'Подписан снова: ему можно отправлять опросы.',
@@ -286,7 +290,8 @@ export const t = words<ContactWords>({
     resubscribe: 'Zapisz ponownie',
     resubscribeHint: 'Tylko gdy sam o to poprosił. Anulowane zaproszenia pozostają anulowane.',
     erase: 'Usuń…',
-    eraseHint: 'Prawo do usunięcia: usuwa wszystko, co identyfikuje osobę. Potwierdzisz na następnej stronie.',
+    eraseHint:
+      'Prawo do usunięcia: usuwa wszystko, co identyfikuje osobę. Potwierdzisz na następnej stronie.',
     doneUnsubscribed: 'Wypisano. Nic więcej do niego nie wyślemy.',
     doneAlready: 'Kontakt zrezygnował już wcześniej.',
     doneResubscribed: 'Zapisano ponownie: można wysyłać mu ankiety.',

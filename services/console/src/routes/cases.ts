@@ -17,7 +17,7 @@ import {
 import { type HttpApp, keysetCursor, pageFrom, text, uuid } from '@surveyflow/http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { caseViews, casePage, inboxPage, previewPage } from '../pages/cases.tsx';
+import { casePage, caseViews, inboxPage, previewPage } from '../pages/cases.tsx';
 import { t } from '../pages/cases.words.ts';
 import { localeOf, needSession, operatorOf } from '../scope.ts';
 import { csrfField, FormOnly, formErrors, htmlPage, redirect } from './shapes.ts';
@@ -68,10 +68,18 @@ const html = (reply: FastifyReply) => reply.type('text/html; charset=utf-8');
 export function caseRoutes(app: HttpApp, ctx: AppContext) {
   const signedIn = needSession(ctx);
   const tags = ['console'];
-  const forms = { 303: redirect('Back to the case, with a notice'), ...formErrors, 404: htmlPage('No such case') };
+  const forms = {
+    303: redirect('Back to the case, with a notice'),
+    ...formErrors,
+    404: htmlPage('No such case'),
+  };
 
   /** The cases of an inbox view, soonest due first (the API's order and cursors). */
-  const inbox = (s: Member, view: (typeof caseViews)[number], after: { at: string; id: string } | undefined) =>
+  const inbox = (
+    s: Member,
+    view: (typeof caseViews)[number],
+    after: { at: string; id: string } | undefined,
+  ) =>
     listCases(
       ctx.database,
       s.workspace.workspaceId,
@@ -100,8 +108,7 @@ export function caseRoutes(app: HttpApp, ctx: AppContext) {
       const session = allowed(request, 'data.read');
       const { cursor } = request.query;
       const view =
-        request.query.view ??
-        ((await inbox(session, 'mine', undefined)).length > 0 ? 'mine' : 'unassigned');
+        request.query.view ?? ((await inbox(session, 'mine', undefined)).length > 0 ? 'mine' : 'unassigned');
       const rows = await inbox(session, view, cursor);
       const page = pageFrom(
         rows,
@@ -134,7 +141,8 @@ export function caseRoutes(app: HttpApp, ctx: AppContext) {
     {
       schema: {
         tags,
-        summary: 'A case: the answer, the event, the whole history, the customer’s other answers, and its forms',
+        summary:
+          'A case: the answer, the event, the whole history, the customer’s other answers, and its forms',
         params: CaseParams,
         querystring: CaseQuery,
         response: {
@@ -182,7 +190,12 @@ export function caseRoutes(app: HttpApp, ctx: AppContext) {
   );
 
   /** One change through the core's updateCase, as PATCH /v1/cases/:id makes it; notices go to the sender queue. */
-  async function change(request: FastifyRequest, s: Member, id: string, patch: Parameters<typeof updateCase>[3]) {
+  async function change(
+    request: FastifyRequest,
+    s: Member,
+    id: string,
+    patch: Parameters<typeof updateCase>[3],
+  ) {
     const { notice } = await updateCase(
       ctx.database,
       s.workspace.workspaceId,
@@ -269,7 +282,8 @@ export function caseRoutes(app: HttpApp, ctx: AppContext) {
     {
       schema: {
         tags,
-        summary: 'Shows what resolving would do and exactly the message the customer would get; changes nothing',
+        summary:
+          'Shows what resolving would do and exactly the message the customer would get; changes nothing',
         consumes: ['application/x-www-form-urlencoded'],
         params: CaseParams,
         body: ResolveBody,
@@ -288,7 +302,10 @@ export function caseRoutes(app: HttpApp, ctx: AppContext) {
       if (!found || !preview) throw AppError.notFound(`Case ${id}`);
       const locale = localeOf(request);
       // The email is shown in a sandboxed frame of its own (its inline styles need a policy of their own).
-      reply.header('content-security-policy', `${String(reply.getHeader('content-security-policy'))};frame-src 'self'`);
+      reply.header(
+        'content-security-policy',
+        `${String(reply.getHeader('content-security-policy'))};frame-src 'self'`,
+      );
       return html(reply).send(
         previewPage({
           locale,
@@ -312,7 +329,8 @@ export function caseRoutes(app: HttpApp, ctx: AppContext) {
     {
       schema: {
         tags,
-        summary: 'The closing email exactly as the customer would get it (for the preview’s frame); sends nothing',
+        summary:
+          'The closing email exactly as the customer would get it (for the preview’s frame); sends nothing',
         params: CaseParams,
         querystring: z.object({ closingMessage: text(1000).trim().min(1) }),
         response: { 200: htmlPage('The email'), ...formErrors, 404: htmlPage('No such case or no email') },
@@ -328,7 +346,7 @@ export function caseRoutes(app: HttpApp, ctx: AppContext) {
         id,
         request.query.closingMessage,
       );
-      if (!preview?.message || preview.message.channel !== 'email') throw AppError.notFound(`Email for case ${id}`);
+      if (preview?.message?.channel !== 'email') throw AppError.notFound(`Email for case ${id}`);
       return html(reply)
         .header(
           'content-security-policy',
@@ -343,7 +361,8 @@ export function caseRoutes(app: HttpApp, ctx: AppContext) {
     {
       schema: {
         tags,
-        summary: 'Resolves the case (after the preview) and sends the closing message, if any, in the same transaction',
+        summary:
+          'Resolves the case (after the preview) and sends the closing message, if any, in the same transaction',
         consumes: ['application/x-www-form-urlencoded'],
         params: CaseParams,
         body: ResolveBody,

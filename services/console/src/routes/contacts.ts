@@ -7,8 +7,8 @@ import {
   contactByExternalId,
   contactHistory,
   contactView,
-  erasureScope,
   eraseContact,
+  erasureScope,
   listContacts,
   listEvents,
   listSurveys,
@@ -64,7 +64,11 @@ const contactHref = (id: string) => `/app/contacts/${encodeURIComponent(id)}`;
 export function contactRoutes(app: HttpApp, ctx: AppContext) {
   const signedIn = needSession(ctx);
   const tags = ['console'];
-  const forms = { 303: redirect('Back to the contact, with a notice'), ...formErrors, 404: htmlPage('No such contact') };
+  const forms = {
+    303: redirect('Back to the contact, with a notice'),
+    ...formErrors,
+    404: htmlPage('No such contact'),
+  };
 
   const found = async (s: Member, id: string) => {
     const contact = await contactByExternalId(ctx.database, s.workspace.workspaceId, id);
@@ -118,7 +122,8 @@ export function contactRoutes(app: HttpApp, ctx: AppContext) {
     {
       schema: {
         tags,
-        summary: 'A contact: details, opt-out state, invitations and why some were not sent, events, answers, cases',
+        summary:
+          'A contact: details, opt-out state, invitations and why some were not sent, events, answers, cases',
         params: ContactParams,
         querystring: ContactQuery,
         response: {
@@ -224,7 +229,8 @@ export function contactRoutes(app: HttpApp, ctx: AppContext) {
     async (request, reply) => {
       const session = allowed(request, 'contacts.write');
       const contact = await found(session, request.params.id);
-      if (contact.erasedAt) throw AppError.conflict(`Contact ${request.params.id} was erased and stays opted out`);
+      if (contact.erasedAt)
+        throw AppError.conflict(`Contact ${request.params.id} was erased and stays opted out`);
       await optInContact(ctx.database, contact.id, ctx.clock.now());
       return reply.redirect(`${contactHref(request.params.id)}?done=resubscribed`, 303);
     },
