@@ -34,6 +34,31 @@ describe('contacts in the console', () => {
     const none = await owner.get('/app/contacts?q=zed');
     expect(found(none.body)).toEqual([]);
     expect(none.body).toContain('No contact’s id, email or phone starts with “zed”.');
+
+    // Among 5,000 contacts, each of the search's three conditions is served by its index of migration 0023 (a range
+    // on the prefix, not a filter over every contact of the workspace).
+    const { sql } = shop.system.ctx.database;
+    const [ws] = await sql<{ id: string }[]>`select id from workspaces limit 1`;
+    await sql`insert into contacts (workspace_id, external_id, email, phone)
+      select ${ws?.id ?? ''}, 'bulk-' || n, 'bulk' || n || '@example.com', '+1555' || lpad(n::text, 7, '0')
+      from generate_series(1, 5000) n`;
+    await sql`analyze contacts`;
+    const conditions = {
+      contacts_search_external: `lower(external_id) like lower('cust-4%')`,
+      contacts_search_email: `lower(email) like lower('jane%')`,
+      contacts_search_phone: `phone like '+4860%'`,
+    };
+    for (const [index, condition] of Object.entries(conditions)) {
+      const plan = await shop.system.ctx.database.sql.begin(async (tx) => {
+        await tx`set local enable_seqscan = off`;
+        return tx.unsafe(`explain select id from contacts where workspace_id = $1 and ${condition}`, [
+          ws?.id ?? '',
+        ]);
+      });
+      const text = plan.map((r) => String(r['QUERY PLAN'])).join('\n');
+      expect(text, condition).toContain(index);
+      expect(text, condition).toMatch(/Index Cond: .*~>=~/);
+    }
   });
 
   test('a contact’s page: details, events with why no invitation was made, invitations, answers', async ({
