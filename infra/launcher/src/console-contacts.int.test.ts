@@ -84,6 +84,18 @@ describe('contacts in the console', () => {
     expect(page.body).toContain('Post-delivery NPS');
     expect(page.body).toContain('No answers yet.');
     expect((await owner.get('/app/contacts/nobody')).statusCode).toBe(404);
+
+    // In the operator's own language: the same reasons in Polish and in Russian.
+    const { sql } = shop.system.ctx.database;
+    await sql`update users set locale = 'pl' where email = 'owner@shop.test'`;
+    const pl = await owner.get('/app/contacts/cust-42');
+    expect(pl.body).toContain('<html lang="pl"');
+    expect(pl.body).toContain('Kontakt niedawno dostał już tę ankietę (limit częstotliwości wyzwalacza).');
+    expect(pl.body).toContain('Żaden włączony wyzwalacz nie czeka na zdarzenia tego typu.');
+    await sql`update users set locale = 'ru' where email = 'owner@shop.test'`;
+    expect((await owner.get('/app/contacts/cust-42')).body).toContain(
+      'Контакт недавно уже получал этот опрос (ограничение частоты триггера).',
+    );
   });
 
   test('unsubscribe, then resubscribe; an opted-out contact’s waiting invitation is cancelled with the reason shown', async ({

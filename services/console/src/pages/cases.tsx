@@ -579,7 +579,6 @@ export function previewPage(input: {
   message: ClosingPreview;
   /** Where the frame showing the email loads it from (its own page, with a policy for its inline styles). */
   frameSrc: string;
-  customer: string;
 }): string {
   const { locale, csrf, message } = input;
   const sending = input.closingMessage !== undefined && message !== null;

@@ -297,9 +297,8 @@ export function caseRoutes(app: HttpApp, ctx: AppContext) {
       const { id } = request.params;
       const { resolution, closingMessage } = request.body;
       const { workspaceId } = session.workspace;
-      const found = await getCase(ctx.database, workspaceId, id, ctx.clock.now());
       const preview = await previewClosingMessage(ctx.database, workspaceId, id, closingMessage ?? '');
-      if (!found || !preview) throw AppError.notFound(`Case ${id}`);
+      if (!preview) throw AppError.notFound(`Case ${id}`);
       const locale = localeOf(request);
       // The email is shown in a sandboxed frame of its own (its inline styles need a policy of their own).
       reply.header(
@@ -318,7 +317,6 @@ export function caseRoutes(app: HttpApp, ctx: AppContext) {
           frameSrc: closingMessage
             ? `/app/cases/${id}/resolve/preview.html?${new URLSearchParams({ closingMessage })}`
             : '',
-          customer: found.contact?.id ?? '',
         }),
       );
     },
