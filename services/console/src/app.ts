@@ -5,6 +5,8 @@ import type { FastifyInstance } from 'fastify';
 import { say } from './i18n.ts';
 import { errorPage } from './pages/sign-in.tsx';
 import { eventRoutes } from './routes/events.ts';
+import { caseRoutes } from './routes/cases.ts';
+import { contactRoutes } from './routes/contacts.ts';
 import { homeRoutes } from './routes/home.ts';
 import { keyRoutes } from './routes/keys.ts';
 import { signInRoutes } from './routes/sign-in.ts';
@@ -46,6 +48,8 @@ export function operatorConsole(ctx: AppContext) {
       keyRoutes(routes, ctx);
       eventRoutes(routes, ctx);
       surveyRoutes(routes, ctx);
+      caseRoutes(routes, ctx);
+      contactRoutes(routes, ctx);
     });
   };
 }

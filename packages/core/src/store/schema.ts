@@ -193,6 +193,15 @@ export const contacts = pgTable(
   (t) => [
     uniqueIndex('contacts_workspace_external').on(t.workspaceId, t.externalId),
     index('contacts_phone').on(t.phone).where(sql`${t.phone} is not null`),
+    // Search by the start of an id, email or phone (the console's and GET /v1/contacts?q=): lower() with
+    // text_pattern_ops serves `lower(col) like 'prefix%'` under any collation.
+    index('contacts_search_external').on(t.workspaceId, sql`lower(${t.externalId}) text_pattern_ops`),
+    index('contacts_search_email')
+      .on(t.workspaceId, sql`lower(${t.email}) text_pattern_ops`)
+      .where(sql`${t.email} is not null`),
+    index('contacts_search_phone')
+      .on(t.workspaceId, sql`${t.phone} text_pattern_ops`)
+      .where(sql`${t.phone} is not null`),
   ],
 );
 

@@ -217,16 +217,18 @@ export async function updateCase(
     if (change.note) await addCaseEvent(tx, id, 'note', actor, { note: change.note }, now);
     const [after] = await tx.update(cases).set(set).where(eq(cases.id, id)).returning();
     if (!after) throw new Error(`case ${id} vanished`);
-    if (!resolving) return { after, notice: null };
-    if (auditActor) {
+    const changed = Object.keys(set).filter((k) => k !== 'updatedAt');
+    if (auditActor && (resolving || changed.length > 0 || change.note)) {
+      // Every change a person makes is on record: a resolution as case.resolve, the rest as case.update.
       await recordAudit(tx, {
         workspaceId,
         actor: auditActor,
-        action: 'case.resolve',
+        action: resolving ? 'case.resolve' : 'case.update',
         target: { kind: 'case', id },
-        detail: { resolution: after.resolution },
+        detail: resolving ? { resolution: after.resolution } : { changed, note: Boolean(change.note) },
       });
     }
+    if (!resolving) return { after, notice: null };
     await emitWebhookEvent(tx, workspaceId, 'case.resolved', { case: caseView(after, now) }, now);
     // In the same transaction: a case resolved is a customer told, or neither.
     const notice = change.closingMessage ? await closingMessage(tx, after, change.closingMessage) : null;
@@ -304,24 +306,27 @@ export async function escalateOverdueCases(
   });
 }
 
-/**
- * The customer hears how their complaint ended: a closing message on the channel they answered by,
- * as an outbox row (sent by the worker, cancelled if they opt out first). Null when they cannot be reached.
- */
-async function closingMessage(
-  db: Tx,
-  c: CaseRow,
-  body: string,
-): Promise<{ id: string; channel: 'email' | 'sms' } | null> {
+/** The contact, answer and workspace a closing message is written for (null: no contact to reach). */
+async function closingAudience(db: Tx | Database['db'], caseId: string) {
   const [row] = await db
     .select({ contact: contacts, response: responses, workspace: workspaces })
     .from(cases)
     .innerJoin(responses, eq(responses.id, cases.responseId))
     .innerJoin(workspaces, eq(workspaces.id, cases.workspaceId))
     .innerJoin(contacts, eq(contacts.id, cases.contactId))
-    .where(eq(cases.id, c.id));
-  if (!row) return null;
-  const { contact, response, workspace } = row;
+    .where(eq(cases.id, caseId));
+  return row ?? null;
+}
+
+/**
+ * The closing message exactly as the customer gets it: on the channel they answered by, in their
+ * language, through the customer email template. Null when they cannot be reached.
+ */
+function renderClosingMessage(
+  audience: NonNullable<Awaited<ReturnType<typeof closingAudience>>>,
+  body: string,
+): { channel: 'email' | 'sms'; to: string; subject: string; html: string; text: string } | null {
+  const { contact, response, workspace } = audience;
   const address = customerAddress(contact, response.channel, 'auto');
   if (!address) return null;
   const { channel } = address;
@@ -335,12 +340,47 @@ async function closingMessage(
           workspaceName: workspace.name,
         })
       : { subject: '', html: '', text: body };
+  return { channel, to: address.to, ...message };
+}
+
+/**
+ * What resolving the case with this closing message would send, without sending it (the console's
+ * preview). Null when the case is not found; `message: null` when the customer cannot be reached.
+ */
+export async function previewClosingMessage(
+  { db }: Database,
+  workspaceId: string,
+  caseId: string,
+  body: string,
+) {
+  const [found] = await db
+    .select({ id: cases.id })
+    .from(cases)
+    .where(and(eq(cases.workspaceId, workspaceId), eq(cases.id, caseId)));
+  if (!found) return null;
+  const audience = await closingAudience(db, caseId);
+  return { message: audience ? renderClosingMessage(audience, body) : null };
+}
+
+/**
+ * The customer hears how their complaint ended: a closing message on the channel they answered by,
+ * as an outbox row (sent by the worker, cancelled if they opt out first). Null when they cannot be reached.
+ */
+async function closingMessage(
+  db: Tx,
+  c: CaseRow,
+  body: string,
+): Promise<{ id: string; channel: 'email' | 'sms' } | null> {
+  const audience = await closingAudience(db, c.id);
+  const rendered = audience ? renderClosingMessage(audience, body) : null;
+  if (!audience || !rendered) return null;
+  const { channel, to, ...message } = rendered;
   const inserted = await enqueueNotification(db, {
     workspaceId: c.workspaceId,
     kind: 'case_closed',
     channel,
-    recipient: address.to,
-    contactId: contact.id,
+    recipient: to,
+    contactId: audience.contact.id,
     ...message,
     dedupeKey: `case-closed:${c.id}:${c.resolvedAt?.getTime() ?? 0}`,
   });

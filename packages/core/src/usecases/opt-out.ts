@@ -4,7 +4,7 @@ import type { Database } from '../store/client.ts';
 import { contacts, invitations } from '../store/schema.ts';
 import { emitWebhookEvent } from './webhooks.ts';
 
-export type OptOutPath = 'link' | 'mail' | 'api' | 'sms' | 'carrier';
+export type OptOutPath = 'link' | 'mail' | 'api' | 'sms' | 'carrier' | 'console';
 
 /**
  * Opts a contact out now: nothing more is planned for them, waiting invitations are cancelled and

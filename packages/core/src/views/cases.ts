@@ -1,8 +1,17 @@
 // Cases as operators and webhooks see them: one case, a filtered list, a case with its history.
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { Database } from '../store/client.ts';
 import { afterKey, type Keyset, keysetAt } from '../store/queries/lists.ts';
-import { type CaseStatus, caseEvents, cases, contacts, responses } from '../store/schema.ts';
+import {
+  type CaseStatus,
+  caseEvents,
+  cases,
+  contacts,
+  events,
+  responses,
+  surveys,
+  users,
+} from '../store/schema.ts';
 
 type CaseRow = typeof cases.$inferSelect;
 
@@ -27,6 +36,8 @@ export function caseView(c: CaseRow, now: Date) {
 
 export type CaseFilter = {
   status?: CaseStatus | undefined;
+  /** Only cases not yet resolved (open or acknowledged): what an inbox shows. */
+  unresolved?: boolean | undefined;
   owner?: string | undefined;
   /** A member's id, or `none` for the unassigned. */
   assignee?: string | undefined;
@@ -44,6 +55,7 @@ export async function listCases({ db }: Database, workspaceId: string, f: CaseFi
       and(
         eq(cases.workspaceId, workspaceId),
         f.status ? eq(cases.status, f.status) : undefined,
+        f.unresolved ? ne(cases.status, 'resolved') : undefined,
         f.owner ? eq(cases.owner, f.owner) : undefined,
         f.assignee === 'none'
           ? isNull(cases.assigneeId)
@@ -96,4 +108,76 @@ export async function getCase({ db }: Database, workspaceId: string, id: string,
       : null,
     history: history.map((h) => ({ kind: h.kind, actor: h.actor, detail: h.detail, at: h.createdAt })),
   };
+}
+
+/** What an inbox row shows beside the case itself: the score, the survey, the customer, the assignee's email. */
+export async function caseInboxDetails({ db }: Database, workspaceId: string, ids: readonly string[]) {
+  if (ids.length === 0) return new Map<string, never>();
+  const rows = await db
+    .select({
+      id: cases.id,
+      score: responses.score,
+      survey: { id: surveys.id, name: surveys.name, kind: surveys.kind },
+      contact: { id: contacts.externalId, name: contacts.name },
+      assignee: users.email,
+    })
+    .from(cases)
+    .innerJoin(responses, eq(responses.id, cases.responseId))
+    .innerJoin(surveys, eq(surveys.id, cases.surveyId))
+    .leftJoin(contacts, eq(contacts.id, cases.contactId))
+    .leftJoin(users, eq(users.id, cases.assigneeId))
+    .where(and(eq(cases.workspaceId, workspaceId), inArray(cases.id, [...ids])));
+  return new Map(
+    rows.map(({ id, contact, ...r }) => [id, { ...r, contact: contact?.id ? contact : null }] as const),
+  );
+}
+
+/**
+ * Around a case: its survey, the event behind the answer and its properties, and the customer's
+ * other answers (newest first, at most `limit`), each with its own case if it has one.
+ */
+export async function caseContext({ db }: Database, workspaceId: string, id: string, limit = 20) {
+  const [row] = await db
+    .select({
+      survey: { id: surveys.id, name: surveys.name, kind: surveys.kind },
+      properties: responses.properties,
+      answeredAt: responses.createdAt,
+      eventId: events.externalId,
+      eventType: events.type,
+      contactId: cases.contactId,
+      responseId: cases.responseId,
+      assignee: users.email,
+    })
+    .from(cases)
+    .innerJoin(responses, eq(responses.id, cases.responseId))
+    .innerJoin(surveys, eq(surveys.id, cases.surveyId))
+    .leftJoin(events, eq(events.id, responses.eventId))
+    .leftJoin(users, eq(users.id, cases.assigneeId))
+    .where(and(eq(cases.workspaceId, workspaceId), eq(cases.id, id)));
+  if (!row) return null;
+  const { contactId, responseId, ...context } = row;
+  const otherAnswers = contactId
+    ? await db
+        .select({
+          score: responses.score,
+          comment: responses.comment,
+          channel: responses.channel,
+          at: responses.createdAt,
+          survey: { id: surveys.id, name: surveys.name, kind: surveys.kind },
+          caseId: cases.id,
+        })
+        .from(responses)
+        .innerJoin(surveys, eq(surveys.id, responses.surveyId))
+        .leftJoin(cases, eq(cases.responseId, responses.id))
+        .where(
+          and(
+            eq(responses.workspaceId, workspaceId),
+            eq(responses.contactId, contactId),
+            ne(responses.id, responseId),
+          ),
+        )
+        .orderBy(desc(responses.createdAt))
+        .limit(limit)
+    : [];
+  return { ...context, otherAnswers };
 }

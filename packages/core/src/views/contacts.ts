@@ -1,8 +1,18 @@
 // Contacts as operators see them: what they were asked, what they answered, and when they may be asked again.
-import { and, asc, desc, eq } from 'drizzle-orm';
+import { and, asc, count, desc, eq, isNotNull } from 'drizzle-orm';
 import { nextEligible } from '../domain/rules/throttle.ts';
 import type { Database } from '../store/client.ts';
-import { contacts, events, invitations, responses, triggers, workspaces } from '../store/schema.ts';
+import {
+  cases,
+  contacts,
+  events,
+  invitations,
+  notifications,
+  responses,
+  surveys,
+  triggers,
+  workspaces,
+} from '../store/schema.ts';
 
 /** GET /v1/contacts/:id — history and, per trigger, the earliest time the throttles allow another invitation. */
 export async function contactHistory({ db }: Database, workspaceId: string, externalId: string, now: Date) {
@@ -78,4 +88,61 @@ export function contactView(c: typeof contacts.$inferSelect) {
     timezone: c.timezone,
     optedOutAt: c.optedOutAt,
   };
+}
+
+/** A contact's answers, newest first, each with its survey and the case it opened (if any). */
+export async function contactAnswers({ db }: Database, workspaceId: string, contactId: string) {
+  return db
+    .select({
+      id: responses.id,
+      score: responses.score,
+      comment: responses.comment,
+      channel: responses.channel,
+      at: responses.createdAt,
+      survey: { id: surveys.id, name: surveys.name, kind: surveys.kind },
+      case: { id: cases.id, status: cases.status },
+    })
+    .from(responses)
+    .innerJoin(surveys, eq(surveys.id, responses.surveyId))
+    .leftJoin(cases, eq(cases.responseId, responses.id))
+    .where(and(eq(responses.workspaceId, workspaceId), eq(responses.contactId, contactId)))
+    .orderBy(desc(responses.createdAt), desc(responses.id));
+}
+
+/** How much of a contact an erasure touches, so the confirmation can say it before anything goes. */
+export async function erasureScope({ db }: Database, workspaceId: string, contactId: string) {
+  const n = async (q: Promise<{ n: number }[]>) => (await q)[0]?.n ?? 0;
+  const [eventCount, answerCount, commentCount, messageCount] = await Promise.all([
+    n(
+      db
+        .select({ n: count() })
+        .from(events)
+        .where(and(eq(events.workspaceId, workspaceId), eq(events.contactId, contactId))),
+    ),
+    n(
+      db
+        .select({ n: count() })
+        .from(responses)
+        .where(and(eq(responses.workspaceId, workspaceId), eq(responses.contactId, contactId))),
+    ),
+    n(
+      db
+        .select({ n: count() })
+        .from(responses)
+        .where(
+          and(
+            eq(responses.workspaceId, workspaceId),
+            eq(responses.contactId, contactId),
+            isNotNull(responses.comment),
+          ),
+        ),
+    ),
+    n(
+      db
+        .select({ n: count() })
+        .from(notifications)
+        .where(and(eq(notifications.workspaceId, workspaceId), eq(notifications.contactId, contactId))),
+    ),
+  ]);
+  return { events: eventCount, answers: answerCount, comments: commentCount, messages: messageCount };
 }

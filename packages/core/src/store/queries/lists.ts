@@ -1,6 +1,6 @@
 // The API's lists of events, contacts and invitations: newest first, keyset-paged on (time, id) so pages never
 // skip or repeat a row, whatever arrives meanwhile. Each returns limit + 1 rows: the extra one says there is more.
-import { and, desc, eq, gte, ilike, isNotNull, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, isNotNull, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import type { ChannelName, InvitationStatus } from '../schema.ts';
 import { contacts, eventDecisions, events, invitations } from '../schema.ts';
@@ -92,10 +92,11 @@ export async function listContacts({ db }: Database, workspaceId: string, f: Con
       and(
         eq(contacts.workspaceId, workspaceId),
         prefix
-          ? or(
-              ilike(contacts.externalId, prefix),
-              ilike(contacts.email, prefix),
-              ilike(contacts.phone, prefix),
+          ? // lower(col) like lower(prefix): the form the contacts_search_* indexes (0023) serve.
+            or(
+              sql`lower(${contacts.externalId}) like lower(${prefix})`,
+              sql`lower(${contacts.email}) like lower(${prefix})`,
+              sql`${contacts.phone} like ${prefix}`,
             )
           : undefined,
         f.optedOut === undefined

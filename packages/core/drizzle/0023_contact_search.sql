@@ -1,0 +1,3 @@
+CREATE INDEX "contacts_search_external" ON "contacts" USING btree ("workspace_id",lower("external_id") text_pattern_ops);--> statement-breakpoint
+CREATE INDEX "contacts_search_email" ON "contacts" USING btree ("workspace_id",lower("email") text_pattern_ops) WHERE "contacts"."email" is not null;--> statement-breakpoint
+CREATE INDEX "contacts_search_phone" ON "contacts" USING btree ("workspace_id","phone" text_pattern_ops) WHERE "contacts"."phone" is not null;
