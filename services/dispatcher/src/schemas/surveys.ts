@@ -125,7 +125,7 @@ const triggerFields = {
   eventTypes: z.array(EventType).min(1).max(50),
   /** In order of preference: the first the contact has an address for is used. */
   channels: z
-    .array(z.enum(schema.channels))
+    .array(z.enum(schema.triggerChannels))
     .min(1)
     .refine((c) => new Set(c).size === c.length, 'must not repeat a channel'),
   delay: text(50).refine(
