@@ -1,8 +1,8 @@
 // The on-site widget's pure rules: publishable keys (pk_…), the origins a key may run on, and whether a visitor is asked.
 import { createHmac, randomBytes } from 'node:crypto';
-import { safeEqual } from './tokens.ts';
-import { type Locale, strings } from './templates/locales.ts';
 import { type PastInvitation, type ThrottleReason, throttleCheck } from './rules/throttle.ts';
+import { type Locale, strings } from './templates/locales.ts';
+import { safeEqual } from './tokens.ts';
 
 /** 24 random bytes after pk_: public (it sits in the shop's HTML), but not guessable from another key. */
 export const newPublishableKey = () => `pk_${randomBytes(24).toString('base64url')}`;
@@ -62,7 +62,11 @@ export function widgetDecision(input: {
   }
   const throttled = throttleCheck(
     input.history,
-    { surveyId: input.surveyId, throttleDays: input.throttleDays, globalContactDays: input.globalContactDays },
+    {
+      surveyId: input.surveyId,
+      throttleDays: input.throttleDays,
+      globalContactDays: input.globalContactDays,
+    },
     input.now,
   );
   return throttled ? { show: false, ...throttled } : { show: true };
@@ -70,6 +74,11 @@ export function widgetDecision(input: {
 
 const closeLabel: Record<Locale, string> = { en: 'Close', ru: 'Закрыть', pl: 'Zamknij' };
 const scoreLabel: Record<Locale, string> = { en: 'Score', ru: 'Оценка', pl: 'Ocena' };
+const failedLabel: Record<Locale, string> = {
+  en: 'Could not send your answer. Please try again.',
+  ru: 'Не удалось отправить ответ. Попробуйте ещё раз.',
+  pl: 'Nie udało się wysłać odpowiedzi. Spróbuj ponownie.',
+};
 
 /** The widget's own words in the visitor's language; the question and "why?" come from the survey. */
 export function widgetTexts(locale: Locale, kind: 'nps' | 'csat' | 'ces', company: string) {
@@ -80,6 +89,8 @@ export function widgetTexts(locale: Locale, kind: 'nps' | 'csat' | 'ces', compan
     low: t.scaleLow[kind],
     high: t.scaleHigh[kind],
     submit: t.submit,
+    pick: t.badAnswerTitle,
+    failed: failedLabel[locale],
     thanks: t.thanksTitle,
     thanksMessage: t.thanksMessage.replaceAll('{company}', company),
   };
@@ -97,7 +108,12 @@ const sign = (secret: string, body: string) =>
  */
 export function anonymousToken(secret: string, ticket: Omit<AnonymousTicket, 'nonce'>): string {
   const body = Buffer.from(
-    JSON.stringify({ k: ticket.keyId, s: ticket.surveyId, n: randomBytes(12).toString('base64url'), e: ticket.expiresAt }),
+    JSON.stringify({
+      k: ticket.keyId,
+      s: ticket.surveyId,
+      n: randomBytes(12).toString('base64url'),
+      e: ticket.expiresAt,
+    }),
   ).toString('base64url');
   return `a.${body}.${sign(secret, body)}`;
 }
@@ -108,7 +124,12 @@ export function readAnonymousToken(secret: string, token: string, nowMs: number)
   if (tag !== 'a' || !body || !mac || rest.length || !safeEqual(mac, sign(secret, body))) return null;
   try {
     const t = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
-    if (typeof t.k !== 'string' || typeof t.s !== 'string' || typeof t.n !== 'string' || typeof t.e !== 'number') {
+    if (
+      typeof t.k !== 'string' ||
+      typeof t.s !== 'string' ||
+      typeof t.n !== 'string' ||
+      typeof t.e !== 'number'
+    ) {
       return null;
     }
     return t.e > nowMs ? { keyId: t.k, surveyId: t.s, nonce: t.n, expiresAt: t.e } : null;

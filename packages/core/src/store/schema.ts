@@ -23,7 +23,13 @@ import type { Filter } from '../domain/rules/filters.ts';
 import type { QuietHours, SendWindow } from '../domain/rules/send-window.ts';
 import type { ReliabilitySettings } from '../domain/statistics/reliability.ts';
 
-export { type ChannelName, channels, type SurveyKind, surveyKinds, triggerChannels } from '../domain/kinds.ts';
+export {
+  type ChannelName,
+  channels,
+  type SurveyKind,
+  surveyKinds,
+  triggerChannels,
+} from '../domain/kinds.ts';
 
 const id = () => uuid('id').primaryKey().defaultRandom();
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();

@@ -20,7 +20,11 @@ export function checkOrigins(origins: readonly string[]): string[] {
   const issues: ErrorDetail[] = [];
   const normal = origins.map((o, i) => {
     const n = normalizeOrigin(o);
-    if (!n) issues.push({ field: `allowedOrigins.${i}`, message: 'must be an origin: scheme://host[:port], no path' });
+    if (!n)
+      issues.push({
+        field: `allowedOrigins.${i}`,
+        message: 'must be an origin: scheme://host[:port], no path',
+      });
     return n ?? '';
   });
   if (issues.length) throw AppError.validation(issues);
@@ -38,7 +42,9 @@ export async function createPublishableKey({ db }: Database, input: NewPublishab
     const known = new Set(found.map((s) => s.id));
     const missing = surveyIds.findIndex((id) => !known.has(id));
     if (missing >= 0) {
-      throw AppError.validation([{ field: `surveyIds.${missing}`, message: 'is not a survey of this workspace' }]);
+      throw AppError.validation([
+        { field: `surveyIds.${missing}`, message: 'is not a survey of this workspace' },
+      ]);
     }
     const [row] = await tx
       .insert(publishableKeys)

@@ -6,7 +6,12 @@ import { DAY_MS } from '../domain/rules/throttle.ts';
 import { isValidScore, scoreRange } from '../domain/scoring.ts';
 import { pickLocale } from '../domain/templates/locales.ts';
 import { newSurveyToken, sha256 } from '../domain/tokens.ts';
-import { anonymousToken, readAnonymousToken, type WidgetSkipReason, widgetDecision } from '../domain/widget.ts';
+import {
+  anonymousToken,
+  readAnonymousToken,
+  type WidgetSkipReason,
+  widgetDecision,
+} from '../domain/widget.ts';
 import { AppError } from '../errors.ts';
 import type { Database } from '../store/client.ts';
 import { contacts, events, invitations, responses, surveys } from '../store/schema.ts';
@@ -82,7 +87,10 @@ export async function showWidget(
     if (!contact.erasedAt && ((!contact.email && visitor.email) || (!contact.locale && visitor.locale))) {
       await tx
         .update(contacts)
-        .set({ email: contact.email ?? visitor.email ?? null, locale: contact.locale ?? visitor.locale ?? null })
+        .set({
+          email: contact.email ?? visitor.email ?? null,
+          locale: contact.locale ?? visitor.locale ?? null,
+        })
         .where(eq(contacts.id, contact.id));
     }
     const lookBack = Math.max(link.workspace.globalContactDays, survey.widgetThrottleDays);
@@ -134,7 +142,10 @@ export async function showWidget(
         plannedAt: now,
       })
       .returning({ id: events.id });
-    await tx.update(invitations).set({ eventId: event?.id ?? null }).where(eq(invitations.id, invitation.id));
+    await tx
+      .update(invitations)
+      .set({ eventId: event?.id ?? null })
+      .where(eq(invitations.id, invitation.id));
     return {
       show: true,
       token,
@@ -168,8 +179,7 @@ export async function recordWidgetAnswer(
   if (!token.startsWith('a.')) {
     const found = await findSurveyLink(database, token);
     if (
-      !found ||
-      found.invitation.channel !== 'widget' ||
+      found?.invitation.channel !== 'widget' ||
       found.invitation.workspaceId !== link.key.workspaceId ||
       !link.key.surveyIds.includes(found.invitation.surveyId)
     ) {
