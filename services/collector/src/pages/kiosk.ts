@@ -30,13 +30,13 @@ html,body{height:100%}
 body{margin:0;background:#f4f5f7;color:#1f2430;font:18px/1.45 -apple-system,BlinkMacSystemFont,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;-webkit-user-select:none;user-select:none}
 main{min-height:100%;display:flex;flex-direction:column;justify-content:center;align-items:center;padding:24px 16px;text-align:center}
 .brand{margin:0 0 12px;font-size:14px;font-weight:600;letter-spacing:.05em;text-transform:uppercase;color:#4b5563}
-h1{margin:0 0 28px;font-size:clamp(22px,4.2vw,40px);line-height:1.25;max-width:30ch}
+h1{margin:0 auto 28px;font-size:clamp(22px,4.2vw,40px);line-height:1.25;max-width:30ch}
 section{width:100%;max-width:1100px}
 .scores{display:grid;grid-template-columns:repeat(var(--n),1fr);gap:clamp(6px,1.2vw,14px)}
 .scores button{min-height:clamp(64px,13vw,120px);border:2px solid #c9ced6;border-radius:16px;background:#fff;color:#1f2430;font:inherit;font-size:clamp(22px,3.6vw,40px);font-weight:800;cursor:pointer;touch-action:manipulation}
 .scores button:active{background:#4f46e5;border-color:#4f46e5;color:#fff}
 .anchors{display:flex;justify-content:space-between;gap:16px;margin:12px 0 0;font-size:15px;color:#4b5563}
-label.field{display:block;font-size:clamp(20px,3vw,30px);font-weight:700;margin:0 0 16px}
+h1 label{display:block}
 textarea{width:100%;max-width:760px;min-height:160px;padding:16px;border:2px solid #c9ced6;border-radius:14px;font:inherit;resize:vertical;-webkit-user-select:text;user-select:text}
 .actions{display:flex;flex-wrap:wrap;gap:16px;justify-content:center;margin-top:20px}
 .actions button,.actions a{display:inline-flex;align-items:center;justify-content:center;min-height:64px;min-width:180px;padding:0 32px;border:0;border-radius:14px;background:#4f46e5;color:#fff;font:inherit;font-weight:700;text-decoration:none;cursor:pointer}
@@ -105,7 +105,7 @@ ${scores.map((s) => html`<button type="submit" name="score" value="${s}">${s}</b
 <div class="anchors" aria-hidden="true"><span>${min} · ${t.scaleLow[p.kind]}</span><span>${max} · ${t.scaleHigh[p.kind]}</span></div>
 </form></section>
 <section id="why" hidden><form>
-<label class="field" for="kiosk-comment">${p.followup}</label>
+<h1><label for="kiosk-comment">${p.followup}</label></h1>
 <textarea id="kiosk-comment" name="comment" maxlength="5000"></textarea>
 <div class="actions"><button type="submit">${t.submit}</button><button type="button" class="secondary" data-skip>${t.skip}</button></div>
 </form></section>
@@ -126,7 +126,7 @@ export function kioskCommentPage(p: Omit<KioskPage, 'nonce'> & { score: number }
     body: html`<section><form method="post" action="${p.actionUrl}">
 <input type="hidden" name="key" value="${p.answerKey}">
 <input type="hidden" name="score" value="${p.score}">
-<label class="field" for="kiosk-comment">${p.followup}</label>
+<h1><label for="kiosk-comment">${p.followup}</label></h1>
 <textarea id="kiosk-comment" name="comment" maxlength="5000"></textarea>
 <div class="actions"><button type="submit">${t.submit}</button><a class="secondary" href="${p.actionUrl}">${t.skip}</a></div>
 </form></section>`,
