@@ -98,7 +98,9 @@ describe('API keys in the console', () => {
     });
     expect(created.statusCode).toBe(303);
     expect(created.headers.location).toBe('/app/keys?done=pk-created');
-    const [row] = await shop.system.ctx.database.sql<{ id: string; key: string; allowed_origins: string[] }[]>`
+    const [row] = await shop.system.ctx.database.sql<
+      { id: string; key: string; allowed_origins: string[] }[]
+    >`
       select id, key, allowed_origins from publishable_keys`;
     expect(row?.allowed_origins).toEqual(['https://shop.example', 'http://localhost:8080']);
     const list = await owner.get('/app/keys?done=pk-created');

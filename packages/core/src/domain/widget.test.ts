@@ -13,7 +13,11 @@ import {
 
 const host = fc.stringMatching(/^[a-z][a-z0-9-]{0,20}(\.[a-z][a-z0-9-]{0,10}){0,3}$/);
 const origin = fc
-  .tuple(fc.constantFrom('http', 'https'), host, fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined }))
+  .tuple(
+    fc.constantFrom('http', 'https'),
+    host,
+    fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined }),
+  )
   .map(([scheme, h, port]) => `${scheme}://${h}${port === undefined ? '' : `:${port}`}`);
 
 describe('publishable keys', () => {
@@ -71,9 +75,9 @@ describe('origins', () => {
       fc.property(origin, host, (o, other) => {
         const allowed = [normalizeOrigin(o) ?? ''];
         const url = new URL(allowed[0] ?? '');
-        expect(originAllowed(`${url.protocol}//${other}${url.hostname}${url.port ? `:${url.port}` : ''}`, allowed)).toBe(
-          other === '' || `${other}${url.hostname}` === url.hostname,
-        );
+        expect(
+          originAllowed(`${url.protocol}//${other}${url.hostname}${url.port ? `:${url.port}` : ''}`, allowed),
+        ).toBe(other === '' || `${other}${url.hostname}` === url.hostname);
         expect(originAllowed(`${allowed[0]}.evil.example`, allowed)).toBe(false);
         expect(originAllowed(`${allowed[0]}/`, allowed)).toBe(false);
       }),
@@ -101,8 +105,16 @@ describe('anonymous tokens', () => {
     );
   });
   test('each showing has its own nonce', () => {
-    const a = readAnonymousToken('s', anonymousToken('s', { keyId: 'k', surveyId: 's', expiresAt: now + 1 }), now);
-    const b = readAnonymousToken('s', anonymousToken('s', { keyId: 'k', surveyId: 's', expiresAt: now + 1 }), now);
+    const a = readAnonymousToken(
+      's',
+      anonymousToken('s', { keyId: 'k', surveyId: 's', expiresAt: now + 1 }),
+      now,
+    );
+    const b = readAnonymousToken(
+      's',
+      anonymousToken('s', { keyId: 'k', surveyId: 's', expiresAt: now + 1 }),
+      now,
+    );
     expect(a?.nonce).not.toBe(b?.nonce);
   });
 });
@@ -125,7 +137,10 @@ describe('whether the widget asks', () => {
     });
     expect(widgetDecision({ ...base, history: emailed })).toEqual({ show: true });
     expect(
-      widgetDecision({ ...base, history: [{ surveyId: 's1', sendAt: new Date(now.getTime() - 3 * DAY_MS) }] }),
+      widgetDecision({
+        ...base,
+        history: [{ surveyId: 's1', sendAt: new Date(now.getTime() - 3 * DAY_MS) }],
+      }),
     ).toMatchObject({ show: false, reason: 'throttled' });
   });
   test('asked N days ago: shown again exactly when N ≥ the survey window', () => {
