@@ -1,6 +1,6 @@
 // The on-site widget in Chromium, on a shop page served from another loopback origin: shown once to an identified
 // visitor, answered by keyboard, recorded and routed (a detractor makes a case), not shown again; not shown to a
-// visitor asked by email this week; nothing for a page of an origin the key does not list. Panel at 360 and 1280 px,
+// visitor asked by email this week; nothing for a page of an origin the key does not list; anonymous visitors once per browser.
 // 0 axe-core violations inside its shadow root.
 import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -230,8 +230,44 @@ describe('the on-site widget in Chromium', () => {
       .sql`select score, comment, channel, contact_id from responses`;
     expect(rows).toEqual([{ score: 9, comment: 'Nice shop', channel: 'widget', contact_id: null }]);
 
+    // In a browser: an anonymous visitor is asked once, in their language; Escape closes the panel; the
+    // localStorage mark keeps this browser from being asked again.
+    const holder = { key };
+    const site = await shopSiteWithKey(shop, holder);
+    const allowed = await shop.api('POST', '/v1/publishable-keys', {
+      name: 'Anonymous site',
+      surveyIds: [survey.id],
+      allowedOrigins: [site.origin],
+    });
+    holder.key = allowed.json().key;
+    const context = await browser.newContext({ locale: 'ru-RU' });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${site.origin}/?anonymous`);
+      await panel(page).waitFor({ timeout: 20_000 });
+      expect(await panel(page).getAttribute('lang')).toBe('ru');
+      expect(await page.locator('[data-surveyflow] .close').getAttribute('aria-label')).toBe('Закрыть');
+      // Focus is in the panel (on its question) when it opens; Escape closes it.
+      expect(await page.evaluate(() => document.activeElement?.hasAttribute('data-surveyflow'))).toBe(true);
+      await page.keyboard.press('Escape');
+      expect(await page.locator('[data-surveyflow]').count()).toBe(0);
+      let asked = 0;
+      page.on('request', (r) => {
+        if (r.url().endsWith('/show')) asked++;
+      });
+      await page.reload();
+      await page.waitForLoadState('load');
+      expect(asked).toBe(0);
+      expect(await page.locator('[data-surveyflow]').count()).toBe(0);
+    } finally {
+      await context.close();
+      await site.close();
+    }
+
     // Revoked: the widget stops at once.
-    const [listedKey] = (await shop.api('GET', '/v1/publishable-keys')).json().data;
+    const listedKey = (await shop.api('GET', '/v1/publishable-keys'))
+      .json()
+      .data.find((k: { key: string }) => k.key === key);
     expect((await shop.api('DELETE', `/v1/publishable-keys/${listedKey.id}`)).statusCode).toBe(204);
     expect((await call('show', {})).status).toBe(404);
   });
@@ -252,7 +288,7 @@ async function shopSiteWithKey(shop: Shop, holder: { key: string }) {
   };
 }
 
-/** One page with the snippet; ?visitor=… makes it identify that visitor. Its CSS is hostile on purpose. */
+/** One page with the snippet; ?visitor=… makes it identify that visitor, ?anonymous asks without one. Its CSS is hostile on purpose. */
 function shopSiteHtml(widgetUrl: string, key: string, path: string) {
   const url = new URL(path, 'http://localhost');
   const visitor = url.searchParams.get('visitor');
@@ -264,5 +300,5 @@ function shopSiteHtml(widgetUrl: string, key: string, path: string) {
 <style>body{font:16px serif;margin:0;padding:24px} button{all:unset;color:red} h2{font-size:60px;color:green}</style></head>
 <body><main><h1>The Shop</h1><p>Thank you for your order.</p><a href="/">Continue shopping</a></main>
 <script>window.surveyflow=window.surveyflow||function(){(surveyflow.q=surveyflow.q||[]).push(arguments)};${identify}</script>
-<script async src="${widgetUrl}" data-key="${key}"></script></body></html>`;
+<script async src="${widgetUrl}" data-key="${key}"${url.searchParams.has('anonymous') ? ' data-anonymous' : ''}></script></body></html>`;
 }
