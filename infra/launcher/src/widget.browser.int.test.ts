@@ -1,7 +1,7 @@
 // The on-site widget in Chromium, on a shop page served from another loopback origin: shown once to an identified
 // visitor, answered by keyboard, recorded and routed (a detractor makes a case), not shown again; not shown to a
-// visitor asked by email this week; nothing for a page of an origin the key does not list; anonymous visitors once per browser.
-// 0 axe-core violations inside its shadow root.
+// visitor asked by email this week; nothing for a page of an origin the key does not list; an anonymous visitor once
+// per browser. The panel at 360 and 1280 px, 0 axe-core violations inside its shadow root.
 import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
