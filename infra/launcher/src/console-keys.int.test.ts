@@ -77,6 +77,48 @@ describe('API keys in the console', () => {
     ]);
   });
 
+  test('an owner creates a publishable key for the widget: listed with its script tag, a bad origin named, revoked at once', async ({
+    shop,
+    smtp,
+  }) => {
+    const owner = await signedInOwner(shop, smtp);
+    const [survey] = (await shop.api('GET', '/v1/surveys')).json().data;
+    const bad = await owner.submit('/app/keys', '/app/keys/publishable', {
+      name: 'Shop site',
+      surveyIds: survey.id,
+      allowedOrigins: 'https://shop.example/checkout',
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('allowedOrigins.0');
+
+    const created = await owner.submit('/app/keys', '/app/keys/publishable', {
+      name: 'Shop site',
+      surveyIds: survey.id,
+      allowedOrigins: 'https://shop.example\r\nhttp://localhost:8080',
+    });
+    expect(created.statusCode).toBe(303);
+    expect(created.headers.location).toBe('/app/keys?done=pk-created');
+    const [row] = await shop.system.ctx.database.sql<
+      { id: string; key: string; allowed_origins: string[] }[]
+    >`
+      select id, key, allowed_origins from publishable_keys`;
+    expect(row?.allowed_origins).toEqual(['https://shop.example', 'http://localhost:8080']);
+    const list = await owner.get('/app/keys?done=pk-created');
+    expect(list.body).toContain('Publishable key created');
+    expect(list.body).toContain(`data-key=&quot;${row?.key}&quot;`);
+    // The pk_ key opens no API route.
+    expect((await withKey(shop, row?.key ?? '', 'GET', '/v1/responses')).statusCode).toBe(401);
+
+    const revoked = await owner.postFrom('/app/keys', `/app/keys/publishable/${row?.id}/revoke`);
+    expect(revoked.statusCode).toBe(303);
+    expect(revoked.headers.location).toBe('/app/keys?done=pk-revoked');
+    const after = await owner.get('/app/keys');
+    expect(after.body).not.toContain(`action="/app/keys/publishable/${row?.id}/revoke"`);
+    const audit = await shop.system.ctx.database
+      .sql`select action from audit_log where action like 'publishable_key.%' order by id`;
+    expect(audit).toEqual([{ action: 'publishable_key.create' }, { action: 'publishable_key.revoke' }]);
+  });
+
   test('the last admin key cannot be revoked; an agent is refused; no CSRF token, no key; no scope, no key', async ({
     shop,
     smtp,

@@ -92,6 +92,13 @@ describe('the console in Chromium', () => {
     await page.click('nav.tabs >> text=API keys');
     expect(await page.locator('[data-testid=new-key]').count()).toBe(0);
     await check(page, 'keys');
+    // A publishable key for the on-site widget: listed with its script tag, which wraps on a phone.
+    await page.fill('#pk-name', 'Shop site');
+    await page.check('input[name=surveyIds]');
+    await page.fill('#pk-origins', 'https://shop.example');
+    await page.click('text=Create publishable key');
+    await page.waitForSelector('text=Publishable key created');
+    await check(page, 'keys-publishable');
 
     // Ann opens the invitation in her own browser, in Polish, with JavaScript off. (Opening it is
     // harmless, so the checker looks at the same page first.)

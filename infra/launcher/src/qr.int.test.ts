@@ -206,7 +206,7 @@ describe('QR codes', () => {
 
     const rows = await system.ctx.database.sql`
       select r.score, r.comment, r.contact_id, r.invitation_id, r.properties, l.name
-      from responses r join locations l on l.id = r.location_id order by r.created_at`;
+      from responses r join locations l on l.id = r.location_id order by r.created_at, r.score`;
     expect(rows.map((r) => [r.score, r.comment])).toEqual([
       [3, 'Long queue at the till'],
       [0, null],

@@ -71,6 +71,10 @@ export const SurveyInput = z
     actions: actionsSchema.optional(),
     /** Optional questions shown after the main score; they feed CSI (ratings) and the exports. */
     questions: questions.optional(),
+    /** The on-site widget (pk_ keys): ask visitors the shop did not identify (one ask per browser, best-effort). */
+    widgetAnonymous: z.boolean().optional(),
+    /** The on-site widget asks a contact this survey at most once per this many days (any channel's invitation counts). */
+    widgetThrottleDays: z.number().int().min(0).max(365).optional(),
   })
   .meta({
     example: {
@@ -102,7 +106,7 @@ export const SurveyPatch = SurveyInput.omit({ kind: true })
   .strict()
   .refine(
     (c) => Object.keys(c).length > 0,
-    'must change something: name, question, followupQuestion, actions or questions',
+    'must change something: name, question, followupQuestion, actions, questions, widgetAnonymous or widgetThrottleDays',
   );
 
 export const SurveyView = z
@@ -114,6 +118,8 @@ export const SurveyView = z
     followupQuestion: z.record(z.string(), z.string()),
     actions: z.array(z.record(z.string(), z.unknown())),
     questions: z.array(z.record(z.string(), z.unknown())),
+    widgetAnonymous: z.boolean(),
+    widgetThrottleDays: z.number().int(),
     createdAt: z.date(),
     updatedAt: z.date(),
   })
@@ -125,7 +131,7 @@ const triggerFields = {
   eventTypes: z.array(EventType).min(1).max(50),
   /** In order of preference: the first the contact has an address for is used. */
   channels: z
-    .array(z.enum(schema.channels))
+    .array(z.enum(schema.triggerChannels))
     .min(1)
     .refine((c) => new Set(c).size === c.length, 'must not repeat a channel'),
   delay: text(50).refine(

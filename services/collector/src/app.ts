@@ -5,11 +5,13 @@ import { zodRoutes } from '@surveyflow/http';
 import type { FastifyInstance } from 'fastify';
 import { pageScope } from './page-scope.ts';
 import { devOutboxRoutes } from './routes/dev-outbox.ts';
+import { kioskRoutes } from './routes/kiosk.ts';
 import { locationRoutes } from './routes/location.ts';
 import { referralRoutes } from './routes/referral.ts';
 import { smsRoutes } from './routes/sms.ts';
 import { surveyRoutes } from './routes/survey.ts';
 import { unsubscribeRoutes } from './routes/unsubscribe.ts';
+import { widgetRoutes } from './routes/widget.ts';
 
 export function collector(ctx: AppContext) {
   return async function collectorPlugin(app: FastifyInstance) {
@@ -22,8 +24,11 @@ export function collector(ctx: AppContext) {
       surveyRoutes(routes, ctx);
       unsubscribeRoutes(routes, ctx);
       locationRoutes(routes, ctx);
+      kioskRoutes(routes, ctx);
       referralRoutes(routes, ctx);
     });
+    // The on-site widget runs on the shop's pages: CORS by its key's origins, no cookies, no page headers.
+    await app.register(widgetRoutes(ctx));
     // Providers' webhooks and the dev outbox (whose mail previews must not get the pages' CSP).
     smsRoutes(zodRoutes(app), ctx);
     if (ctx.config.DEV_OUTBOX || ctx.config.SMS_DEV_OUTBOX) devOutboxRoutes(zodRoutes(app), ctx);

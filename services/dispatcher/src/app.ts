@@ -14,6 +14,7 @@ import { invitationRoutes } from './routes/invitations.ts';
 import { locationRoutes } from './routes/locations.ts';
 import { memberRoutes } from './routes/members.ts';
 import { metricRoutes } from './routes/metrics.ts';
+import { publishableKeyRoutes } from './routes/publishable-keys.ts';
 import { responseRoutes } from './routes/responses.ts';
 import { surveyRoutes } from './routes/surveys.ts';
 import { triggerRoutes } from './routes/triggers.ts';
@@ -64,6 +65,7 @@ export function dispatcher(ctx: AppContext) {
       caseRoutes(api, scoped);
       webhookRoutes(api, scoped);
       apiKeyRoutes(api, scoped, auth.forget);
+      publishableKeyRoutes(api, scoped);
       workspacesRoutes(api, scoped);
       auditRoutes(api, scoped);
       memberRoutes(api, scoped);

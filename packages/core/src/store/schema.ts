@@ -23,7 +23,13 @@ import type { Filter } from '../domain/rules/filters.ts';
 import type { QuietHours, SendWindow } from '../domain/rules/send-window.ts';
 import type { ReliabilitySettings } from '../domain/statistics/reliability.ts';
 
-export { type ChannelName, channels, type SurveyKind, surveyKinds } from '../domain/kinds.ts';
+export {
+  type ChannelName,
+  channels,
+  type SurveyKind,
+  surveyKinds,
+  triggerChannels,
+} from '../domain/kinds.ts';
 
 const id = () => uuid('id').primaryKey().defaultRandom();
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
@@ -76,6 +82,27 @@ export const apiKeys = pgTable('api_keys', {
   createdAt: createdAt(),
   revokedAt: ts('revoked_at'),
 });
+
+/**
+ * A publishable key (pk_…) for the on-site widget: public by design (it sits in the shop's HTML), so it is kept
+ * in clear; it only shows and answers the listed surveys, only from the listed origins, and opens no /v1 route.
+ */
+export const publishableKeys = pgTable(
+  'publishable_keys',
+  {
+    id: id(),
+    workspaceId: workspaceRef(),
+    name: text('name').notNull(),
+    key: text('key').notNull().unique(),
+    surveyIds: uuid('survey_ids').array().notNull(),
+    /** Exact scheme://host[:port] origins the widget may run on. */
+    allowedOrigins: text('allowed_origins').array().notNull(),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    revokedAt: ts('revoked_at'),
+  },
+  (t) => [index('publishable_keys_workspace').on(t.workspaceId)],
+);
 
 /** A person who signs in to the console. Their access is per workspace, through memberships. */
 export const users = pgTable(
@@ -248,6 +275,10 @@ export const surveys = pgTable(
       ),
     /** The optional questions after the main score (attribute ratings, one choice, free text). */
     questions: jsonb('questions').$type<SurveyQuestion[]>().notNull().default([]),
+    /** The on-site widget may ask visitors the shop did not identify (one ask per browser, best-effort). */
+    widgetAnonymous: boolean('widget_anonymous').notNull().default(false),
+    /** The on-site widget asks a contact this survey at most once per this many days (any channel counts). */
+    widgetThrottleDays: integer('widget_throttle_days').notNull().default(90),
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
@@ -405,6 +436,8 @@ export const locations = pgTable(
     code: text('code').notNull().unique(),
     /** One answer per device per this many hours, so one person cannot stuff the box. */
     deviceLimitHours: integer('device_limit_hours').notNull().default(24),
+    /** A tablet in the shop answered by one customer after another (/k/:code): limited per device per minutes, not per day. */
+    kiosk: boolean('kiosk').notNull().default(false),
     properties: jsonb('properties').$type<Properties>().notNull().default({}),
     createdAt: createdAt(),
   },
@@ -433,6 +466,8 @@ export const responses = pgTable(
     channel: text('channel').$type<ChannelName>().notNull(),
     score: integer('score').notNull(),
     comment: text('comment'),
+    /** The answering page's own id for the answer (kiosk, anonymous widget): sent twice, recorded once. */
+    idempotencyKey: text('idempotency_key'),
     /** A copy of the event's properties at answer time, for segmentation. */
     properties: jsonb('properties').$type<Properties>().notNull().default({}),
     /** Answers to the survey's extra questions, by question id. */
@@ -452,12 +487,15 @@ export const responses = pgTable(
     index('responses_workspace_created').on(t.workspaceId, t.createdAt),
     index('responses_unfollowed').on(t.createdAt).where(sql`${t.followedUpAt} is null`),
     index('responses_location_device').on(t.locationId, t.deviceHash, t.createdAt),
+    uniqueIndex('responses_idempotency')
+      .on(t.surveyId, t.idempotencyKey)
+      .where(sql`${t.idempotencyKey} is not null`),
     index('responses_unrouted_edits')
       .on(t.updatedAt)
       .where(sql`${t.followedUpAt} is not null and ${t.routedAt} is distinct from ${t.updatedAt}`),
     check(
       'responses_origin',
-      sql`(${t.invitationId} is not null and ${t.contactId} is not null) or ${t.locationId} is not null`,
+      sql`(${t.invitationId} is not null and ${t.contactId} is not null) or ${t.locationId} is not null or ${t.channel} = 'widget'`,
     ),
   ],
 );

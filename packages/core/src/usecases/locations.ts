@@ -153,3 +153,110 @@ export async function recordLocationAnswer(
     return { status: 'created', response: created };
   });
 }
+
+/** A kiosk tablet serves one customer after another: at most this many new answers per device per window. */
+export const KIOSK_ANSWERS_PER_WINDOW = 12;
+export const KIOSK_WINDOW_MS = 10 * 60_000;
+
+export type KioskAnswerOutcome =
+  | { status: 'created' | 'updated' | 'unchanged'; response: typeof responses.$inferSelect }
+  | { status: 'device_limit'; until: Date };
+
+/**
+ * Records an answer given at a kiosk. The page names each answer (`key`, made when the customer starts), so an
+ * answer sent twice — the tablet was offline and retries, a double tap — is one row; the same key again with a
+ * comment adds the comment inside the edit window. One tablet is many customers, so the per-device limit is a
+ * rate (KIOSK_ANSWERS_PER_WINDOW per KIOSK_WINDOW_MS) rather than one answer per deviceLimitHours.
+ */
+export async function recordKioskAnswer(
+  { db }: Database,
+  link: LocationLink,
+  device: string,
+  answer: { key: string; score: number; comment: string | null },
+  now: Date,
+  editWindowMinutes: number,
+): Promise<KioskAnswerOutcome> {
+  const deviceHash = sha256(`${link.location.id}:${device}`);
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${deviceHash}))`);
+    const same = () =>
+      tx
+        .select()
+        .from(responses)
+        .where(
+          and(
+            eq(responses.surveyId, link.survey.id),
+            eq(responses.idempotencyKey, answer.key),
+            eq(responses.locationId, link.location.id),
+          ),
+        );
+    const [known] = await same();
+    if (known) {
+      if (answer.comment === null || answer.comment === known.comment || known.editableUntil <= now) {
+        return { status: 'unchanged', response: known };
+      }
+      const [updated] = await tx
+        .update(responses)
+        .set(responseEdit({ score: known.score, comment: answer.comment }, now))
+        .where(eq(responses.id, known.id))
+        .returning();
+      if (!updated) throw new Error('response vanished');
+      return { status: 'updated', response: updated };
+    }
+    const since = new Date(now.getTime() - KIOSK_WINDOW_MS);
+    const recent = await tx
+      .select({ createdAt: responses.createdAt })
+      .from(responses)
+      .where(
+        and(
+          eq(responses.locationId, link.location.id),
+          eq(responses.deviceHash, deviceHash),
+          gt(responses.createdAt, since),
+        ),
+      )
+      .orderBy(asc(responses.createdAt));
+    const oldest = recent[0];
+    if (oldest && recent.length >= KIOSK_ANSWERS_PER_WINDOW) {
+      return { status: 'device_limit', until: new Date(oldest.createdAt.getTime() + KIOSK_WINDOW_MS) };
+    }
+    const [created] = await tx
+      .insert(responses)
+      .values({
+        workspaceId: link.location.workspaceId,
+        surveyId: link.survey.id,
+        locationId: link.location.id,
+        deviceHash,
+        idempotencyKey: answer.key,
+        channel: 'qr',
+        score: answer.score,
+        comment: answer.comment,
+        properties: { ...link.location.properties, location: link.location.name, kiosk: true },
+        createdAt: now,
+        updatedAt: now,
+        editableUntil: new Date(now.getTime() + editWindowMinutes * 60_000),
+      })
+      .onConflictDoNothing()
+      .returning();
+    if (created) return { status: 'created', response: created };
+    const [raced] = await same();
+    if (!raced) throw new Error('kiosk answer neither inserted nor found');
+    return { status: 'unchanged', response: raced };
+  });
+}
+
+/** Changes what an operator may change of a location: its name, device limit and kiosk mode. */
+export async function updateLocation(
+  database: Database,
+  workspaceId: string,
+  id: string,
+  patch: Partial<Pick<LocationInput, 'name' | 'deviceLimitHours'>> & { kiosk?: boolean | undefined },
+) {
+  const set = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+  if (Object.keys(set).length === 0) return getLocation(database, workspaceId, id);
+  const [row] = await database.db
+    .update(locations)
+    .set(set)
+    .where(and(eq(locations.workspaceId, workspaceId), eq(locations.id, id)))
+    .returning();
+  return row ?? null;
+}

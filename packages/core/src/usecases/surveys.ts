@@ -45,6 +45,9 @@ export type SurveyInput = {
   followupQuestion: Localized;
   actions: SurveyAction[];
   questions?: SurveyQuestion[];
+  /** The on-site widget: may it ask visitors the shop did not identify; how many days between asks. */
+  widgetAnonymous?: boolean;
+  widgetThrottleDays?: number;
 };
 
 export async function updateSurvey(

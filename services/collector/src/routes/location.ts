@@ -29,32 +29,40 @@ import { CodeParams, htmlPage, pageError, pageOrJson } from './responses.ts';
 const COOKIE = 'sf_device';
 const YEAR_S = 365 * 86_400;
 
+/**
+ * The device: a random cookie set on first sight, signed (with SECRET_KEY, by @fastify/cookie) so a
+ * script cannot mint a fresh device for every answer. A browser that refuses cookies is known by
+ * its address and user agent instead, so refusing them does not lift the limit. Location codes (/l)
+ * and kiosks (/k) each keep their own.
+ */
+export function deviceOf(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  path: string,
+  secure: boolean,
+): string {
+  const cookie = request.cookies[COOKIE];
+  const known = cookie ? request.unsignCookie(cookie) : undefined;
+  if (known?.valid && known.value) return known.value;
+  const fresh = randomBytes(16).toString('base64url');
+  reply.setCookie(COOKIE, fresh, {
+    signed: true,
+    path,
+    maxAge: YEAR_S,
+    httpOnly: true,
+    sameSite: 'lax',
+    secure,
+  });
+  // Only a GET has had the chance to set the cookie; a POST without one is a cookieless device.
+  return request.method === 'GET'
+    ? fresh
+    : `anon:${sha256(`${request.ip} ${request.headers['user-agent'] ?? ''}`)}`;
+}
+
 export function locationRoutes(app: HttpApp, ctx: AppContext) {
   const secure = ctx.config.PUBLIC_URL.startsWith('https:');
 
-  /**
-   * The device: a random cookie set on first sight, signed (with SECRET_KEY, by @fastify/cookie) so a
-   * script cannot mint a fresh device for every answer. A browser that refuses cookies is known by
-   * its address and user agent instead, so refusing them does not lift the limit.
-   */
-  function device(request: FastifyRequest, reply: FastifyReply): string {
-    const cookie = request.cookies[COOKIE];
-    const known = cookie ? request.unsignCookie(cookie) : undefined;
-    if (known?.valid && known.value) return known.value;
-    const fresh = randomBytes(16).toString('base64url');
-    reply.setCookie(COOKIE, fresh, {
-      signed: true,
-      path: '/l',
-      maxAge: YEAR_S,
-      httpOnly: true,
-      sameSite: 'lax',
-      secure,
-    });
-    // Only a GET has had the chance to set the cookie; a POST without one is a cookieless device.
-    return request.method === 'GET'
-      ? fresh
-      : `anon:${sha256(`${request.ip} ${request.headers['user-agent'] ?? ''}`)}`;
-  }
+  const device = (request: FastifyRequest, reply: FastifyReply) => deviceOf(request, reply, '/l', secure);
 
   async function open(code: string, acceptLanguage: string | undefined): Promise<LocationLink> {
     const link = /^[a-z2-9]{10}$/.test(code) ? await findLocationByCode(ctx.database, code) : null;

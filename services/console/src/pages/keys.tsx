@@ -2,8 +2,16 @@
 /** @jsxImportSource preact */
 // API keys (/app/keys): the workspace's keys with their scopes; create one (its key shown once, here), revoke one.
 
-import { type ApiKeyRow, type Locale, type Scope, type SignedIn, scopes } from '@surveyflow/core';
+import {
+  type ApiKeyRow,
+  type Locale,
+  type Scope,
+  type SignedIn,
+  type schema,
+  scopes,
+} from '@surveyflow/core';
 import { say } from '../i18n.ts';
+import { pk } from './keys-publishable.words.ts';
 import { Csrf, document } from './layout.tsx';
 import { dateTime, Notice, type SettingsTab, SettingsTabs, Table, When } from './parts.tsx';
 
@@ -17,6 +25,7 @@ export function keysPage(input: {
   notice?: string | undefined;
   /** The settings tabs this operator may open. */
   tabs: readonly SettingsTab[];
+  publishable: PublishableKeysPart;
 }): string {
   const { locale, session, csrf } = input;
   const zone = session.workspace?.timezone ?? 'UTC';
@@ -93,6 +102,7 @@ export function keysPage(input: {
             ]}
           />
         </section>
+        <PublishableKeys locale={locale} csrf={csrf} zone={zone} part={input.publishable} />
         <section class="card" aria-labelledby="create-key">
           <h2 id="create-key">{say(locale, 'createKey')}</h2>
           <form method="post" action="/app/keys">
@@ -118,4 +128,107 @@ export function keysPage(input: {
       </>
     ),
   });
+}
+
+export type PublishableKeysPart = {
+  keys: (typeof schema.publishableKeys.$inferSelect)[];
+  surveys: { id: string; name: string }[];
+  /** Where /w.js is served (PUBLIC_URL), for the script tag. */
+  publicUrl: string;
+};
+
+/** The on-site widget's pk_ keys: listed with their script tag (a pk_ key is public), created, revoked. */
+function PublishableKeys(props: { locale: Locale; csrf: string; zone: string; part: PublishableKeysPart }) {
+  const { locale, csrf, part } = props;
+  const surveyName = new Map(part.surveys.map((s) => [s.id, s.name]));
+  const tag = (key: string) => `<script async src="${part.publicUrl}/w.js" data-key="${key}"></script>`;
+  return (
+    <>
+      <section class="card" aria-labelledby="pk-keys">
+        <h2 id="pk-keys">{pk(locale, 'title')}</h2>
+        <p class="muted">{pk(locale, 'intro')}</p>
+        {part.keys.length === 0 ? <p class="muted">{pk(locale, 'none')}</p> : null}
+        <Table
+          label={pk(locale, 'title')}
+          rows={part.keys}
+          rowKey={(k) => k.id}
+          columns={[
+            {
+              header: pk(locale, 'name'),
+              cell: (k) => (
+                <>
+                  {k.name} {k.revokedAt ? <span class="tag">{pk(locale, 'revoked')}</span> : null}
+                </>
+              ),
+            },
+            {
+              header: pk(locale, 'snippet'),
+              cell: (k) => <code class="secret">{k.revokedAt ? k.key : tag(k.key)}</code>,
+            },
+            {
+              header: pk(locale, 'surveys'),
+              cell: (k) => k.surveyIds.map((id) => surveyName.get(id) ?? id).join(', '),
+            },
+            { header: pk(locale, 'origins'), cell: (k) => k.allowedOrigins.join(' ') },
+            {
+              header: pk(locale, 'revoke'),
+              hiddenHeader: true,
+              cell: (k) =>
+                k.revokedAt ? (
+                  <span class="muted">{dateTime(locale, k.revokedAt, props.zone)}</span>
+                ) : (
+                  <form method="post" action={`/app/keys/publishable/${k.id}/revoke`} class="inline">
+                    <Csrf token={csrf} />
+                    <button
+                      type="submit"
+                      class="danger"
+                      aria-label={pk(locale, 'revokeLabel', { name: k.name })}
+                    >
+                      {pk(locale, 'revoke')}
+                    </button>
+                  </form>
+                ),
+            },
+          ]}
+        />
+      </section>
+      <section class="card" aria-labelledby="create-pk">
+        <h2 id="create-pk">{pk(locale, 'create')}</h2>
+        {part.surveys.length === 0 ? (
+          <p class="muted">{pk(locale, 'noSurveys')}</p>
+        ) : (
+          <form method="post" action="/app/keys/publishable">
+            <Csrf token={csrf} />
+            <div class="field">
+              <label for="pk-name">{pk(locale, 'name')}</label>
+              <input type="text" id="pk-name" name="name" required maxLength={100} autocomplete="off" />
+            </div>
+            <fieldset class="scopes">
+              <legend>{pk(locale, 'surveys')}</legend>
+              {part.surveys.map((s) => (
+                <div class="check" key={s.id}>
+                  <input type="checkbox" id={`pk-survey-${s.id}`} name="surveyIds" value={s.id} />
+                  <label for={`pk-survey-${s.id}`}>{s.name}</label>
+                </div>
+              ))}
+            </fieldset>
+            <div class="field">
+              <label for="pk-origins">{pk(locale, 'origins')}</label>
+              <textarea
+                id="pk-origins"
+                name="allowedOrigins"
+                required
+                rows={3}
+                aria-describedby="pk-origins-hint"
+              />
+              <p class="muted" id="pk-origins-hint">
+                {pk(locale, 'originsHint')}
+              </p>
+            </div>
+            <button type="submit">{pk(locale, 'createButton')}</button>
+          </form>
+        )}
+      </section>
+    </>
+  );
 }

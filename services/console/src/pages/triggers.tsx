@@ -382,7 +382,7 @@ export function triggerPage(input: {
               {(a) => (
                 <select {...a} disabled={disabled}>
                   {n > 1 ? <option value="">{t(locale, 'noChannel')}</option> : null}
-                  {schema.channels.map((c) => (
+                  {schema.triggerChannels.map((c) => (
                     <option key={c} value={c} selected={draft.channels[n - 1] === c}>
                       {t(locale, `channel_${c}`)}
                     </option>

@@ -4,9 +4,14 @@ import {
   type AppContext,
   AppError,
   createApiKey,
+  createPublishableKey,
+  type Locale,
   listApiKeys,
+  listPublishableKeys,
+  listSurveys,
   publishApiKeysForget,
   revokeApiKey,
+  revokePublishableKey,
   roleAllows,
   type SignedIn,
   scopes,
@@ -16,6 +21,7 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { say } from '../i18n.ts';
 import { keysPage } from '../pages/keys.tsx';
+import { pk } from '../pages/keys-publishable.words.ts';
 import { settingsTabsFor } from '../pages/parts.tsx';
 import { localeOf, needSession, operatorOf } from '../scope.ts';
 import { csrfField, FormOnly, formErrors, htmlPage, redirect } from './shapes.ts';
@@ -32,7 +38,22 @@ const CreateBody = z.object({
   ...csrfField,
 });
 const KeyParams = z.object({ keyId: uuid });
-const KeysQuery = z.object({ done: z.enum(['revoked']).optional().catch(undefined) });
+const KeysQuery = z.object({
+  done: z.enum(['revoked', 'pk-created', 'pk-revoked']).optional().catch(undefined),
+});
+/** A publishable key: surveys ticked (one comes as a string), origins one per line. */
+const CreatePublishableBody = z.object({
+  name: text(100).trim().min(1, 'must not be empty'),
+  surveyIds: z
+    .union([uuid, z.array(uuid).max(20)])
+    .optional()
+    .transform((v) => (v === undefined ? [] : [v].flat()))
+    .refine((v) => v.length > 0, 'must list at least one survey'),
+  allowedOrigins: text(4000)
+    .transform((v) => v.split(/\s+/).filter(Boolean))
+    .refine((v) => v.length > 0 && v.length <= 20, 'must list 1 to 20 origins'),
+  ...csrfField,
+});
 
 type Member = SignedIn & { workspace: NonNullable<SignedIn['workspace']> };
 
@@ -54,6 +75,19 @@ export function keyRoutes(app: HttpApp, ctx: AppContext) {
   const signedIn = needSession(ctx);
   const tags = ['console'];
   const list = (s: Member) => listApiKeys(ctx.database, s.workspace.workspaceId, { includeRevoked: true });
+  const publishable = async (s: Member) => ({
+    keys: await listPublishableKeys(ctx.database, s.workspace.workspaceId, { includeRevoked: true }),
+    surveys: (await listSurveys(ctx.database, s.workspace.workspaceId)).map((v) => ({
+      id: v.id,
+      name: v.name,
+    })),
+    publicUrl: ctx.config.PUBLIC_URL,
+  });
+  const notices = {
+    revoked: (locale: Locale) => say(locale, 'keyRevoked'),
+    'pk-created': (locale: Locale) => pk(locale, 'created'),
+    'pk-revoked': (locale: Locale) => pk(locale, 'revokedNotice'),
+  };
 
   app.get(
     '/app/keys',
@@ -80,7 +114,8 @@ export function keyRoutes(app: HttpApp, ctx: AppContext) {
           csrf: reply.generateCsrf(),
           keys: await list(session),
           tabs: settingsTabsFor(session.workspace.role),
-          notice: request.query.done === 'revoked' ? say(locale, 'keyRevoked') : undefined,
+          publishable: await publishable(session),
+          notice: request.query.done ? notices[request.query.done](locale) : undefined,
         }),
       );
     },
@@ -122,6 +157,7 @@ export function keyRoutes(app: HttpApp, ctx: AppContext) {
             csrf: reply.generateCsrf(),
             keys: await list(session),
             tabs: settingsTabsFor(session.workspace.role),
+            publishable: await publishable(session),
             created: { name: row.name, key },
           }),
         );
@@ -152,6 +188,65 @@ export function keyRoutes(app: HttpApp, ctx: AppContext) {
       await revokeApiKey(ctx.database, session.workspace.workspaceId, request.params.keyId, actorOf(session));
       await publishApiKeysForget(ctx);
       return reply.redirect('/app/keys?done=revoked', 303);
+    },
+  );
+
+  app.post(
+    '/app/keys/publishable',
+    {
+      schema: {
+        tags,
+        summary: 'Creates a publishable key (pk_) for the on-site widget: surveys and exact origins',
+        consumes: ['application/x-www-form-urlencoded'],
+        body: CreatePublishableBody,
+        response: {
+          303: redirect('Back to the keys, the new one listed with its script tag'),
+          ...formErrors,
+        },
+      },
+      preValidation: app.csrfProtection,
+      preHandler: signedIn,
+    },
+    async (request, reply) => {
+      const session = manager(request);
+      await createPublishableKey(
+        ctx.database,
+        {
+          workspaceId: session.workspace.workspaceId,
+          name: request.body.name,
+          surveyIds: request.body.surveyIds,
+          allowedOrigins: request.body.allowedOrigins,
+          createdBy: session.user.id,
+        },
+        actorOf(session),
+      );
+      return reply.redirect('/app/keys?done=pk-created', 303);
+    },
+  );
+
+  app.post(
+    '/app/keys/publishable/:keyId/revoke',
+    {
+      schema: {
+        tags,
+        summary: 'Revokes a publishable key: the widget stops at once',
+        consumes: ['application/x-www-form-urlencoded'],
+        params: KeyParams,
+        body: FormOnly,
+        response: { 303: redirect('Back to the keys'), ...formErrors, 404: htmlPage('No such key') },
+      },
+      preValidation: app.csrfProtection,
+      preHandler: signedIn,
+    },
+    async (request, reply) => {
+      const session = manager(request);
+      await revokePublishableKey(
+        ctx.database,
+        session.workspace.workspaceId,
+        request.params.keyId,
+        actorOf(session),
+      );
+      return reply.redirect('/app/keys?done=pk-revoked', 303);
     },
   );
 }

@@ -182,7 +182,7 @@ export function invitationRoutes(app: HttpApp, ctx: AppContext) {
       const { id } = request.params;
       const resent = await resendInvitation(ctx.database, request.workspaceId, id, ctx.clock.now());
       if (resent === null) throw AppError.notFound(`Invitation ${id}`);
-      if (resent === false || resent.channel === 'qr')
+      if (resent === false || resent.channel === 'qr' || resent.channel === 'widget')
         throw AppError.conflict(`Invitation ${id} is not interrupted or given up: nothing to resend`);
       await ctx.queues.addInvitationSends([resent], { again: true });
       return reply.status(202).send({ id: resent.id, channel: resent.channel, status: 'queued' as const });

@@ -6,10 +6,11 @@ import {
   getLocation,
   listLocations,
   renderQr,
+  updateLocation,
 } from '@surveyflow/core';
 import { errors, type HttpApp, IdParams } from '@surveyflow/http';
 import { z } from 'zod';
-import { binary, LocationInput, LocationView, QrImageQuery } from '../schemas/invitations.ts';
+import { binary, LocationInput, LocationPatch, LocationView, QrImageQuery } from '../schemas/invitations.ts';
 import { qrImage } from './invitations.ts';
 
 const tags = ['locations'];
@@ -26,7 +27,12 @@ export function locationRoutes(app: HttpApp, ctx: AppContext) {
 
   function locationView(l: Awaited<ReturnType<typeof listLocations>>[number]) {
     const base = `/v1/locations/${l.id}`;
-    return { ...l, url: locationUrl(l.code), qr: { svg: `${base}/qr.svg`, png: `${base}/qr.png` } };
+    return {
+      ...l,
+      url: locationUrl(l.code),
+      kioskUrl: l.kiosk ? `${ctx.config.PUBLIC_URL}/k/${l.code}` : null,
+      qr: { svg: `${base}/qr.svg`, png: `${base}/qr.png` },
+    };
   }
 
   app.post(
@@ -76,6 +82,28 @@ export function locationRoutes(app: HttpApp, ctx: AppContext) {
       },
     },
     async (request) => locationView(await findLocation(request.workspaceId, request.params.id)),
+  );
+
+  app.patch(
+    '/v1/locations/:id',
+    {
+      config: { permission: 'surveys.manage' },
+      schema: {
+        tags,
+        security,
+        summary: 'Change a location (name, device limit, kiosk mode)',
+        description:
+          'With `kiosk: true` the place gets a tablet page at `/k/:code` (`kioskUrl`): one customer after another, at most 12 new answers per device per 10 minutes.',
+        params: IdParams,
+        body: LocationPatch,
+        response: { 200: LocationView, ...errors },
+      },
+    },
+    async (request) => {
+      const row = await updateLocation(ctx.database, request.workspaceId, request.params.id, request.body);
+      if (!row) throw AppError.notFound(`Location ${request.params.id}`);
+      return locationView(row);
+    },
   );
 
   for (const format of ['svg', 'png'] as const) {

@@ -5,7 +5,7 @@ import { z } from 'zod';
 
 export const InvitationInput = z
   .object({
-    channel: z.enum(schema.channels),
+    channel: z.enum(schema.triggerChannels),
     surveyId: uuid,
     /** The producer's id of the event the answer belongs to, e.g. the order.created of the receipt. */
     eventId: text(200).min(1),
@@ -110,11 +110,31 @@ export const LocationView = z
     code: z.string(),
     url: z.string(),
     deviceLimitHours: z.number().int(),
+    kiosk: z.boolean().meta({ description: 'a tablet in the shop: its page is /k/:code (kioskUrl)' }),
+    kioskUrl: z.string().nullable(),
     properties: z.record(z.string(), z.unknown()),
     createdAt: z.date(),
     qr: qrLinks,
   })
   .meta({ id: 'Location' });
+
+export const LocationPatch = z
+  .object({
+    name: text(200).trim().min(1),
+    deviceLimitHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 90),
+    kiosk: z.boolean().meta({
+      description:
+        'A tablet in the shop (/k/:code): large buttons, back to the start after each answer, answers kept through a network loss; limited per device per 10 minutes',
+    }),
+  })
+  .partial()
+  .strict()
+  .refine((c) => Object.keys(c).length > 0, 'must change something: name, deviceLimitHours or kiosk')
+  .meta({ example: { kiosk: true } });
 
 /** Images and the print sheet are not JSON; their schemas say what they are. */
 export const binary = (description: string) => z.any().meta({ description });

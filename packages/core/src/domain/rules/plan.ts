@@ -104,6 +104,9 @@ function addressFor(channel: ChannelName, contact: ContactFacts): string | null 
     case 'qr':
       // Printed by the operator: every contact can get one, it needs no address.
       return contact.externalId;
+    case 'widget':
+      // Shown when the visitor is on the site (usecases/widget.ts), never planned from an event.
+      return null;
   }
 }
 

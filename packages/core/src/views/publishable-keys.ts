@@ -1,0 +1,14 @@
+// What the API shows of a publishable key: the key itself too (it is public by design, it sits in the shop's HTML).
+import type { publishableKeys } from '../store/schema.ts';
+
+export function publishableKeyView(r: typeof publishableKeys.$inferSelect) {
+  return {
+    id: r.id,
+    name: r.name,
+    key: r.key,
+    surveyIds: r.surveyIds,
+    allowedOrigins: r.allowedOrigins,
+    createdAt: r.createdAt,
+    revokedAt: r.revokedAt,
+  };
+}
