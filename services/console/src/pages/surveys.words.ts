@@ -58,6 +58,7 @@ const en = {
   channel_email: 'email',
   channel_sms: 'SMS',
   channel_qr: 'QR code',
+  channel_widget: 'the on-site widget',
   channel_slack: 'Slack',
   // Triggers
   trigger: 'Trigger',
@@ -216,6 +217,7 @@ const ru: SurveyWords = {
   channel_email: 'почте',
   channel_sms: 'SMS',
   channel_qr: 'QR-коду',
+  channel_widget: 'виджету на сайте',
   channel_slack: 'Slack',
   trigger: 'Триггер',
   newTrigger: 'Новый триггер',
@@ -369,6 +371,7 @@ const pl: SurveyWords = {
   channel_email: 'e-mailem',
   channel_sms: 'SMS-em',
   channel_qr: 'kodem QR',
+  channel_widget: 'widżetem na stronie',
   channel_slack: 'Slackiem',
   trigger: 'Wyzwalacz',
   newTrigger: 'Nowy wyzwalacz',
