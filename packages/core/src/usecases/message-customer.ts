@@ -1,6 +1,7 @@
 // The one message to the customer after an answer (thank-you, "what would help", case acknowledgement, with referral and review links): address, wording, unsubscribe link.
 import { eq } from 'drizzle-orm';
 import { customerAddress } from '../domain/addresses.ts';
+import { brandOf } from '../domain/branding.ts';
 import { personalize } from '../domain/personalize.ts';
 import { customerMessageEmail, type RenderedEmail } from '../domain/templates/emails.ts';
 import { type Locale, localized, pickLocale, uiText } from '../domain/templates/locales.ts';
@@ -83,6 +84,8 @@ export async function messageCustomer(
   tx: Tx,
   row: RoutedResponse,
   parts: MessagePart[],
+  /** Makes the logo's URL absolute (emails are read far from us); without it the email has no logo. */
+  opts?: { publicUrl: string },
 ): Promise<NotificationToSend[]> {
   const [first] = parts;
   if (!first) return [];
@@ -114,6 +117,7 @@ export async function messageCustomer(
           workspaceName: row.workspace.name,
           buttons,
           unsubscribeUrl,
+          brand: opts ? brandOf(row.workspace, opts.publicUrl) : { ...brandOf(row.workspace), logoUrl: null },
         })
       : { subject: '', html: '', text };
   return enqueueNotifications(tx, [
