@@ -6,8 +6,10 @@ import { say } from './i18n.ts';
 import { errorPage } from './pages/sign-in.tsx';
 import { homeRoutes } from './routes/home.ts';
 import { keyRoutes } from './routes/keys.ts';
+import { settingsRoutes } from './routes/settings.ts';
 import { signInRoutes } from './routes/sign-in.ts';
 import { teamRoutes } from './routes/team.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 import { consoleScope, localeOf } from './scope.ts';
 
 export function operatorConsole(ctx: AppContext) {
@@ -42,6 +44,8 @@ export function operatorConsole(ctx: AppContext) {
       homeRoutes(routes, ctx);
       teamRoutes(routes, ctx);
       keyRoutes(routes, ctx);
+      settingsRoutes(routes, ctx);
+      webhookRoutes(routes, ctx);
     });
   };
 }
