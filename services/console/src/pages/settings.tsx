@@ -131,7 +131,10 @@ export function workspaceSettingsPage(input: {
         >
           {(aria) => (
             <select id="ws-timezone" name="timezone" {...aria}>
-              {input.timezones.map((z) => (
+              {(input.timezones.includes(form.timezone)
+                ? input.timezones
+                : [form.timezone, ...input.timezones]
+              ).map((z) => (
                 <option key={z} value={z} selected={z === form.timezone}>
                   {z}
                 </option>
