@@ -113,7 +113,7 @@ export async function enableWebhook(
 
 /** Changes an endpoint's URL or events (the caller has checked a new URL is public); null when it is not the workspace's. */
 export async function updateWebhook(
-  { db }: Database,
+  database: Database,
   workspaceId: string,
   id: string,
   changes: { url?: string | undefined; eventTypes?: WebhookEventType[] | undefined },
@@ -122,8 +122,8 @@ export async function updateWebhook(
     ...(changes.url !== undefined ? { url: changes.url } : {}),
     ...(changes.eventTypes !== undefined ? { eventTypes: changes.eventTypes } : {}),
   };
-  if (Object.keys(set).length === 0) return getWebhook({ db } as Database, workspaceId, id);
-  const [row] = await db
+  if (Object.keys(set).length === 0) return getWebhook(database, workspaceId, id);
+  const [row] = await database.db
     .update(webhooks)
     .set(set)
     .where(and(eq(webhooks.workspaceId, workspaceId), eq(webhooks.id, id)))
