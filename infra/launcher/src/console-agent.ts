@@ -1,5 +1,5 @@
 // Test support for the console: a browser-like caller over inject (keeps cookies, reads CSRF tokens) and sign-in by the emailed link.
-import { bootstrapOwner } from '@surveyflow/core';
+import { bootstrapOwner, svgToPng } from '@surveyflow/core';
 import type { SmtpSink } from '@surveyflow/testkit';
 import type { Shop } from './testing.ts';
 
@@ -84,4 +84,11 @@ export async function signIn(shop: Shop, smtp: SmtpSink, email: string): Promise
   const done = await agent.submit(link, link);
   if (done.statusCode !== 303) throw new Error(`sign-in link: ${done.statusCode} ${done.body}`);
   return agent;
+}
+
+/** A small PNG logo (a teal badge reading SHOP), drawn by the same renderer as the digest's charts. */
+export async function logoPng(): Promise<Buffer> {
+  const svg =
+    '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40"><rect width="120" height="40" rx="8" fill="#0f766e"/><circle cx="20" cy="20" r="10" fill="#fff"/><text x="38" y="27" font-size="18" font-weight="700" fill="#fff">SHOP</text></svg>';
+  return (await svgToPng(svg, 120)).png;
 }

@@ -238,7 +238,7 @@ describe('outbound webhooks', () => {
       },
     ]);
     expect((await api('GET', `/v1/webhooks/${id}`)).json()).toEqual(list[0]);
-    expect((await api('GET', `/v1/webhooks/${id}/deliveries`)).json()).toEqual({ data: [] });
+    expect((await api('GET', `/v1/webhooks/${id}/deliveries`)).json()).toEqual({ data: [], next: null });
 
     const notUuid = await api('GET', '/v1/webhooks/not-a-uuid');
     expect(notUuid.statusCode).toBe(400);

@@ -4,6 +4,7 @@ import type { AppContext } from '@surveyflow/core';
 import { zodRoutes } from '@surveyflow/http';
 import type { FastifyInstance } from 'fastify';
 import { pageScope } from './page-scope.ts';
+import { brandRoutes } from './routes/brand.ts';
 import { devOutboxRoutes } from './routes/dev-outbox.ts';
 import { kioskRoutes } from './routes/kiosk.ts';
 import { locationRoutes } from './routes/location.ts';
@@ -31,6 +32,8 @@ export function collector(ctx: AppContext) {
     await app.register(widgetRoutes(ctx));
     // Providers' webhooks and the dev outbox (whose mail previews must not get the pages' CSP).
     smsRoutes(zodRoutes(app), ctx);
+    // Logos: outside the pages' scope, whose no-store would keep them from being cached.
+    brandRoutes(zodRoutes(app), ctx);
     if (ctx.config.DEV_OUTBOX || ctx.config.SMS_DEV_OUTBOX) devOutboxRoutes(zodRoutes(app), ctx);
   };
 }

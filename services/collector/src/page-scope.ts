@@ -30,6 +30,8 @@ export async function pageScope(pages: FastifyInstance, options: { cookieSecret:
           },
         ],
         styleSrc: ["'unsafe-inline'"],
+        // The workspace's logo, served by this collector (/brand/…).
+        imgSrc: ["'self'"],
         formAction: ["'self'"],
         baseUri: ["'none'"],
       },

@@ -4,14 +4,16 @@ import { httpStatus, toAppError, wantsHtml, zodRoutes } from '@surveyflow/http';
 import type { FastifyInstance } from 'fastify';
 import { say } from './i18n.ts';
 import { errorPage } from './pages/sign-in.tsx';
-import { eventRoutes } from './routes/events.ts';
 import { caseRoutes } from './routes/cases.ts';
 import { contactRoutes } from './routes/contacts.ts';
+import { eventRoutes } from './routes/events.ts';
 import { homeRoutes } from './routes/home.ts';
 import { keyRoutes } from './routes/keys.ts';
+import { settingsRoutes } from './routes/settings.ts';
 import { signInRoutes } from './routes/sign-in.ts';
 import { surveyRoutes } from './routes/surveys.ts';
 import { teamRoutes } from './routes/team.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 import { consoleScope, localeOf } from './scope.ts';
 
 export function operatorConsole(ctx: AppContext) {
@@ -50,6 +52,8 @@ export function operatorConsole(ctx: AppContext) {
       surveyRoutes(routes, ctx);
       caseRoutes(routes, ctx);
       contactRoutes(routes, ctx);
+      settingsRoutes(routes, ctx);
+      webhookRoutes(routes, ctx);
     });
   };
 }

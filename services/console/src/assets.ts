@@ -1,8 +1,9 @@
 // The console's static assets: read once at start, served under a name carrying their hash, cached for a year.
-// One stylesheet: console.css, then every assets/pages/*.css in name order (each page's own rules in its own file).
+// One stylesheet: the shared design tokens, console.css, then every assets/pages/*.css in name order (each page's own rules in its own file).
 // Scripts are small progressive enhancements, one file each under assets/scripts/: pages work without them.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
+import { normalizeHex, tokensCss } from '@surveyflow/core';
 
 type Asset = { path: string; body: string; type: string };
 
@@ -20,7 +21,8 @@ function fingerprinted(name: string, body: string, type: string, ext: string): A
 
 const css = fingerprinted(
   'console',
-  [read('console.css'), ...listed('pages', '.css').map((f) => read(`pages/${f}`))].join('\n'),
+  // The design tokens come from core (domain/design-tokens.ts), the same the survey pages use.
+  [tokensCss(), read('console.css'), ...listed('pages', '.css').map((f) => read(`pages/${f}`))].join('\n'),
   'text/css; charset=utf-8',
   'css',
 );
@@ -40,4 +42,10 @@ export function scriptPath(name: string): string {
   const found = scripts[name];
   if (!found) throw new Error(`no console script assets/scripts/${name}.js`);
   return found.path;
+}
+
+/** The stylesheet that lays a workspace's accent colour over the console's (none for Surveyflow's own); served by routes/settings.ts. */
+export function accentStylesheet(accent: string | null | undefined): string | null {
+  const hex = accent ? normalizeHex(accent) : null;
+  return hex ? `/app/assets/accent/${hex.slice(1)}.css` : null;
 }

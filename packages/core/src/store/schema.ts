@@ -4,6 +4,7 @@ import {
   bigserial,
   boolean,
   check,
+  customType,
   doublePrecision,
   index,
   integer,
@@ -34,6 +35,8 @@ export {
 const id = () => uuid('id').primaryKey().defaultRandom();
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const ts = (name: string) => timestamp(name, { withTimezone: true });
+/** Binary data (bytea): drizzle has no built-in column for it; postgres.js reads and writes Buffers. */
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
 const workspaceRef = () =>
   uuid('workspace_id')
     .notNull()
@@ -62,7 +65,23 @@ export const workspaces = pgTable('workspaces', {
   auditRetentionDays: integer('audit_retention_days').notNull().default(365),
   /** When a summary counts as readable (statistics/reliability.ts); null: the documented defaults. */
   reliability: jsonb('reliability').$type<ReliabilitySettings>(),
+  /** The survey pages' and emails' accent (#rrggbb, checked for WCAG AA contrast when saved); null: ours. */
+  accentColor: text('accent_color'),
+  /** The current logo's SHA-256 and type (its bytes are in workspace_logos): the logo's URL is built from them. */
+  logoSha256: text('logo_sha256'),
+  logoType: text('logo_type'),
   createdAt: createdAt(),
+});
+
+/** A workspace's logo file (PNG or JPEG, at most 256 KB), apart from the workspace row so reading settings never loads it. */
+export const workspaceLogos = pgTable('workspace_logos', {
+  workspaceId: uuid('workspace_id')
+    .primaryKey()
+    .references(() => workspaces.id, { onDelete: 'cascade' }),
+  content: bytea('content').notNull(),
+  contentType: text('content_type').notNull(),
+  sha256: text('sha256').notNull(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
 });
 
 export const apiKeys = pgTable('api_keys', {
@@ -662,6 +681,10 @@ export const webhookEventTypes = [
   'contact.unsubscribed',
 ] as const;
 export type WebhookEventType = (typeof webhookEventTypes)[number];
+/** Sent only by "send test" (POST /v1/webhooks/:id/test, the console's button): never subscribed to. */
+export const webhookTestEvent = 'webhook.test';
+/** What a delivery can carry: a subscribed event, or the test. */
+export type WebhookDeliveryType = WebhookEventType | typeof webhookTestEvent;
 
 /** Endpoints that hear about events, signed per the Standard Webhooks spec. */
 export const webhooks = pgTable(
@@ -692,7 +715,7 @@ export const webhookDeliveries = pgTable(
     webhookId: uuid('webhook_id')
       .notNull()
       .references(() => webhooks.id, { onDelete: 'cascade' }),
-    eventType: text('event_type').$type<WebhookEventType>().notNull(),
+    eventType: text('event_type').$type<WebhookDeliveryType>().notNull(),
     /** The exact JSON body sent, so every attempt is byte-for-byte the same message. */
     body: text('body').notNull(),
     status: text('status').$type<(typeof webhookDeliveryStatuses)[number]>().notNull().default('pending'),

@@ -120,7 +120,7 @@ export async function followUpResponse(
     }
     // No review gating and no second email: the same link for every segment, inside its own message.
     if (review) parts.push(reviewPart(review, parts.length === 0));
-    out.push(...(await messageCustomer(tx, row, parts)));
+    out.push(...(await messageCustomer(tx, row, parts, opts)));
     return out;
   });
 }

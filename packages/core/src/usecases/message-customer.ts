@@ -1,6 +1,7 @@
 // The one message to the customer after an answer (thank-you, "what would help", case acknowledgement, with referral and review links): address, wording, unsubscribe link.
 import { eq } from 'drizzle-orm';
 import { customerAddress } from '../domain/addresses.ts';
+import { type Brand, brandOf } from '../domain/branding.ts';
 import { personalize } from '../domain/personalize.ts';
 import { customerMessageEmail, type RenderedEmail } from '../domain/templates/emails.ts';
 import { type Locale, localized, pickLocale, uiText } from '../domain/templates/locales.ts';
@@ -85,6 +86,8 @@ export function composeCustomerMessage(input: {
   facts: { name: string | null; company: string; score: number };
   workspaceName: string;
   unsubscribeUrl?: string | undefined;
+  /** The workspace's logo and accent (see customerMessageEmail). */
+  brand?: Brand | undefined;
 }): RenderedEmail {
   const { parts, locale, facts } = input;
   const paragraphs = parts.map((part) => {
@@ -108,6 +111,7 @@ export function composeCustomerMessage(input: {
     workspaceName: input.workspaceName,
     buttons,
     unsubscribeUrl: input.unsubscribeUrl,
+    brand: input.brand,
   });
 }
 
@@ -120,6 +124,8 @@ export async function messageCustomer(
   tx: Tx,
   row: RoutedResponse,
   parts: MessagePart[],
+  /** Makes the logo's URL absolute (emails are read far from us); without it the email has no logo. */
+  opts?: { publicUrl: string },
 ): Promise<NotificationToSend[]> {
   const [first] = parts;
   if (!first) return [];
@@ -136,6 +142,7 @@ export async function messageCustomer(
     facts: personalFacts(row),
     workspaceName: row.workspace.name,
     unsubscribeUrl,
+    brand: opts ? brandOf(row.workspace, opts.publicUrl) : { ...brandOf(row.workspace), logoUrl: null },
   });
   return enqueueNotifications(tx, [
     {

@@ -9,7 +9,14 @@ import { memberships, sessions, users, workspaces } from '../store/schema.ts';
 export type SessionPolicy = { idleMinutes: number; maxDays: number };
 
 /** One of the user's workspaces: its name and time zone (dates are shown in it), and their role there. */
-export type SessionMembership = { workspaceId: string; workspaceName: string; timezone: string; role: Role };
+export type SessionMembership = {
+  workspaceId: string;
+  workspaceName: string;
+  timezone: string;
+  role: Role;
+  /** The workspace's accent colour (branding): the console wears it too. */
+  accentColor: string | null;
+};
 
 /** Who is signed in, and in which workspace (null: a member of none, an instance admin only). */
 export type SignedIn = {
@@ -48,6 +55,7 @@ export async function membershipsOf(tx: Tx, userId: string): Promise<SessionMemb
       workspaceName: workspaces.name,
       timezone: workspaces.timezone,
       role: memberships.role,
+      accentColor: workspaces.accentColor,
     })
     .from(memberships)
     .innerJoin(workspaces, eq(workspaces.id, memberships.workspaceId))

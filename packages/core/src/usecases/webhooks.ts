@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { and, arrayContains, asc, eq, gte, isNull, sql } from 'drizzle-orm';
 import { webhookDisabledEmail } from '../domain/templates/webhook-disabled.ts';
 import { webhookRetryDelayMs } from '../domain/webhooks/backoff.ts';
+import { AppError } from '../errors.ts';
 import type { Database, Tx } from '../store/client.ts';
 import { enqueueNotification } from '../store/outbox.ts';
 import {
@@ -10,6 +11,7 @@ import {
   webhookAttempts,
   webhookDeliveries,
   webhooks,
+  webhookTestEvent,
   workspaces,
 } from '../store/schema.ts';
 import { newWebhookSecret } from '../webhooks/signing.ts';
@@ -107,6 +109,92 @@ export async function enableWebhook(
     .where(and(eq(webhooks.workspaceId, workspaceId), eq(webhooks.id, id)))
     .returning();
   return row ?? null;
+}
+
+/** Changes an endpoint's URL or events (the caller has checked a new URL is public); null when it is not the workspace's. */
+export async function updateWebhook(
+  database: Database,
+  workspaceId: string,
+  id: string,
+  changes: { url?: string | undefined; eventTypes?: WebhookEventType[] | undefined },
+): Promise<Webhook | null> {
+  const set = {
+    ...(changes.url !== undefined ? { url: changes.url } : {}),
+    ...(changes.eventTypes !== undefined ? { eventTypes: changes.eventTypes } : {}),
+  };
+  if (Object.keys(set).length === 0) return getWebhook(database, workspaceId, id);
+  const [row] = await database.db
+    .update(webhooks)
+    .set(set)
+    .where(and(eq(webhooks.workspaceId, workspaceId), eq(webhooks.id, id)))
+    .returning();
+  return row ?? null;
+}
+
+/** Switches an endpoint off by hand, saying who did (an endpoint already off keeps its first reason). */
+export async function disableWebhook(
+  { db }: Database,
+  workspaceId: string,
+  id: string,
+  reason: string,
+  now: Date,
+): Promise<Webhook | null> {
+  const [row] = await db
+    .update(webhooks)
+    .set({
+      disabledAt: sql`coalesce(${webhooks.disabledAt}, ${now.toISOString()}::timestamptz)`,
+      disabledReason: sql`coalesce(${webhooks.disabledReason}, ${reason.slice(0, 500)})`,
+    })
+    .where(and(eq(webhooks.workspaceId, workspaceId), eq(webhooks.id, id)))
+    .returning();
+  return row ?? null;
+}
+
+/**
+ * "Send test": a signed `webhook.test` delivery to this endpoint, sent by the same path as real events
+ * (the worker's webhook.deliver job, its attempt log). It is tried once and never counts towards the
+ * endpoint's failure streak. A disabled endpoint is refused (409): enable it first. The caller enqueues
+ * the returned job so it goes out now; the due scanner sends it anyway if that job is lost.
+ */
+export async function sendTestWebhook(
+  database: Database,
+  workspaceId: string,
+  id: string,
+  now: Date,
+): Promise<{ deliveryId: string; attempt: 1 }> {
+  const endpoint = await getWebhook(database, workspaceId, id);
+  if (!endpoint) throw AppError.notFound(`Webhook ${id}`);
+  if (endpoint.disabledAt) {
+    throw AppError.conflict('This endpoint is disabled: enable it first, then send a test', [
+      { field: 'id', message: 'the endpoint is disabled' },
+    ]);
+  }
+  const deliveryId = messageId();
+  await database.db.insert(webhookDeliveries).values({
+    id: deliveryId,
+    webhookId: id,
+    eventType: webhookTestEvent,
+    body: JSON.stringify({
+      type: webhookTestEvent,
+      timestamp: now.toISOString(),
+      data: {
+        webhookId: id,
+        message: 'A test from Surveyflow: this endpoint is reachable and verifies our signature.',
+      },
+    }),
+    nextAttemptAt: now,
+    createdAt: now,
+  });
+  return { deliveryId, attempt: 1 };
+}
+
+/** A delivery's status now (the console waits briefly on a test's outcome with it). */
+export async function webhookDeliveryStatus({ db }: Database, deliveryId: string) {
+  const [row] = await db
+    .select({ status: webhookDeliveries.status })
+    .from(webhookDeliveries)
+    .where(eq(webhookDeliveries.id, deliveryId));
+  return row?.status ?? null;
 }
 
 /** Far longer than any attempt takes (WEBHOOK_TIMEOUT_MS, 10 s by default); a job lost in Redis is tried again after it. */
@@ -228,8 +316,15 @@ export async function settleWebhookAttempt(
   limits: WebhookLimits,
 ): Promise<SettledWebhookAttempt | null> {
   const ok = succeeded(outcome);
-  const status = ok ? 'delivered' : attempt >= limits.maxAttempts ? 'failed' : 'pending';
   return db.transaction(async (tx) => {
+    const [current] = await tx
+      .select({ eventType: webhookDeliveries.eventType })
+      .from(webhookDeliveries)
+      .where(eq(webhookDeliveries.id, deliveryId));
+    // A test is one attempt and says nothing about the endpoint's streak: an operator trying a URL out
+    // must not switch it off.
+    const isTest = current?.eventType === webhookTestEvent;
+    const status = ok ? 'delivered' : isTest || attempt >= limits.maxAttempts ? 'failed' : 'pending';
     const [delivery] = await tx
       .update(webhookDeliveries)
       .set({
@@ -260,6 +355,7 @@ export async function settleWebhookAttempt(
       await tx.update(webhooks).set({ consecutiveFailures: 0 }).where(eq(webhooks.id, delivery.webhookId));
       return { status, notificationId: null };
     }
+    if (isTest) return { status, notificationId: null };
     const notificationId = await countFailure(tx, delivery.webhookId, describeOutcome(outcome), now, limits);
     return { status, notificationId };
   });

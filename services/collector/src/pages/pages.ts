@@ -1,5 +1,6 @@
 // The pages respondents see: plain HTML forms that work without JavaScript, mobile first, no external assets.
 import {
+  type Brand,
   type ExtraAnswers,
   html,
   type Locale,
@@ -11,58 +12,73 @@ import {
   type SurveyQuestion,
   scoreRange,
   strings,
+  tokensCss,
   uiText,
 } from '@surveyflow/core';
 
+// The shared tokens (core's design-tokens.ts, with the workspace's accent) come first; these rules use only var(--…).
 const CSS = `
 *{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%}
-body{margin:0;min-height:100vh;background:#f4f5f7;color:#1f2430;font:16px/1.5 -apple-system,BlinkMacSystemFont,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;display:flex;align-items:flex-start;justify-content:center;padding:24px 12px}
-main{width:100%;max-width:620px;background:#fff;border-radius:16px;box-shadow:0 1px 3px rgba(0,0,0,.08),0 8px 24px rgba(0,0,0,.04);padding:28px 22px}
-.brand{margin:0 0 18px;font-size:13px;font-weight:600;letter-spacing:.04em;text-transform:uppercase;color:#6b7280}
+body{margin:0;min-height:100vh;background:var(--bg);color:var(--text);font:16px/1.5 var(--font);display:flex;align-items:flex-start;justify-content:center;padding:24px 12px}
+main{width:100%;max-width:620px;background:var(--surface);border-radius:var(--radius-card);box-shadow:var(--shadow);padding:28px 22px}
+.brand{display:flex;align-items:center;gap:12px;margin:0 0 18px;font-size:13px;font-weight:600;letter-spacing:.04em;text-transform:uppercase;color:var(--muted)}
+.brand img{display:block;height:40px;width:auto;max-width:180px;object-fit:contain}
 h1{margin:0 0 20px;font-size:22px;line-height:1.35}
 p{margin:0 0 16px}
-.notice{background:#eef2ff;border-radius:10px;padding:10px 14px;font-size:14px;color:#3730a3}
+a{color:var(--accent)}
+.notice{background:var(--notice-bg);border-radius:var(--radius);padding:10px 14px;font-size:14px;color:var(--notice-text)}
 fieldset{border:0;margin:0 0 8px;padding:0}
 legend{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 .scale{display:grid;grid-template-columns:repeat(var(--n),1fr);gap:6px}
 .scale input{position:absolute;opacity:0;width:1px;height:1px}
-.scale label{display:flex;align-items:center;justify-content:center;min-height:48px;border:1.5px solid #d5d8de;border-radius:10px;background:#f8f9fb;font-weight:700;font-size:17px;cursor:pointer;user-select:none;transition:background .1s,border-color .1s}
-.scale label:hover{border-color:#4f46e5}
-.scale input:checked+label{background:#4f46e5;border-color:#4f46e5;color:#fff}
-.scale input:focus-visible+label{outline:3px solid #a5b4fc;outline-offset:2px}
-.anchors{display:flex;justify-content:space-between;gap:12px;margin:8px 0 22px;font-size:13px;color:#6b7280}
+.scale label{display:flex;align-items:center;justify-content:center;min-height:48px;border:1.5px solid var(--line);border-radius:var(--radius);background:var(--field);font-weight:700;font-size:17px;cursor:pointer;user-select:none;transition:background .1s,border-color .1s}
+.scale label:hover{border-color:var(--accent)}
+.scale input:checked+label{background:var(--accent);border-color:var(--accent);color:var(--on-accent)}
+.scale input:focus-visible+label{outline:3px solid var(--focus);outline-offset:2px}
+.anchors{display:flex;justify-content:space-between;gap:12px;margin:8px 0 22px;font-size:13px;color:var(--muted)}
 .anchors span:last-child{text-align:right}
 label.field{display:block;font-weight:600;margin:0 0 6px;font-size:15px}
-textarea{width:100%;min-height:110px;padding:12px;border:1.5px solid #d5d8de;border-radius:10px;font:inherit;resize:vertical}
-textarea:focus{outline:3px solid #a5b4fc;border-color:#4f46e5}
+textarea{width:100%;min-height:110px;padding:12px;border:1.5px solid var(--line);border-radius:var(--radius);font:inherit;resize:vertical}
+textarea:focus{outline:3px solid var(--focus);border-color:var(--accent)}
 .actions{display:flex;gap:12px;align-items:center;margin-top:18px}
-button{appearance:none;border:0;border-radius:10px;background:#4f46e5;color:#fff;font:inherit;font-weight:700;padding:13px 26px;min-height:48px;cursor:pointer}
-button:hover{background:#4338ca}
-button:focus-visible{outline:3px solid #a5b4fc;outline-offset:2px}
-button.secondary{background:transparent;color:#4f46e5;padding:13px 10px}
+button{appearance:none;border:0;border-radius:var(--radius);background:var(--accent);color:var(--on-accent);font:inherit;font-weight:700;padding:13px 26px;min-height:48px;cursor:pointer}
+button:hover{background:var(--accent-dark)}
+button:focus-visible{outline:3px solid var(--focus);outline-offset:2px}
+button.secondary{background:transparent;color:var(--accent);padding:13px 10px}
 .check{display:block;width:48px;height:48px;margin:4px 0 14px}
-.muted{color:#6b7280;font-size:14px}
-.extra{margin:26px 0 0;padding:18px 0 0;border-top:1px solid #e5e7eb}
+.check circle{fill:var(--notice-bg)}
+.check path{stroke:var(--accent)}
+.muted{color:var(--muted);font-size:14px}
+.extra{margin:26px 0 0;padding:18px 0 0;border-top:1px solid var(--line)}
 .extra h2{margin:0 0 14px;font-size:17px}
 .extra fieldset{margin:0 0 18px}
 .extra legend{position:static;width:auto;height:auto;overflow:visible;clip:auto;font-weight:600;font-size:15px;margin:0 0 8px;padding:0}
 .extra .scale label{min-height:44px;font-size:16px}
 .choices label{display:flex;align-items:center;gap:10px;min-height:44px;padding:0 4px;cursor:pointer}
-.choices input{width:20px;height:20px;accent-color:#4f46e5}
+.choices input{width:20px;height:20px;accent-color:var(--accent)}
 @media (max-width:520px){
   main{padding:22px 16px}
   h1{font-size:20px}
   .scale.wrap{grid-template-columns:repeat(6,1fr)}
 }`;
 
-function page(opts: { locale: Locale; title: string; body: SafeHtml }): string {
+/** The page's header: the workspace's logo (when it has one) and name. */
+function brandLine(name: string, brand: Brand | undefined): SafeHtml {
+  // The name follows as text, so the logo itself is decorative (alt="" keeps screen readers from saying it twice).
+  return brand?.logoUrl
+    ? html`<p class="brand"><img src="${brand.logoUrl}" alt="" height="40"><span>${name}</span></p>`
+    : html`<p class="brand">${name}</p>`;
+}
+
+/** Every respondent's page: the shared tokens with the workspace's accent, then the pages' own rules. */
+function page(opts: { locale: Locale; title: string; body: SafeHtml; brand?: Brand | undefined }): string {
   return String(html`<!doctype html>
 <html lang="${opts.locale}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex, nofollow">
 <title>${opts.title}</title>
-<style>${raw(CSS)}</style>
+<style>${raw(tokensCss(opts.brand?.accent))}${raw(CSS)}</style>
 </head><body><main>${opts.body}</main></body></html>`);
 }
 
@@ -143,12 +159,15 @@ export function surveyPage(input: {
   autoSubmitNonce?: string | undefined;
   questions?: readonly SurveyQuestion[];
   answers?: ExtraAnswers;
+  /** The workspace's logo and accent. */
+  brand?: Brand | undefined;
 }): string {
   const t = strings[input.locale];
   return page({
     locale: input.locale,
+    brand: input.brand,
     title: input.question,
-    body: html`<p class="brand">${input.workspaceName}</p>
+    body: html`${brandLine(input.workspaceName, input.brand)}
 ${input.notice ? html`<p class="notice" role="status">${input.notice}</p>` : ''}
 <form method="post" action="${input.actionUrl}">
 <h1 id="q">${input.question}</h1>
@@ -201,12 +220,15 @@ export function followupPage(input: {
   kind?: SurveyKind;
   questions?: readonly SurveyQuestion[];
   answers?: ExtraAnswers;
+  /** The workspace's logo and accent. */
+  brand?: Brand | undefined;
 }): string {
   const t = strings[input.locale];
   return page({
     locale: input.locale,
+    brand: input.brand,
     title: input.question,
-    body: html`<p class="brand">${input.workspaceName}</p>
+    body: html`${brandLine(input.workspaceName, input.brand)}
 <p class="notice" role="status">${t.followupThanks}</p>
 <form method="post" action="${input.actionUrl}">
 <input type="hidden" name="score" value="${input.score}">
@@ -226,6 +248,7 @@ export function thanksPage(input: {
   /** The respondent's zone (else the workspace's) for showing the deadline. */
   timeZone: string;
   actionUrl: string;
+  brand?: Brand | undefined;
 }): string {
   const t = strings[input.locale];
   const until = input.editableUntil
@@ -238,18 +261,25 @@ export function thanksPage(input: {
     : null;
   return page({
     locale: input.locale,
+    brand: input.brand,
     title: t.thanksTitle,
-    body: html`<p class="brand">${input.workspaceName}</p>
-<svg class="check" viewBox="0 0 48 48" aria-hidden="true"><circle cx="24" cy="24" r="24" fill="#eef2ff"/><path d="M15 24.5l6 6 12-13" fill="none" stroke="#4f46e5" stroke-width="4" stroke-linecap="round" stroke-linejoin="round"/></svg>
+    body: html`${brandLine(input.workspaceName, input.brand)}
+<svg class="check" viewBox="0 0 48 48" aria-hidden="true"><circle cx="24" cy="24" r="24"/><path d="M15 24.5l6 6 12-13" fill="none" stroke-width="4" stroke-linecap="round" stroke-linejoin="round"/></svg>
 <h1>${t.thanksTitle}</h1>
 <p>${uiText(input.locale, 'thanksMessage', { company: input.workspaceName })}</p>
 ${until ? html`<p class="muted">${uiText(input.locale, 'changeUntil', { time: until })} <a href="${input.actionUrl}">${t.changeAnswer}</a></p>` : ''}`,
   });
 }
 
-export function messagePage(input: { locale: Locale; title: string; message: string }): string {
+export function messagePage(input: {
+  locale: Locale;
+  title: string;
+  message: string;
+  brand?: Brand | undefined;
+}): string {
   return page({
     locale: input.locale,
+    brand: input.brand,
     title: input.title,
     body: html`<h1>${input.title}</h1><p>${input.message}</p>`,
   });
@@ -261,6 +291,7 @@ export function unsubscribePage(input: {
   workspaceName: string;
   actionUrl: string;
   state: 'confirm' | 'done' | 'undone';
+  brand?: Brand | undefined;
 }): string {
   const t = strings[input.locale];
   const vars = { company: input.workspaceName };
@@ -274,7 +305,8 @@ export function unsubscribePage(input: {
         : html`<h1>${t.resubscribedTitle}</h1><p>${uiText(input.locale, 'resubscribedMessage', vars)}</p>`;
   return page({
     locale: input.locale,
+    brand: input.brand,
     title: t.unsubscribeLink,
-    body: html`<p class="brand">${input.workspaceName}</p>${body}`,
+    body: html`${brandLine(input.workspaceName, input.brand)}${body}`,
   });
 }

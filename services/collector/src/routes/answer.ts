@@ -2,6 +2,7 @@
 import {
   type AppContext,
   AppError,
+  type Brand,
   type ExtraAnswers,
   isValidScore,
   type Locale,
@@ -166,6 +167,7 @@ export async function replyAfterAnswer(
     locale: Locale;
     survey: typeof schema.surveys.$inferSelect;
     workspaceName: string;
+    brand?: Brand | undefined;
     timeZone: string;
     actionUrl: string;
     outcome: { status: 'created' | 'updated'; response: typeof schema.responses.$inferSelect };
@@ -197,6 +199,7 @@ export async function replyAfterAnswer(
         actionUrl,
         score: response.score,
         workspaceName,
+        brand: input.brand,
         kind: input.survey.kind,
         questions: input.survey.questions,
         answers: response.answers,
@@ -207,6 +210,7 @@ export async function replyAfterAnswer(
     thanksPage({
       locale,
       workspaceName,
+      brand: input.brand,
       editableUntil: response.editableUntil,
       timeZone: input.timeZone,
       actionUrl,

@@ -82,7 +82,7 @@ describe('security headers', () => {
     const page = await app.inject({ method: 'GET', url: '/s/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' });
     expect(page.statusCode).toBe(404);
     expect(page.headers['content-security-policy']).toMatch(
-      /^default-src 'none';script-src 'nonce-[A-Za-z0-9+/=]{24}';style-src 'unsafe-inline';form-action 'self';base-uri 'none'$/,
+      /^default-src 'none';script-src 'nonce-[A-Za-z0-9+/=]{24}';style-src 'unsafe-inline';img-src 'self';form-action 'self';base-uri 'none'$/,
     );
     expect(page.headers).toMatchObject({
       'cache-control': 'no-store',

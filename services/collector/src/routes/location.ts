@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import {
   type AppContext,
+  brandOf,
   findLocationByCode,
   isValidScore,
   type LocationLink,
@@ -99,6 +100,7 @@ export function locationRoutes(app: HttpApp, ctx: AppContext) {
           question: renderQuestion(link.survey.question, locale, link.workspace.name),
           // The place in the header, so a customer sees the code belongs where they stand.
           workspaceName: `${link.workspace.name} · ${link.location.name}`,
+          brand: brandOf(link.workspace),
           actionUrl: `/l/${link.location.code}`,
           selected: isValidScore(link.survey.kind, requested) ? requested : null,
           comment: null,
@@ -157,6 +159,7 @@ export function locationRoutes(app: HttpApp, ctx: AppContext) {
         locale,
         survey: link.survey,
         workspaceName: link.workspace.name,
+        brand: brandOf(link.workspace),
         timeZone,
         actionUrl: `/l/${link.location.code}`,
         outcome,

@@ -1,6 +1,7 @@
 // /s/:token — the survey page. GET only shows (a link scanner records nothing); POST records the one response.
 import {
   type AppContext,
+  brandOf,
   type ExtraAnswers,
   findSurveyLink,
   isValidScore,
@@ -55,6 +56,7 @@ function showSurvey(
       questions: survey.questions,
       answers: state.answers ?? {},
       workspaceName: workspace.name,
+      brand: brandOf(workspace),
       actionUrl,
       ...state,
     }),
@@ -133,6 +135,7 @@ export function surveyRoutes(app: HttpApp, ctx: AppContext) {
           thanksPage({
             locale,
             workspaceName: workspace.name,
+            brand: brandOf(workspace),
             editableUntil: null,
             timeZone: zoneOf(link),
             actionUrl,
@@ -205,6 +208,7 @@ export function surveyRoutes(app: HttpApp, ctx: AppContext) {
         locale,
         survey,
         workspaceName: workspace.name,
+        brand: brandOf(workspace),
         timeZone: zoneOf(link),
         actionUrl,
         outcome,

@@ -3,6 +3,7 @@
 import {
   type AppContext,
   AppError,
+  brandOf,
   findSurveyLink,
   looksLikeSurveyToken,
   optInContact,
@@ -46,6 +47,7 @@ export function unsubscribeRoutes(app: HttpApp, ctx: AppContext) {
       unsubscribePage({
         locale: pickLocale(link.contact.locale),
         workspaceName: link.workspace.name,
+        brand: brandOf(link.workspace),
         actionUrl: `/u/${token}`,
         state,
       }),

@@ -4,7 +4,7 @@
 import { type Locale, roleAllows, type SignedIn } from '@surveyflow/core';
 import type { ComponentChildren } from 'preact';
 import { render } from 'preact-render-to-string';
-import { assets, scriptPath } from '../assets.ts';
+import { accentStylesheet, assets, scriptPath } from '../assets.ts';
 import { say } from '../i18n.ts';
 
 /** The top-level sections, in the order of the top bar. Team, API keys, webhooks, workspace and branding are tabs of settings. */
@@ -47,6 +47,9 @@ export function document(opts: {
         <meta name="robots" content="noindex, nofollow" />
         <title>{`${opts.title} · Surveyflow`}</title>
         <link rel="stylesheet" href={assets.css.path} />
+        {accentStylesheet(session?.workspace?.accentColor) ? (
+          <link rel="stylesheet" href={accentStylesheet(session?.workspace?.accentColor) ?? ''} />
+        ) : null}
         {(opts.scripts ?? []).map((name) => (
           <script key={name} type="module" src={scriptPath(name)} />
         ))}

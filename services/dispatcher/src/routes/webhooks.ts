@@ -4,20 +4,26 @@ import {
   AppError,
   createWebhook,
   deleteWebhook,
+  disableWebhook,
   enableWebhook,
   getWebhook,
   listWebhookDeliveries,
   listWebhooks,
   requirePublicUrl,
+  sendTestWebhook,
+  updateWebhook,
   type Webhook,
 } from '@surveyflow/core';
 import { ErrorBody, errors, type HttpApp, IdParams } from '@surveyflow/http';
 import { z } from 'zod';
+import { actorOf } from '../auth.ts';
 import {
   DeliveriesQuery,
   DeliveryLog,
+  TestSent,
   WebhookCreated,
   WebhookInput,
+  WebhookPatch,
   WebhookView,
 } from '../schemas/webhooks.ts';
 
@@ -143,12 +149,73 @@ export function webhookRoutes(app: HttpApp, ctx: AppContext) {
       );
       if (!deliveries) throw AppError.notFound(`Webhook ${request.params.id}`);
       return {
-        data: deliveries.map((d) => ({
+        next: deliveries.next,
+        data: deliveries.data.map((d) => ({
           ...d,
           nextAttemptAt: d.status === 'pending' ? d.nextAttemptAt : null,
           log: d.log.map((a) => ({ ...a, at: a.createdAt })),
         })),
       };
+    },
+  );
+
+  app.patch(
+    '/v1/webhooks/:id',
+    {
+      config: { permission: 'webhooks.manage' },
+      schema: {
+        tags,
+        security,
+        summary: 'Change an endpoint: its URL, its events, or switch it off or on',
+        params: IdParams,
+        body: WebhookPatch,
+        response: { 200: WebhookView, ...errors },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const { url, eventTypes, enabled } = request.body;
+      if (url !== undefined) await requirePublicUrl(url, 'url', ctx.config.OUTBOUND_ALLOW_PRIVATE);
+      let webhook = await updateWebhook(ctx.database, request.workspaceId, id, { url, eventTypes });
+      if (webhook && enabled === false) {
+        webhook = await disableWebhook(
+          ctx.database,
+          request.workspaceId,
+          id,
+          `switched off by ${actorOf(request).label}`,
+          ctx.clock.now(),
+        );
+      }
+      if (webhook && enabled === true) webhook = await enableWebhook(ctx.database, request.workspaceId, id);
+      if (!webhook) throw AppError.notFound(`Webhook ${id}`);
+      return view(webhook);
+    },
+  );
+
+  // The same path as real events: a delivery row, the worker's signed POST, its attempt in the log.
+  app.post(
+    '/v1/webhooks/:id/test',
+    {
+      config: { permission: 'webhooks.manage', noBody: true },
+      schema: {
+        tags,
+        security,
+        summary: 'Send a signed webhook.test event to the endpoint',
+        description:
+          'Goes out at once, signed like every delivery (webhook-id, webhook-timestamp, webhook-signature), tried once, and appears in GET /v1/webhooks/:id/deliveries with its outcome. It does not count towards disabling the endpoint. A disabled endpoint answers 409: enable it first.',
+        params: IdParams,
+        response: { 202: TestSent, ...errors, 409: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const job = await sendTestWebhook(
+        ctx.database,
+        request.workspaceId,
+        request.params.id,
+        ctx.clock.now(),
+      );
+      await ctx.queues.add('webhook.deliver', job);
+      return reply.status(202).send({ deliveryId: job.deliveryId, eventType: 'webhook.test' as const });
     },
   );
 }

@@ -2,26 +2,37 @@
 import {
   type AppContext,
   AppError,
+  brandOf,
   defaultReliability,
   getWorkspace,
   newWebhookSecret,
+  removeWorkspaceLogo,
+  setWorkspaceLogo,
   updateWorkspace,
 } from '@surveyflow/core';
 import { ErrorBody, errors, type HttpApp } from '@surveyflow/http';
 import { z } from 'zod';
 import { signedBody } from '../raw-json.ts';
-import { SigningSecret, WorkspacePatch, WorkspaceView } from '../schemas/workspace.ts';
+import { LogoUpload, SigningSecret, WorkspacePatch, WorkspaceView } from '../schemas/workspace.ts';
 
 const tags = ['workspace'];
 const security = [{ apiKey: [] }];
 
-const view = (w: NonNullable<Awaited<ReturnType<typeof getWorkspace>>>) => ({
-  ...w,
-  signedEvents: w.eventSigningSecret !== null,
-  reliability: w.reliability ?? defaultReliability,
-});
+type WorkspaceRow = NonNullable<Awaited<ReturnType<typeof getWorkspace>>>;
 
 export function workspaceRoutes(app: HttpApp, ctx: AppContext, forgetKeys: () => Promise<void>) {
+  const view = (w: WorkspaceRow) => {
+    const logoUrl = brandOf(w, ctx.config.PUBLIC_URL).logoUrl;
+    return {
+      ...w,
+      signedEvents: w.eventSigningSecret !== null,
+      reliability: w.reliability ?? defaultReliability,
+      logo:
+        logoUrl && w.logoSha256
+          ? { url: logoUrl, contentType: w.logoType as 'image/png' | 'image/jpeg', sha256: w.logoSha256 }
+          : null,
+    };
+  };
   const signed = signedBody(() => ctx.clock.now());
   const load = async (workspaceId: string) => {
     const w = await getWorkspace(ctx.database, workspaceId);
@@ -102,6 +113,45 @@ export function workspaceRoutes(app: HttpApp, ctx: AppContext, forgetKeys: () =>
     async (request, reply) => {
       await updateWorkspace(ctx.database, request.workspaceId, { eventSigningSecret: null });
       await forgetKeys();
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.put(
+    '/v1/workspace/logo',
+    {
+      config: { permission: 'workspace.settings' },
+      schema: {
+        tags,
+        security,
+        summary: 'Set the logo of survey pages and emails',
+        description:
+          'The image file in base64 (`{"image": "iVBORw0…"}`): PNG or JPEG, told by its bytes, at most 256 KB. No SVG (it can carry scripts and external references). The answer carries its URL on the collector.',
+        body: LogoUpload,
+        response: { 200: WorkspaceView, ...errors },
+      },
+    },
+    async (request) => {
+      const bytes = Buffer.from(request.body.image, 'base64');
+      if (!(await setWorkspaceLogo(ctx.database, request.workspaceId, bytes, 'image')))
+        throw AppError.notFound('Workspace');
+      return view(await load(request.workspaceId));
+    },
+  );
+
+  app.delete(
+    '/v1/workspace/logo',
+    {
+      config: { permission: 'workspace.settings' },
+      schema: {
+        tags,
+        security,
+        summary: 'Remove the logo (pages and emails show the workspace name alone)',
+        response: { 204: z.null().meta({ description: 'no logo now' }), 401: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      await removeWorkspaceLogo(ctx.database, request.workspaceId);
       return reply.status(204).send(null);
     },
   );

@@ -1,5 +1,6 @@
 // Webhook endpoints, their secret (shown once) and their delivery log.
 import { schema } from '@surveyflow/core';
+import { text } from '@surveyflow/http';
 import { z } from 'zod';
 
 export const WebhookInput = z
@@ -14,7 +15,32 @@ export const WebhookInput = z
   })
   .meta({ example: { url: 'https://shop.example.com/hooks/surveyflow', eventTypes: ['response.created'] } });
 
-export const DeliveriesQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(50) });
+export const WebhookPatch = z
+  .object({
+    url: WebhookInput.shape.url,
+    eventTypes: WebhookInput.shape.eventTypes,
+    /** false switches the endpoint off by hand; true switches it back on (as POST …/enable). */
+    enabled: z.boolean(),
+  })
+  .partial()
+  .strict()
+  .refine((c) => Object.keys(c).length > 0, 'must change something, e.g. { "enabled": false }')
+  .meta({ example: { eventTypes: ['response.created', 'case.created'] } });
+
+export const DeliveriesQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  /** The `next` of the previous page. */
+  cursor: text(500).optional(),
+});
+
+export const TestSent = z
+  .object({
+    deliveryId: z
+      .string()
+      .meta({ description: 'The webhook-id header of the test; find its outcome in the deliveries' }),
+    eventType: z.literal('webhook.test'),
+  })
+  .meta({ id: 'WebhookTestSent' });
 
 export const WebhookView = z
   .object({
@@ -34,6 +60,8 @@ export const WebhookCreated = WebhookView.extend({
 });
 
 export const DeliveryLog = z.object({
+  /** The following page's cursor (pass it as `cursor`), null on the last. */
+  next: z.string().nullable(),
   data: z.array(
     z.object({
       id: z.string(),

@@ -1,27 +1,10 @@
 // The key's own workspace: its contact rules, quiet hours, email rate, referral page, event signing.
-import { isValidTimeZone, quietHoursSchema, reliabilitySettingsSchema } from '@surveyflow/core';
-import { text } from '@surveyflow/http';
+import { reliabilitySettingsSchema, workspaceSettingsFields } from '@surveyflow/core';
 import { z } from 'zod';
 
 export const WorkspacePatch = z
-  .object({
-    name: text(200).trim().min(1),
-    alertEmail: z.email().max(320).nullable(),
-    timezone: text(100).refine(isValidTimeZone, 'must be an IANA time zone such as Europe/Warsaw'),
-    globalContactDays: z.number().int().min(0).max(365),
-    emailRatePerSecond: z.number().int().min(1).max(10_000).nullable(),
-    quietHours: quietHoursSchema.nullable(),
-    quietHoursChannels: z.array(z.enum(['email', 'sms'])).max(2),
-    /** Where promoters' referral links lead; the code is added as ?ref=. */
-    referralUrl: z
-      .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
-      .max(2000)
-      .nullable(),
-    /** When a metrics summary counts as readable; null goes back to the defaults. */
-    reliability: reliabilitySettingsSchema.nullable(),
-    /** How many days audit entries are kept before the daily retention job deletes them. */
-    auditRetentionDays: z.number().int().min(1).max(3650),
-  })
+  // The rules live in core (domain/workspace-settings.ts): the console's settings forms check the same.
+  .object(workspaceSettingsFields)
   .partial()
   .strict()
   .refine((c) => Object.keys(c).length > 0, 'must change something, e.g. { "globalContactDays": 90 }')
@@ -42,7 +25,28 @@ export const WorkspaceView = z
     /** The reliability rule in force (the defaults unless the workspace set its own). */
     reliability: reliabilitySettingsSchema,
     auditRetentionDays: z.number().int(),
+    /** The accent of survey pages and emails (null: Surveyflow's own). */
+    accentColor: z.string().nullable(),
+    /** The logo on survey pages and in emails, served by the collector under its fingerprint; null: none. */
+    logo: z
+      .object({ url: z.string(), contentType: z.enum(['image/png', 'image/jpeg']), sha256: z.string() })
+      .nullable(),
   })
   .meta({ id: 'Workspace' });
+
+/** PUT /v1/workspace/logo: the image, base64 (PNG or JPEG by its bytes, at most 256 KB). */
+export const LogoUpload = z
+  .object({
+    image: z
+      .base64({ error: 'must be the image file in base64' })
+      .max(Math.ceil((256 * 1024 * 4) / 3) + 4, 'must be at most 256 KB once decoded'),
+  })
+  .strict()
+  .meta({
+    example: {
+      image:
+        'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYPj/HwADAgH/eL9GtQAAAABJRU5ErkJggg==',
+    },
+  });
 
 export const SigningSecret = z.object({ secret: z.string().meta({ description: 'whsec_… shown only now' }) });

@@ -1,6 +1,7 @@
 // Queue "send.email": invitations, reminders and email notifications, each sent at most once (claim in Postgres, then send).
 import {
   type AppContext,
+  brandOf,
   type ClaimedReminder,
   claimInvitationForSend,
   claimNotification,
@@ -140,6 +141,7 @@ function surveyEmail(
     surveyUrl: `${ctx.config.PUBLIC_URL}/s/${token}`,
     reminder,
     unsubscribeUrl,
+    brand: brandOf(workspace, ctx.config.PUBLIC_URL),
   });
   return {
     ...mail,

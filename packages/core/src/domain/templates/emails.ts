@@ -1,5 +1,7 @@
 // Emails we send: the survey invitation (one click per score), messages that close the loop, and alerts for the team.
 import { convert } from 'html-to-text';
+import type { Brand } from '../branding.ts';
+import { accentTokens, tokens } from '../design-tokens.ts';
 import type { SurveyKind } from '../kinds.ts';
 import { type Segment, scoreRange } from '../scoring.ts';
 import { html, type SafeHtml } from './html.ts';
@@ -7,8 +9,17 @@ import { fill, type Locale, strings } from './locales.ts';
 
 export type RenderedEmail = { subject: string; html: string; text: string };
 
-const ACCENT = '#4f46e5';
 const FONT = "-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif";
+
+/**
+ * The workspace's logo above the message, by its hosted URL (the collector's /brand/…, the same for every
+ * recipient, so it tells nobody who opened what): no attachment growing every email and every stored
+ * notification, and a client that blocks remote images shows the name beside it anyway.
+ */
+function brandHeader(brand: Brand | undefined): SafeHtml | string {
+  if (!brand?.logoUrl) return '';
+  return html`<tr><td style="padding:24px 24px 0 24px;"><img src="${brand.logoUrl}" alt="${brand.name}" height="40" style="display:block;height:40px;width:auto;max-width:200px;border:0;"></td></tr>`;
+}
 
 /** The plain-text part, from the HTML, keeping every link so a text-only reader can still answer. */
 export function textFromHtml(markup: string): string {
@@ -25,7 +36,13 @@ export function textFromHtml(markup: string): string {
   });
 }
 
-function layout(opts: { lang: string; title: string; body: SafeHtml; footer: SafeHtml | string }): string {
+function layout(opts: {
+  lang: string;
+  title: string;
+  body: SafeHtml;
+  footer: SafeHtml | string;
+  brand?: Brand | undefined;
+}): string {
   return String(html`<!doctype html>
 <html lang="${opts.lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${opts.title}</title>
@@ -33,7 +50,7 @@ function layout(opts: { lang: string; title: string; body: SafeHtml; footer: Saf
 <body style="margin:0;padding:0;background:#f4f5f7;">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:#f4f5f7;"><tr><td align="center" style="padding:24px 12px;">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:560px;background:#ffffff;border-radius:12px;font-family:${FONT};color:#1f2430;">
-<tr><td style="padding:28px 24px 8px 24px;">${opts.body}</td></tr>
+${brandHeader(opts.brand)}<tr><td style="padding:28px 24px 8px 24px;">${opts.body}</td></tr>
 <tr><td style="padding:8px 24px 24px 24px;font-size:12px;line-height:18px;color:#6b7280;">${opts.footer}</td></tr>
 </table></td></tr></table></body></html>`);
 }
@@ -49,14 +66,17 @@ export function invitationEmail(input: {
   reminder?: boolean;
   /** The one-click unsubscribe page; also sent as the List-Unsubscribe header. */
   unsubscribeUrl?: string;
+  /** The workspace's logo (absolute URL) and accent. */
+  brand?: Brand | undefined;
 }): RenderedEmail {
   const t = strings[input.locale];
+  const { accent } = accentTokens(input.brand?.accent);
   const { min, max } = scoreRange[input.kind];
   const scores = Array.from({ length: max - min + 1 }, (_, i) => min + i);
   const width = `${Math.floor(100 / scores.length)}%`;
   const cells = scores.map(
     (s) => html`<td class="score" width="${width}" align="center" style="padding:0 2px;">
-<a href="${input.surveyUrl}?score=${s}" style="display:block;padding:11px 0;border:1px solid #d5d8de;border-radius:8px;background:#f8f9fb;color:${ACCENT};font-size:16px;font-weight:700;text-decoration:none;">${s}</a></td>`,
+<a href="${input.surveyUrl}?score=${s}" style="display:block;padding:11px 0;border:1px solid #d5d8de;border-radius:8px;background:${tokens.field};color:${accent};font-size:16px;font-weight:700;text-decoration:none;">${s}</a></td>`,
   );
   const greeting = input.contactName ? fill(t.greeting, { name: input.contactName }) : t.greetingAnonymous;
   const body = html`<p style="margin:0 0 12px 0;font-size:15px;line-height:22px;">${greeting}</p>
@@ -69,6 +89,7 @@ export function invitationEmail(input: {
     lang: input.locale,
     title: input.question,
     body,
+    brand: input.brand,
     footer: html`${t.emailFooter} · ${fill(t.poweredBy, { company: input.workspaceName })}${
       input.unsubscribeUrl
         ? html` · <a href="${input.unsubscribeUrl}" style="color:#6b7280;">${t.unsubscribeLink}</a>`
@@ -156,20 +177,24 @@ export function customerMessageEmail(input: {
   buttons?: { label: string; url: string }[] | undefined;
   /** The contact's unsubscribe page, in the footer (and, by the sender, in List-Unsubscribe). */
   unsubscribeUrl?: string | undefined;
+  /** The workspace's logo (absolute URL) and accent: the buttons are in the accent, their text by contrast. */
+  brand?: Brand | undefined;
 }): RenderedEmail {
   const t = strings[input.locale];
+  const { accent, onAccent } = accentTokens(input.brand?.accent);
   const paragraphs = input.body
     .split(/\n{2,}/)
     .map((p) => html`<p style="margin:0 0 14px 0;font-size:15px;line-height:22px;">${p}</p>`);
   const buttons = [...(input.button ? [input.button] : []), ...(input.buttons ?? [])];
   const button = buttons.map(
     (b) =>
-      html`<p style="margin:8px 0 18px 0;"><a href="${b.url}" style="display:inline-block;padding:12px 22px;border-radius:8px;background:${ACCENT};color:#ffffff;font-size:15px;font-weight:700;text-decoration:none;">${b.label}</a></p>`,
+      html`<p style="margin:8px 0 18px 0;"><a href="${b.url}" style="display:inline-block;padding:12px 22px;border-radius:8px;background:${accent};color:${onAccent};font-size:15px;font-weight:700;text-decoration:none;">${b.label}</a></p>`,
   );
   const markup = layout({
     lang: input.locale,
     title: input.subject,
     body: html`${paragraphs}${button}`,
+    brand: input.brand,
     footer: html`${fill(t.poweredBy, { company: input.workspaceName })}${
       input.unsubscribeUrl
         ? html` · <a href="${input.unsubscribeUrl}" style="color:#6b7280;">${t.unsubscribeLink}</a>`
