@@ -159,3 +159,4 @@ export async function queuesIdle(queues: Queues, { timeoutMs = 15_000 } = {}): P
   );
 }
 export * from './browser.ts';
+export { platformPayloads } from './connectors.ts';

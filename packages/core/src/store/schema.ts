@@ -814,7 +814,7 @@ export const connectors = pgTable(
   (t) => [index('connectors_workspace').on(t.workspaceId, t.createdAt)],
 );
 
-export const connectorOutcomes = ['accepted', 'duplicate', 'ignored', 'rejected', 'resolved_case'] as const;
+export const connectorOutcomes = ['accepted', 'duplicate', 'ignored', 'rejected'] as const;
 export type ConnectorOutcome = (typeof connectorOutcomes)[number];
 
 /**

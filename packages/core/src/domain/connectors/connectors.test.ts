@@ -2,17 +2,18 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compileMapping, MappingSyntaxError } from './json-mapping.ts';
+import { parsePayload } from './mapped.ts';
 import { mapShopify } from './shopify.ts';
 import { isWooPing, mapWooCommerce } from './woocommerce.ts';
 import { mapZendesk } from './zendesk.ts';
 
 /** The payloads live with the testkit (which depends on core, so core reads them by path). */
 const payload = (name: string): Record<string, unknown> =>
-  JSON.parse(readFileSync(new URL(`../../../../testkit/src/connectors/${name}.json`, import.meta.url), 'utf8'));
+  parsePayload(readFileSync(new URL(`../../../../testkit/src/connectors/${name}.json`, import.meta.url), 'utf8')) as Record<string, unknown>;
 
-// JSON.parse reads Shopify's 18-digit example ids as the nearest double; every payload does the same, so they still match.
-const orderId = String(payload('shopify-orders-paid').id);
-const customerId = String((payload('shopify-orders-paid').customer as { id: number }).id);
+// Shopify's example ids are 18 digits: read exactly (parsePayload), not rounded to a double.
+const orderId = '820982911946154508';
+const customerId = '115310627314723954';
 
 describe('Shopify', () => {
   it('orders/paid: the customer is the contact, the order gives the properties', () => {
@@ -92,7 +93,7 @@ describe('WooCommerce', () => {
       event: {
         id: 'woocommerce:727:order.completed',
         type: 'order.completed',
-        contact: { id: 'john.doe@example.com', email: 'john.doe@example.com', phone: '(555) 555-5555', name: 'John' },
+        contact: { id: 'john.doe@example.com', email: 'john.doe@example.com', name: 'John' },
         properties: {
           source: 'woocommerce',
           orderId: '727',
@@ -112,6 +113,9 @@ describe('WooCommerce', () => {
     expect(mapWooCommerce('order.updated', { ...order, status: 'refunded', customer_id: 12 })).toMatchObject({
       event: { id: 'woocommerce:727:order.refunded', contact: { id: 'woocommerce:12' } },
     });
+    // A local phone number is left out (ingest takes E.164 only); an international one is kept, compacted.
+    const billing = { ...(order.billing as object), phone: '+48 600-100-200' };
+    expect(mapWooCommerce('order.updated', { ...order, billing })).toMatchObject({ event: { contact: { phone: '+48600100200' } } });
     expect(mapWooCommerce('order.updated', { ...order, status: 'cancelled' })).toMatchObject({
       event: { type: 'order.cancelled' },
     });
@@ -160,6 +164,18 @@ describe('Zendesk', () => {
     });
     expect(english.kind === 'event' && english.event.contact.locale).toBeUndefined();
     expect(mapZendesk({ ticket: { status: 'solved' } })).toMatchObject({ kind: 'rejected', field: 'ticket.id' });
+  });
+});
+
+describe('parsePayload', () => {
+  it('keeps integers beyond 2^53 exact, as strings, and every other value as JSON.parse would', () => {
+    expect(parsePayload('{"id":820982911946154508,"n":42,"x":1.5,"s":"a","l":[true,null]}')).toEqual({
+      id: '820982911946154508',
+      n: 42,
+      x: 1.5,
+      s: 'a',
+      l: [true, null],
+    });
   });
 });
 

@@ -1,4 +1,5 @@
 // What a platform's webhook becomes: an event for POST /v1/events' ingest, nothing (a topic we do not map), or a refusal naming the missing field.
+import { isSafeNumber, parse } from 'lossless-json';
 
 /** An event as a producer would post it; validated by the same schema as POST /v1/events before it is stored. */
 export type EventDraft = {
@@ -51,3 +52,20 @@ export function compact<T extends Record<string, unknown>>(o: T): Partial<T> {
 export const uniqueStrings = (values: unknown[]): string[] => [
   ...new Set(values.map(str).filter((v): v is string => v !== undefined)),
 ];
+
+/**
+ * A phone number only when it is E.164 once spaces, dots, dashes and brackets are dropped; a local
+ * number ("(555) 555-5555") is left out rather than refusing the whole event.
+ */
+export function e164(v: unknown): string | undefined {
+  const compacted = str(v)?.replace(/[\s().-]/g, '');
+  return compacted && /^\+[1-9]\d{6,14}$/.test(compacted) ? compacted : undefined;
+}
+
+/**
+ * A webhook body as JSON, with integers too large for a double (Shopify's 64-bit ids) kept exactly,
+ * as strings: JSON.parse would round 820982911946154508 to …500 and two orders could share an id.
+ */
+export function parsePayload(raw: string): unknown {
+  return parse(raw, null, (digits) => (isSafeNumber(digits) ? Number(digits) : digits));
+}

@@ -1,5 +1,5 @@
 // Shopify webhooks → events: orders paid, fulfilled, cancelled; refunds; deliveries (fulfillment status "delivered").
-import { compact, type EventDraft, ignored, type Mapped, missing, num, obj, str, uniqueStrings } from './mapped.ts';
+import { compact, e164, type EventDraft, ignored, type Mapped, missing, num, obj, str, uniqueStrings } from './mapped.ts';
 
 /** The topics we turn into events, and the event type each becomes. */
 export const shopifyTopics = {
@@ -30,7 +30,7 @@ function fromOrder(type: string, order: Record<string, unknown>): Mapped {
     contact: compact({
       id: customerId ? `shopify:${customerId}` : (email as string),
       email,
-      phone: str(customer.phone) ?? str(order.phone),
+      phone: e164(customer.phone) ?? e164(order.phone),
       name: str(customer.first_name),
       locale: str(order.customer_locale),
     }) as EventDraft['contact'],

@@ -1,5 +1,5 @@
 // WooCommerce webhooks → events: an order that becomes completed, refunded or cancelled.
-import { compact, type EventDraft, ignored, type Mapped, missing, num, obj, str, uniqueStrings } from './mapped.ts';
+import { compact, e164, type EventDraft, ignored, type Mapped, missing, num, obj, str, uniqueStrings } from './mapped.ts';
 
 /** Order statuses we turn into events. */
 export const wooStatuses = {
@@ -35,7 +35,7 @@ export function mapWooCommerce(topic: string | undefined, payload: unknown): Map
     contact: compact({
       id: customerId ? `woocommerce:${customerId}` : (email as string),
       email,
-      phone: str(billing.phone),
+      phone: e164(billing.phone),
       name: str(billing.first_name),
     }) as EventDraft['contact'],
     properties: compact({
