@@ -4,7 +4,8 @@ import { platformPayloads, queuesIdle, waitFor } from '@surveyflow/testkit';
 import { describe, expect } from 'vitest';
 import { type Shop, test } from './testing.ts';
 
-const b64 = (secret: string, message: string) => createHmac('sha256', secret).update(message).digest('base64');
+const b64 = (secret: string, message: string) =>
+  createHmac('sha256', secret).update(message).digest('base64');
 
 /** POSTs a payload to a connector's endpoint, exactly as the platform would (the bytes signed are the bytes sent). */
 async function deliver(shop: Shop, connectorId: string, body: string, headers: Record<string, string>) {
@@ -23,12 +24,17 @@ async function connector(shop: Shop, input: Record<string, unknown>) {
   return res.json() as { id: string; secret: string; endpoint: string };
 }
 
-const eventCount = async (shop: Shop) => Number((await shop.system.ctx.database.sql`select count(*)::int as n from events`)[0]?.n);
+const eventCount = async (shop: Shop) =>
+  Number((await shop.system.ctx.database.sql`select count(*)::int as n from events`)[0]?.n);
 const deliveryCount = async (shop: Shop) =>
   Number((await shop.system.ctx.database.sql`select count(*)::int as n from connector_deliveries`)[0]?.n);
 
 /** The Shop's trigger: on these event types, waiting (so a cancel can reach it) or not. */
-async function trigger(shop: Shop, eventTypes: string[], opts: { wait?: boolean; cancelOn?: string[]; dedupeKey?: string } = {}) {
+async function trigger(
+  shop: Shop,
+  eventTypes: string[],
+  opts: { wait?: boolean; cancelOn?: string[]; dedupeKey?: string } = {},
+) {
   const [t] = (await shop.api('GET', '/v1/triggers')).json().data;
   const res = await shop.api('PATCH', `/v1/triggers/${t.id}`, {
     eventTypes,
@@ -50,7 +56,7 @@ describe('Shopify', () => {
   const refund = platformPayloads.shopifyRefundsCreate();
   // Shopify's ids are 64-bit: taken exactly from the body, not rounded to a double.
   const orderId = '820982911946154508';
-  const headers = (secret: string, topic: string, body: string, webhookId = randomUUID()) => ({
+  const headers = (secret: string, topic: string, body: string, webhookId: string = randomUUID()) => ({
     'x-shopify-topic': topic,
     'x-shopify-hmac-sha256': b64(secret, body),
     'x-shopify-webhook-id': webhookId,
@@ -72,13 +78,21 @@ describe('Shopify', () => {
     const wrong = await deliver(shop, c.id, order, headers('not-the-secret', 'orders/paid', order));
     expect(wrong.status).toBe(401);
     expect(wrong.json.error.code).toBe('invalid_signature');
-    const tampered = await deliver(shop, c.id, order.replace('"403.00"', '"4.00"'), headers(c.secret, 'orders/paid', order));
+    const tampered = await deliver(
+      shop,
+      c.id,
+      order.replace('"403.00"', '"4.00"'),
+      headers(c.secret, 'orders/paid', order),
+    );
     expect(tampered.status).toBe(401);
     expect(await eventCount(shop)).toBe(0);
     expect(await deliveryCount(shop)).toBe(0);
 
     const paid = await deliver(shop, c.id, order, headers(c.secret, 'orders/paid', order, 'wh-1'));
-    expect(paid).toEqual({ status: 200, json: { outcome: 'accepted', eventId: `shopify:${orderId}:order.paid`, reason: null } });
+    expect(paid).toEqual({
+      status: 200,
+      json: { outcome: 'accepted', eventId: `shopify:${orderId}:order.paid`, reason: null },
+    });
     // Shopify re-delivers with the same webhook id: acknowledged, nothing new.
     const again = await deliver(shop, c.id, order, headers(c.secret, 'orders/paid', order, 'wh-1'));
     expect(again.json.outcome).toBe('duplicate');
@@ -86,14 +100,24 @@ describe('Shopify', () => {
     const newId = await deliver(shop, c.id, order, headers(c.secret, 'orders/paid', order, 'wh-2'));
     expect(newId.json).toMatchObject({ outcome: 'duplicate', eventId: `shopify:${orderId}:order.paid` });
 
-    const arrived = await deliver(shop, c.id, delivered, headers(c.secret, 'fulfillments/update', delivered, 'wh-3'));
-    expect(arrived.json).toMatchObject({ outcome: 'accepted', eventId: `shopify:${orderId}:order.delivered` });
+    const arrived = await deliver(
+      shop,
+      c.id,
+      delivered,
+      headers(c.secret, 'fulfillments/update', delivered, 'wh-3'),
+    );
+    expect(arrived.json).toMatchObject({
+      outcome: 'accepted',
+      eventId: `shopify:${orderId}:order.delivered`,
+    });
     const mail = await smtp.waitFor((m) => m.to.includes('john@example.com'), 20_000);
     expect(mail.subject).toBeTruthy();
     expect(await eventCount(shop)).toBe(2);
 
     // The delivered event's contact is the order's customer, with the order's properties.
-    const event = (await shop.api('GET', `/v1/events/${encodeURIComponent(`shopify:${orderId}:order.delivered`)}`)).json();
+    const event = (
+      await shop.api('GET', `/v1/events/${encodeURIComponent(`shopify:${orderId}:order.delivered`)}`)
+    ).json();
     expect(event.contact.id).toBe('shopify:115310627314723954');
 
     const log = (await shop.api('GET', `/v1/connectors/${c.id}/deliveries`)).json();
@@ -109,11 +133,18 @@ describe('Shopify', () => {
     const c = await connector(shop, { kind: 'shopify', name: 'Main shop', secret: 'shpss_test_secret_0123' });
     await deliver(shop, c.id, order, headers(c.secret, 'orders/paid', order));
     await deliver(shop, c.id, delivered, headers(c.secret, 'fulfillments/update', delivered));
-    await waitFor(async () => expect((await invitationOf(shop, `shopify:${orderId}:order.delivered`)).outcome).toBe('invited'));
-    const refunded = await deliver(shop, c.id, refund, headers(c.secret, 'refunds/create', refund));
-    expect(refunded.json).toMatchObject({ outcome: 'accepted', eventId: `shopify:${orderId}:order.refunded` });
     await waitFor(async () =>
-      expect(await invitationOf(shop, `shopify:${orderId}:order.delivered`)).toMatchObject({ reason: 'cancelled_by_event' }),
+      expect((await invitationOf(shop, `shopify:${orderId}:order.delivered`)).outcome).toBe('invited'),
+    );
+    const refunded = await deliver(shop, c.id, refund, headers(c.secret, 'refunds/create', refund));
+    expect(refunded.json).toMatchObject({
+      outcome: 'accepted',
+      eventId: `shopify:${orderId}:order.refunded`,
+    });
+    await waitFor(async () =>
+      expect(await invitationOf(shop, `shopify:${orderId}:order.delivered`)).toMatchObject({
+        reason: 'cancelled_by_event',
+      }),
     );
     await queuesIdle(shop.system.ctx.queues);
     expect(smtp.messages).toHaveLength(0);
@@ -123,7 +154,7 @@ describe('Shopify', () => {
 describe('WooCommerce', () => {
   const completed = platformPayloads.wooOrderUpdated();
   const payload = JSON.parse(completed);
-  const headers = (secret: string, body: string, deliveryId = randomUUID()) => ({
+  const headers = (secret: string, body: string, deliveryId: string = randomUUID()) => ({
     'x-wc-webhook-topic': 'order.updated',
     'x-wc-webhook-resource': 'order',
     'x-wc-webhook-event': 'updated',
@@ -155,19 +186,32 @@ describe('WooCommerce', () => {
 
     const first = await deliver(shop, c.id, completed, headers(c.secret, completed, 'd-1'));
     expect(first.json).toMatchObject({ outcome: 'accepted', eventId: 'woocommerce:727:order.completed' });
-    expect((await deliver(shop, c.id, completed, headers(c.secret, completed, 'd-1'))).json.outcome).toBe('duplicate');
+    expect((await deliver(shop, c.id, completed, headers(c.secret, completed, 'd-1'))).json.outcome).toBe(
+      'duplicate',
+    );
     await smtp.waitFor((m) => m.to.includes('john.doe@example.com'), 20_000);
     expect(await eventCount(shop)).toBe(1);
 
     // Another order, waiting three days, then refunded: its invitation is cancelled.
     await trigger(shop, ['order.completed'], { wait: true, cancelOn: ['order.refunded', 'order.cancelled'] });
-    const second = JSON.stringify({ ...payload, id: 728, number: '728', billing: { ...(payload.billing as object), email: 'ann@example.com' } });
+    const second = JSON.stringify({
+      ...payload,
+      id: 728,
+      number: '728',
+      billing: { ...(payload.billing as object), email: 'ann@example.com' },
+    });
     await deliver(shop, c.id, second, headers(c.secret, second));
-    await waitFor(async () => expect((await invitationOf(shop, 'woocommerce:728:order.completed')).outcome).toBe('invited'));
-    const refunded = JSON.stringify({ ...JSON.parse(second), status: 'refunded' });
-    expect((await deliver(shop, c.id, refunded, headers(c.secret, refunded))).json.eventId).toBe('woocommerce:728:order.refunded');
     await waitFor(async () =>
-      expect(await invitationOf(shop, 'woocommerce:728:order.completed')).toMatchObject({ reason: 'cancelled_by_event' }),
+      expect((await invitationOf(shop, 'woocommerce:728:order.completed')).outcome).toBe('invited'),
+    );
+    const refunded = JSON.stringify({ ...JSON.parse(second), status: 'refunded' });
+    expect((await deliver(shop, c.id, refunded, headers(c.secret, refunded))).json.eventId).toBe(
+      'woocommerce:728:order.refunded',
+    );
+    await waitFor(async () =>
+      expect(await invitationOf(shop, 'woocommerce:728:order.completed')).toMatchObject({
+        reason: 'cancelled_by_event',
+      }),
     );
   });
 });
@@ -175,7 +219,7 @@ describe('WooCommerce', () => {
 describe('Zendesk', () => {
   const solved = platformPayloads.zendeskTicketSolved();
   const SECRET = 'zendesk_signing_secret_0123456789';
-  const headers = (body: string, at = new Date(), secret = SECRET, invocation = randomUUID()) => {
+  const headers = (body: string, at = new Date(), secret = SECRET, invocation: string = randomUUID()) => {
     const timestamp = at.toISOString();
     return {
       'x-zendesk-webhook-id': '01GXXXXXXXXXXXXXXXXXXX',
@@ -199,7 +243,9 @@ describe('Zendesk', () => {
 
     const ok = await deliver(shop, c.id, solved, headers(solved, new Date(), SECRET, 'inv-1'));
     expect(ok.json).toMatchObject({ outcome: 'accepted', eventId: 'zendesk:35436:ticket.solved' });
-    expect((await deliver(shop, c.id, solved, headers(solved, new Date(), SECRET, 'inv-1'))).json.outcome).toBe('duplicate');
+    expect(
+      (await deliver(shop, c.id, solved, headers(solved, new Date(), SECRET, 'inv-1'))).json.outcome,
+    ).toBe('duplicate');
     await smtp.waitFor((m) => m.to.includes('roger@example.org'), 20_000);
     const event = (await shop.api('GET', '/v1/events/zendesk%3A35436%3Aticket.solved')).json();
     expect(event.type).toBe('ticket.solved');
@@ -215,15 +261,23 @@ describe('any JSON webhook', () => {
     "properties": { "orderId": order.ref, "total": order.total }
   }`;
   const body = (ref: string, state: string) =>
-    JSON.stringify({ order: { ref, state, total: 12.5 }, buyer: { uid: `u-${ref}`, mail: `${ref.toLowerCase()}@example.com`, first: 'Ola' } });
-  const sign = (secret: string, text: string) => `sha256=${createHmac('sha256', secret).update(text).digest('hex')}`;
+    JSON.stringify({
+      order: { ref, state, total: 12.5 },
+      buyer: { uid: `u-${ref}`, mail: `${ref.toLowerCase()}@example.com`, first: 'Ola' },
+    });
+  const sign = (secret: string, text: string) =>
+    `sha256=${createHmac('sha256', secret).update(text).digest('hex')}`;
 
   test('a mapping and an HMAC check: signed payload → event → invitation; wrong signature 401; "test this payload" names the missing field', async ({
     shop,
     smtp,
   }) => {
     await trigger(shop, ['order.delivered'], { wait: false, cancelOn: ['order.cancelled'] });
-    const bad = await shop.api('POST', '/v1/connectors', { kind: 'json', name: 'Acme', json: { expression: '{ "id": ' } });
+    const bad = await shop.api('POST', '/v1/connectors', {
+      kind: 'json',
+      name: 'Acme',
+      json: { expression: '{ "id": ' },
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.details[0].field).toBe('json.expression');
     const c = await connector(shop, {
@@ -235,27 +289,54 @@ describe('any JSON webhook', () => {
         signature: { header: 'X-Acme-Signature', algorithm: 'sha256', encoding: 'hex', prefix: 'sha256=' },
       },
     });
-    const test1 = await shop.api('POST', `/v1/connectors/${c.id}/test`, { payload: { order: { ref: 'A-1', state: 'delivered' } } });
-    expect(test1.json()).toEqual({ outcome: 'rejected', field: 'contact.id', reason: 'contact.id is missing (the mapping gave none)' });
-    const test2 = await shop.api('POST', `/v1/connectors/${c.id}/test`, { payload: JSON.parse(body('A-1', 'delivered')) });
-    expect(test2.json()).toMatchObject({ outcome: 'event', event: { id: 'acme:A-1:delivered', contact: { id: 'u-A-1' } } });
+    const test1 = await shop.api('POST', `/v1/connectors/${c.id}/test`, {
+      payload: { order: { ref: 'A-1', state: 'delivered' } },
+    });
+    expect(test1.json()).toEqual({
+      outcome: 'rejected',
+      field: 'contact.id',
+      reason: 'contact.id is missing (the mapping gave none)',
+    });
+    const test2 = await shop.api('POST', `/v1/connectors/${c.id}/test`, {
+      payload: JSON.parse(body('A-1', 'delivered')),
+    });
+    expect(test2.json()).toMatchObject({
+      outcome: 'event',
+      event: { id: 'acme:A-1:delivered', contact: { id: 'u-A-1' } },
+    });
     expect(await eventCount(shop)).toBe(0);
 
     const payload = body('A-1', 'delivered');
-    expect((await deliver(shop, c.id, payload, { 'x-acme-signature': sign('wrong', payload) })).status).toBe(401);
+    expect((await deliver(shop, c.id, payload, { 'x-acme-signature': sign('wrong', payload) })).status).toBe(
+      401,
+    );
     expect((await deliver(shop, c.id, payload, {})).status).toBe(401);
     expect(await deliveryCount(shop)).toBe(0);
-    const ok = await deliver(shop, c.id, payload, { 'x-acme-signature': sign(c.secret, payload), 'x-acme-delivery': 'a-1' });
+    const ok = await deliver(shop, c.id, payload, {
+      'x-acme-signature': sign(c.secret, payload),
+      'x-acme-delivery': 'a-1',
+    });
     expect(ok.json).toMatchObject({ outcome: 'accepted', eventId: 'acme:A-1:delivered' });
-    expect((await deliver(shop, c.id, payload, { 'x-acme-signature': sign(c.secret, payload), 'x-acme-delivery': 'a-1' })).json.outcome).toBe(
-      'duplicate',
-    );
+    expect(
+      (
+        await deliver(shop, c.id, payload, {
+          'x-acme-signature': sign(c.secret, payload),
+          'x-acme-delivery': 'a-1',
+        })
+      ).json.outcome,
+    ).toBe('duplicate');
     await smtp.waitFor((m) => m.to.includes('a-1@example.com'), 20_000);
 
     // A payload the mapping cannot fill is logged as rejected, naming the field, and makes no event.
     const empty = JSON.stringify({ order: { ref: 'A-2', state: 'delivered' } });
-    const rejected = await deliver(shop, c.id, empty, { 'x-acme-signature': sign(c.secret, empty), 'x-acme-delivery': 'a-2' });
-    expect(rejected.json).toMatchObject({ outcome: 'rejected', reason: 'contact.id is missing (the mapping gave none)' });
+    const rejected = await deliver(shop, c.id, empty, {
+      'x-acme-signature': sign(c.secret, empty),
+      'x-acme-delivery': 'a-2',
+    });
+    expect(rejected.json).toMatchObject({
+      outcome: 'rejected',
+      reason: 'contact.id is missing (the mapping gave none)',
+    });
     expect(await eventCount(shop)).toBe(1);
   });
 });

@@ -1,7 +1,8 @@
 // The platforms' documented webhook payloads (SOURCES.md says where each comes from), as their exact text: what a platform sends and signs.
 import { readFileSync } from 'node:fs';
 
-const load = (name: string): string => readFileSync(new URL(`./connectors/${name}.json`, import.meta.url), 'utf8');
+const load = (name: string): string =>
+  readFileSync(new URL(`./connectors/${name}.json`, import.meta.url), 'utf8');
 
 /** Each payload's text; JSON.parse it to change a field (Shopify's 18-digit ids then lose their last digits). */
 export const platformPayloads = {

@@ -10,6 +10,7 @@ import {
   type CaseStatus,
   caseEvents,
   cases,
+  caseTickets,
   contacts,
   responses,
   surveys,
@@ -228,6 +229,18 @@ export async function updateCase(
       });
     }
     await emitWebhookEvent(tx, workspaceId, 'case.resolved', { case: caseView(after, now) }, now);
+    // A case mirrored into Zendesk owes its ticket a comment (an outbox row the due scanner picks up),
+    // unless the ticket was solved there first.
+    await tx
+      .update(caseTickets)
+      .set({ commentDueAt: now, nextAttemptAt: now })
+      .where(
+        and(
+          eq(caseTickets.caseId, id),
+          isNull(caseTickets.ticketSolvedAt),
+          isNull(caseTickets.commentPostedAt),
+        ),
+      );
     // In the same transaction: a case resolved is a customer told, or neither.
     const notice = change.closingMessage ? await closingMessage(tx, after, change.closingMessage) : null;
     return { after, notice };

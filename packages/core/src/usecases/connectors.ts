@@ -1,10 +1,21 @@
 // Inbound connectors: create, change, rotate and remove them; take a platform's webhook (verify, map, store once, ingest); show recent deliveries.
 import { randomBytes } from 'node:crypto';
 import { and, desc, eq, inArray, lt } from 'drizzle-orm';
-import { type CompiledMapping, compileMapping, MappingSyntaxError } from '../domain/connectors/json-mapping.ts';
+import {
+  type CompiledMapping,
+  compileMapping,
+  MappingSyntaxError,
+} from '../domain/connectors/json-mapping.ts';
 import { type EventDraft, type Mapped, parsePayload } from '../domain/connectors/mapped.ts';
 import { mapShopify, shopifyEventId, shopifyTopics } from '../domain/connectors/shopify.ts';
-import { type DigestEncoding, type HmacAlgorithm, verifyHmac, verifyShopify, verifyWooCommerce, verifyZendesk } from '../domain/connectors/signatures.ts';
+import {
+  type DigestEncoding,
+  type HmacAlgorithm,
+  verifyHmac,
+  verifyShopify,
+  verifyWooCommerce,
+  verifyZendesk,
+} from '../domain/connectors/signatures.ts';
 import { isWooPing, mapWooCommerce } from '../domain/connectors/woocommerce.ts';
 import { mapZendesk } from '../domain/connectors/zendesk.ts';
 import { sealToken, unsealToken } from '../domain/tokens.ts';
@@ -13,16 +24,16 @@ import type { Database } from '../store/client.ts';
 import {
   type ConnectorKind,
   type ConnectorOutcome,
-  caseTickets,
   cases,
+  caseTickets,
   connectorDeliveries,
   connectors,
   contacts,
   events,
   type JsonConnectorSettings,
 } from '../store/schema.ts';
-import { type IncomingEvent, ingestEvents } from './ingest-events.ts';
 import { updateCase } from './cases.ts';
+import { type IncomingEvent, ingestEvents } from './ingest-events.ts';
 
 export type Connector = typeof connectors.$inferSelect;
 
@@ -59,7 +70,12 @@ function checkMapping(json: JsonConnectorSettings) {
 }
 
 function sealedApi(api: ZendeskApiInput, secretKey: string) {
-  return { url: api.url.replace(/\/+$/, ''), email: api.email, tokenSealed: sealToken(api.token, secretKey), tokenHint: hint(api.token) };
+  return {
+    url: api.url.replace(/\/+$/, ''),
+    email: api.email,
+    tokenSealed: sealToken(api.token, secretKey),
+    tokenHint: hint(api.token),
+  };
 }
 
 /** Creates a connector; the answer carries the secret, the only time it is shown. */
@@ -71,11 +87,17 @@ export async function createConnector(
 ): Promise<{ connector: Connector; secret: string | null }> {
   const needsOwn = input.kind === 'shopify' || input.kind === 'zendesk';
   if (needsOwn && !input.secret) {
-    const where = input.kind === 'shopify' ? "the app's client secret (Shopify admin → Apps → Develop apps → API credentials)" : "the webhook's signing secret (Zendesk Admin Center → Webhooks → the webhook → Reveal secret)";
+    const where =
+      input.kind === 'shopify'
+        ? "the app's client secret (Shopify admin → Apps → Develop apps → API credentials)"
+        : "the webhook's signing secret (Zendesk Admin Center → Webhooks → the webhook → Reveal secret)";
     throw AppError.validation([{ field: 'secret', message: `is required: ${where}` }]);
   }
   if (input.kind === 'json') {
-    if (!input.json) throw AppError.validation([{ field: 'json', message: 'is required for a json connector: { expression, signature? }' }]);
+    if (!input.json)
+      throw AppError.validation([
+        { field: 'json', message: 'is required for a json connector: { expression, signature? }' },
+      ]);
     checkMapping(input.json);
   } else if (input.json) {
     throw AppError.validation([{ field: 'json', message: 'only a json connector takes a mapping' }]);
@@ -83,7 +105,8 @@ export async function createConnector(
   if (input.zendeskApi && input.kind !== 'zendesk')
     throw AppError.validation([{ field: 'zendeskApi', message: 'only a zendesk connector mirrors cases' }]);
   // WooCommerce takes a secret we choose; a JSON connector needs one only to check signatures.
-  const generate = input.kind === 'woocommerce' || (input.kind === 'json' && input.json?.signature !== undefined);
+  const generate =
+    input.kind === 'woocommerce' || (input.kind === 'json' && input.json?.signature !== undefined);
   const secret = input.secret ?? (generate ? randomBytes(24).toString('base64url') : null);
   const [row] = await db
     .insert(connectors)
@@ -102,10 +125,18 @@ export async function createConnector(
 }
 
 export function listConnectors({ db }: Database, workspaceId: string): Promise<Connector[]> {
-  return db.select().from(connectors).where(eq(connectors.workspaceId, workspaceId)).orderBy(desc(connectors.createdAt));
+  return db
+    .select()
+    .from(connectors)
+    .where(eq(connectors.workspaceId, workspaceId))
+    .orderBy(desc(connectors.createdAt));
 }
 
-export async function getConnector({ db }: Database, workspaceId: string, id: string): Promise<Connector | null> {
+export async function getConnector(
+  { db }: Database,
+  workspaceId: string,
+  id: string,
+): Promise<Connector | null> {
   const [row] = await db
     .select()
     .from(connectors)
@@ -125,7 +156,8 @@ export async function updateConnector(
   const before = await getConnector(database, workspaceId, id);
   if (!before) throw AppError.notFound(`Connector ${id}`);
   if (change.json) {
-    if (before.kind !== 'json') throw AppError.validation([{ field: 'json', message: 'only a json connector takes a mapping' }]);
+    if (before.kind !== 'json')
+      throw AppError.validation([{ field: 'json', message: 'only a json connector takes a mapping' }]);
     checkMapping(change.json);
   }
   if (change.zendeskApi && before.kind !== 'zendesk')
@@ -135,9 +167,13 @@ export async function updateConnector(
     .set({
       updatedAt: now,
       ...(change.name !== undefined ? { name: change.name } : {}),
-      ...(change.secret !== undefined ? { secretSealed: sealToken(change.secret, secretKey), secretHint: hint(change.secret) } : {}),
+      ...(change.secret !== undefined
+        ? { secretSealed: sealToken(change.secret, secretKey), secretHint: hint(change.secret) }
+        : {}),
       ...(change.json !== undefined ? { json: change.json } : {}),
-      ...(change.zendeskApi !== undefined ? { zendeskApi: change.zendeskApi ? sealedApi(change.zendeskApi, secretKey) : null } : {}),
+      ...(change.zendeskApi !== undefined
+        ? { zendeskApi: change.zendeskApi ? sealedApi(change.zendeskApi, secretKey) : null }
+        : {}),
       ...(change.enabled !== undefined ? { disabledAt: change.enabled ? null : now } : {}),
     })
     .where(and(eq(connectors.workspaceId, workspaceId), eq(connectors.id, id)))
@@ -184,7 +220,10 @@ export const CONNECTOR_DELIVERY_RETENTION_DAYS = 30;
 /** Drops deliveries past the retention; a re-delivery after that long is still one event (the event id is derived). */
 export async function pruneConnectorDeliveries({ db }: Database, now: Date): Promise<number> {
   const cutoff = new Date(now.getTime() - CONNECTOR_DELIVERY_RETENTION_DAYS * 86_400_000);
-  const rows = await db.delete(connectorDeliveries).where(lt(connectorDeliveries.receivedAt, cutoff)).returning({ id: connectorDeliveries.id });
+  const rows = await db
+    .delete(connectorDeliveries)
+    .where(lt(connectorDeliveries.receivedAt, cutoff))
+    .returning({ id: connectorDeliveries.id });
   return rows.length;
 }
 
@@ -235,32 +274,58 @@ function mappingOf(c: Connector): CompiledMapping {
 }
 
 const badSignature = (what: string) =>
-  new AppError('invalid_signature', 'unauthenticated', `The ${what} signature does not match this connector's secret`);
+  new AppError(
+    'invalid_signature',
+    'unauthenticated',
+    `The ${what} signature does not match this connector's secret`,
+  );
 
 type Verified = { deliveryId: string | undefined; topic: string | undefined; mapped: Mapped };
 
 /** Checks the request the way its platform documents; a failure is a 401 and nothing is stored. */
-async function verifyAndMap(c: Connector, req: HookRequest, secret: string | null, now: Date): Promise<Verified | 'ping'> {
+async function verifyAndMap(
+  c: Connector,
+  req: HookRequest,
+  secret: string | null,
+  now: Date,
+): Promise<Verified | 'ping'> {
   const h = req.headers;
   switch (c.kind) {
     case 'shopify': {
-      if (!secret || !verifyShopify(secret, req.rawBody, header(h, 'x-shopify-hmac-sha256'))) throw badSignature('X-Shopify-Hmac-Sha256');
+      if (!secret || !verifyShopify(secret, req.rawBody, header(h, 'x-shopify-hmac-sha256')))
+        throw badSignature('X-Shopify-Hmac-Sha256');
       const topic = header(h, 'x-shopify-topic');
       return { deliveryId: header(h, 'x-shopify-webhook-id'), topic, mapped: mapShopify(topic, req.body) };
     }
     case 'woocommerce': {
       // Saving a webhook in WooCommerce sends an unsigned ping; it is answered and nothing is stored.
       if (isWooPing(req.contentType, req.rawBody)) return 'ping';
-      if (!secret || !verifyWooCommerce(secret, req.rawBody, header(h, 'x-wc-webhook-signature'))) throw badSignature('X-WC-Webhook-Signature');
+      if (!secret || !verifyWooCommerce(secret, req.rawBody, header(h, 'x-wc-webhook-signature')))
+        throw badSignature('X-WC-Webhook-Signature');
       const topic = header(h, 'x-wc-webhook-topic');
-      return { deliveryId: header(h, 'x-wc-webhook-delivery-id'), topic, mapped: mapWooCommerce(topic, req.body) };
+      return {
+        deliveryId: header(h, 'x-wc-webhook-delivery-id'),
+        topic,
+        mapped: mapWooCommerce(topic, req.body),
+      };
     }
     case 'zendesk': {
       const ok =
         secret !== null &&
-        verifyZendesk(secret, req.rawBody, header(h, 'x-zendesk-webhook-signature'), header(h, 'x-zendesk-webhook-signature-timestamp'), now);
-      if (!ok) throw badSignature('X-Zendesk-Webhook-Signature (or its timestamp is outside the 5-minute window)');
-      return { deliveryId: header(h, 'x-zendesk-webhook-invocation-id'), topic: 'ticket.solved', mapped: mapZendesk(req.body) };
+        verifyZendesk(
+          secret,
+          req.rawBody,
+          header(h, 'x-zendesk-webhook-signature'),
+          header(h, 'x-zendesk-webhook-signature-timestamp'),
+          now,
+        );
+      if (!ok)
+        throw badSignature('X-Zendesk-Webhook-Signature (or its timestamp is outside the 5-minute window)');
+      return {
+        deliveryId: header(h, 'x-zendesk-webhook-invocation-id'),
+        topic: 'ticket.solved',
+        mapped: mapZendesk(req.body),
+      };
     }
     case 'json': {
       const settings = c.json;
@@ -270,7 +335,16 @@ async function verifyAndMap(c: Connector, req: HookRequest, secret: string | nul
         let given = header(h, sig.header);
         if (sig.prefix && given?.startsWith(sig.prefix)) given = given.slice(sig.prefix.length);
         else if (sig.prefix) given = undefined;
-        if (!secret || !verifyHmac(secret, req.rawBody, given, sig.algorithm as HmacAlgorithm, sig.encoding as DigestEncoding))
+        if (
+          !secret ||
+          !verifyHmac(
+            secret,
+            req.rawBody,
+            given,
+            sig.algorithm as HmacAlgorithm,
+            sig.encoding as DigestEncoding,
+          )
+        )
           throw badSignature(sig.header);
       }
       const deliveryId = settings.deliveryIdHeader ? header(h, settings.deliveryIdHeader) : undefined;
@@ -280,8 +354,14 @@ async function verifyAndMap(c: Connector, req: HookRequest, secret: string | nul
 }
 
 /** Shopify refunds and fulfillments name the order, not the customer: the contact is the one the order's events had. */
-async function contactOfShopifyOrder(database: Database, workspaceId: string, orderId: string): Promise<string | null> {
-  const ids = ['orders/paid', 'orders/fulfilled', 'orders/cancelled'].map((t) => shopifyEventId(orderId, shopifyTopics[t as keyof typeof shopifyTopics]));
+async function contactOfShopifyOrder(
+  database: Database,
+  workspaceId: string,
+  orderId: string,
+): Promise<string | null> {
+  const ids = ['orders/paid', 'orders/fulfilled', 'orders/cancelled'].map((t) =>
+    shopifyEventId(orderId, shopifyTopics[t as keyof typeof shopifyTopics]),
+  );
   const [row] = await database.db
     .select({ externalId: contacts.externalId })
     .from(events)
@@ -299,7 +379,8 @@ async function toIncoming(
   mapped: Mapped,
   toEvent: HookOptions['toEvent'],
 ): Promise<{ event: IncomingEvent } | { reason: string; field: string }> {
-  if (mapped.kind !== 'event') return mapped.kind === 'rejected' ? mapped : { reason: mapped.reason, field: '' };
+  if (mapped.kind !== 'event')
+    return mapped.kind === 'rejected' ? mapped : { reason: mapped.reason, field: '' };
   const draft = mapped.event;
   if (draft.contact.id === null) {
     const orderId = String(draft.properties.orderId ?? '');
@@ -307,7 +388,11 @@ async function toIncoming(
     // The customer the order named keeps their own details; otherwise the payload's email is the contact.
     if (known) draft.contact = { id: known };
     else if (draft.contact.email) draft.contact = { ...draft.contact, id: draft.contact.email };
-    else return { field: 'customer', reason: `customer is unknown: no earlier order event for order ${orderId} and no email` };
+    else
+      return {
+        field: 'customer',
+        reason: `customer is unknown: no earlier order event for order ${orderId} and no email`,
+      };
   }
   try {
     return { event: toEvent(draft) };
@@ -324,23 +409,38 @@ async function toIncoming(
  * recorded once per platform delivery id, and what it maps to goes through the same ingest as POST
  * /v1/events, idempotent on the derived event id — so a re-delivery, even under a new delivery id, is one event.
  */
-export async function receiveHook(database: Database, req: HookRequest, opts: HookOptions): Promise<HookResult> {
+export async function receiveHook(
+  database: Database,
+  req: HookRequest,
+  opts: HookOptions,
+): Promise<HookResult> {
   const [c] = await database.db.select().from(connectors).where(eq(connectors.id, req.connectorId));
   if (!c || c.disabledAt) throw AppError.notFound(`Connector ${req.connectorId}`);
   const secret = c.secretSealed ? unsealToken(c.secretSealed, opts.secretKey) : null;
   // Read again from the exact bytes (they were JSON already, or the parser refused them): big ids stay exact.
   const body = typeof req.body === 'object' && req.body !== null ? parsePayload(req.rawBody) : req.body;
   const verified = await verifyAndMap(c, { ...req, body }, secret, opts.now);
-  if (verified === 'ping') return { outcome: 'ping', deliveryId: null, eventId: null, reason: null, planned: [] };
+  if (verified === 'ping')
+    return { outcome: 'ping', deliveryId: null, eventId: null, reason: null, planned: [] };
   const { mapped, topic } = verified;
   const deliveryId = verified.deliveryId ?? (mapped.kind === 'event' ? mapped.event.id : null);
-  if (!deliveryId) throw AppError.validation([{ field: 'headers', message: 'the request carries no delivery id and maps to no event' }]);
+  if (!deliveryId)
+    throw AppError.validation([
+      { field: 'headers', message: 'the request carries no delivery id and maps to no event' },
+    ]);
 
   const [seen] = await database.db
     .select()
     .from(connectorDeliveries)
     .where(and(eq(connectorDeliveries.connectorId, c.id), eq(connectorDeliveries.deliveryId, deliveryId)));
-  if (seen) return { outcome: 'duplicate', deliveryId, eventId: seen.eventId, reason: 'this delivery id was received before', planned: [] };
+  if (seen)
+    return {
+      outcome: 'duplicate',
+      deliveryId,
+      eventId: seen.eventId,
+      reason: 'this delivery id was received before',
+      planned: [],
+    };
 
   const incoming = await toIncoming(database, c, mapped, opts.toEvent);
   let outcome: ConnectorOutcome;
@@ -364,9 +464,19 @@ export async function receiveHook(database: Database, req: HookRequest, opts: Ho
   // Two concurrent deliveries with one id: ingest made one event at most, and one row wins here.
   await database.db
     .insert(connectorDeliveries)
-    .values({ workspaceId: c.workspaceId, connectorId: c.id, deliveryId, topic: topic ?? null, outcome, eventId, reason, receivedAt: opts.now })
+    .values({
+      workspaceId: c.workspaceId,
+      connectorId: c.id,
+      deliveryId,
+      topic: topic ?? null,
+      outcome,
+      eventId,
+      reason,
+      receivedAt: opts.now,
+    })
     .onConflictDoNothing();
-  if (c.kind === 'zendesk' && mapped.kind === 'event') await resolveMirroredCase(database, c, String(mapped.event.properties.ticketId), opts.now);
+  if (c.kind === 'zendesk' && mapped.kind === 'event')
+    await resolveMirroredCase(database, c, String(mapped.event.properties.ticketId), opts.now);
   return { outcome, deliveryId, eventId, reason, planned };
 }
 
@@ -378,7 +488,10 @@ async function resolveMirroredCase(database: Database, c: Connector, ticketId: s
     .where(and(eq(caseTickets.connectorId, c.id), eq(caseTickets.ticketId, ticketId)))
     .returning({ caseId: caseTickets.caseId });
   if (!link) return;
-  const [open] = await database.db.select({ status: cases.status }).from(cases).where(eq(cases.id, link.caseId));
+  const [open] = await database.db
+    .select({ status: cases.status })
+    .from(cases)
+    .where(eq(cases.id, link.caseId));
   if (!open || open.status === 'resolved') return;
   await updateCase(
     database,
@@ -412,5 +525,7 @@ export async function testConnectorPayload(
           : await mappingOf(c).evaluate(input.payload);
   if (mapped.kind === 'ignored') return { outcome: 'ignored', reason: mapped.reason };
   const out = await toIncoming(database, c, mapped, toEvent);
-  return 'event' in out ? { outcome: 'event', event: out.event } : { outcome: 'rejected', field: out.field, reason: out.reason };
+  return 'event' in out
+    ? { outcome: 'event', event: out.event }
+    : { outcome: 'rejected', field: out.field, reason: out.reason };
 }

@@ -10,7 +10,7 @@ export const connectorSetup: Record<ConnectorKind, string> = {
   woocommerce:
     'WordPress admin → WooCommerce → Settings → Advanced → Webhooks → Add webhook: topic "Order updated", this URL as Delivery URL, the secret shown here as Secret, API version WP REST API v3. Saving sends a ping, which is accepted.',
   zendesk: `Zendesk Admin Center → Apps and integrations → Webhooks → Create webhook (trigger or automation, POST, JSON) with this URL; copy its signing secret here. Then Objects and rules → Triggers → a trigger on "Ticket status is Solved" whose action notifies this webhook with the body ${JSON.stringify(zendeskBodyTemplate)}.`,
-  json: 'Point the platform\'s webhook at this URL. If it signs requests, set the header, algorithm and encoding, and give it the secret shown here.',
+  json: "Point the platform's webhook at this URL. If it signs requests, set the header, algorithm and encoding, and give it the secret shown here.",
 };
 
 export function connectorView(c: Connector, publicUrl: string) {
@@ -23,7 +23,9 @@ export function connectorView(c: Connector, publicUrl: string) {
     secretHint: c.secretHint,
     enabled: c.disabledAt === null,
     json: c.json,
-    zendeskApi: c.zendeskApi ? { url: c.zendeskApi.url, email: c.zendeskApi.email, tokenHint: c.zendeskApi.tokenHint } : null,
+    zendeskApi: c.zendeskApi
+      ? { url: c.zendeskApi.url, email: c.zendeskApi.email, tokenHint: c.zendeskApi.tokenHint }
+      : null,
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
   };

@@ -54,8 +54,17 @@ export function connectorRoutes(app: HttpApp, ctx: AppContext) {
     },
     async (request, reply) => {
       if (request.body.zendeskApi)
-        await requirePublicUrl(request.body.zendeskApi.url, 'zendeskApi.url', ctx.config.OUTBOUND_ALLOW_PRIVATE);
-      const { connector, secret } = await createConnector(ctx.database, request.workspaceId, request.body, secretKey());
+        await requirePublicUrl(
+          request.body.zendeskApi.url,
+          'zendeskApi.url',
+          ctx.config.OUTBOUND_ALLOW_PRIVATE,
+        );
+      const { connector, secret } = await createConnector(
+        ctx.database,
+        request.workspaceId,
+        request.body,
+        secretKey(),
+      );
       return reply.status(201).send({ ...view(connector), secret });
     },
   );
@@ -64,7 +73,12 @@ export function connectorRoutes(app: HttpApp, ctx: AppContext) {
     '/v1/connectors',
     {
       config: { permission: 'connectors.manage' },
-      schema: { tags, security, summary: 'List connectors', response: { 200: z.object({ data: z.array(ConnectorView) }), ...errors } },
+      schema: {
+        tags,
+        security,
+        summary: 'List connectors',
+        response: { 200: z.object({ data: z.array(ConnectorView) }), ...errors },
+      },
     },
     async (request) => ({ data: (await listConnectors(ctx.database, request.workspaceId)).map(view) }),
   );
@@ -73,7 +87,13 @@ export function connectorRoutes(app: HttpApp, ctx: AppContext) {
     '/v1/connectors/:id',
     {
       config: { permission: 'connectors.manage' },
-      schema: { tags, security, summary: 'One connector', params: IdParams, response: { 200: ConnectorView, ...errors } },
+      schema: {
+        tags,
+        security,
+        summary: 'One connector',
+        params: IdParams,
+        response: { 200: ConnectorView, ...errors },
+      },
     },
     async (request) => {
       const connector = await getConnector(ctx.database, request.workspaceId, request.params.id);
@@ -98,7 +118,11 @@ export function connectorRoutes(app: HttpApp, ctx: AppContext) {
     },
     async (request) => {
       if (request.body.zendeskApi)
-        await requirePublicUrl(request.body.zendeskApi.url, 'zendeskApi.url', ctx.config.OUTBOUND_ALLOW_PRIVATE);
+        await requirePublicUrl(
+          request.body.zendeskApi.url,
+          'zendeskApi.url',
+          ctx.config.OUTBOUND_ALLOW_PRIVATE,
+        );
       const connector = await updateConnector(
         ctx.database,
         request.workspaceId,
@@ -146,7 +170,12 @@ export function connectorRoutes(app: HttpApp, ctx: AppContext) {
       },
     },
     async (request) => {
-      const rows = await listConnectorDeliveries(ctx.database, request.workspaceId, request.params.id, request.query);
+      const rows = await listConnectorDeliveries(
+        ctx.database,
+        request.workspaceId,
+        request.params.id,
+        request.query,
+      );
       if (!rows) throw AppError.notFound(`Connector ${request.params.id}`);
       const last: ConnectorDelivery | undefined = rows[rows.length - 1];
       return {

@@ -7,11 +7,15 @@ import { HookAnswer } from '../schemas/connectors.ts';
 
 /** WooCommerce's ping when a webhook is saved is form-encoded: kept as text, like every body here, for the signature. */
 export function keepRawForm(app: HttpApp) {
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (request, body, done) => {
-    const text = typeof body === 'string' ? body : body.toString('utf8');
-    request.rawBody = text;
-    done(null, text);
-  });
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string' },
+    (request, body, done) => {
+      const text = typeof body === 'string' ? body : body.toString('utf8');
+      request.rawBody = text;
+      done(null, text);
+    },
+  );
 }
 
 export function hookRoutes(app: HttpApp, ctx: AppContext) {
@@ -43,7 +47,10 @@ export function hookRoutes(app: HttpApp, ctx: AppContext) {
       );
       if (result.planned.length > 0) {
         try {
-          await ctx.queues.addMany('event.plan', result.planned.map((eventId) => ({ eventId })));
+          await ctx.queues.addMany(
+            'event.plan',
+            result.planned.map((eventId) => ({ eventId })),
+          );
         } catch (err) {
           // The event is safe in Postgres; the reconciler enqueues it once Redis is back.
           ctx.log.error({ err }, 'could not enqueue a connector event');

@@ -3,11 +3,19 @@ import { schema } from '@surveyflow/core';
 import { jsonObject, text } from '@surveyflow/http';
 import { z } from 'zod';
 
-const headerName = z.string().regex(/^[A-Za-z0-9-]{1,100}$/, 'must be an HTTP header name such as X-Signature');
+const headerName = z
+  .string()
+  .regex(/^[A-Za-z0-9-]{1,100}$/, 'must be an HTTP header name such as X-Signature');
 
 export const JsonSettings = z.object({
-  expression: z.string().trim().min(1).max(5000).meta({ description: 'JSONata from the payload to { id, type, contact: { id, email?, phone?, name?, locale? }, properties? }' }),
-  deliveryIdHeader: headerName.optional().meta({ description: "A header carrying the platform's delivery id; without one, the mapped event id is the delivery id" }),
+  expression: z.string().trim().min(1).max(5000).meta({
+    description:
+      'JSONata from the payload to { id, type, contact: { id, email?, phone?, name?, locale? }, properties? }',
+  }),
+  deliveryIdHeader: headerName.optional().meta({
+    description:
+      "A header carrying the platform's delivery id; without one, the mapped event id is the delivery id",
+  }),
   signature: z
     .object({
       header: headerName,
@@ -16,14 +24,22 @@ export const JsonSettings = z.object({
       prefix: z.string().max(20).optional().meta({ description: 'Text before the digest, e.g. "sha256="' }),
     })
     .optional()
-    .meta({ description: 'An HMAC of the raw body with the secret; requests without a match are refused (401)' }),
+    .meta({
+      description: 'An HMAC of the raw body with the secret; requests without a match are refused (401)',
+    }),
 });
 
 const ZendeskApi = z
   .object({
-    url: z.url({ protocol: /^https?$/ }).max(300).meta({ description: 'https://<subdomain>.zendesk.com' }),
+    url: z
+      .url({ protocol: /^https?$/ })
+      .max(300)
+      .meta({ description: 'https://<subdomain>.zendesk.com' }),
     email: z.email().max(320).meta({ description: 'The agent the API token belongs to' }),
-    token: z.string().min(8).max(200).meta({ description: 'A Zendesk API token (Admin Center → Apps and integrations → Zendesk API); never shown again' }),
+    token: z.string().min(8).max(200).meta({
+      description:
+        'A Zendesk API token (Admin Center → Apps and integrations → Zendesk API); never shown again',
+    }),
   })
   .meta({ description: 'Where cases are mirrored as tickets (survey action zendesk_ticket)' });
 
@@ -33,7 +49,10 @@ export const ConnectorInput = z
   .object({
     kind: z.enum(schema.connectorKinds),
     name: text(100).trim().min(1),
-    secret: secret.optional().meta({ description: "The platform's secret (required for Shopify and Zendesk; generated for WooCommerce and signed JSON when absent)" }),
+    secret: secret.optional().meta({
+      description:
+        "The platform's secret (required for Shopify and Zendesk; generated for WooCommerce and signed JSON when absent)",
+    }),
     json: JsonSettings.optional(),
     zendeskApi: ZendeskApi.optional(),
   })
@@ -49,7 +68,10 @@ export const ConnectorChange = z
   })
   .partial()
   .strict()
-  .refine((c) => Object.keys(c).length > 0, 'must change something: name, secret, json, zendeskApi or enabled');
+  .refine(
+    (c) => Object.keys(c).length > 0,
+    'must change something: name, secret, json, zendeskApi or enabled',
+  );
 
 export const ConnectorView = z
   .object({
@@ -68,12 +90,20 @@ export const ConnectorView = z
   .meta({ id: 'Connector' });
 
 export const ConnectorCreated = ConnectorView.extend({
-  secret: z.string().nullable().meta({ description: 'The secret, shown only now (null for an unsigned JSON connector)' }),
+  secret: z
+    .string()
+    .nullable()
+    .meta({ description: 'The secret, shown only now (null for an unsigned JSON connector)' }),
 });
 
 export const DeliveriesQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(50),
-  before: z.coerce.number().int().min(1).optional().meta({ description: "A delivery's id: the page of older ones" }),
+  before: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .meta({ description: "A delivery's id: the page of older ones" }),
 });
 
 export const ConnectorDeliveryLog = z.object({
@@ -83,8 +113,14 @@ export const ConnectorDeliveryLog = z.object({
       deliveryId: z.string(),
       topic: z.string().nullable(),
       outcome: z.enum(schema.connectorOutcomes),
-      eventId: z.string().nullable().meta({ description: 'The event made (GET /v1/events/:id), or the one already made' }),
-      reason: z.string().nullable().meta({ description: 'Why nothing was made: an unmapped topic, or which field was missing' }),
+      eventId: z
+        .string()
+        .nullable()
+        .meta({ description: 'The event made (GET /v1/events/:id), or the one already made' }),
+      reason: z
+        .string()
+        .nullable()
+        .meta({ description: 'Why nothing was made: an unmapped topic, or which field was missing' }),
       receivedAt: z.date(),
     }),
   ),
@@ -93,7 +129,11 @@ export const ConnectorDeliveryLog = z.object({
 
 export const ConnectorTestInput = z.object({
   payload: jsonObject,
-  topic: z.string().max(100).optional().meta({ description: 'Shopify or WooCommerce topic (orders/paid, order.updated)' }),
+  topic: z
+    .string()
+    .max(100)
+    .optional()
+    .meta({ description: 'Shopify or WooCommerce topic (orders/paid, order.updated)' }),
 });
 
 export const ConnectorTestResult = z.union([

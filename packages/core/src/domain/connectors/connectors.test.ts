@@ -9,7 +9,9 @@ import { mapZendesk } from './zendesk.ts';
 
 /** The payloads live with the testkit (which depends on core, so core reads them by path). */
 const payload = (name: string): Record<string, unknown> =>
-  parsePayload(readFileSync(new URL(`../../../../testkit/src/connectors/${name}.json`, import.meta.url), 'utf8')) as Record<string, unknown>;
+  parsePayload(
+    readFileSync(new URL(`../../../../testkit/src/connectors/${name}.json`, import.meta.url), 'utf8'),
+  ) as Record<string, unknown>;
 
 // Shopify's example ids are 18 digits: read exactly (parsePayload), not rounded to a double.
 const orderId = '820982911946154508';
@@ -76,12 +78,19 @@ describe('Shopify', () => {
       kind: 'ignored',
       reason: 'shipment_status is in_transit, not delivered',
     });
-    expect(mapShopify('products/create', {})).toEqual({ kind: 'ignored', reason: 'topic products/create is not one we map' });
+    expect(mapShopify('products/create', {})).toEqual({
+      kind: 'ignored',
+      reason: 'topic products/create is not one we map',
+    });
   });
 
   it('an order without a customer or email is refused naming the field', () => {
     const { customer: _c, email: _e, contact_email: _ce, ...order } = payload('shopify-orders-paid');
-    expect(mapShopify('orders/paid', order)).toEqual({ kind: 'rejected', field: 'customer', reason: 'customer is missing' });
+    expect(mapShopify('orders/paid', order)).toEqual({
+      kind: 'rejected',
+      field: 'customer',
+      reason: 'customer is missing',
+    });
     expect(mapShopify(undefined, order)).toMatchObject({ kind: 'rejected', field: 'X-Shopify-Topic' });
   });
 });
@@ -115,7 +124,9 @@ describe('WooCommerce', () => {
     });
     // A local phone number is left out (ingest takes E.164 only); an international one is kept, compacted.
     const billing = { ...(order.billing as object), phone: '+48 600-100-200' };
-    expect(mapWooCommerce('order.updated', { ...order, billing })).toMatchObject({ event: { contact: { phone: '+48600100200' } } });
+    expect(mapWooCommerce('order.updated', { ...order, billing })).toMatchObject({
+      event: { contact: { phone: '+48600100200' } },
+    });
     expect(mapWooCommerce('order.updated', { ...order, status: 'cancelled' })).toMatchObject({
       event: { type: 'order.cancelled' },
     });
@@ -125,7 +136,7 @@ describe('WooCommerce', () => {
     });
   });
 
-  it("recognises the ping WooCommerce sends when a webhook is saved", () => {
+  it('recognises the ping WooCommerce sends when a webhook is saved', () => {
     expect(isWooPing('application/x-www-form-urlencoded', 'webhook_id=15')).toBe(true);
     expect(isWooPing('application/json', 'webhook_id=15')).toBe(false);
     expect(isWooPing('application/x-www-form-urlencoded', 'webhook_id=15&x=1')).toBe(false);
@@ -163,7 +174,10 @@ describe('Zendesk', () => {
       ticket: { ...ticket, requester: { ...(ticket.requester as object), locale: 'English' } },
     });
     expect(english.kind === 'event' && english.event.contact.locale).toBeUndefined();
-    expect(mapZendesk({ ticket: { status: 'solved' } })).toMatchObject({ kind: 'rejected', field: 'ticket.id' });
+    expect(mapZendesk({ ticket: { status: 'solved' } })).toMatchObject({
+      kind: 'rejected',
+      field: 'ticket.id',
+    });
   });
 });
 

@@ -54,7 +54,11 @@ export function compileMapping(expression: string): CompiledMapping {
 /** What the expression gave, checked for the fields an event needs; the first missing one is named. */
 function toDraft(result: unknown): Mapped {
   if (result === undefined || result === null || typeof result !== 'object' || Array.isArray(result))
-    return { kind: 'rejected', field: 'mapping', reason: 'the mapping must give an object { id, type, contact, properties }' };
+    return {
+      kind: 'rejected',
+      field: 'mapping',
+      reason: 'the mapping must give an object { id, type, contact, properties }',
+    };
   const r = obj(result);
   const id = str(r.id);
   if (!id) return { kind: 'rejected', field: 'id', reason: 'id is missing (the mapping gave none)' };
@@ -62,7 +66,8 @@ function toDraft(result: unknown): Mapped {
   if (!type) return { kind: 'rejected', field: 'type', reason: 'type is missing (the mapping gave none)' };
   const contact = obj(r.contact);
   const contactId = str(contact.id);
-  if (!contactId) return { kind: 'rejected', field: 'contact.id', reason: 'contact.id is missing (the mapping gave none)' };
+  if (!contactId)
+    return { kind: 'rejected', field: 'contact.id', reason: 'contact.id is missing (the mapping gave none)' };
   const event: EventDraft = {
     id,
     type,

@@ -1,5 +1,16 @@
 // Shopify webhooks → events: orders paid, fulfilled, cancelled; refunds; deliveries (fulfillment status "delivered").
-import { compact, e164, type EventDraft, ignored, type Mapped, missing, num, obj, str, uniqueStrings } from './mapped.ts';
+import {
+  compact,
+  type EventDraft,
+  e164,
+  ignored,
+  type Mapped,
+  missing,
+  num,
+  obj,
+  str,
+  uniqueStrings,
+} from './mapped.ts';
 
 /** The topics we turn into events, and the event type each becomes. */
 export const shopifyTopics = {
@@ -79,7 +90,8 @@ export function mapShopify(topic: string | undefined, payload: unknown): Mapped 
         return ignored(`shipment_status is ${str(body.shipment_status) ?? 'empty'}, not delivered`);
       return aboutOrder('order.delivered', str(body.order_id), str(body.email));
     case 'fulfillment_events/create':
-      if (body.status !== 'delivered') return ignored(`status is ${str(body.status) ?? 'empty'}, not delivered`);
+      if (body.status !== 'delivered')
+        return ignored(`status is ${str(body.status) ?? 'empty'}, not delivered`);
       return aboutOrder('order.delivered', str(body.order_id), undefined);
     default:
       return ignored(`topic ${topic} is not one we map`);

@@ -2,9 +2,17 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hmacDigest, verifyHmac, verifyShopify, verifyWooCommerce, verifyZendesk, ZENDESK_REPLAY_WINDOW_MS } from './signatures.ts';
+import {
+  hmacDigest,
+  verifyHmac,
+  verifyShopify,
+  verifyWooCommerce,
+  verifyZendesk,
+  ZENDESK_REPLAY_WINDOW_MS,
+} from './signatures.ts';
 
-const independent = (secret: string, message: string) => createHmac('sha256', secret).update(message).digest('base64');
+const independent = (secret: string, message: string) =>
+  createHmac('sha256', secret).update(message).digest('base64');
 
 /** Zendesk signs "Test webhook" requests with this documented static secret. */
 const ZENDESK_TEST_SECRET = 'dGhpc19zZWNyZXRfaXNfZm9yX3Rlc3Rpbmdfb25seQ==';
@@ -31,7 +39,9 @@ describe('Zendesk', () => {
     const signature = independent(ZENDESK_TEST_SECRET, timestamp + body);
     expect(verifyZendesk(ZENDESK_TEST_SECRET, body, signature, timestamp, now)).toBe(true);
     // The body alone (no timestamp) is not what Zendesk signs.
-    expect(verifyZendesk(ZENDESK_TEST_SECRET, body, independent(ZENDESK_TEST_SECRET, body), timestamp, now)).toBe(false);
+    expect(
+      verifyZendesk(ZENDESK_TEST_SECRET, body, independent(ZENDESK_TEST_SECRET, body), timestamp, now),
+    ).toBe(false);
   });
   it('refuses a good signature outside the replay window, either way, and a missing timestamp', () => {
     const signature = independent(ZENDESK_TEST_SECRET, timestamp + body);
@@ -60,25 +70,40 @@ describe('properties', () => {
 
   it('any byte of the body changed → rejected', () => {
     fc.assert(
-      fc.property(secret, message, fc.nat(), fc.integer({ min: 1, max: 255 }), algorithm, encoding, (s, m, at, flip, a, e) => {
-        const signature = hmacDigest(s, m, a, e);
-        const changed = Buffer.from(m);
-        const i = at % changed.length;
-        changed[i] = (changed[i] ?? 0) ^ flip;
-        expect(verifyHmac(s, changed, signature, a, e)).toBe(false);
-      }),
+      fc.property(
+        secret,
+        message,
+        fc.nat(),
+        fc.integer({ min: 1, max: 255 }),
+        algorithm,
+        encoding,
+        (s, m, at, flip, a, e) => {
+          const signature = hmacDigest(s, m, a, e);
+          const changed = Buffer.from(m);
+          const i = at % changed.length;
+          changed[i] = (changed[i] ?? 0) ^ flip;
+          expect(verifyHmac(s, changed, signature, a, e)).toBe(false);
+        },
+      ),
     );
   });
 
   it('any character of the signature changed → rejected (never a throw, whatever the length)', () => {
     fc.assert(
-      fc.property(secret, message, fc.nat(), fc.string({ minLength: 1, maxLength: 1 }), encoding, (s, m, at, c, e) => {
-        const signature = hmacDigest(s, m, 'sha256', e);
-        const i = at % signature.length;
-        const changed = signature.slice(0, i) + c + signature.slice(i + 1);
-        fc.pre(changed.toLowerCase() !== signature.toLowerCase());
-        expect(verifyHmac(s, m, changed, 'sha256', e)).toBe(false);
-      }),
+      fc.property(
+        secret,
+        message,
+        fc.nat(),
+        fc.string({ minLength: 1, maxLength: 1 }),
+        encoding,
+        (s, m, at, c, e) => {
+          const signature = hmacDigest(s, m, 'sha256', e);
+          const i = at % signature.length;
+          const changed = signature.slice(0, i) + c + signature.slice(i + 1);
+          fc.pre(changed.toLowerCase() !== signature.toLowerCase());
+          expect(verifyHmac(s, m, changed, 'sha256', e)).toBe(false);
+        },
+      ),
     );
     fc.assert(
       fc.property(secret, message, fc.string({ maxLength: 200 }), (s, m, junk) => {

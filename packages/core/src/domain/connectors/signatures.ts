@@ -32,7 +32,8 @@ export function verifyHmac(
 }
 
 function decodeDigest(text: string, encoding: DigestEncoding): Buffer | null {
-  if (encoding === 'hex') return /^[0-9a-fA-F]+$/.test(text) && text.length % 2 === 0 ? Buffer.from(text, 'hex') : null;
+  if (encoding === 'hex')
+    return /^[0-9a-fA-F]+$/.test(text) && text.length % 2 === 0 ? Buffer.from(text, 'hex') : null;
   // Strict: Buffer.from ignores junk in base64, so a re-encoding must give back the same text.
   const bytes = Buffer.from(text, 'base64');
   const canonical = bytes.toString('base64');

@@ -1,5 +1,16 @@
 // WooCommerce webhooks → events: an order that becomes completed, refunded or cancelled.
-import { compact, e164, type EventDraft, ignored, type Mapped, missing, num, obj, str, uniqueStrings } from './mapped.ts';
+import {
+  compact,
+  type EventDraft,
+  e164,
+  ignored,
+  type Mapped,
+  missing,
+  num,
+  obj,
+  str,
+  uniqueStrings,
+} from './mapped.ts';
 
 /** Order statuses we turn into events. */
 export const wooStatuses = {
@@ -54,5 +65,8 @@ export function mapWooCommerce(topic: string | undefined, payload: unknown): Map
 
 /** WooCommerce's ping when a webhook is saved: form-encoded `webhook_id=N`, unsigned. */
 export function isWooPing(contentType: string | undefined, rawBody: string): boolean {
-  return (contentType ?? '').startsWith('application/x-www-form-urlencoded') && /^webhook_id=\d+$/.test(rawBody.trim());
+  return (
+    (contentType ?? '').startsWith('application/x-www-form-urlencoded') &&
+    /^webhook_id=\d+$/.test(rawBody.trim())
+  );
 }

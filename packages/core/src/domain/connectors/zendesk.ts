@@ -41,7 +41,12 @@ export function mapZendesk(payload: unknown): Mapped {
   const requesterId = filled(requester.id);
   const email = filled(requester.email);
   if (!requesterId && !email) return missing('ticket.requester');
-  const tags = typeof ticket.tags === 'string' ? ticket.tags.split(/\s+/).filter(Boolean) : Array.isArray(ticket.tags) ? ticket.tags.map(String) : [];
+  const tags =
+    typeof ticket.tags === 'string'
+      ? ticket.tags.split(/\s+/).filter(Boolean)
+      : Array.isArray(ticket.tags)
+        ? ticket.tags.map(String)
+        : [];
   const event: EventDraft = {
     id: zendeskEventId(ticketId),
     type: 'ticket.solved',
@@ -50,7 +55,9 @@ export function mapZendesk(payload: unknown): Mapped {
       email,
       name: filled(requester.name),
       // Only a language tag (en, pt-BR); a language name ("English") is left out rather than refused.
-      locale: /^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/.test(filled(requester.locale) ?? '') ? filled(requester.locale) : undefined,
+      locale: /^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/.test(filled(requester.locale) ?? '')
+        ? filled(requester.locale)
+        : undefined,
     }) as EventDraft['contact'],
     properties: compact({
       source: 'zendesk',
