@@ -4,6 +4,7 @@ import { httpStatus, toAppError, wantsHtml, zodRoutes } from '@surveyflow/http';
 import type { FastifyInstance } from 'fastify';
 import { say } from './i18n.ts';
 import { errorPage } from './pages/sign-in.tsx';
+import { connectorRoutes } from './routes/connectors.ts';
 import { homeRoutes } from './routes/home.ts';
 import { keyRoutes } from './routes/keys.ts';
 import { signInRoutes } from './routes/sign-in.ts';
@@ -42,6 +43,7 @@ export function operatorConsole(ctx: AppContext) {
       homeRoutes(routes, ctx);
       teamRoutes(routes, ctx);
       keyRoutes(routes, ctx);
+      connectorRoutes(routes, ctx);
     });
   };
 }
