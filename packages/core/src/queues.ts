@@ -51,6 +51,11 @@ export const jobs = {
     payload: z.object({ workspaceId: z.uuid(), week: z.string() }),
   },
   'drop.check': { queue: queueNames.reports, payload: z.object({ workspaceId: z.uuid(), day: z.string() }) },
+  /** A case mirrored into Zendesk: create its ticket, or comment on it once the case is resolved (usecases/zendesk-tickets.ts). */
+  'zendesk.sync': {
+    queue: queueNames.followups,
+    payload: z.object({ caseId: z.uuid(), attempt: z.number().int().min(1) }),
+  },
 } as const;
 
 export type JobName = keyof typeof jobs;

@@ -15,6 +15,7 @@ import { withDatabase } from './global-setup.ts';
 import { TEST_SECRET } from './secret.ts';
 import { type SmtpSink, startSmtpSink } from './smtp.ts';
 import { startTwilioFake, type TwilioFake } from './twilio-fake.ts';
+import { startZendeskFake, type ZendeskFake } from './zendesk-fake.ts';
 
 export * from './factories.ts';
 export { type HttpReceiver, type ReceivedRequest, startHttpReceiver } from './http-receiver.ts';
@@ -23,6 +24,7 @@ export { TEST_SECRET } from './secret.ts';
 export type { ReceivedMail, RecipientPolicy, SmtpSink } from './smtp.ts';
 export { startSmtpSink } from './smtp.ts';
 export { type FakeMessage, startTwilioFake, type TwilioFake } from './twilio-fake.ts';
+export { type FakeTicket, startZendeskFake, type ZendeskFake, type ZendeskRequest } from './zendesk-fake.ts';
 
 export type TestDatabase = {
   url: string;
@@ -82,6 +84,11 @@ export const test = vitestTest
   })
   .extend('twilio', async ({}, { onCleanup }): Promise<TwilioFake> => {
     const fake = await startTwilioFake();
+    onCleanup(() => fake.close());
+    return fake;
+  })
+  .extend('zendesk', async ({}, { onCleanup }): Promise<ZendeskFake> => {
+    const fake = await startZendeskFake();
     onCleanup(() => fake.close());
     return fake;
   });
@@ -159,3 +166,4 @@ export async function queuesIdle(queues: Queues, { timeoutMs = 15_000 } = {}): P
   );
 }
 export * from './browser.ts';
+export { platformPayloads } from './connectors.ts';

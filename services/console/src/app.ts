@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { say } from './i18n.ts';
 import { errorPage } from './pages/sign-in.tsx';
 import { caseRoutes } from './routes/cases.ts';
+import { connectorRoutes } from './routes/connectors.ts';
 import { contactRoutes } from './routes/contacts.ts';
 import { eventRoutes } from './routes/events.ts';
 import { homeRoutes } from './routes/home.ts';
@@ -54,6 +55,7 @@ export function operatorConsole(ctx: AppContext) {
       contactRoutes(routes, ctx);
       settingsRoutes(routes, ctx);
       webhookRoutes(routes, ctx);
+      connectorRoutes(routes, ctx);
     });
   };
 }

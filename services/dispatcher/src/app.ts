@@ -8,8 +8,10 @@ import { keepRawJson } from './raw-json.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { caseRoutes } from './routes/cases.ts';
+import { connectorRoutes } from './routes/connectors.ts';
 import { contactRoutes } from './routes/contacts.ts';
 import { eventRoutes } from './routes/events.ts';
+import { hookRoutes, keepRawForm } from './routes/hooks.ts';
 import { invitationRoutes } from './routes/invitations.ts';
 import { locationRoutes } from './routes/locations.ts';
 import { memberRoutes } from './routes/members.ts';
@@ -69,6 +71,14 @@ export function dispatcher(ctx: AppContext) {
       workspacesRoutes(api, scoped);
       auditRoutes(api, scoped);
       memberRoutes(api, scoped);
+      connectorRoutes(api, scoped);
+    });
+    // Platforms' webhooks: outside the API key's reach (their signature authenticates them), same raw-body handling.
+    await app.register(async (plugin) => {
+      keepRawJson(plugin);
+      const hooks = zodRoutes(plugin);
+      keepRawForm(hooks);
+      hookRoutes(hooks, ctx);
     });
   };
 }

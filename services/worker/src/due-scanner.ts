@@ -1,8 +1,9 @@
-// Moves work whose time has come from Postgres rows to jobs (invitations, reminders, webhook deliveries) and escalates overdue cases; any number may run at once.
+// Moves work whose time has come from Postgres rows to jobs (invitations, reminders, webhook deliveries, Zendesk tickets) and escalates overdue cases; any number may run at once.
 import {
   type AppContext,
   claimDueInvitations,
   claimDueReminders,
+  claimDueTicketWork,
   claimDueWebhookDeliveries,
   escalateOverdueCases,
 } from '@surveyflow/core';
@@ -75,6 +76,11 @@ export class DueScanner {
           this.ctx.config.WEBHOOK_MAX_ATTEMPTS,
         );
         await queues.addMany('webhook.deliver', due);
+        return due.length;
+      },
+      async () => {
+        const due = await claimDueTicketWork(database, now(), BATCH);
+        await queues.addMany('zendesk.sync', due);
         return due.length;
       },
       async () => {

@@ -1,4 +1,4 @@
-// What a survey does after an answer, per segment: alert, open a case, message the customer, ask promoters to refer, link a review site.
+// What a survey does after an answer, per segment: alert, open a case, message the customer, ask promoters to refer, link a review site, mirror the case into Zendesk.
 import { z } from 'zod';
 import { roles } from './access.ts';
 import type { SurveyKind } from './kinds.ts';
@@ -83,6 +83,19 @@ export const actionSchema = z.discriminatedUnion('type', [
     url: z.url(),
     channel: messageChannel,
     body: localizedText.optional(),
+  }),
+  z.object({
+    type: z.literal('zendesk_ticket'),
+    segments: segmentList.default(['detractor']),
+    /** A zendesk connector with its API set (POST /v1/connectors, zendeskApi). */
+    connectorId: z.uuid('must be the id of a zendesk connector (GET /v1/connectors)'),
+    tags: z
+      .array(
+        z.string().regex(/^[a-z0-9_:-]{1,80}$/, 'must be a Zendesk tag: lower-case letters, digits, _ : -'),
+      )
+      .max(20)
+      .default([]),
+    priority: z.enum(['low', 'normal', 'high', 'urgent']).optional(),
   }),
 ]);
 

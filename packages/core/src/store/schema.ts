@@ -836,3 +836,115 @@ export const dropAlerts = pgTable(
   },
   (t) => [primaryKey({ columns: [t.surveyId, t.week] })],
 );
+
+export const connectorKinds = ['shopify', 'woocommerce', 'zendesk', 'json'] as const;
+export type ConnectorKind = (typeof connectorKinds)[number];
+
+/** A generic JSON connector's mapping and optional signature check (domain/connectors/json-mapping.ts). */
+export type JsonConnectorSettings = {
+  /** JSONata from the payload to { id, type, contact: { id, email?, … }, properties? }. */
+  expression: string;
+  /** A header whose value is the platform's delivery id; without one, the mapped event id is. */
+  deliveryIdHeader?: string | undefined;
+  signature?:
+    | {
+        header: string;
+        algorithm: 'sha1' | 'sha256' | 'sha512';
+        encoding: 'hex' | 'base64';
+        /** Text before the digest in the header, e.g. "sha256=". */
+        prefix?: string | undefined;
+      }
+    | undefined;
+};
+
+/** Where a Zendesk connector mirrors cases (the API); the token is sealed like the secret. */
+export type ZendeskApiSettings = { url: string; email: string; tokenSealed: string; tokenHint: string };
+
+/**
+ * Inbound connectors: a platform (Shopify, WooCommerce, Zendesk, any JSON) posting webhooks to
+ * /hooks/:id. The platform secret is needed to verify, so it is sealed (AES-256-GCM under
+ * SECRET_KEY), never hashed, and never shown again after creation except its hint.
+ */
+export const connectors = pgTable(
+  'connectors',
+  {
+    id: id(),
+    workspaceId: workspaceRef(),
+    kind: text('kind').$type<ConnectorKind>().notNull(),
+    name: text('name').notNull(),
+    secretSealed: text('secret_sealed'),
+    /** The last four characters of the secret, so an operator can tell which one is set. */
+    secretHint: text('secret_hint'),
+    json: jsonb('json').$type<JsonConnectorSettings>(),
+    zendeskApi: jsonb('zendesk_api').$type<ZendeskApiSettings>(),
+    disabledAt: ts('disabled_at'),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('connectors_workspace').on(t.workspaceId, t.createdAt)],
+);
+
+export const connectorOutcomes = ['accepted', 'duplicate', 'ignored', 'rejected'] as const;
+export type ConnectorOutcome = (typeof connectorOutcomes)[number];
+
+/**
+ * Every verified delivery a connector received: unique per (connector, the platform's delivery id),
+ * so a re-delivery changes nothing. No payload is kept: the event holds what was mapped.
+ */
+export const connectorDeliveries = pgTable(
+  'connector_deliveries',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    workspaceId: workspaceRef(),
+    connectorId: uuid('connector_id')
+      .notNull()
+      .references(() => connectors.id, { onDelete: 'cascade' }),
+    deliveryId: text('delivery_id').notNull(),
+    topic: text('topic'),
+    outcome: text('outcome').$type<ConnectorOutcome>().notNull(),
+    /** The event's id (the producer id we derived), when one was made or already known. */
+    eventId: text('event_id'),
+    /** Why nothing was made: the topic is not one we map, or which field was missing. */
+    reason: text('reason'),
+    receivedAt: ts('received_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('connector_deliveries_delivery').on(t.connectorId, t.deliveryId),
+    index('connector_deliveries_recent').on(t.connectorId, t.receivedAt),
+  ],
+);
+
+/**
+ * A case mirrored into Zendesk as a ticket: the link, and the work still owed to Zendesk (create the
+ * ticket; comment on it when the case is resolved here). The due scanner leases what is due.
+ */
+export const caseTickets = pgTable(
+  'case_tickets',
+  {
+    caseId: uuid('case_id')
+      .primaryKey()
+      .references(() => cases.id, { onDelete: 'cascade' }),
+    workspaceId: workspaceRef(),
+    connectorId: uuid('connector_id')
+      .notNull()
+      .references(() => connectors.id, { onDelete: 'cascade' }),
+    /** The survey action's extra settings: tags, priority. */
+    settings: jsonb('settings').$type<{ tags?: string[]; priority?: string }>().notNull().default({}),
+    ticketId: text('ticket_id'),
+    ticketCreatedAt: ts('ticket_created_at'),
+    /** Solved in Zendesk (its webhook): the case was resolved from there, no comment goes back. */
+    ticketSolvedAt: ts('ticket_solved_at'),
+    /** Set when the case is resolved here: a comment on the ticket is owed. */
+    commentDueAt: ts('comment_due_at'),
+    commentPostedAt: ts('comment_posted_at'),
+    /** Lease and retry time of the owed work; null when nothing is owed or it failed for good. */
+    nextAttemptAt: ts('next_attempt_at'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('case_tickets_due').on(t.nextAttemptAt).where(sql`${t.nextAttemptAt} is not null`),
+    index('case_tickets_ticket').on(t.connectorId, t.ticketId),
+  ],
+);

@@ -10,6 +10,7 @@ import {
   type CaseStatus,
   caseEvents,
   cases,
+  caseTickets,
   contacts,
   responses,
   surveys,
@@ -230,6 +231,18 @@ export async function updateCase(
     }
     if (!resolving) return { after, notice: null };
     await emitWebhookEvent(tx, workspaceId, 'case.resolved', { case: caseView(after, now) }, now);
+    // A case mirrored into Zendesk owes its ticket a comment (an outbox row the due scanner picks up),
+    // unless the ticket was solved there first.
+    await tx
+      .update(caseTickets)
+      .set({ commentDueAt: now, nextAttemptAt: now })
+      .where(
+        and(
+          eq(caseTickets.caseId, id),
+          isNull(caseTickets.ticketSolvedAt),
+          isNull(caseTickets.commentPostedAt),
+        ),
+      );
     // In the same transaction: a case resolved is a customer told, or neither.
     const notice = change.closingMessage ? await closingMessage(tx, after, change.closingMessage) : null;
     return { after, notice };

@@ -21,6 +21,7 @@ import { addCaseEvent, openCase, rerouteCase } from './cases.ts';
 import { type MessagePart, messageCustomer } from './message-customer.ts';
 import { offerReferral } from './offer-referral.ts';
 import { emitWebhookEvent } from './webhooks.ts';
+import { mirrorCase } from './zendesk-tickets.ts';
 
 export type RoutedResponse = {
   response: typeof responses.$inferSelect;
@@ -215,5 +216,8 @@ async function runAction(
       return { notifications: [], part: messagePart(action) };
     case 'referral':
       return { notifications: [], part: await offerReferral(tx, row, action, now, opts) };
+    case 'zendesk_ticket':
+      await mirrorCase(tx, row, segment, action, now);
+      return { notifications: [] };
   }
 }
