@@ -28,6 +28,13 @@ const schema = z.object({
     .string()
     .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
     .optional(),
+  /**
+   * SMTP connections each worker process keeps open and reuses (nodemailer's pool): a connection, TLS and
+   * login per message would cost more than the message. Keep it within what the provider allows per client.
+   */
+  SMTP_POOL_SIZE: positiveInt.default(5),
+  /** Messages sent over one pooled connection before it is closed and a fresh one opened. */
+  SMTP_MAX_MESSAGES: positiveInt.default(100),
   MAIL_FROM: z.string().min(3).default('Surveyflow <surveys@surveyflow.local>'),
   /** DKIM-sign outgoing mail when all three are set (the private key as PEM, \n allowed for newlines). */
   DKIM_DOMAIN: z.string().min(3).optional(),

@@ -34,6 +34,7 @@ export * from './domain/tokens.ts';
 export * from './domain/webhooks/backoff.ts';
 export * from './errors.ts';
 export * from './metrics.ts';
+export * from './micro-batcher.ts';
 export * from './outages.ts';
 export * from './outbound.ts';
 export * from './qr.ts';

@@ -45,6 +45,7 @@ export function startWorker(
               privateKey: config.DKIM_PRIVATE_KEY,
             }
           : undefined,
+      pool: { size: config.SMTP_POOL_SIZE, maxMessages: config.SMTP_MAX_MESSAGES },
     });
   const sms =
     options.sms ??

@@ -9,10 +9,10 @@ import {
   type IngestResult,
   ingestEvents,
   listEvents,
+  MicroBatcher,
 } from '@surveyflow/core';
 import { ErrorBody, errors, type HttpApp, issuesToDetails, pageFrom } from '@surveyflow/http';
 import type { z } from 'zod';
-import { MicroBatcher } from '../micro-batcher.ts';
 import { signedBody } from '../raw-json.ts';
 import {
   BatchResult,
