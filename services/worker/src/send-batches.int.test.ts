@@ -11,7 +11,9 @@ import { describe, expect } from 'vitest';
 const opts = { tokenTtlDays: 30, secret: TEST_SECRET };
 
 describe('batched sends', () => {
-  test('claims made at the same moment: each invitation once, a repeated claim gets nothing', async ({ db }) => {
+  test('claims made at the same moment: each invitation once, a repeated claim gets nothing', async ({
+    db,
+  }) => {
     const { database } = db;
     const { workspaceId } = await seedWorkspace(database);
     const now = new Date();
@@ -59,8 +61,16 @@ describe('batched sends', () => {
     const { database } = db;
     const { workspaceId } = await seedWorkspace(database);
     const now = new Date();
-    const a = await plannedEvent(database, workspaceId, anEvent('a', { contact: { id: 'a', email: 'a@x.test' } }));
-    const b = await plannedEvent(database, workspaceId, anEvent('b', { contact: { id: 'b', email: 'b@x.test' } }));
+    const a = await plannedEvent(
+      database,
+      workspaceId,
+      anEvent('a', { contact: { id: 'a', email: 'a@x.test' } }),
+    );
+    const b = await plannedEvent(
+      database,
+      workspaceId,
+      anEvent('b', { contact: { id: 'b', email: 'b@x.test' } }),
+    );
     await claimDueInvitations(database, new Date(now.getTime() + 86_400_000), 100);
     await database.sql`update contacts set opted_out_at = now() where external_id = 'a'`;
     const [ca, cb] = await Promise.all(

@@ -1,8 +1,8 @@
 // The life of an invitation after planning: claimed when due, claimed again to send (at most once), then sent or failed.
 import { and, eq, inArray, like, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { SendOutcome } from '../channels.ts';
-import { MicroBatcher } from '../micro-batcher.ts';
 import { newSurveyToken, sealToken, unsealToken } from '../domain/tokens.ts';
+import { MicroBatcher } from '../micro-batcher.ts';
 import type { Database } from '../store/client.ts';
 import { type ChannelName, contacts, invitations, surveys, triggers, workspaces } from '../store/schema.ts';
 import {
