@@ -295,7 +295,7 @@ async function handOverBatch(
 type Sent = Extract<SendOutcome, { sent: string }> & { id: string };
 
 /** Sends that went out, recorded together (the hot path; failures and retries are rare and go one by one). */
-async function settleSentBatch({ db }: Database, items: Sent[]): Promise<void[]> {
+async function settleSentBatch({ db }: Database, items: Sent[]): Promise<undefined[]> {
   const pick = (f: (s: Sent) => string | number | null) => Object.fromEntries(items.map((s) => [s.id, f(s)]));
   await db
     .update(invitations)
