@@ -59,8 +59,9 @@ export type JobPayload<N extends JobName> = z.infer<(typeof jobs)[N]['payload']>
 export const defaultJobOptions: JobsOptions = {
   attempts: 8,
   backoff: { type: 'exponential', delay: 1000 },
+  // Finished jobs are kept only as long as they help someone look (README, "Redis"): bounded by age and by count.
   removeOnComplete: { age: 3600, count: 10_000 },
-  removeOnFail: { age: 7 * 24 * 3600 },
+  removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
 };
 
 /**

@@ -113,9 +113,12 @@ export async function reconcile(
   return counts;
 }
 
-/** BullMQ's complaint when a job it was running vanished from Redis: expected once Redis lost its data. */
+/**
+ * BullMQ's complaint when a job it was running vanished from Redis, or was enqueued again (after Redis
+ * lost its data) and taken by another runner, so its lock is no longer this one's: expected then.
+ */
 export function isLostJobError(err: unknown): boolean {
-  return err instanceof Error && /Missing (key|lock) for job/.test(err.message);
+  return err instanceof Error && /Missing (key|lock) for job|Lock mismatch for job/.test(err.message);
 }
 
 /**

@@ -36,6 +36,9 @@ const MAILS = Number(process.env.BENCH_MAILS ?? 1000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const TARGET = 0.9;
 const TIMEOUT_MS = 600_000;
+/** BENCH_SETUPS=aio,split1,split2,sending runs only those (the baseline always runs). */
+const setups = process.env.BENCH_SETUPS?.split(',');
+const wanted = (setup: string) => !setups || setups.includes(setup);
 
 const dir = await mkdtemp(join(tmpdir(), 'sf-bench-'));
 await chmod(dir, 0o755); // Postgres runs as a `postgres` system user when we are root
@@ -54,7 +57,7 @@ const env = {
   EMAIL_RATE_PER_SECOND: '100000',
   LOG_LEVEL: 'silent',
   HOST: '127.0.0.1',
-  ...(process.env.WORKER_CONCURRENCY ? { WORKER_CONCURRENCY: process.env.WORKER_CONCURRENCY } : {}),
+  ...(process.env.EMAIL_CONCURRENCY ? { EMAIL_CONCURRENCY: process.env.EMAIL_CONCURRENCY } : {}),
 };
 const config = (extra: Record<string, string> = {}) =>
   loadConfig({ ...env, PORT: '0', ...extra }) as RunnableConfig;
@@ -316,10 +319,10 @@ for (let round = 1; round <= ROUNDS; round++) {
     cpuMsPerMail: 0,
     connections: baselineConnections,
   });
-  results.aio?.push(await allInOne(round));
-  results.split1?.push(await split(1, round));
-  results.split2?.push(await split(2, round));
-  results.sending?.push(await sendingOnly(round));
+  if (wanted('aio')) results.aio?.push(await allInOne(round));
+  if (wanted('split1')) results.split1?.push(await split(1, round));
+  if (wanted('split2')) results.split2?.push(await split(2, round));
+  if (wanted('sending')) results.sending?.push(await sendingOnly(round));
 }
 const m = (key: string, f: (r: Run) => number) => median((results[key] ?? []).map(f));
 const rate = (key: string) => m(key, (r) => r.mailsPerSecond);
