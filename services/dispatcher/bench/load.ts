@@ -62,7 +62,8 @@ if (process.argv[2] === '--child') {
   const batch = Number(opts.batch ?? 0);
   const one = (id: string) => template.replaceAll('__ID__', id);
   const body = batch
-    ? (i: number) => `{"events":[${Array.from({ length: batch }, (_, k) => one(`${prefix}-${i}-${k}`)).join(',')}]}`
+    ? (i: number) =>
+        `{"events":[${Array.from({ length: batch }, (_, k) => one(`${prefix}-${i}-${k}`)).join(',')}]}`
     : (i: number) => one(`${prefix}-${i}`);
   const result = await runLoad({ ...opts, body });
   process.stdout.write(`${JSON.stringify(result)}\n`);
