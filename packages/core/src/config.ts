@@ -28,6 +28,13 @@ const schema = z.object({
     .string()
     .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
     .optional(),
+  /**
+   * SMTP connections each worker process keeps open and reuses (nodemailer's pool): a connection, TLS and
+   * login per message would cost more than the message. Keep it within what the provider allows per client.
+   */
+  SMTP_POOL_SIZE: positiveInt.default(5),
+  /** Messages sent over one pooled connection before it is closed and a fresh one opened. */
+  SMTP_MAX_MESSAGES: positiveInt.default(100),
   MAIL_FROM: z.string().min(3).default('Surveyflow <surveys@surveyflow.local>'),
   /** DKIM-sign outgoing mail when all three are set (the private key as PEM, \n allowed for newlines). */
   DKIM_DOMAIN: z.string().min(3).optional(),
@@ -80,6 +87,12 @@ const schema = z.object({
   /** Load balancers in front of the services; X-Forwarded-For is believed only that many hops deep. */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   WORKER_CONCURRENCY: positiveInt.default(8),
+  /**
+   * Email sends in flight per worker process. A send mostly waits (for its commits and its turn on a
+   * pooled SMTP connection), and sends in flight together share their claim, hand-over and settlement
+   * statements: more in flight means fewer commits per mail. The SMTP pool still bounds the connections.
+   */
+  EMAIL_CONCURRENCY: positiveInt.default(48),
   /** Emails per second across all workers (BullMQ's limiter lives in Redis); bursts queue up, nothing is dropped. */
   EMAIL_RATE_PER_SECOND: positiveInt.default(20),
   DUE_SCAN_INTERVAL_MS: positiveInt.default(1000),

@@ -46,6 +46,7 @@ export * from './domain/widget.ts';
 export * from './domain/workspace-settings.ts';
 export * from './errors.ts';
 export * from './metrics.ts';
+export * from './micro-batcher.ts';
 export * from './outages.ts';
 export * from './outbound.ts';
 export * from './qr.ts';

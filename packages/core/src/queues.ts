@@ -64,8 +64,9 @@ export type JobPayload<N extends JobName> = z.infer<(typeof jobs)[N]['payload']>
 export const defaultJobOptions: JobsOptions = {
   attempts: 8,
   backoff: { type: 'exponential', delay: 1000 },
+  // Finished jobs are kept only as long as they help someone look (README, "Redis"): bounded by age and by count.
   removeOnComplete: { age: 3600, count: 10_000 },
-  removeOnFail: { age: 7 * 24 * 3600 },
+  removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
 };
 
 /**
@@ -75,6 +76,25 @@ export const defaultJobOptions: JobsOptions = {
 export function jobId<N extends JobName>(name: N, payload: JobPayload<N>): string {
   return [name, ...Object.values(payload).map(String)].join('-');
 }
+
+/** Where a job waits to run or is running: work in one of these is not lost, however long it has waited. */
+const pendingStates = new Set(['waiting', 'delayed', 'active', 'prioritized', 'waiting-children']);
+
+type JobFor<R> = (row: R) => { [N in JobName]: { name: N; payload: JobPayload<N> } }[JobName];
+
+/** The send job of an invitation: by its channel (qr codes are printed, never sent). */
+export const invitationSendJob: JobFor<{ id: string; channel: string }> = (r) =>
+  r.channel === 'sms'
+    ? { name: 'sms.send', payload: { invitationId: r.id } }
+    : { name: 'invitation.send', payload: { invitationId: r.id } };
+
+/** The send job of a notification: texts and Slack posts on their queues, anything else is an email. */
+export const notificationSendJob: JobFor<{ id: string; channel: string }> = (r) =>
+  r.channel === 'sms'
+    ? { name: 'notification.sms', payload: { notificationId: r.id } }
+    : r.channel === 'slack'
+      ? { name: 'notification.slack', payload: { notificationId: r.id } }
+      : { name: 'notification.send', payload: { notificationId: r.id } };
 
 /** Producers for every queue, sharing one Redis connection. */
 export class Queues {
@@ -137,6 +157,25 @@ export class Queues {
       }),
     );
     await this.addMany(name, payloads);
+  }
+
+  /**
+   * Of these rows, those whose job no worker will ever run: Redis holds no job with its id in any state
+   * (it was lost), or, with `finished`, only one that already ran (a send that ran while its claim was
+   * elsewhere and left the row to do). Work waiting in a queue, delayed, or running is never among them.
+   */
+  async withoutPendingJob<R>(rows: R[], job: JobFor<R>, opts: { finished?: boolean } = {}): Promise<R[]> {
+    const states = await Promise.all(
+      rows.map((row) => {
+        const { name, payload } = job(row);
+        return this.queues[jobs[name].queue].getJobState(jobId(name, payload));
+      }),
+    );
+    return rows.filter((_, i) => {
+      const state = states[i] ?? 'unknown';
+      if (pendingStates.has(state)) return false;
+      return state === 'unknown' || (opts.finished === true && (state === 'completed' || state === 'failed'));
+    });
   }
 
   /** Send jobs for claimed invitations, each on its channel's queue (qr codes are printed, never sent). */

@@ -58,6 +58,13 @@ if (process.argv[2] === '--child') {
   const opts = JSON.parse(process.argv[3] ?? '{}');
   const prefix = `${opts.label}-${process.pid}-${Date.now()}`;
   const template = opts.template as string;
-  const result = await runLoad({ ...opts, body: (i) => template.replaceAll('__ID__', `${prefix}-${i}`) });
+  // `batch`: each request carries that many events, for /v1/events/batch.
+  const batch = Number(opts.batch ?? 0);
+  const one = (id: string) => template.replaceAll('__ID__', id);
+  const body = batch
+    ? (i: number) =>
+        `{"events":[${Array.from({ length: batch }, (_, k) => one(`${prefix}-${i}-${k}`)).join(',')}]}`
+    : (i: number) => one(`${prefix}-${i}`);
+  const result = await runLoad({ ...opts, body });
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }

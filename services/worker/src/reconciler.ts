@@ -2,6 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import {
   type AppContext,
+  invitationSendJob,
+  notificationSendJob,
   pendingNotifications,
   recoverStaleNotifications,
   recoverStaleReminders,
@@ -19,9 +21,10 @@ const HEAL_BATCH = 20_000;
 const LOSS_CHECK_MS = 2000;
 
 /**
- * Job ids are derived from row ids, so re-adding work that is still waiting in Redis is a no-op;
- * every processor is idempotent, so re-adding work that already ran does nothing either.
- * `all`: Redis lost everything (flushed, or a new server), so rows of any age are enqueued, not only
+ * Only work that is really lost is enqueued again and counted: rows whose job Redis holds in no state
+ * at all (job ids are derived from row ids), or, for sends, whose job already ran and left the row
+ * unfinished. A backlog, however old, is work still waiting: it is left alone and reported as nothing.
+ * `all`: Redis lost everything (flushed, or a new server), so rows of any age are looked at, not only
  * those old enough to have surely lost their job.
  */
 export async function reconcile(
@@ -33,21 +36,34 @@ export async function reconcile(
   const before = (ms: number) => new Date(now - ms);
   const after = options.all ? 0 : config.RECONCILE_AFTER_MS;
   const limit = options.all ? HEAL_BATCH : BATCH_SIZE;
+  const lost = <R>(rows: R[], job: Parameters<typeof queues.withoutPendingJob<R>>[1]) =>
+    queues.withoutPendingJob(rows, job);
 
-  const events = await unplannedEventIds(database, before(after), limit);
+  const events = await lost(await unplannedEventIds(database, before(after), limit), (eventId) => ({
+    name: 'event.plan',
+    payload: { eventId },
+  }));
   await queues.addMany(
     'event.plan',
     events.map((eventId) => ({ eventId })),
   );
-  const invitations = await staleQueuedInvitations(database, before(after), limit);
-  // `again`: a job that finished without sending (its claim was taken then) must not hide the work.
+  // A send job that finished without sending (its claim was taken then) must not hide the work either.
+  const invitations = await queues.withoutPendingJob(
+    await staleQueuedInvitations(database, before(after), limit),
+    invitationSendJob,
+    { finished: true },
+  );
   await queues.addInvitationSends(invitations, { again: true });
-  const notifications = await pendingNotifications(database, before(after), limit);
+  const notifications = await queues.withoutPendingJob(
+    await pendingNotifications(database, before(after), limit),
+    notificationSendJob,
+    { finished: true },
+  );
   await queues.addNotificationSends(notifications, { again: true });
-  const responses = await unfollowedResponseIds(
-    database,
-    before(after + config.FOLLOWUP_COMMENT_WAIT_MS),
-    limit,
+  const followup = (responseId: string) => ({ name: 'response.followup' as const, payload: { responseId } });
+  const responses = await lost(
+    await unfollowedResponseIds(database, before(after + config.FOLLOWUP_COMMENT_WAIT_MS), limit),
+    followup,
   );
   await queues.addMany(
     'response.followup',
@@ -56,14 +72,20 @@ export async function reconcile(
   // Answers still inside their wait for a comment had a delayed follow-up: it waits again, at most as long.
   const ready = new Set(responses);
   const waiting = options.all
-    ? (await unfollowedResponseIds(database, before(0), limit)).filter((id) => !ready.has(id))
+    ? await lost(
+        (await unfollowedResponseIds(database, before(0), limit)).filter((id) => !ready.has(id)),
+        followup,
+      )
     : [];
   await Promise.all(
     waiting.map((responseId) =>
       queues.add('response.followup', { responseId }, { delayMs: config.FOLLOWUP_COMMENT_WAIT_MS }),
     ),
   );
-  const edits = await unroutedEdits(database, before(after), limit);
+  const edits = await lost(await unroutedEdits(database, before(after), limit), (payload) => ({
+    name: 'response.reroute',
+    payload,
+  }));
   await queues.addMany('response.reroute', edits);
   // Claims whose sender died: re-sent if they never reached the provider call, else marked interrupted.
   const cutoffs = {
@@ -91,9 +113,12 @@ export async function reconcile(
   return counts;
 }
 
-/** BullMQ's complaint when a job it was running vanished from Redis: expected once Redis lost its data. */
+/**
+ * BullMQ's complaint when a job it was running vanished from Redis, or was enqueued again (after Redis
+ * lost its data) and taken by another runner, so its lock is no longer this one's: expected then.
+ */
 export function isLostJobError(err: unknown): boolean {
-  return err instanceof Error && /Missing (key|lock) for job/.test(err.message);
+  return err instanceof Error && /Missing (key|lock) for job|Lock mismatch for job/.test(err.message);
 }
 
 /**

@@ -45,6 +45,7 @@ export function startWorker(
               privateKey: config.DKIM_PRIVATE_KEY,
             }
           : undefined,
+      pool: { size: config.SMTP_POOL_SIZE, maxMessages: config.SMTP_MAX_MESSAGES },
     });
   const sms =
     options.sms ??
@@ -86,7 +87,7 @@ export function startWorker(
     const worker = new Worker(name, processor(name), {
       connection,
       prefix: config.QUEUE_PREFIX,
-      concurrency: config.WORKER_CONCURRENCY,
+      concurrency: name === queueNames.sendEmail ? config.EMAIL_CONCURRENCY : config.WORKER_CONCURRENCY,
       ...(limiters[name] ? { limiter: { max: limiters[name], duration: 1000 } } : {}),
     });
     observeWorker(ctx, name, worker);

@@ -62,8 +62,10 @@ export async function ingestEvents(
     ),
     inserted as (
       insert into events (workspace_id, external_id, type, occurred_at, contact_id, properties)
-      select ${workspaceId}::uuid, f.external_id, f.type, f.occurred_at, u.id, f.properties
-      from fresh f join upserted u on u.external_id = f.c_ext
+      select ${workspaceId}::uuid, f.external_id, f.type, f.occurred_at, (u.ids ->> f.c_ext)::uuid, f.properties
+      -- The contact ids as one map, looked up per event: a join of two CTEs has no statistics, and the
+      -- planner's nested loop over them compared every event with every contact (999,000 rows for 1,000).
+      from fresh f cross join (select jsonb_object_agg(external_id, id) as ids from upserted) u
       order by f.ord
       on conflict (workspace_id, external_id) do nothing
       returning id, external_id

@@ -1,7 +1,8 @@
 // The life of an invitation after planning: claimed when due, claimed again to send (at most once), then sent or failed.
-import { and, eq, inArray, like, lt, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, like, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { SendOutcome } from '../channels.ts';
 import { newSurveyToken, sealToken, unsealToken } from '../domain/tokens.ts';
+import { MicroBatcher } from '../micro-batcher.ts';
 import type { Database } from '../store/client.ts';
 import { type ChannelName, contacts, invitations, surveys, triggers, workspaces } from '../store/schema.ts';
 import {
@@ -99,17 +100,12 @@ export async function recoverStaleSends(
  * finds its claim gone and sends nothing).
  */
 export async function handOverInvitation(
-  { db }: Database,
+  database: Database,
   id: string,
   claimedAt: Date,
   now: Date,
 ): Promise<boolean> {
-  const rows = await db
-    .update(invitations)
-    .set({ handedOverAt: now })
-    .where(currentClaim(invitations, id, claimedAt))
-    .returning({ id: invitations.id });
-  return rows.length > 0;
+  return sendBatchers(database).handOver.submit({ id, claimedAt, now });
 }
 
 /**
@@ -169,63 +165,197 @@ export type ClaimedInvitation = {
  * since planning is not sent anything (the invitation is cancelled instead).
  */
 export async function claimInvitationForSend(
-  { db }: Database,
+  database: Database,
   invitationId: string,
   now: Date,
   opts: { tokenTtlDays: number; secret: string },
 ): Promise<ClaimedInvitation | null> {
-  const tokenTtlDays = opts.tokenTtlDays;
+  return sendBatchers(database).claim.submit({ id: invitationId, now, ...opts });
+}
+
+type ClaimRequest = { id: string; now: Date; tokenTtlDays: number; secret: string };
+
+/** Only the first request for an id in a batch may win its claim; a repeat gets nothing, as a second sender would. */
+function firstOfEach<T extends { id: string }>(items: T[]): Map<string, { item: T; index: number }> {
+  const first = new Map<string, { item: T; index: number }>();
+  items.forEach((item, index) => {
+    if (!first.has(item.id)) first.set(item.id, { item, index });
+  });
+  return first;
+}
+
+/** A per-row value looked up by the row's id in one JSON parameter (one statement, whatever the batch size). */
+const byId = (values: Record<string, string | number | null>) =>
+  sql`(${JSON.stringify(values)}::jsonb ->> ${invitations.id}::text)`;
+
+/**
+ * Claims a batch in one transaction: the compare-and-set from queued to sending holds row by row, so
+ * each invitation still goes to exactly one caller; the contacts, surveys and triggers are read in one
+ * query, and those who opted out (or bounced) since planning are cancelled in one update.
+ */
+async function claimBatch({ db }: Database, requests: ClaimRequest[]): Promise<(ClaimedInvitation | null)[]> {
+  const first = firstOfEach(requests);
+  const fresh = requests.map(() => newSurveyToken());
+  const pick = <V>(f: (r: ClaimRequest, i: number) => V) =>
+    Object.fromEntries([...first.values()].map(({ item, index }) => [item.id, f(item, index) as V]));
+  const hash = pick((_r, i) => fresh[i]?.hash ?? '');
+  const sealed = pick((r, i) => sealToken(fresh[i]?.token ?? '', r.secret));
+  const expires = pick((r) => new Date(r.now.getTime() + r.tokenTtlDays * DAY_MS).toISOString());
+  const claimedAt = pick((r) => r.now.toISOString());
   return db.transaction(async (tx) => {
-    const fresh = newSurveyToken();
     // A link minted before (by a claim that may have delivered it) is kept; otherwise a new one.
     const noKeptLink = sql`(${invitations.tokenSealed} is null or ${invitations.tokenHash} is null)`;
-    const [invitation] = await tx
+    const claimed = await tx
       .update(invitations)
       .set({
         status: 'sending',
-        tokenHash: sql`case when ${noKeptLink} then ${fresh.hash} else ${invitations.tokenHash} end`,
-        tokenSealed: sql`case when ${noKeptLink} then ${sealToken(fresh.token, opts.secret)} else ${invitations.tokenSealed} end`,
-        tokenExpiresAt: sql`case when ${noKeptLink}
-          then ${new Date(now.getTime() + tokenTtlDays * DAY_MS).toISOString()}::timestamptz
-          else ${invitations.tokenExpiresAt} end`,
-        claimedAt: now,
+        tokenHash: sql`case when ${noKeptLink} then ${byId(hash)} else ${invitations.tokenHash} end`,
+        tokenSealed: sql`case when ${noKeptLink} then ${byId(sealed)} else ${invitations.tokenSealed} end`,
+        tokenExpiresAt: sql`case when ${noKeptLink} then ${byId(expires)}::timestamptz else ${invitations.tokenExpiresAt} end`,
+        claimedAt: sql`${byId(claimedAt)}::timestamptz`,
         handedOverAt: null,
       })
-      .where(and(eq(invitations.id, invitationId), eq(invitations.status, 'queued')))
+      .where(and(inArray(invitations.id, [...first.keys()]), eq(invitations.status, 'queued')))
       .returning();
-    if (!invitation) return null;
-    const token =
-      invitation.tokenHash === fresh.hash || !invitation.tokenSealed
-        ? fresh.token
-        : unsealToken(invitation.tokenSealed, opts.secret);
-    const [row] = await tx
-      .select({ contact: contacts, survey: surveys, workspace: workspaces, trigger: triggers })
-      .from(contacts)
-      .innerJoin(surveys, eq(surveys.id, invitation.surveyId))
-      .innerJoin(workspaces, eq(workspaces.id, invitation.workspaceId))
-      .leftJoin(triggers, eq(triggers.id, invitation.triggerId ?? sql`null`))
-      .where(eq(contacts.id, invitation.contactId));
-    if (!row) throw new Error(`invitation ${invitationId} lost its contact or survey`);
-    // Opted out, or the address bounced, since planning: nothing is sent.
-    const stopped = row.contact.optedOutAt
-      ? 'opted_out'
-      : invitation.channel === 'email' && row.contact.emailBouncedAt
-        ? 'email_bounced'
-        : null;
-    if (stopped) {
+    if (claimed.length === 0) return requests.map(() => null);
+    const related = await tx
+      .select({
+        invitationId: invitations.id,
+        contact: contacts,
+        survey: surveys,
+        workspace: workspaces,
+        trigger: triggers,
+      })
+      .from(invitations)
+      .innerJoin(contacts, eq(contacts.id, invitations.contactId))
+      .innerJoin(surveys, eq(surveys.id, invitations.surveyId))
+      .innerJoin(workspaces, eq(workspaces.id, invitations.workspaceId))
+      .leftJoin(triggers, eq(triggers.id, invitations.triggerId))
+      .where(
+        inArray(
+          invitations.id,
+          claimed.map((i) => i.id),
+        ),
+      );
+    const relatedById = new Map(related.map((r) => [r.invitationId, r]));
+    const results = new Map<string, ClaimedInvitation>();
+    const stopped = new Map<string, string[]>();
+    for (const invitation of claimed) {
+      const row = relatedById.get(invitation.id);
+      if (!row) throw new Error(`invitation ${invitation.id} lost its contact or survey`);
+      // Opted out, or the address bounced, since planning: nothing is sent.
+      const reason = row.contact.optedOutAt
+        ? 'opted_out'
+        : invitation.channel === 'email' && row.contact.emailBouncedAt
+          ? 'email_bounced'
+          : null;
+      if (reason) {
+        stopped.set(reason, [...(stopped.get(reason) ?? []), invitation.id]);
+        continue;
+      }
+      const at = first.get(invitation.id);
+      const own = at ? fresh[at.index] : undefined;
+      const secret = at?.item.secret ?? '';
+      const token =
+        own && (invitation.tokenHash === own.hash || !invitation.tokenSealed)
+          ? own.token
+          : unsealToken(invitation.tokenSealed ?? '', secret);
+      const { trigger, contact, survey, workspace } = row;
+      const reminders =
+        trigger && trigger.reminderCount > 0
+          ? { count: trigger.reminderCount, afterDays: trigger.reminderAfterDays }
+          : null;
+      results.set(invitation.id, { invitation, contact, survey, workspace, token, reminders });
+    }
+    for (const [reason, ids] of stopped)
       await tx
         .update(invitations)
-        .set({ status: 'cancelled', failureReason: stopped, tokenHash: null, tokenSealed: null })
-        .where(eq(invitations.id, invitationId));
-      return null;
-    }
-    const { trigger, ...rest } = row;
-    const reminders =
-      trigger && trigger.reminderCount > 0
-        ? { count: trigger.reminderCount, afterDays: trigger.reminderAfterDays }
-        : null;
-    return { invitation, ...rest, token, reminders };
+        .set({ status: 'cancelled', failureReason: reason, tokenHash: null, tokenSealed: null })
+        .where(inArray(invitations.id, ids));
+    return requests.map((r, i) => (first.get(r.id)?.index === i ? (results.get(r.id) ?? null) : null));
   });
+}
+
+/** Hand-overs of concurrent sends in one update; each holds only for its own current claim. */
+async function handOverBatch(
+  { db }: Database,
+  items: { id: string; claimedAt: Date; now: Date }[],
+): Promise<boolean[]> {
+  const first = firstOfEach(items);
+  const at = Object.fromEntries([...first.values()].map(({ item }) => [item.id, item.now.toISOString()]));
+  const rows = await db
+    .update(invitations)
+    .set({ handedOverAt: sql`${byId(at)}::timestamptz` })
+    .where(or(...[...first.values()].map(({ item }) => currentClaim(invitations, item.id, item.claimedAt))))
+    .returning({ id: invitations.id });
+  const won = new Set(rows.map((r) => r.id));
+  return items.map((item, i) => won.has(item.id) && first.get(item.id)?.index === i);
+}
+
+type Sent = Extract<SendOutcome, { sent: string }> & { id: string };
+
+/** Sends that went out, recorded together (the hot path; failures and retries are rare and go one by one). */
+async function settleSentBatch({ db }: Database, items: Sent[]): Promise<undefined[]> {
+  const pick = (f: (s: Sent) => string | number | null) => Object.fromEntries(items.map((s) => [s.id, f(s)]));
+  await db
+    .update(invitations)
+    .set({
+      status: 'sent',
+      providerMessageId: byId(pick((s) => s.sent)) as SQL<string>,
+      sentAt: sql`${byId(pick((s) => s.at.toISOString()))}::timestamptz`,
+      nextReminderAt: sql`${byId(pick((s) => s.nextReminderAt?.toISOString() ?? null))}::timestamptz`,
+      segments: sql`${byId(pick((s) => s.segments ?? null))}::integer`,
+    })
+    .where(
+      and(
+        inArray(
+          invitations.id,
+          items.map((s) => s.id),
+        ),
+        inArray(invitations.status, ['sending', 'interrupted']),
+      ),
+    );
+  return items.map(() => undefined);
+}
+
+type RateLimit = { workspaceId: string; perSecond: number | null };
+
+async function rateLimitBatch({ db }: Database, ids: string[]): Promise<(RateLimit | null)[]> {
+  const rows = await db
+    .select({ id: invitations.id, workspaceId: workspaces.id, perSecond: workspaces.emailRatePerSecond })
+    .from(invitations)
+    .innerJoin(workspaces, eq(workspaces.id, invitations.workspaceId))
+    .where(inArray(invitations.id, [...new Set(ids)]));
+  const byInvitation = new Map(rows.map(({ id, ...limit }) => [id, limit]));
+  return ids.map((id) => byInvitation.get(id) ?? null);
+}
+
+/**
+ * One set of batchers per database: a worker's concurrent sends share their statements and commits. A
+ * caller is answered only after its batch committed, so a hand-over is as durable as when it ran alone.
+ */
+const batchersOf = new WeakMap<Database, ReturnType<typeof newSendBatchers>>();
+const BATCHING = { maxBatch: 100, maxInFlight: 2 };
+
+function newSendBatchers(database: Database) {
+  return {
+    rateLimit: new MicroBatcher((ids: string[]) => rateLimitBatch(database, ids), BATCHING),
+    claim: new MicroBatcher((r: ClaimRequest[]) => claimBatch(database, r), BATCHING),
+    handOver: new MicroBatcher(
+      (items: { id: string; claimedAt: Date; now: Date }[]) => handOverBatch(database, items),
+      BATCHING,
+    ),
+    sent: new MicroBatcher((items: Sent[]) => settleSentBatch(database, items), BATCHING),
+  };
+}
+
+function sendBatchers(database: Database) {
+  let batchers = batchersOf.get(database);
+  if (!batchers) {
+    batchers = newSendBatchers(database);
+    batchersOf.set(database, batchers);
+  }
+  return batchers;
 }
 
 /**
@@ -233,39 +363,29 @@ export async function claimInvitationForSend(
  * reason lands on the row), or to be retried (nothing left the building, so it may be claimed again).
  * A send marked interrupted while it was still running records its outcome all the same.
  */
-export async function settleInvitation({ db }: Database, id: string, outcome: SendOutcome) {
-  // A send that outlived its lease and was marked interrupted still records its provider's word.
-  const from = 'sent' in outcome ? (['sending', 'interrupted'] as const) : (['sending'] as const);
+export async function settleInvitation(database: Database, id: string, outcome: SendOutcome) {
+  // A send that outlived its lease and was marked interrupted still records its provider's word (see settleSentBatch).
+  if ('sent' in outcome) {
+    await sendBatchers(database).sent.submit({ ...outcome, id });
+    return;
+  }
   const set =
-    'sent' in outcome
+    'failed' in outcome
       ? {
-          status: 'sent' as const,
-          providerMessageId: outcome.sent,
-          sentAt: outcome.at,
-          nextReminderAt: outcome.nextReminderAt ?? null,
-          segments: outcome.segments ?? null,
+          status: 'failed' as const,
+          failureReason: outcome.failed.slice(0, 500),
+          tokenHash: null,
+          tokenSealed: null,
         }
-      : 'failed' in outcome
-        ? {
-            status: 'failed' as const,
-            failureReason: outcome.failed.slice(0, 500),
-            tokenHash: null,
-            tokenSealed: null,
-          }
-        : // Nothing left the building; the link (if any) is kept for the next claim.
-          { status: 'queued' as const, claimedAt: null, handedOverAt: null };
-  await db
+      : // Nothing left the building; the link (if any) is kept for the next claim.
+        { status: 'queued' as const, claimedAt: null, handedOverAt: null };
+  await database.db
     .update(invitations)
     .set(set)
-    .where(and(eq(invitations.id, id), inArray(invitations.status, [...from])));
+    .where(and(eq(invitations.id, id), eq(invitations.status, 'sending')));
 }
 
 /** The workspace of an invitation and its own email rate limit, read before claiming a send. */
-export async function invitationRateLimit({ db }: Database, invitationId: string) {
-  const [row] = await db
-    .select({ workspaceId: invitations.workspaceId, perSecond: workspaces.emailRatePerSecond })
-    .from(invitations)
-    .innerJoin(workspaces, eq(workspaces.id, invitations.workspaceId))
-    .where(eq(invitations.id, invitationId));
-  return row ?? null;
+export async function invitationRateLimit(database: Database, invitationId: string) {
+  return sendBatchers(database).rateLimit.submit(invitationId);
 }

@@ -9,6 +9,7 @@ import {
   type IngestResult,
   ingestEvents,
   listEvents,
+  MicroBatcher,
 } from '@surveyflow/core';
 import {
   ErrorBody,
@@ -19,7 +20,6 @@ import {
   toIncomingEvent,
 } from '@surveyflow/http';
 import type { z } from 'zod';
-import { MicroBatcher } from '../micro-batcher.ts';
 import { signedBody } from '../raw-json.ts';
 import {
   BatchResult,

@@ -57,4 +57,66 @@ describe('email hand-over', () => {
     expect(smtp.messages).toHaveLength(1);
     await email.close();
   });
+
+  test('over a pooled connection, is recorded for each message at its own 354', async ({ smtp, db }) => {
+    const email = createEmailChannel({
+      smtpUrl: smtp.url,
+      from: 'shop@example.com',
+      database: db.database,
+      pool: { size: 1, maxMessages: 100 },
+    });
+    let recipientsAccepted = 0;
+    smtp.rejectRecipient = () => {
+      recipientsAccepted += 1;
+      return null;
+    };
+    const seen: { recipientsAccepted: number; received: number }[] = [];
+    for (const to of ['a@example.com', 'b@example.com', 'c@example.com']) {
+      await email.send({ ...message, to }, async () => {
+        seen.push({ recipientsAccepted, received: smtp.messages.length });
+        return true;
+      });
+    }
+    expect(seen).toEqual([
+      { recipientsAccepted: 1, received: 0 },
+      { recipientsAccepted: 2, received: 1 },
+      { recipientsAccepted: 3, received: 2 },
+    ]);
+    expect(smtp.connections).toBe(1);
+    await email.close();
+  });
+
+  test('a refused hand-over in the pool sends nothing and spoils no other message', async ({ smtp, db }) => {
+    const email = createEmailChannel({
+      smtpUrl: smtp.url,
+      from: 'shop@example.com',
+      database: db.database,
+      pool: { size: 2, maxMessages: 100 },
+    });
+    const results = await Promise.allSettled(
+      ['a', 'b', 'c', 'd', 'e', 'f'].map((name, i) =>
+        email.send({ ...message, to: `${name}@example.com` }, async () => i % 3 !== 1),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual([
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+    ]);
+    expect(results.filter((r) => r.status === 'rejected').map((r) => r.reason)).toEqual([
+      expect.any(HandOverRefusedError),
+      expect.any(HandOverRefusedError),
+    ]);
+    expect(smtp.messages.map((m) => m.to[0]).sort()).toEqual([
+      'a@example.com',
+      'c@example.com',
+      'd@example.com',
+      'f@example.com',
+    ]);
+    expect(smtp.connections).toBeLessThanOrEqual(4);
+    await email.close();
+  });
 });

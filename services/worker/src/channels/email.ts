@@ -13,7 +13,7 @@ import {
 import nodemailer from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import type MailMessage from 'nodemailer/lib/mailer/mail-message.js';
-import SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
+import SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 
 type SmtpError = Error & { responseCode?: number; response?: string; code?: string; command?: string };
 
@@ -22,14 +22,19 @@ const unavailableCodes = new Set(['ECONNECTION', 'EDNS']);
 
 export type DkimKey = { domainName: string; keySelector: string; privateKey: string };
 
+/** How many SMTP connections stay open for reuse, and how many messages each carries before a fresh one. */
+export type SmtpPoolOptions = { size: number; maxMessages: number };
+
 export function createEmailChannel(opts: {
   smtpUrl?: string | undefined;
   from: string;
   database: Database;
   /** Signs every message (DKIM) so receivers can tell it really comes from the domain. */
   dkim?: DkimKey | undefined;
+  pool?: SmtpPoolOptions | undefined;
 }): EmailChannel {
-  if (opts.smtpUrl) return smtpChannel(opts.smtpUrl, opts.from, opts.dkim);
+  if (opts.smtpUrl)
+    return smtpChannel(opts.smtpUrl, opts.from, opts.dkim, opts.pool ?? { size: 5, maxMessages: 100 });
   return devOutboxChannel(opts.from, opts.database, opts.dkim);
 }
 
@@ -61,8 +66,17 @@ function smtpFailure(e: SmtpError): Error {
   );
 }
 
-function smtpChannel(url: string, from: string, dkim: DkimKey | undefined): EmailChannel {
-  const transport = nodemailer.createTransport(new HandingOverTransport(url), { from, ...dkimOptions(dkim) });
+function smtpChannel(
+  url: string,
+  from: string,
+  dkim: DkimKey | undefined,
+  pool: SmtpPoolOptions,
+): EmailChannel {
+  // One pool per process: the connection, greeting, TLS and login are paid once per SMTP_MAX_MESSAGES messages.
+  const transport = nodemailer.createTransport(
+    new HandingOverTransport({ url, pool: true, maxConnections: pool.size, maxMessages: pool.maxMessages }),
+    { from, ...dkimOptions(dkim) },
+  );
   return {
     async send(message, handOver) {
       try {
@@ -86,15 +100,17 @@ function smtpChannel(url: string, from: string, dkim: DkimKey | undefined): Emai
 const handOverKey = 'surveyflowHandOver';
 
 /**
- * nodemailer's own SMTP transport, with the message's hand-over at the last safe moment. It connects,
- * is greeted, says EHLO (and logs in), gives MAIL FROM and RCPT TO and sends DATA before it reads the
- * message; only once the server has answered 354 ("go ahead") does it start reading, and that first
- * read is where the hand-over is recorded. A crash before it leaves the server with an unfinished
- * transaction, which it discards (RFC 5321 §4.1.1.4), so the claim can safely be sent again; a refused
- * recipient or a refused connection never reaches it at all.
+ * nodemailer's own SMTP pool, with each message's hand-over at the last safe moment. A pooled connection
+ * is connected, greeted and (logged in) once; per message it gives MAIL FROM and RCPT TO and sends DATA
+ * before it reads the message, and only once the server has answered 354 ("go ahead") to that message's
+ * DATA does it start reading: that first read is where this message's hand-over is recorded. A crash
+ * before it leaves the server with an unfinished transaction, which it discards (RFC 5321 §4.1.1.4), so
+ * the claim can safely be sent again; a refused recipient or a refused connection never reaches it.
+ * After a refused hand-over or any failure the pool closes that connection, so no half-sent transaction
+ * is ever continued by the next message.
  */
-class HandingOverTransport extends SMTPTransport {
-  override send(mail: MailMessage, callback: Parameters<SMTPTransport['send']>[1]): void {
+class HandingOverTransport extends SMTPPool {
+  override send(mail: MailMessage, callback: Parameters<SMTPPool['send']>[1]): void {
     const handOver = (mail.data as { [handOverKey]?: HandOver | undefined })[handOverKey];
     if (!handOver) {
       super.send(mail, callback);
@@ -102,9 +118,17 @@ class HandingOverTransport extends SMTPTransport {
     }
     // A refused envelope (421 to RCPT TO) makes the connection drain the message unsent: no hand-over for that.
     let finished = false;
+    // The pool sends a message again on another connection when its own closed without an error; that
+    // is safe only while the hand-over was never asked for (the first server may have the message).
+    let asked = false;
+    const once: HandOver = async () => {
+      if (asked) throw new Error('smtp connection closed after the message was handed over');
+      asked = true;
+      return handOver();
+    };
     const node = mail.message;
     const compose = node.createReadStream.bind(node);
-    node.createReadStream = (options) => handingOver(compose(options), handOver, () => finished);
+    node.createReadStream = (options) => handingOver(compose(options), once, () => finished);
     super.send(mail, (err, info) => {
       finished = true;
       callback(err, info);

@@ -1,5 +1,6 @@
-// Group commit: concurrent callers share one round trip. A batch leaves as soon as a slot is free,
-// so an idle server adds no delay and a busy one sends bigger batches instead of more statements.
+// Group commit: concurrent callers share one round trip (events in the dispatcher; claims, hand-overs and settlements
+// of sends in the worker). A batch leaves as soon as a slot is free, so an idle server adds no delay and a busy one
+// sends bigger batches instead of more statements. Every caller waits for its own batch's commit.
 
 export type BatchRunner<I, O> = (items: I[]) => Promise<O[]>;
 
