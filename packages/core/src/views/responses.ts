@@ -43,6 +43,10 @@ export type ResponseFilter = {
   hasComment?: boolean | undefined;
   /** An extra question's answer, compared as text (a rating's 2 matches "2"). */
   answer?: { id: string; value: string } | undefined;
+  /** A copied event property's value, compared as text: store "Warsaw", total "129.9". */
+  property?: { path: readonly string[]; value: string } | undefined;
+  /** Words in the comment, or the contact's id, email or name (case-insensitive, anywhere in the text). */
+  q?: string | undefined;
   from?: Date | undefined;
   to?: Date | undefined;
   limit: number;
@@ -58,6 +62,17 @@ function inSegment(segment: Segment): SQL {
   return sql`(${sql.join(ranges, sql` or `)})`;
 }
 
+/** A path as a Postgres text[] literal, every element quoted: one parameter, never part of the SQL text. */
+const textArray = (path: readonly string[]) =>
+  `{${path.map((p) => `"${p.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
+
+/** `q` anywhere in the comment or the contact's id, email or name; % and _ in it are literal. */
+function textMatch(q: string): SQL {
+  const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return sql`(${responses.comment} ilike ${like} or ${contacts.externalId} ilike ${like}
+    or ${contacts.email} ilike ${like} or ${contacts.name} ilike ${like})`;
+}
+
 /** The filters GET /v1/responses and its CSV export share. */
 function responseConditions(workspaceId: string, f: Omit<ResponseFilter, 'limit'>) {
   return and(
@@ -71,6 +86,10 @@ function responseConditions(workspaceId: string, f: Omit<ResponseFilter, 'limit'
         ? sql`coalesce(${responses.comment}, '') <> ''`
         : sql`coalesce(${responses.comment}, '') = ''`,
     f.answer ? sql`${responses.answers} ->> ${f.answer.id} = ${f.answer.value}` : undefined,
+    f.property
+      ? sql`${responses.properties} #>> ${textArray(f.property.path)}::text[] = ${f.property.value}`
+      : undefined,
+    f.q ? textMatch(f.q) : undefined,
     f.from ? gte(responses.createdAt, f.from) : undefined,
     f.to ? lt(responses.createdAt, f.to) : undefined,
     before(responses.createdAt, responses.id, f.after),
