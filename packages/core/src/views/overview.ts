@@ -2,13 +2,13 @@
 // workspace's zone, segments, breakdowns by channel and event property, the referral funnel, overdue cases. Read queries live here;
 // the statistics are the API's own (readableSummary, comparedSummaries), so the page and GET /v1/metrics agree.
 import { DateTime } from 'luxon';
-import { AppError } from '../errors.ts';
 import { type Histogram, type Segment, segmentOf } from '../domain/scoring.ts';
 import {
   comparedSummaries,
   type ReliabilitySettings,
   readableSummary,
 } from '../domain/statistics/reliability.ts';
+import { AppError } from '../errors.ts';
 import type { Database } from '../store/client.ts';
 import type { SurveyKind } from '../store/schema.ts';
 import { previousPeriod, reliabilitySettings } from './metrics.ts';
@@ -47,19 +47,27 @@ export function overviewPeriod(input: {
     const days = Number(input.range.slice(0, -1));
     return { from: new Date(input.now.getTime() - days * DAY_MS), to: input.now };
   }
-  const day = (value: string | undefined, field: string) => {
-    const d = value ? DateTime.fromISO(value, { zone: input.timeZone }) : null;
-    if (!d?.isValid) throw AppError.validation([{ field, message: 'must be a date (YYYY-MM-DD)' }]);
-    return d.startOf('day');
-  };
-  const from = day(input.from, 'from');
-  const to = day(input.to, 'to').plus({ days: 1 });
+  const from = dayStart(input.from, input.timeZone, 'from');
+  const to = dayStart(input.to, input.timeZone, 'to', 1);
   if (to <= from) throw AppError.validation([{ field: 'to', message: 'must not be before from' }]);
-  return { from: from.toJSDate(), to: to.toJSDate() };
+  return { from, to };
+}
+
+/** The start of a day (YYYY-MM-DD) in the zone, `plusDays` later (1: the end of that day); a bad date is a 400 naming the field. */
+export function dayStart(value: string | undefined, timeZone: string, field: string, plusDays = 0): Date {
+  const d = value ? DateTime.fromISO(value, { zone: timeZone }) : null;
+  if (!d?.isValid || !/^\d{4}-\d{2}-\d{2}$/.test(value ?? '')) {
+    throw AppError.validation([{ field, message: 'must be a date (YYYY-MM-DD)' }]);
+  }
+  return d.startOf('day').plus({ days: plusDays }).toJSDate();
 }
 
 /** Every bucket start (YYYY-MM-DD in the zone) from the one holding `from` to the one before `to`. */
-export function trendBuckets(p: { from: Date; to: Date }, granularity: Granularity, timeZone: string): string[] {
+export function trendBuckets(
+  p: { from: Date; to: Date },
+  granularity: Granularity,
+  timeZone: string,
+): string[] {
   const end = DateTime.fromJSDate(p.to, { zone: timeZone });
   const keys: string[] = [];
   for (
@@ -196,14 +204,17 @@ export async function surveyOverview(
     period: { from: Date; to: Date };
     granularity: Granularity;
     timeZone: string;
+    /** The event property to break the score down by; none given, the first name in use. */
     property?: string | undefined;
   },
 ) {
   const { survey, period } = q;
+  const propertyNames = await responsePropertyNames(database, workspaceId, survey.id);
+  const propertyName = q.property ?? propertyNames[0];
   const buckets = trendBuckets(period, q.granularity, q.timeZone);
   const previous = previousPeriod(period);
   const filter = { surveyId: survey.id, ...period };
-  const [settings, current, before, trend, channels, property, propertyNames, referrals] = await Promise.all([
+  const [settings, current, before, trend, channels, property, referrals] = await Promise.all([
     reliabilitySettings(database, workspaceId),
     scoreHistogram(database, workspaceId, filter),
     scoreHistogram(database, workspaceId, { surveyId: survey.id, ...previous }),
@@ -213,17 +224,17 @@ export async function surveyOverview(
       groupBy: { by: 'channel' },
       maxGroups: maxBreakdownGroups,
     }),
-    q.property
+    propertyName
       ? groupedScoreHistograms(database, workspaceId, {
           ...filter,
-          groupBy: { by: 'property', path: q.property.split('.') },
+          groupBy: { by: 'property', path: propertyName.split('.') },
           maxGroups: maxBreakdownGroups,
         })
       : null,
-    responsePropertyNames(database, workspaceId, survey.id),
     referralMetrics(database, workspaceId, { ...period, period: q.granularity }),
   ]);
-  const sum = (k: 'promoters' | 'links' | 'clicks' | 'conversions') => referrals.reduce((n, r) => n + r[k], 0);
+  const sum = (k: 'promoters' | 'links' | 'clicks' | 'conversions') =>
+    referrals.reduce((n, r) => n + r[k], 0);
   return {
     period,
     previous,
@@ -238,9 +249,9 @@ export async function surveyOverview(
     ),
     channels: { groups: labelled(survey.kind, settings, channels.groups), hasMore: channels.hasMore },
     property:
-      q.property && property
+      propertyName && property
         ? {
-            name: q.property,
+            name: propertyName,
             groups: labelled(survey.kind, settings, property.groups),
             hasMore: property.hasMore,
           }

@@ -1,12 +1,6 @@
 // /v1/responses: answers with their contact (or place, for anonymous ones), event and properties, newest first,
 // keyset-paged; /v1/responses.csv streams every matching one as RFC 4180 CSV.
-import {
-  type AppContext,
-  contactView,
-  exportResponsesCsv,
-  listResponses,
-  segmentOf,
-} from '@surveyflow/core';
+import { type AppContext, contactView, exportResponsesCsv, listResponses, segmentOf } from '@surveyflow/core';
 import { ErrorBody, type HttpApp, keysetCursor } from '@surveyflow/http';
 import { z } from 'zod';
 import { actorOf } from '../auth.ts';
