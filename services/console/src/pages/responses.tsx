@@ -159,7 +159,9 @@ export function responsesPage(input: {
             <label for="f-comment">{t(locale, 'hasComment')}</label>
           </div>
           <div class="actions">
-            <button type="submit">{t(locale, 'apply')}</button>
+            <button type="submit" id="f-apply">
+              {t(locale, 'apply')}
+            </button>
             {filtered ? <a href="/app/responses">{t(locale, 'clear')}</a> : null}
           </div>
         </form>
