@@ -5,7 +5,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bootstrapOwner } from '@surveyflow/core';
+import { bootstrapOwner, ManualClock } from '@surveyflow/core';
 import { axeViolations, launchChromium } from '@surveyflow/testkit';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
@@ -37,18 +37,40 @@ async function check(page: Page, name: string, axe = true) {
 
 const linkIn = (text: string) => /http:\/\/[^\s]+\/app\/sign-in\/[A-Za-z0-9_-]{43}/.exec(text)?.[0] ?? '';
 
-const answers = [
-  { score: 3, store: 'Kraków', comment: 'The parcel was late' },
-  { score: 10, store: 'Warsaw', comment: 'Quick and friendly' },
-  { score: 9, store: 'Warsaw' },
-  { score: 2, store: 'Kraków', comment: 'Late delivery, cold food' },
-  { score: 8, store: 'Warsaw' },
-  { score: 10, store: 'Gdańsk', comment: 'Best shop in town' },
-  { score: 6, store: 'Gdańsk', comment: 'Late by a day' },
-  { score: 9, store: 'Kraków' },
-  { score: 10, store: 'Warsaw' },
-  { score: 7, store: 'Gdańsk' },
+type Answer = { score: number; store: string; comment?: string };
+/** Four weeks of answers, a week apart, the score rising as late deliveries get rarer. */
+const weeks: Answer[][] = [
+  [
+    { score: 3, store: 'Kraków', comment: 'The parcel was late' },
+    { score: 2, store: 'Kraków', comment: 'Late delivery, cold food' },
+    { score: 9, store: 'Warsaw' },
+    { score: 6, store: 'Gdańsk', comment: 'Late by a day' },
+    { score: 8, store: 'Warsaw' },
+  ],
+  [
+    { score: 10, store: 'Warsaw', comment: 'Quick and friendly' },
+    { score: 5, store: 'Kraków' },
+    { score: 7, store: 'Gdańsk' },
+    { score: 9, store: 'Kraków' },
+    { score: 4, store: 'Warsaw', comment: 'Wrong size' },
+  ],
+  [
+    { score: 10, store: 'Gdańsk', comment: 'Best shop in town' },
+    { score: 9, store: 'Warsaw' },
+    { score: 8, store: 'Kraków' },
+    { score: 10, store: 'Warsaw' },
+    { score: 6, store: 'Gdańsk' },
+  ],
+  [
+    { score: 10, store: 'Warsaw', comment: 'Arrived early' },
+    { score: 9, store: 'Kraków' },
+    { score: 10, store: 'Gdańsk' },
+    { score: 7, store: 'Warsaw' },
+    { score: 9, store: 'Kraków', comment: 'Good packaging' },
+  ],
 ];
+const answers = weeks.flat();
+const DAY = 86_400_000;
 
 /** Presses Tab until the element with this id has the focus (at most 60 times): the form is reachable by keyboard. */
 async function tabTo(page: Page, id: string) {
@@ -63,49 +85,58 @@ describe('the overview and responses in Chromium', () => {
   test('answers through survey links; sign in by the emailed link; the overview; filter by keyboard; export CSV; JavaScript off', {
     timeout: 240_000,
   }, async ({ shopWith, smtp }) => {
-    const shop = await shopWith({ listen: true, env: { FOLLOWUP_COMMENT_WAIT_MS: '0' } });
+    // The system's clock starts four weeks back and moves a week at a time, so the trend has weeks to show.
+    const now = Date.now();
+    const clock = new ManualClock(new Date(now - 24 * DAY));
+    const shop = await shopWith({ clock, listen: true, env: { FOLLOWUP_COMMENT_WAIT_MS: '0' } });
     const { api } = shop;
     const [ws] = await shop.system.ctx.database.sql<{ id: string }[]>`select id from workspaces`;
+
+    // Customers get their invitations; the first answers on the survey page in a browser, the rest post the same form over HTTP.
+    const customer = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
+    let i = 0;
+    for (const [week, batch] of weeks.entries()) {
+      clock.set(new Date(now - (24 - 7 * week) * DAY));
+      const sent = await api('POST', '/v1/events/batch', {
+        events: batch.map((_, k) => ({
+          id: `order-${i + k}`,
+          type: 'order.delivered',
+          contact: { id: `cust-${i + k}`, email: `cust-${i + k}@example.com`, name: `Customer ${i + k}` },
+          properties: { store: batch[k]?.store, product: (i + k) % 2 ? 'pizza' : 'sushi' },
+        })),
+      });
+      expect(sent.statusCode).toBe(202);
+      for (const a of batch) {
+        const mail = await smtp.waitFor((m) => m.to.includes(`cust-${i}@example.com`), 120_000);
+        const link = /href="(https?:\/\/[^"?]+\/s\/[^"?]+)\?score=/.exec(mail.html ?? '')?.[1];
+        if (!link) throw new Error(`no survey link for cust-${i}`);
+        i++;
+        if (i === 1) {
+          // The email's score preselected, the reason typed, the answer sent by the button.
+          await customer.goto(`${link}?score=${a.score}`);
+          expect(await customer.isChecked(`#score-${a.score}`)).toBe(true);
+          await customer.fill('#comment', a.comment ?? '');
+          await customer.click('button[type=submit]');
+          await customer.waitForLoadState();
+          continue;
+        }
+        const form = new URLSearchParams({ score: String(a.score), comment: a.comment ?? '' });
+        if (!a.comment) form.set('skip', '1');
+        const posted = await fetch(link, {
+          method: 'POST',
+          body: form,
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        });
+        expect(posted.status).toBe(200);
+      }
+    }
+    clock.set(new Date(now));
     await bootstrapOwner(shop.system.ctx.database, {
       email: OWNER,
       workspaceId: ws?.id ?? '',
-      now: new Date(),
+      now: clock.now(),
       secret: shop.system.ctx.config.SECRET_KEY,
     });
-
-    // Customers get their invitations; the first answers on the survey page in a browser, the rest post the same form over HTTP.
-    const batch = await api('POST', '/v1/events/batch', {
-      events: answers.map((a, i) => ({
-        id: `order-${i}`,
-        type: 'order.delivered',
-        contact: { id: `cust-${i}`, email: `cust-${i}@example.com`, name: `Customer ${i}` },
-        properties: { store: a.store, product: i % 2 ? 'pizza' : 'sushi' },
-      })),
-    });
-    expect(batch.statusCode).toBe(202);
-    const customer = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
-    for (const [i, a] of answers.entries()) {
-      const mail = await smtp.waitFor((m) => m.to.includes(`cust-${i}@example.com`), 120_000);
-      const link = /href="(https?:\/\/[^"?]+\/s\/[^"?]+)\?score=/.exec(mail.html ?? '')?.[1];
-      if (!link) throw new Error(`no survey link for cust-${i}`);
-      if (i === 0) {
-        // The email's score preselected, the reason typed, the answer sent by the button.
-        await customer.goto(`${link}?score=${a.score}`);
-        expect(await customer.isChecked(`#score-${a.score}`)).toBe(true);
-        await customer.fill('#comment', a.comment ?? '');
-        await customer.click('button[type=submit]');
-        await customer.waitForLoadState();
-        continue;
-      }
-      const form = new URLSearchParams({ score: String(a.score), comment: a.comment ?? '' });
-      if (!a.comment) form.set('skip', '1');
-      const posted = await fetch(link, {
-        method: 'POST',
-        body: form,
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      });
-      expect(posted.status).toBe(200);
-    }
     const [survey] = (await api('GET', '/v1/surveys')).json().data;
     const all = async (q: string) =>
       (await api('GET', `/v1/responses?limit=500&${q}`)).json().data as {
@@ -128,11 +159,10 @@ describe('the overview and responses in Chromium', () => {
     await page.waitForSelector('text=Signed in as owner@shop.test');
 
     // The overview: the API's score, interval and n; marked too thin to read; the chart with its band, its figures in a table.
-    const now = Date.now();
     const metrics = (
       await api(
         'GET',
-        `/v1/metrics?surveyId=${survey.id}&from=${new Date(now - 30 * 86_400_000).toISOString()}&to=${new Date(now + 60_000).toISOString()}`,
+        `/v1/metrics?surveyId=${survey.id}&from=${new Date(now - 30 * DAY).toISOString()}&to=${new Date(now).toISOString()}`,
       )
     ).json();
     const en = (x: number) => new Intl.NumberFormat('en-GB', { maximumFractionDigits: 1 }).format(x);
@@ -143,8 +173,13 @@ describe('the overview and responses in Chromium', () => {
     expect(await page.textContent('[data-testid=n]')).toBe(`n = ${answers.length}`);
     await page.waitForSelector('text=Too few answers to read');
     expect(await page.locator('.chart-wide svg path').count()).toBeGreaterThan(3);
-    await page.click('text=Figures of the trend');
     expect(await page.locator('details table tbody tr').count()).toBeGreaterThanOrEqual(30);
+    // A point a week: the form, then the table under the chart opened.
+    await page.selectOption('#ov-granularity', 'week');
+    await page.click('form.filters button[type=submit]');
+    await page.waitForURL(/granularity=week/);
+    await page.click('text=Figures of the trend');
+    expect(await page.locator('details table tbody tr').count()).toBeGreaterThanOrEqual(5);
     await page.selectOption('#ov-property-name', 'store');
     await page.click('section[aria-labelledby=ov-property] button');
     await page.waitForSelector('td:has-text("Gdańsk")');
@@ -185,7 +220,10 @@ describe('the overview and responses in Chromium', () => {
     await check(page, 'responses-filtered');
 
     // With JavaScript off the same form submits as a plain GET.
-    const plain = await browser.newContext({ javaScriptEnabled: false, storageState: await owner.storageState() });
+    const plain = await browser.newContext({
+      javaScriptEnabled: false,
+      storageState: await owner.storageState(),
+    });
     const off = await plain.newPage();
     await off.goto(`${shop.publicUrl}/app/responses`);
     await off.selectOption('#f-segment', 'promoter');

@@ -320,7 +320,7 @@ function Breakdowns(props: { input: OverviewInput; data: SurveyOverview; survey:
         <Breakdown
           locale={locale}
           label={t(locale, 'byChannel')}
-          keyHeader={t(locale, 'byChannel')}
+          keyHeader={t(locale, 'channel')}
           groups={data.channels.groups}
           hasMore={data.channels.hasMore}
           settings={data.settings}
@@ -416,7 +416,7 @@ function Overdue(props: { locale: Locale; zone: string; overdue: OverviewInput['
                 <a href={`/app/cases/${c.id}`}>
                   {c.contact ? (c.contact.name ?? c.contact.email ?? c.contact.id) : t(locale, 'anonymous')}
                   {' · '}
-                  {c.score}
+                  {t(locale, 'scored', { n: c.score })}
                 </a>
                 <span class="muted">
                   {t(locale, 'due', { at: dateTime(locale, c.dueAt, zone) })}

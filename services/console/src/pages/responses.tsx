@@ -134,7 +134,7 @@ export function responsesPage(input: {
               {t(locale, 'propertyHint')}
             </span>
           </div>
-          <div class="field">
+          <div class="field wide">
             <label for="f-q">{t(locale, 'q')}</label>
             <input
               type="search"
@@ -215,7 +215,7 @@ export function responsesPage(input: {
                     <span class="score-cell">
                       <strong>{r.score}</strong>{' '}
                       <span class={`tag seg-${r.segment}`}>{t(locale, r.segment)}</span>
-                      <span class="muted"> {r.surveyName}</span>
+                      <span class="muted survey-name"> {r.surveyName}</span>
                     </span>
                   ),
                 },
