@@ -88,22 +88,29 @@ export function trendBuckets(
   return keys;
 }
 
-/** Score histograms per day, ISO week or month of created_at in the workspace's zone, in one query. */
-export async function zonedScoreTrend(
+/**
+ * Score counts per day, ISO week or month of created_at in the workspace's zone and per channel, in one pass
+ * over the index (survey, created_at, score, channel, workspace): the period's histogram, its trend and its
+ * split by channel all come from these rows.
+ */
+export async function zonedScoreCounts(
   { sql: raw }: Database,
   workspaceId: string,
   f: { surveyId: string; from: Date; to: Date; granularity: Granularity; timeZone: string },
-): Promise<Map<string, Map<number, number>>> {
-  const rows = await raw<{ key: string; score: number; n: number }[]>`
+): Promise<{ key: string; channel: string; score: number; n: number }[]> {
+  return raw<{ key: string; channel: string; score: number; n: number }[]>`
     select to_char(date_trunc(${f.granularity}, created_at at time zone ${f.timeZone}), 'YYYY-MM-DD') as key,
-        score, count(*)::int as n
+        channel, score, count(*)::int as n
       from responses
-      where workspace_id = ${workspaceId} and survey_id = ${f.surveyId}
+      where survey_id = ${f.surveyId} and workspace_id = ${workspaceId}
         and created_at >= ${f.from.toISOString()}::timestamptz and created_at < ${f.to.toISOString()}::timestamptz
-      group by 1, 2`;
-  const trend = new Map<string, Map<number, number>>();
-  for (const { key, score, n } of rows) trend.set(key, (trend.get(key) ?? new Map()).set(score, n));
-  return trend;
+      group by 1, 2, 3`;
+}
+
+/** Adds n answers of a score to the histogram under key (made when missing). */
+function add<K>(histograms: Map<K, Map<number, number>>, key: K, score: number, n: number) {
+  const h = histograms.get(key) ?? new Map<number, number>();
+  histograms.set(key, h.set(score, (h.get(score) ?? 0) + n));
 }
 
 /** The event property names in the survey's newest answers, for the breakdown picker. */
@@ -214,16 +221,10 @@ export async function surveyOverview(
   const buckets = trendBuckets(period, q.granularity, q.timeZone);
   const previous = previousPeriod(period);
   const filter = { surveyId: survey.id, ...period };
-  const [settings, current, before, trend, channels, property, referrals] = await Promise.all([
+  const [settings, counts, before, property, referrals] = await Promise.all([
     reliabilitySettings(database, workspaceId),
-    scoreHistogram(database, workspaceId, filter),
+    zonedScoreCounts(database, workspaceId, { ...filter, granularity: q.granularity, timeZone: q.timeZone }),
     scoreHistogram(database, workspaceId, { surveyId: survey.id, ...previous }),
-    zonedScoreTrend(database, workspaceId, { ...filter, granularity: q.granularity, timeZone: q.timeZone }),
-    groupedScoreHistograms(database, workspaceId, {
-      ...filter,
-      groupBy: { by: 'channel' },
-      maxGroups: maxBreakdownGroups,
-    }),
     propertyName
       ? groupedScoreHistograms(database, workspaceId, {
           ...filter,
@@ -233,6 +234,19 @@ export async function surveyOverview(
       : null,
     referralMetrics(database, workspaceId, { ...period, period: q.granularity }),
   ]);
+  const whole = new Map<'all', Map<number, number>>();
+  const trend = new Map<string, Map<number, number>>();
+  const byChannel = new Map<string, Map<number, number>>();
+  for (const { key, channel, score, n } of counts) {
+    add(whole, 'all', score, n);
+    add(trend, key, score, n);
+    add(byChannel, channel, score, n);
+  }
+  const current = whole.get('all') ?? new Map<number, number>();
+  // As groupBy=channel orders them: by key.
+  const channels = [...byChannel]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([key, histogram]) => ({ key, histogram }));
   const sum = (k: 'promoters' | 'links' | 'clicks' | 'conversions') =>
     referrals.reduce((n, r) => n + r[k], 0);
   return {
@@ -247,7 +261,7 @@ export async function surveyOverview(
       settings,
       buckets.map((key) => ({ key, histogram: trend.get(key) ?? new Map<number, number>() })),
     ),
-    channels: { groups: labelled(survey.kind, settings, channels.groups), hasMore: channels.hasMore },
+    channels: { groups: labelled(survey.kind, settings, channels), hasMore: false },
     property:
       propertyName && property
         ? {

@@ -55,8 +55,39 @@ function defaultGranularity(p: { from: Date; to: Date }): Granularity {
   return days <= 62 ? 'day' : days <= 550 ? 'week' : 'month';
 }
 
+/**
+ * The last charts drawn, by what they show: the same figures make the same SVG, and drawing one costs tens of
+ * milliseconds of CPU, so an overview looked at again (or by a teammate) is not drawn again.
+ */
+const drawn = new Map<string, Promise<{ wide: string; narrow: string }>>();
+const DRAWN_KEPT = 200;
+
+function trendCharts(locale: Locale, kind: OverviewSurvey['kind'], data: SurveyOverview, g: Granularity) {
+  const key = JSON.stringify([
+    locale,
+    kind,
+    g,
+    data.trend.map((p) => [p.key, p.score, p.ci?.low, p.ci?.high]),
+  ]);
+  const known = drawn.get(key);
+  if (known) {
+    // Most recently used last, so the oldest goes first.
+    drawn.delete(key);
+    drawn.set(key, known);
+    return known;
+  }
+  const made = drawCharts(locale, kind, data, g);
+  made.catch(() => drawn.delete(key));
+  drawn.set(key, made);
+  for (const old of drawn.keys()) {
+    if (drawn.size <= DRAWN_KEPT) break;
+    drawn.delete(old);
+  }
+  return made;
+}
+
 /** The trend drawn twice, for a desktop and a phone (the page shows the one that fits): echarts' SVG, as in the digest. */
-async function trendCharts(
+async function drawCharts(
   locale: Locale,
   kind: OverviewSurvey['kind'],
   data: SurveyOverview,
