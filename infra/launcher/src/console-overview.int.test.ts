@@ -103,7 +103,7 @@ describe('the console overview and responses', () => {
 
     // The overview of November against October equals GET /v1/metrics?compare=previous.
     const page = await owner.get(
-      `/app?survey=${survey.id}&range=custom&from=2026-11-01&to=2026-11-30&granularity=week`,
+      `/app?survey=${survey.id}&range=custom&from=2026-11-01&to=2026-11-30&granularity=week&property=store`,
     );
     expect(page.statusCode).toBe(200);
     const metrics = (

@@ -134,7 +134,8 @@ const pages: [string, string | ((i: number) => string)][] = [
     'GET /app (a month, chart drawn afresh)',
     (i) => `/app?range=custom&from=${day(40 + i)}&to=${day(10 + i)}`,
   ],
-  ['GET /app (90 days, weekly, by agent)', `/app?range=90d&granularity=week&property=agent`],
+  ['GET /app (30 days, by agent)', '/app?property=agent'],
+  ['GET /app (90 days, weekly)', '/app?range=90d&granularity=week'],
   ['GET /app (a whole year, monthly)', `/app?range=custom&from=${day(365)}&to=${day(0)}&granularity=month`],
   ['GET /app/responses', '/app/responses'],
   [

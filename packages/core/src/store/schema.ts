@@ -440,9 +440,9 @@ export const responses = pgTable(
   },
   (t) => [
     index('responses_survey_created').on(t.surveyId, t.createdAt),
-    /** The overview's counts (score per period and channel) read from the index alone, never the rows. */
-    index('responses_survey_created_score').on(t.surveyId, t.createdAt, t.score, t.channel, t.workspaceId),
     index('responses_workspace_created').on(t.workspaceId, t.createdAt),
+    /** Scores per period, survey and channel read from the index alone (the overview, metrics, referral promoters). */
+    index('responses_workspace_created_score').on(t.workspaceId, t.createdAt, t.surveyId, t.score, t.channel),
     index('responses_unfollowed').on(t.createdAt).where(sql`${t.followedUpAt} is null`),
     index('responses_location_device').on(t.locationId, t.deviceHash, t.createdAt),
     index('responses_unrouted_edits')

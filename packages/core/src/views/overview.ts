@@ -211,17 +211,16 @@ export async function surveyOverview(
     period: { from: Date; to: Date };
     granularity: Granularity;
     timeZone: string;
-    /** The event property to break the score down by; none given, the first name in use. */
+    /** The event property to break the score down by (reading every answer's properties: only when asked). */
     property?: string | undefined;
   },
 ) {
   const { survey, period } = q;
-  const propertyNames = await responsePropertyNames(database, workspaceId, survey.id);
-  const propertyName = q.property ?? propertyNames[0];
+  const propertyName = q.property;
   const buckets = trendBuckets(period, q.granularity, q.timeZone);
   const previous = previousPeriod(period);
   const filter = { surveyId: survey.id, ...period };
-  const [settings, counts, before, property, referrals] = await Promise.all([
+  const [settings, counts, before, property, propertyNames, referrals] = await Promise.all([
     reliabilitySettings(database, workspaceId),
     zonedScoreCounts(database, workspaceId, { ...filter, granularity: q.granularity, timeZone: q.timeZone }),
     scoreHistogram(database, workspaceId, { surveyId: survey.id, ...previous }),
@@ -232,6 +231,7 @@ export async function surveyOverview(
           maxGroups: maxBreakdownGroups,
         })
       : null,
+    responsePropertyNames(database, workspaceId, survey.id),
     referralMetrics(database, workspaceId, { ...period, period: q.granularity }),
   ]);
   const whole = new Map<'all', Map<number, number>>();

@@ -340,6 +340,7 @@ function Breakdowns(props: { input: OverviewInput; data: SurveyOverview; survey:
             <div class="field">
               <label for="ov-property-name">{t(locale, 'property')}</label>
               <select id="ov-property-name" name="property">
+                <option value="">{t(locale, 'chooseProperty')}</option>
                 {data.propertyNames.map((name) => (
                   <option key={name} value={name} selected={name === data.property?.name}>
                     {name}

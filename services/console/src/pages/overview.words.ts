@@ -49,6 +49,7 @@ export const t = words({
     channel: 'Channel',
     byProperty: 'By event property',
     property: 'Property',
+    chooseProperty: 'Choose one',
     propertyValue: 'Value',
     noProperties:
       'The answers carry no event properties. Send events with properties (store, product type, agent) to split the score by them.',
@@ -128,6 +129,7 @@ export const t = words({
     channel: 'Канал',
     byProperty: 'По свойству события',
     property: 'Свойство',
+    chooseProperty: 'Выберите',
     propertyValue: 'Значение',
     noProperties:
       'У ответов нет свойств события. Отправляйте события со свойствами (магазин, тип товара, агент), чтобы разбить по ним оценку.',
@@ -207,6 +209,7 @@ export const t = words({
     channel: 'Kanał',
     byProperty: 'Według właściwości zdarzenia',
     property: 'Właściwość',
+    chooseProperty: 'Wybierz',
     propertyValue: 'Wartość',
     noProperties:
       'Odpowiedzi nie mają właściwości zdarzenia. Wysyłaj zdarzenia z właściwościami (sklep, rodzaj produktu, konsultant), by podzielić według nich wynik.',
