@@ -194,6 +194,8 @@ describe('the console overview and responses', () => {
       expect(contactIds(feed.body), mine).toEqual(expected.map((r) => r.contact?.id));
     }
     expect((await apiAll(shop, 'q=late')).length).toBe(3);
+    // q is also a contact's id, exactly.
+    expect(contactIds((await owner.get('/app/responses?q=nov-3')).body)).toEqual(['nov-3']);
     const none = await owner.get('/app/responses?q=nothing-like-this');
     expect(none.body).toContain('No answer matches these filters');
     expect((await owner.get('/app/responses?property=store')).statusCode).toBe(400);

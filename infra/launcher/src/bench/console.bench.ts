@@ -22,6 +22,8 @@ import { reportRows } from '@surveyflow/testkit/bench';
 const RESPONSES = Number(process.env.BENCH_RESPONSES ?? 1_000_000);
 const CASES = Number(process.env.BENCH_CASES ?? 100_000);
 const CONTACTS = 100_000;
+/** The answers are spread evenly over this many days before now. */
+const DAYS = Number(process.env.BENCH_DAYS ?? 365);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 7);
 const TARGET_MS = 200;
 
@@ -59,7 +61,7 @@ await sql`insert into contacts (workspace_id, external_id, email, name, locale)
   from generate_series(1, ${CONTACTS}) g`;
 await sql`insert into invitations (workspace_id, survey_id, contact_id, channel, status, send_at, sent_at, created_at)
   select ${workspaceId}, ${surveyId}, c.id, 'email', 'sent', t, t, t
-  from (select g, now() - (g::float / ${RESPONSES}) * interval '365 days' as t from generate_series(1, ${RESPONSES}) g) s
+  from (select g, now() - (g::float / ${RESPONSES}) * ${DAYS} * interval '1 day' as t from generate_series(1, ${RESPONSES}) g) s
   join (select id, row_number() over (order by id) as rn from contacts where workspace_id = ${workspaceId}) c
     on c.rn = (s.g % ${CONTACTS}) + 1`;
 await sql`insert into responses (workspace_id, invitation_id, survey_id, contact_id, channel, score, comment, properties,

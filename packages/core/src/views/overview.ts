@@ -98,13 +98,16 @@ export async function zonedScoreCounts(
   workspaceId: string,
   f: { surveyId: string; from: Date; to: Date; granularity: Granularity; timeZone: string },
 ): Promise<{ key: string; channel: string; score: number; n: number }[]> {
+  // Grouped by the truncated timestamp, formatted once per group rather than once per answer.
   return raw<{ key: string; channel: string; score: number; n: number }[]>`
-    select to_char(date_trunc(${f.granularity}, created_at at time zone ${f.timeZone}), 'YYYY-MM-DD') as key,
-        channel, score, count(*)::int as n
-      from responses
-      where survey_id = ${f.surveyId} and workspace_id = ${workspaceId}
-        and created_at >= ${f.from.toISOString()}::timestamptz and created_at < ${f.to.toISOString()}::timestamptz
-      group by 1, 2, 3`;
+    select to_char(bucket, 'YYYY-MM-DD') as key, channel, score, n from (
+      select date_trunc(${f.granularity}, created_at at time zone ${f.timeZone}) as bucket,
+          channel, score, count(*)::int as n
+        from responses
+        where workspace_id = ${workspaceId} and survey_id = ${f.surveyId}
+          and created_at >= ${f.from.toISOString()}::timestamptz and created_at < ${f.to.toISOString()}::timestamptz
+        group by 1, 2, 3
+    ) counted`;
 }
 
 /** Adds n answers of a score to the histogram under key (made when missing). */

@@ -45,7 +45,7 @@ export type ResponseFilter = {
   answer?: { id: string; value: string } | undefined;
   /** A copied event property's value, compared as text: store "Warsaw", total "129.9". */
   property?: { path: readonly string[]; value: string } | undefined;
-  /** Words in the comment, or the contact's id, email or name (case-insensitive, anywhere in the text). */
+  /** Text anywhere in the comment (case-insensitive), or exactly the contact's id. */
   q?: string | undefined;
   from?: Date | undefined;
   to?: Date | undefined;
@@ -67,14 +67,13 @@ const textArray = (path: readonly string[]) =>
   `{${path.map((p) => `"${p.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
 
 /**
- * `q` anywhere in the comment or the contact's id, email or name; % and _ in it are literal. The contacts are
- * matched once (a hashed subplan), so the newest-first scan stops as soon as a page is full.
+ * `q` anywhere in the comment (case-insensitive; % and _ in it are literal), or exactly the contact's id. The
+ * contact is found once through its unique index, so the newest-first scan stops as soon as a page is full.
  */
 function textMatch(workspaceId: string, q: string): SQL {
   const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  return sql`(${responses.comment} ilike ${like} or ${responses.contactId} in (
-    select ${contacts.id} from ${contacts} where ${contacts.workspaceId} = ${workspaceId}
-      and (${contacts.externalId} ilike ${like} or ${contacts.email} ilike ${like} or ${contacts.name} ilike ${like})))`;
+  return sql`(${responses.comment} ilike ${like} or ${responses.contactId} = (
+    select ${contacts.id} from ${contacts} where ${contacts.workspaceId} = ${workspaceId} and ${contacts.externalId} = ${q}))`;
 }
 
 /** The filters GET /v1/responses and its CSV export share. */

@@ -40,7 +40,7 @@ export function responseRoutes(app: HttpApp, ctx: AppContext) {
         security,
         summary: 'List answers, newest first',
         description:
-          "Each with score, segment, comment, channel, contact (or `location` for anonymous answers at a location code), event and properties. Filter by survey, segment, channel, hasComment, an extra question's answer (`answer=delivery:2`), an event property's value (`property=store:Warsaw`), text in the comment or the contact's id, email or name (`q`) and time; page with `cursor`.",
+          "Each with score, segment, comment, channel, contact (or `location` for anonymous answers at a location code), event and properties. Filter by survey, segment, channel, hasComment, an extra question's answer (`answer=delivery:2`), an event property's value (`property=store:Warsaw`), text in the comment or exactly the contact's id (`q`) and time; page with `cursor`.",
         querystring: ResponseListQuery,
         response: { 200: ResponsePage, 400: ErrorBody, 401: ErrorBody },
       },

@@ -31,7 +31,7 @@ const filters = {
       return { path: v.slice(0, at).split('.'), value: v.slice(at + 1) };
     })
     .optional(),
-  /** Text anywhere in the comment or the contact's id, email or name. */
+  /** Text anywhere in the comment, or exactly the contact's id. */
   q: text(200).trim().min(1, 'must not be empty').optional(),
   ...period,
 };
