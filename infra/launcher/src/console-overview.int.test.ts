@@ -229,6 +229,16 @@ describe('the console overview and responses', () => {
     expect(audit[0]).toEqual({ actor_kind: 'user', actor_label: 'owner@shop.test' });
     expect((await owner.get('/app/responses')).body).toContain('href="/app/responses.csv"');
 
+    // In the operator's language: Polish and Russian, the same figures.
+    await shop.system.ctx.database.sql`update users set locale = 'pl' where email = 'owner@shop.test'`;
+    const polish = await owner.get(`/app?survey=${survey.id}&range=custom&from=2026-11-01&to=2026-11-30`);
+    expect(polish.body).toContain('<html lang="pl"');
+    expect(polish.body).toContain('Za mało odpowiedzi, by wyciągać wnioski');
+    expect(polish.body).toContain('12 odpowiedzi: mniej niż 30 wymagane w Twojej przestrzeni.');
+    await shop.system.ctx.database.sql`update users set locale = 'ru' where email = 'owner@shop.test'`;
+    expect((await owner.get('/app/responses')).body).toContain('Выгрузить в CSV');
+    await shop.system.ctx.database.sql`update users set locale = 'en' where email = 'owner@shop.test'`;
+
     // A viewer reads the feed but cannot export; an agent can.
     const viewer = await invited(shop, smtp, owner, 'vera@shop.test', 'viewer');
     const viewerFeed = await viewer.get('/app/responses');
