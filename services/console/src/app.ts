@@ -10,6 +10,7 @@ import { contactRoutes } from './routes/contacts.ts';
 import { eventRoutes } from './routes/events.ts';
 import { homeRoutes } from './routes/home.ts';
 import { keyRoutes } from './routes/keys.ts';
+import { responseRoutes } from './routes/responses.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { signInRoutes } from './routes/sign-in.ts';
 import { surveyRoutes } from './routes/surveys.ts';
@@ -56,6 +57,7 @@ export function operatorConsole(ctx: AppContext) {
       settingsRoutes(routes, ctx);
       webhookRoutes(routes, ctx);
       connectorRoutes(routes, ctx);
+      responseRoutes(routes, ctx);
     });
   };
 }

@@ -504,6 +504,8 @@ export const responses = pgTable(
   (t) => [
     index('responses_survey_created').on(t.surveyId, t.createdAt),
     index('responses_workspace_created').on(t.workspaceId, t.createdAt),
+    /** Scores per period, survey and channel read from the index alone (the overview, metrics, referral promoters). */
+    index('responses_workspace_created_score').on(t.workspaceId, t.createdAt, t.surveyId, t.score, t.channel),
     index('responses_unfollowed').on(t.createdAt).where(sql`${t.followedUpAt} is null`),
     index('responses_location_device').on(t.locationId, t.deviceHash, t.createdAt),
     uniqueIndex('responses_idempotency')
@@ -604,6 +606,8 @@ export const cases = pgTable(
   (t) => [
     index('cases_workspace_status').on(t.workspaceId, t.status, t.createdAt),
     index('cases_overdue').on(t.dueAt).where(sql`${t.status} <> 'resolved' and ${t.escalatedAt} is null`),
+    /** A workspace's unresolved cases by due date: the overview's overdue count and list. */
+    index('cases_workspace_open_due').on(t.workspaceId, t.dueAt).where(sql`${t.status} <> 'resolved'`),
   ],
 );
 

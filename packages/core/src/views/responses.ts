@@ -43,6 +43,10 @@ export type ResponseFilter = {
   hasComment?: boolean | undefined;
   /** An extra question's answer, compared as text (a rating's 2 matches "2"). */
   answer?: { id: string; value: string } | undefined;
+  /** A copied event property's value, compared as text: store "Warsaw", total "129.9". */
+  property?: { path: readonly string[]; value: string } | undefined;
+  /** Text anywhere in the comment (case-insensitive), or exactly the contact's id. */
+  q?: string | undefined;
   from?: Date | undefined;
   to?: Date | undefined;
   limit: number;
@@ -58,6 +62,20 @@ function inSegment(segment: Segment): SQL {
   return sql`(${sql.join(ranges, sql` or `)})`;
 }
 
+/** A path as a Postgres text[] literal, every element quoted: one parameter, never part of the SQL text. */
+const textArray = (path: readonly string[]) =>
+  `{${path.map((p) => `"${p.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
+
+/**
+ * `q` anywhere in the comment (case-insensitive; % and _ in it are literal), or exactly the contact's id. The
+ * contact is found once through its unique index, so the newest-first scan stops as soon as a page is full.
+ */
+function textMatch(workspaceId: string, q: string): SQL {
+  const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return sql`(${responses.comment} ilike ${like} or ${responses.contactId} = (
+    select ${contacts.id} from ${contacts} where ${contacts.workspaceId} = ${workspaceId} and ${contacts.externalId} = ${q}))`;
+}
+
 /** The filters GET /v1/responses and its CSV export share. */
 function responseConditions(workspaceId: string, f: Omit<ResponseFilter, 'limit'>) {
   return and(
@@ -71,6 +89,10 @@ function responseConditions(workspaceId: string, f: Omit<ResponseFilter, 'limit'
         ? sql`coalesce(${responses.comment}, '') <> ''`
         : sql`coalesce(${responses.comment}, '') = ''`,
     f.answer ? sql`${responses.answers} ->> ${f.answer.id} = ${f.answer.value}` : undefined,
+    f.property
+      ? sql`${responses.properties} #>> ${textArray(f.property.path)}::text[] = ${f.property.value}`
+      : undefined,
+    f.q ? textMatch(workspaceId, f.q) : undefined,
     f.from ? gte(responses.createdAt, f.from) : undefined,
     f.to ? lt(responses.createdAt, f.to) : undefined,
     before(responses.createdAt, responses.id, f.after),

@@ -1,9 +1,12 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource preact */
-// The signed-in home at /app: who you are, your workspaces with a switcher, sign out (here or everywhere). Issue 14 puts the overview here.
+// The signed-in home at /app: the overview of the current workspace first, then your account — who you are, your workspaces with a
+// switcher, sign out (here or everywhere) and, for instance admins, a new workspace.
 import type { Locale, SignedIn } from '@surveyflow/core';
 import { say } from '../i18n.ts';
 import { Csrf, document } from './layout.tsx';
+import { Overview, type OverviewInput } from './overview.tsx';
+import { t } from './overview.words.ts';
 
 export function homePage(input: {
   locale: Locale;
@@ -11,6 +14,8 @@ export function homePage(input: {
   csrf: string;
   canCreateWorkspace: boolean;
   notice?: string | undefined;
+  /** The overview of the current workspace (none without one). */
+  overview?: OverviewInput | undefined;
 }): string {
   const { locale, session, csrf } = input;
   const current = session.workspace;
@@ -27,6 +32,8 @@ export function homePage(input: {
             {input.notice}
           </p>
         ) : null}
+        {input.overview ? <Overview {...input.overview} /> : null}
+        {input.overview ? <h2 class="account">{t(locale, 'account')}</h2> : null}
         <section class="card" aria-labelledby="me">
           <h2 id="me">{say(locale, 'signedInAs', { email: session.user.email })}</h2>
           {current ? (
@@ -39,7 +46,6 @@ export function homePage(input: {
           ) : (
             <p>{say(locale, 'noWorkspace')}</p>
           )}
-          {current ? <p class="muted">{say(locale, 'overviewSoon')}</p> : null}
           <div class="row">
             <form method="post" action="/app/sign-out" class="inline">
               <Csrf token={csrf} />

@@ -4,7 +4,7 @@ import {
   type AppContext,
   AppError,
   commentThemes,
-  compareScores,
+  comparedSummaries,
   csi,
   csiAttributes,
   csiRespondents,
@@ -15,12 +15,12 @@ import {
   previousPeriod,
   type ReliabilitySettings,
   type ResponseGrouping,
+  readableSummary,
   referralMetrics,
   reliability,
   reliabilitySettings,
   type SurveyKind,
   scoreHistogram,
-  summarize,
   themeComments,
 } from '@surveyflow/core';
 import { errors, type HttpApp } from '@surveyflow/http';
@@ -45,11 +45,7 @@ const MAX_GROUPS = 500;
 /** Metrics read answers. */
 const config = { permission: 'data.read' } as const;
 
-/** A summary with whether it can be read under the workspace's rule. */
-function readable(kind: SurveyKind, histogram: Map<number, number>, settings: ReliabilitySettings) {
-  const summary = summarize(kind, histogram);
-  return { ...summary, ...reliability(summary, settings) };
-}
+const readable = readableSummary;
 
 export function metricRoutes(app: HttpApp, ctx: AppContext) {
   app.get(
@@ -119,18 +115,11 @@ export function metricRoutes(app: HttpApp, ctx: AppContext) {
           surveyId: survey.id,
           ...other,
         });
-        const previous = readable(survey.kind, before, settings);
-        const change = compareScores(survey.kind, current, before);
-        const both = !summary.reliable
-          ? { reliable: false, reason: `this period: ${summary.reason}` }
-          : !previous.reliable
-            ? { reliable: false, reason: `the compared period: ${previous.reason}` }
-            : { reliable: true, reason: null };
         return {
           ...head,
           to,
           ...summary,
-          comparison: { ...other, ...change, ...both, summary: previous },
+          comparison: { ...other, ...comparedSummaries(survey.kind, current, before, settings) },
         };
       }
       const groups = await groupSummaries(ctx, request.workspaceId, survey.kind, settings, {

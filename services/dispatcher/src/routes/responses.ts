@@ -1,16 +1,7 @@
 // /v1/responses: answers with their contact (or place, for anonymous ones), event and properties, newest first,
 // keyset-paged; /v1/responses.csv streams every matching one as RFC 4180 CSV.
-import { Readable } from 'node:stream';
-import {
-  type AppContext,
-  contactView,
-  eachResponse,
-  listResponses,
-  recordAudit,
-  segmentOf,
-} from '@surveyflow/core';
+import { type AppContext, contactView, exportResponsesCsv, listResponses, segmentOf } from '@surveyflow/core';
 import { ErrorBody, type HttpApp, keysetCursor } from '@surveyflow/http';
-import { stringify } from 'csv-stringify';
 import { z } from 'zod';
 import { actorOf } from '../auth.ts';
 import { ResponseExportQuery, ResponseListQuery, ResponsePage } from '../schemas/responses.ts';
@@ -39,32 +30,6 @@ function responseView({ response: r, contact, location, surveyKind, eventExterna
   };
 }
 
-/** The value at properties.a.b of a row, as a CSV cell: objects as JSON, missing as empty. */
-function propertyCell(properties: Record<string, unknown>, column: string): string {
-  let value: unknown = properties;
-  for (const key of column.split('.').slice(1)) {
-    value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
-  }
-  if (value === undefined || value === null) return '';
-  return typeof value === 'object' ? JSON.stringify(value) : String(value);
-}
-
-const baseColumns = [
-  'id',
-  'created_at',
-  'updated_at',
-  'survey_id',
-  'score',
-  'segment',
-  'comment',
-  'channel',
-  'contact_id',
-  'contact_email',
-  'location',
-  'event_id',
-  'event_type',
-];
-
 export function responseRoutes(app: HttpApp, ctx: AppContext) {
   app.get(
     '/v1/responses',
@@ -75,7 +40,7 @@ export function responseRoutes(app: HttpApp, ctx: AppContext) {
         security,
         summary: 'List answers, newest first',
         description:
-          "Each with score, segment, comment, channel, contact (or `location` for anonymous answers at a location code), event and properties. Filter by survey, segment, channel, hasComment, an extra question's answer (`answer=delivery:2`) and time; page with `cursor`.",
+          "Each with score, segment, comment, channel, contact (or `location` for anonymous answers at a location code), event and properties. Filter by survey, segment, channel, hasComment, an extra question's answer (`answer=delivery:2`), an event property's value (`property=store:Warsaw`), text in the comment or exactly the contact's id (`q`) and time; page with `cursor`.",
         querystring: ResponseListQuery,
         response: { 200: ResponsePage, 400: ErrorBody, 401: ErrorBody },
       },
@@ -109,52 +74,17 @@ export function responseRoutes(app: HttpApp, ctx: AppContext) {
       },
     },
     async (request, reply) => {
-      const { columns = [], ...filter } = request.query;
-      // The export is the change: recorded before the first row leaves.
-      await recordAudit(ctx.database.db, {
+      const { columns, ...filter } = request.query;
+      const csv = await exportResponsesCsv(ctx.database, {
         workspaceId: request.workspaceId,
         actor: actorOf(request),
-        action: 'responses.export',
-        detail: { filter: JSON.parse(JSON.stringify(filter)), columns },
+        filter,
+        columns,
       });
-      const rows = eachResponse(ctx.database, request.workspaceId, filter);
-      const records = Readable.from(
-        (async function* () {
-          for await (const row of rows) {
-            const v = responseView(row);
-            yield [
-              v.id,
-              v.createdAt.toISOString(),
-              v.updatedAt.toISOString(),
-              v.surveyId,
-              v.score,
-              v.segment,
-              v.comment ?? '',
-              v.channel,
-              v.contact?.id ?? '',
-              v.contact?.email ?? '',
-              v.location?.name ?? '',
-              v.event?.id ?? '',
-              v.event?.type ?? '',
-              ...columns.map((c) =>
-                c.startsWith('answers.')
-                  ? String(v.answers[c.slice(8)] ?? '')
-                  : propertyCell(v.properties, c),
-              ),
-            ];
-          }
-        })(),
-      );
-      const csv = stringify({
-        header: true,
-        columns: [...baseColumns, ...columns],
-        record_delimiter: 'windows',
-      });
-      records.on('error', (err) => csv.destroy(err));
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', 'attachment; filename="responses.csv"')
-        .send(records.pipe(csv));
+        .send(csv);
     },
   );
 }

@@ -20,6 +20,19 @@ const filters = {
       return { id: v.slice(0, at), value: v.slice(at + 1) };
     })
     .optional(),
+  /** A copied event property's value: property=store:Warsaw, property=shipping.carrier:DHL */
+  property: text(300)
+    .regex(
+      /^[A-Za-z0-9_-]{1,100}(\.[A-Za-z0-9_-]{1,100}){0,4}:.{1,200}$/s,
+      'must be <property name>:<value>, e.g. store:Warsaw',
+    )
+    .transform((v) => {
+      const at = v.indexOf(':');
+      return { path: v.slice(0, at).split('.'), value: v.slice(at + 1) };
+    })
+    .optional(),
+  /** Text anywhere in the comment, or exactly the contact's id. */
+  q: text(200).trim().min(1, 'must not be empty').optional(),
   ...period,
 };
 

@@ -1,7 +1,8 @@
 // Whether a summary can be read: enough answers, and an interval narrow enough to say something.
 import { z } from 'zod';
 import type { SurveyKind } from '../kinds.ts';
-import type { Interval } from '../scoring.ts';
+import { type Histogram, type Interval, summarize } from '../scoring.ts';
+import { compareScores } from './compare.ts';
 
 export type ReliabilitySettings = {
   /** Fewer answers than this and the summary is not reliable. */
@@ -70,3 +71,30 @@ export const reliabilitySettingsSchema = z
       .strict(),
   })
   .strict();
+
+/** A summary with whether it can be read under the workspace's rule: what every score the API and console show is. */
+export function readableSummary(kind: SurveyKind, histogram: Histogram, settings: ReliabilitySettings) {
+  const summary = summarize(kind, histogram);
+  return { ...summary, ...reliability(summary, settings) };
+}
+
+/**
+ * A period against another: the change with its test (compareScores), readable only when both periods
+ * are, with the reason naming the period that is not; the other period's own summary beside it.
+ */
+export function comparedSummaries(
+  kind: SurveyKind,
+  current: Histogram,
+  before: Histogram,
+  settings: ReliabilitySettings,
+) {
+  const now = readableSummary(kind, current, settings);
+  const previous = readableSummary(kind, before, settings);
+  const change = compareScores(kind, current, before);
+  const both = !now.reliable
+    ? { reliable: false, reason: `this period: ${now.reason}` }
+    : !previous.reliable
+      ? { reliable: false, reason: `the compared period: ${previous.reason}` }
+      : { reliable: true, reason: null };
+  return { ...change, ...both, summary: previous };
+}

@@ -32,6 +32,7 @@ export async function trendChartSvg(
   points: readonly TrendPoint[],
   width = 560,
   height = 220,
+  opts: { axisName?: string } = {},
 ): Promise<string> {
   const { echarts } = await load();
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
@@ -48,7 +49,7 @@ export async function trendChartSvg(
       type: 'value',
       min: axis[kind].min,
       max: axis[kind].max,
-      name: axis[kind].name,
+      name: opts.axisName ?? axis[kind].name,
       nameTextStyle: { align: 'left' },
     },
     series: [
@@ -98,4 +99,12 @@ export async function svgToPng(
     font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' },
   }).render();
   return { png: rendered.asPng(), width: rendered.width, height: rendered.height };
+}
+
+/**
+ * The chart for a page whose CSP allows no inline style: echarts' inline `style` attributes (text font) and its
+ * `<style>` element (hover effects only) are dropped; the page's stylesheet sets the font of `svg text`.
+ */
+export function withoutInlineStyles(svg: string): string {
+  return svg.replace(/\sstyle="[^"]*"/g, '').replace(/<style\b[^>]*>[\s\S]*?<\/style>/g, '');
 }

@@ -1,0 +1,3 @@
+-- The console's reads: scores per period, survey and channel counted from an index alone; overdue cases by workspace and due date.
+CREATE INDEX "cases_workspace_open_due" ON "cases" USING btree ("workspace_id","due_at") WHERE "cases"."status" <> 'resolved';--> statement-breakpoint
+CREATE INDEX "responses_workspace_created_score" ON "responses" USING btree ("workspace_id","created_at","survey_id","score","channel");
