@@ -41,6 +41,7 @@ export const t = words({
     email: 'email',
     sms: 'SMS',
     qr: 'QR code',
+    widget: 'On-site widget',
   },
   ru: {
     title: 'Ответы',
@@ -81,6 +82,7 @@ export const t = words({
     email: 'почта',
     sms: 'SMS',
     qr: 'QR-код',
+    widget: 'Виджет на сайте',
   },
   pl: {
     title: 'Odpowiedzi',
@@ -122,5 +124,6 @@ export const t = words({
     email: 'e-mail',
     sms: 'SMS',
     qr: 'kod QR',
+    widget: 'Widżet na stronie',
   },
 });
