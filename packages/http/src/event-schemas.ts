@@ -1,6 +1,7 @@
 // Events as producers send them (POST /v1/events, a trigger's dry run, the console's pasted event): one schema, shared.
-import { AppError, type IncomingEvent, isValidTimeZone } from '@surveyflow/core';
+import { AppError, type EventDraft, type IncomingEvent, isValidTimeZone } from '@surveyflow/core';
 import { z } from 'zod';
+import { issuesToDetails } from './app.ts';
 import { isoDateTime, jsonObject, text } from './schemas.ts';
 
 const optional = <T extends z.ZodType>(s: T) => s.nullish().transform((v) => (v === null ? undefined : v));
@@ -61,4 +62,16 @@ export function toIncomingEvent(e: z.output<typeof EventInput>, now: Date, prefi
     ]);
   }
   return { id: e.id, type: e.type, occurredAt, contact: e.contact, properties: e.properties ?? {} };
+}
+
+/**
+ * A connector's mapped event checked exactly as POST /v1/events checks one (schema, then time): the
+ * dispatcher's hooks and connector test, and the console's "test this payload", all use this.
+ */
+export function connectorEvent(now: () => Date) {
+  return (draft: EventDraft): IncomingEvent => {
+    const parsed = EventInput.safeParse(draft);
+    if (!parsed.success) throw AppError.validation(issuesToDetails(parsed.error));
+    return toIncomingEvent(parsed.data, now());
+  };
 }

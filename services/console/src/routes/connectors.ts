@@ -4,9 +4,7 @@ import {
   AppError,
   connectorView,
   createConnector,
-  type EventDraft,
   getConnector,
-  type IncomingEvent,
   listConnectorDeliveries,
   listConnectors,
   parsePayload,
@@ -16,7 +14,7 @@ import {
   testConnectorPayload,
   updateConnector,
 } from '@surveyflow/core';
-import { type HttpApp, text, uuid } from '@surveyflow/http';
+import { connectorEvent, type HttpApp, text, uuid } from '@surveyflow/http';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { connectorPage, connectorsPage, type TestOutcome } from '../pages/connectors.tsx';
@@ -98,14 +96,8 @@ export function connectorRoutes(app: HttpApp, ctx: AppContext) {
   };
   const deliveries = async (s: Member, id: string) =>
     (await listConnectorDeliveries(ctx.database, s.workspace.workspaceId, id, { limit: 50 })) ?? [];
-  // The preview builds the event as ingest would store it; the API's field checks run on real deliveries.
-  const toEvent = (d: EventDraft): IncomingEvent => ({
-    id: d.id,
-    type: d.type,
-    occurredAt: ctx.clock.now(),
-    contact: { ...d.contact, id: d.contact.id ?? '' },
-    properties: d.properties,
-  });
+  // The preview checks the event exactly as a real delivery (and POST /v1/events) does.
+  const toEvent = connectorEvent(() => ctx.clock.now());
 
   app.get(
     '/app/connectors',

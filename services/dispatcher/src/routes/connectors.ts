@@ -13,9 +13,9 @@ import {
   testConnectorPayload,
   updateConnector,
 } from '@surveyflow/core';
-import { ErrorBody, errors, type HttpApp, IdParams } from '@surveyflow/http';
+import { connectorEvent, ErrorBody, errors, type HttpApp, IdParams } from '@surveyflow/http';
 import { z } from 'zod';
-import { connectorEvent } from '../connector-events.ts';
+
 import {
   ConnectorChange,
   ConnectorCreated,

@@ -1,8 +1,8 @@
 // POST /hooks/:connectorId — platforms' webhooks (no API key: the platform's signature is the credential; the workspace is the connector's).
 import { type AppContext, receiveHook } from '@surveyflow/core';
-import { ErrorBody, type HttpApp } from '@surveyflow/http';
+import { connectorEvent, ErrorBody, type HttpApp } from '@surveyflow/http';
 import { z } from 'zod';
-import { connectorEvent } from '../connector-events.ts';
+
 import { HookAnswer } from '../schemas/connectors.ts';
 
 /** WooCommerce's ping when a webhook is saved is form-encoded: kept as text, like every body here, for the signature. */
