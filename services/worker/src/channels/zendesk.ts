@@ -1,6 +1,9 @@
 // The only code that knows node-zendesk: a client per connector's API settings, its requests dialled only to public hosts (as webhooks are).
 import { outboundFetch } from '@surveyflow/core';
-import { createClient } from 'node-zendesk';
+import zendesk from 'node-zendesk';
+
+// node-zendesk is CommonJS: under Node's own ESM loader only its default export exists (vitest would hide that).
+const { createClient } = zendesk;
 
 export type ZendeskApi = { url: string; email: string; token: string };
 
