@@ -80,6 +80,11 @@ const schema = z.object({
   /** Load balancers in front of the services; X-Forwarded-For is believed only that many hops deep. */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   WORKER_CONCURRENCY: positiveInt.default(8),
+  /**
+   * Events planned together in one transaction (and list-send rows per chunk job step); the events
+   * queue runs twice this many jobs at once so one chunk gathers while another is planned.
+   */
+  PLANNING_CHUNK_SIZE: positiveInt.default(250),
   /** Emails per second across all workers (BullMQ's limiter lives in Redis); bursts queue up, nothing is dropped. */
   EMAIL_RATE_PER_SECOND: positiveInt.default(20),
   DUE_SCAN_INTERVAL_MS: positiveInt.default(1000),

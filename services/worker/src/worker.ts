@@ -86,7 +86,7 @@ export function startWorker(
     const worker = new Worker(name, processor(name), {
       connection,
       prefix: config.QUEUE_PREFIX,
-      concurrency: config.WORKER_CONCURRENCY,
+      concurrency: name === queueNames.events ? config.PLANNING_CHUNK_SIZE * 2 : config.WORKER_CONCURRENCY,
       ...(limiters[name] ? { limiter: { max: limiters[name], duration: 1000 } } : {}),
     });
     observeWorker(ctx, name, worker);
