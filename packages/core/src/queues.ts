@@ -17,6 +17,8 @@ export const queueNames = {
   webhooks: 'webhooks',
   /** Telling the team: the hourly scan, weekly digests and daily drop checks (usecases/digest.ts, drop-alerts.ts). */
   reports: 'reports',
+  /** List sends: each job plans a send's pending rows chunk by chunk until it is done, paused or cancelled. */
+  sends: 'sends',
 } as const;
 export type QueueName = (typeof queueNames)[keyof typeof queueNames];
 
@@ -51,6 +53,7 @@ export const jobs = {
     payload: z.object({ workspaceId: z.uuid(), week: z.string() }),
   },
   'drop.check': { queue: queueNames.reports, payload: z.object({ workspaceId: z.uuid(), day: z.string() }) },
+  'send.plan': { queue: queueNames.sends, payload: z.object({ sendId: z.uuid() }) },
 } as const;
 
 export type JobName = keyof typeof jobs;
@@ -85,6 +88,7 @@ export class Queues {
       followups: make(queueNames.followups),
       webhooks: make(queueNames.webhooks),
       reports: make(queueNames.reports),
+      sends: make(queueNames.sends),
     };
   }
 

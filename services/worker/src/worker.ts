@@ -20,6 +20,7 @@ import { reportsJobs, reportsSchedule } from './queues/reports.ts';
 import { sendEmailJobs } from './queues/send-email.ts';
 import { sendSlackJobs } from './queues/send-slack.ts';
 import { sendSmsJobs } from './queues/send-sms.ts';
+import { sendsJobs } from './queues/sends.ts';
 import { webhooksJobs } from './queues/webhooks.ts';
 import { Reconciler } from './reconciler.ts';
 import { type FleetSchedule, keepSchedules } from './schedules.ts';
@@ -75,6 +76,7 @@ export function startWorker(
     [queueNames.followups]: followupsJobs(ctx),
     [queueNames.webhooks]: webhooksJobs(ctx),
     [queueNames.reports]: reportsJobs(ctx),
+    [queueNames.sends]: sendsJobs(ctx, () => scanner.kick()),
   };
   const processor = <Q extends QueueName>(name: Q) => queueProcessor(name, registry[name]);
 

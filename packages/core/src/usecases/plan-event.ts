@@ -102,8 +102,8 @@ export async function decideChunk(
   if (items.length === 0) return [];
   const history = await chunkHistory(tx, workspace, items);
   // A subject without a stored contact has no history of its own; its key only groups it with itself.
-  const subjects: ChunkSubject[] = items.map((item, i) => ({
-    contactKey: item.contact.id ?? `new:${i}`,
+  const subjects: ChunkSubject[] = items.map((item) => ({
+    contactKey: item.contact.id ?? `new:${item.contact.externalId}`,
     event: item.event,
     contact: item.contact,
     triggers: item.rules,
@@ -167,9 +167,15 @@ export async function planStoredEvents(
       .where(inArray(events.id, [...new Set(eventIds)]))
       .orderBy(asc(events.id))
       .for('update');
+    // In the order received; events of one request (one receivedAt) in the order the jobs came.
+    const position = new Map(eventIds.map((id, i) => [id, i]));
     const todo = locked
       .filter((e) => !e.plannedAt)
-      .sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || (a.id < b.id ? -1 : 1));
+      .sort(
+        (a, b) =>
+          a.receivedAt.getTime() - b.receivedAt.getTime() ||
+          (position.get(a.id) ?? 0) - (position.get(b.id) ?? 0),
+      );
     for (const e of locked) outcomes.set(e.id, { planned: false, invitationIds: [], dueNow: false });
     if (todo.length === 0) return;
     const contactRows = await tx
