@@ -66,17 +66,18 @@ const surveyOf = async (shop: Shop) => (await shop.api('GET', '/v1/surveys')).js
 describe('list sends', () => {
   test.override('shopOptions', { env: { EMAIL_RATE_PER_SECOND: '5000', WORKER_CONCURRENCY: '32' } });
 
-  test('10,000 rows, 50 bad and 200 opted out: the counts add up, bad rows are named by line, every invitation is mailed once, progress moves', async ({
-    shop,
-    smtp,
-  }) => {
+  test('10,000 rows, 50 bad and 200 opted out: the counts add up, bad rows are named by line, every invitation is mailed once, progress moves', {
+    timeout: 600_000,
+  }, async ({ shop, smtp }) => {
     const prefix = uniquePrefix('c');
     const bad = new Map<number, string>();
     const kinds = ['no id', 'invalid email', 'unknown time zone'];
     for (let k = 0; k < 50; k++) bad.set(100 + k * 197, kinds[k % 3] as string);
     const workspaceId: string = (await shop.api('GET', '/v1/workspace')).json().id;
     // 200 contacts who opted out before the send (by the unsubscribe link, say), none of them on a bad line.
-    const optedOut = Array.from({ length: 200 }, (_, k) => 5 + k * 49).filter((i) => !bad.has(i + 2));
+    const optedOut = Array.from({ length: 260 }, (_, k) => 5 + k * 37)
+      .filter((i) => !bad.has(i + 2))
+      .slice(0, 200);
     expect(optedOut).toHaveLength(200);
     await shop.system.ctx.database.db.insert(schema.contacts).values(
       optedOut.map((i) => ({
@@ -147,7 +148,10 @@ describe('list sends', () => {
     );
   });
 
-  test('a dry run counts what a send would do and sends nothing', async ({ shop, smtp }) => {
+  test('a dry run counts what a send would do and sends nothing', { timeout: 120_000 }, async ({
+    shop,
+    smtp,
+  }) => {
     const prefix = uniquePrefix('d');
     const surveyId = await surveyOf(shop);
     const csv = contactsCsv(prefix, 300, new Map([[10, 'invalid email']]));
@@ -196,16 +200,16 @@ describe('list sends', () => {
     expect((await shop.api('GET', '/v1/sends')).json().data).toHaveLength(0);
   });
 
-  test('pause stops at the next chunk and resume finishes it, each row invited once; cancel leaves the rest unplanned', async ({
-    shop,
-  }) => {
+  test('pause stops at the next chunk and resume finishes it, each row invited once; cancel leaves the rest unplanned', {
+    timeout: 400_000,
+  }, async ({ shop }) => {
     const surveyId = await surveyOf(shop);
     const sends = shop.system.ctx.queues.queue('sends');
     const idle = () => waitFor(async () => (await sends.getActiveCount()) === 0, { timeoutMs: 60_000 });
 
     const first = await postCsv(
       shop,
-      contactsCsv(uniquePrefix('p'), 20_000),
+      contactsCsv(uniquePrefix('p'), 10_000),
       `surveyId=${surveyId}&channel=email&at=2030-01-01T10:00:00Z`,
     );
     const paused = await shop.api('POST', `/v1/sends/${first.id}/pause`);
@@ -213,7 +217,7 @@ describe('list sends', () => {
     await idle();
     const stopped: SendBody = (await shop.api('GET', `/v1/sends/${first.id}`)).json();
     expect(stopped.state).toBe('paused');
-    expect(stopped.progress.planned).toBeLessThan(20_000);
+    expect(stopped.progress.planned).toBeLessThan(10_000);
     expect((await shop.api('POST', `/v1/sends/${first.id}/pause`)).statusCode).toBe(409);
 
     expect((await shop.api('POST', `/v1/sends/${first.id}/resume`)).statusCode).toBe(200);
@@ -224,35 +228,34 @@ describe('list sends', () => {
       },
       { timeoutMs: 180_000 },
     );
-    expect(finished.progress).toMatchObject({ planned: 20_000, invited: 20_000 });
+    expect(finished.progress).toMatchObject({ planned: 10_000, invited: 10_000 });
     const counts = await shop.system.ctx.database.sql`
       select count(*)::int as n, count(distinct contact_id)::int as contacts from invitations where send_id = ${first.id}`;
-    expect(counts).toEqual([{ n: 20_000, contacts: 20_000 }]);
+    expect(counts).toEqual([{ n: 10_000, contacts: 10_000 }]);
 
     const second = await postCsv(
       shop,
-      contactsCsv(uniquePrefix('x'), 20_000),
+      contactsCsv(uniquePrefix('x'), 10_000),
       `surveyId=${surveyId}&channel=email&at=2030-01-01T10:00:00Z`,
     );
     expect((await shop.api('POST', `/v1/sends/${second.id}/cancel`)).statusCode).toBe(200);
     await idle();
     const cancelled: SendBody = (await shop.api('GET', `/v1/sends/${second.id}`)).json();
     expect(cancelled.state).toBe('cancelled');
-    expect(cancelled.progress.planned).toBeLessThan(20_000);
+    expect(cancelled.progress.planned).toBeLessThan(10_000);
     expect((await shop.api('POST', `/v1/sends/${second.id}/resume`)).statusCode).toBe(409);
   });
 });
 
 describe('a worker killed mid-send', () => {
-  test('a worker SIGKILLed mid-send is replaced and the send finishes from the first unplanned line, no row invited twice', async ({
-    db,
-    redisUrl,
-  }) => {
+  test('a worker SIGKILLed mid-send is replaced and the send finishes from the first unplanned line, no row invited twice', {
+    timeout: 300_000,
+  }, async ({ db, redisUrl }) => {
     const prefix = uniquePrefix('q');
     const config = testConfig({ databaseUrl: db.url, redisUrl, queuePrefix: prefix });
     const ctx = openContext(config);
     const seeded = await seedWorkspace(ctx.database);
-    const rows = 30_000;
+    const rows = 20_000;
     const send = await createSend(
       ctx.database,
       seeded.workspaceId,

@@ -6,6 +6,7 @@ import { say } from './i18n.ts';
 import { errorPage } from './pages/sign-in.tsx';
 import { homeRoutes } from './routes/home.ts';
 import { keyRoutes } from './routes/keys.ts';
+import { sendRoutes } from './routes/sends.ts';
 import { signInRoutes } from './routes/sign-in.ts';
 import { teamRoutes } from './routes/team.ts';
 import { consoleScope, localeOf } from './scope.ts';
@@ -42,6 +43,7 @@ export function operatorConsole(ctx: AppContext) {
       homeRoutes(routes, ctx);
       teamRoutes(routes, ctx);
       keyRoutes(routes, ctx);
+      sendRoutes(routes, ctx);
     });
   };
 }
