@@ -5,7 +5,6 @@ import { Readable } from 'node:stream';
 import { closeContext, createSend, openContext, schema } from '@surveyflow/core';
 import { freePort } from '@surveyflow/local-servers';
 import { seedWorkspace, TEST_SECRET, testConfig, uniquePrefix, waitFor } from '@surveyflow/testkit';
-import { sql } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
 import { ServiceProcess } from './chaos/servers.ts';
 import { type Shop, test } from './testing.ts';
@@ -280,7 +279,8 @@ describe('a worker killed mid-send', () => {
       NODE_ENV: 'test',
     });
     const progress = async () => {
-      const [row] = await ctx.database.db.select().from(schema.sends).where(sql`id = ${send.id}`);
+      const [row] = await ctx.database.sql<{ planned: number; invited: number; state: string }[]>`
+        select planned, invited, state from sends where id = ${send.id}`;
       return row;
     };
     const firstEnv = await env();

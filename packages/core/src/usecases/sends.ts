@@ -284,7 +284,7 @@ export async function planSendChunk(
 ): Promise<ChunkResult> {
   return db.transaction(async (tx) => {
     const [send] = await tx.select().from(sends).where(eq(sends.id, sendId)).for('update');
-    if (!send || send.state !== 'running') return 'stopped';
+    if (send?.state !== 'running') return 'stopped';
     const rows = await tx
       .select()
       .from(sendRows)
