@@ -2,9 +2,9 @@
 // with progress seen moving in the API; dry runs, pause/resume/cancel, and a worker killed mid-send.
 
 import { Readable } from 'node:stream';
-import { closeContext, createSend, openContext, schema } from '@surveyflow/core';
+import { closeContext, createSend, ingestEvents, openContext, schema } from '@surveyflow/core';
 import { freePort } from '@surveyflow/local-servers';
-import { seedWorkspace, TEST_SECRET, testConfig, uniquePrefix, waitFor } from '@surveyflow/testkit';
+import { anEvent, seedWorkspace, TEST_SECRET, testConfig, uniquePrefix, waitFor } from '@surveyflow/testkit';
 import { describe, expect } from 'vitest';
 import { ServiceProcess } from './chaos/servers.ts';
 import { type Shop, test } from './testing.ts';
@@ -317,6 +317,65 @@ describe('a worker killed mid-send', () => {
            and invitation_id is not null) as rows
       from invitations where send_id = ${send.id}`;
     expect(counts).toEqual([{ invitations: rows, contacts: rows, rows }]);
+    await closeContext(ctx);
+  });
+
+  test('a worker SIGKILLed while planning events is replaced, and every event is planned exactly once', {
+    timeout: 300_000,
+  }, async ({ db, redisUrl }) => {
+    const prefix = uniquePrefix('q');
+    const ctx = openContext(testConfig({ databaseUrl: db.url, redisUrl, queuePrefix: prefix }));
+    const seeded = await seedWorkspace(ctx.database);
+    const n = 6000;
+    const ids: string[] = [];
+    for (let i = 0; i < n; i += 1000) {
+      const batch = Array.from({ length: 1000 }, (_, k) =>
+        anEvent(`ev-${i + k}`, { contact: { id: `p-${i + k}`, email: `p${i + k}@example.com` } }),
+      );
+      for (const r of await ingestEvents(ctx.database, seeded.workspaceId, batch)) ids.push(r.eventId ?? '');
+    }
+    await ctx.queues.addMany(
+      'event.plan',
+      ids.map((eventId) => ({ eventId })),
+    );
+    const env = async () => ({
+      DATABASE_URL: db.url,
+      REDIS_URL: redisUrl,
+      QUEUE_PREFIX: prefix,
+      SECRET_KEY: TEST_SECRET,
+      PORT: String(await freePort()),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'test',
+    });
+    const planned = async () =>
+      (
+        await ctx.database.sql<
+          { n: number }[]
+        >`select count(*)::int as n from events where planned_at is not null`
+      )[0]?.n ?? 0;
+    const firstEnv = await env();
+    const first = new ServiceProcess('worker', 'planner-1', () => firstEnv);
+    first.start();
+    try {
+      await waitFor(async () => (await planned()) > 0, { timeoutMs: 60_000, intervalMs: 20 });
+    } finally {
+      await first.kill9();
+    }
+    expect(await planned()).toBeLessThan(n);
+    const secondEnv = await env();
+    const second = new ServiceProcess('worker', 'planner-2', () => secondEnv);
+    second.start();
+    try {
+      await waitFor(async () => (await planned()) === n, { timeoutMs: 200_000, intervalMs: 500 });
+    } finally {
+      await second.stop();
+    }
+    const counts = await ctx.database.sql`
+      select (select count(*)::int from event_decisions) as decisions,
+        (select count(distinct event_id)::int from event_decisions) as events,
+        (select count(*)::int from invitations) as invitations`;
+    expect(counts).toEqual([{ decisions: n, events: n, invitations: n }]);
     await closeContext(ctx);
   });
 });

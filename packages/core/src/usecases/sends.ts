@@ -2,7 +2,7 @@
 // (the send plays the trigger), with progress counted in the same transaction as each chunk's decisions.
 import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
-import { and, asc, desc, eq, gt, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNotNull, lt, sql } from 'drizzle-orm';
 import type { ChannelName } from '../domain/kinds.ts';
 import type { ContactFacts, Decision, TriggerRule } from '../domain/rules/plan.ts';
 import type { SendWindow } from '../domain/rules/send-window.ts';
@@ -502,8 +502,12 @@ export async function listSendRows(
     .limit(f.limit + 1);
 }
 
-/** Sends still running (the reconciler re-enqueues their jobs when Redis lost them). */
-export async function runningSends({ db }: Database): Promise<string[]> {
-  const rows = await db.select({ id: sends.id }).from(sends).where(eq(sends.state, 'running'));
+/** Sends running but untouched since `before` (the reconciler hands their job on again if it was lost). */
+export async function runningSends({ db }: Database, before: Date): Promise<string[]> {
+  const rows = await db
+    .select({ id: sends.id })
+    .from(sends)
+    .where(and(eq(sends.state, 'running'), lt(sends.updatedAt, before)))
+    .limit(1000);
   return rows.map((r) => r.id);
 }
