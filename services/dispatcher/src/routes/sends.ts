@@ -61,6 +61,14 @@ async function upload(
     }
     return { csv: part.file, settings, fileName: part.filename || null };
   }
+  const type = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  if (type !== 'text/csv' && type !== 'text/plain') {
+    throw new AppError(
+      'unsupported_media_type',
+      'unsupported_media',
+      'Send the CSV as the body (Content-Type: text/csv) or as the file of a multipart/form-data form',
+    );
+  }
   return { csv: request.body as Readable, settings: settingsOf(query), fileName: null };
 }
 
