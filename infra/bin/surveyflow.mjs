@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Entry for `npm start`, `npm test`, `npm run bench`, `npm run fuzz` and `npm run chaos` on a fresh clone: installs what is missing, then runs.
+// Entry for `npm start`, `npm test`, `npm run bench`, `npm run fuzz`, `npm run chaos` and `npm run send` on a fresh clone: installs what is missing, then runs.
 // Plain JavaScript with no dependencies, because it runs before `npm ci` has.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -29,9 +29,10 @@ const commands = {
   bench: [bin('tsx'), ['infra/launcher/src/bench/main.ts', ...rest]],
   fuzz: [bin('tsx'), ['infra/launcher/src/fuzz/main.ts', ...rest]],
   chaos: [bin('tsx'), ['infra/launcher/src/chaos/main.ts', ...rest]],
+  send: [bin('tsx'), ['infra/launcher/src/send/main.ts', ...rest]],
 };
 const entry = commands[command];
-if (!entry) fail(`unknown command "${command}"; use start, test, bench, fuzz or chaos`);
+if (!entry) fail(`unknown command "${command}"; use start, test, bench, fuzz, chaos or send`);
 
 // Ctrl-C reaches the child from the terminal itself; SIGTERM (from npm, docker, systemd) is passed on.
 // Either way this process waits for the child to finish its clean shutdown and exits as it did.

@@ -93,6 +93,11 @@ const schema = z.object({
    * statements: more in flight means fewer commits per mail. The SMTP pool still bounds the connections.
    */
   EMAIL_CONCURRENCY: positiveInt.default(48),
+  /**
+   * Events planned together in one transaction (and list-send rows per chunk job step); the events
+   * queue runs twice this many jobs at once so one chunk gathers while another is planned.
+   */
+  PLANNING_CHUNK_SIZE: positiveInt.default(250),
   /** Emails per second across all workers (BullMQ's limiter lives in Redis); bursts queue up, nothing is dropped. */
   EMAIL_RATE_PER_SECOND: positiveInt.default(20),
   DUE_SCAN_INTERVAL_MS: positiveInt.default(1000),

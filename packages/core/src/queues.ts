@@ -17,6 +17,8 @@ export const queueNames = {
   webhooks: 'webhooks',
   /** Telling the team: the hourly scan, weekly digests and daily drop checks (usecases/digest.ts, drop-alerts.ts). */
   reports: 'reports',
+  /** List sends: each job plans a send's pending rows chunk by chunk until it is done, paused or cancelled. */
+  sends: 'sends',
 } as const;
 export type QueueName = (typeof queueNames)[keyof typeof queueNames];
 
@@ -56,6 +58,7 @@ export const jobs = {
     queue: queueNames.followups,
     payload: z.object({ caseId: z.uuid(), attempt: z.number().int().min(1) }),
   },
+  'send.plan': { queue: queueNames.sends, payload: z.object({ sendId: z.uuid() }) },
 } as const;
 
 export type JobName = keyof typeof jobs;
@@ -110,6 +113,7 @@ export class Queues {
       followups: make(queueNames.followups),
       webhooks: make(queueNames.webhooks),
       reports: make(queueNames.reports),
+      sends: make(queueNames.sends),
     };
   }
 

@@ -11,6 +11,7 @@ import { eventRoutes } from './routes/events.ts';
 import { homeRoutes } from './routes/home.ts';
 import { keyRoutes } from './routes/keys.ts';
 import { responseRoutes } from './routes/responses.ts';
+import { sendRoutes } from './routes/sends.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { signInRoutes } from './routes/sign-in.ts';
 import { surveyRoutes } from './routes/surveys.ts';
@@ -58,6 +59,7 @@ export function operatorConsole(ctx: AppContext) {
       webhookRoutes(routes, ctx);
       connectorRoutes(routes, ctx);
       responseRoutes(routes, ctx);
+      sendRoutes(routes, ctx);
     });
   };
 }

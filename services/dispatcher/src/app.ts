@@ -1,4 +1,6 @@
 // The dispatcher as a Fastify plugin: the authenticated /v1 API for backends and operators, and its index.
+
+import multipart from '@fastify/multipart';
 import { type AppContext, tenantDatabase } from '@surveyflow/core';
 import { zodRoutes } from '@surveyflow/http';
 import type { FastifyInstance } from 'fastify';
@@ -18,6 +20,7 @@ import { memberRoutes } from './routes/members.ts';
 import { metricRoutes } from './routes/metrics.ts';
 import { publishableKeyRoutes } from './routes/publishable-keys.ts';
 import { responseRoutes } from './routes/responses.ts';
+import { sendRoutes } from './routes/sends.ts';
 import { surveyRoutes } from './routes/surveys.ts';
 import { triggerRoutes } from './routes/triggers.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
@@ -49,6 +52,8 @@ export function dispatcher(ctx: AppContext) {
     // Encapsulated: the auth hook covers only what is registered inside this plugin.
     await app.register(async (plugin) => {
       keepRawJson(plugin);
+      // Forms with a file (a list send's CSV); read as a stream by the route that takes one.
+      await plugin.register(multipart);
       // Reads run in their workspace's transaction under row-level security (store/tenant.ts); routes
       // see the same AppContext, with a database that follows that transaction.
       const tenants = tenantDatabase(ctx.database);
@@ -72,6 +77,7 @@ export function dispatcher(ctx: AppContext) {
       auditRoutes(api, scoped);
       memberRoutes(api, scoped);
       connectorRoutes(api, scoped);
+      sendRoutes(api, scoped);
     });
     // Platforms' webhooks: outside the API key's reach (their signature authenticates them), same raw-body handling.
     await app.register(async (plugin) => {

@@ -8,6 +8,7 @@ import {
   recoverStaleNotifications,
   recoverStaleReminders,
   recoverStaleSends,
+  runningSends,
   staleQueuedInvitations,
   unfollowedResponseIds,
   unplannedEventIds,
@@ -99,6 +100,12 @@ export async function reconcile(
   await queues.addNotificationSends(staleNotes.requeued, { again: true });
   const staleReminders = await recoverStaleReminders(database, ctx.clock.now(), cutoffs);
   await queues.addAgain('reminder.send', staleReminders.requeued);
+  // A running send whose job was lost (Redis flushed, or its job failed for good) is planned on from its first pending line.
+  const sends = await runningSends(database, before(after));
+  await queues.addAgain(
+    'send.plan',
+    sends.map((sendId) => ({ sendId })),
+  );
   const interrupted = stale.interrupted + staleNotes.interrupted + staleReminders.interrupted;
   const counts = {
     events: events.length,
@@ -106,6 +113,7 @@ export async function reconcile(
     notifications: notifications.length,
     responses: responses.length + waiting.length,
     edits: edits.length,
+    sends: sends.length,
     resent: stale.requeued.length + staleNotes.requeued.length + staleReminders.requeued.length,
     interrupted,
   };

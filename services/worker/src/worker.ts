@@ -20,6 +20,7 @@ import { reportsJobs, reportsSchedule } from './queues/reports.ts';
 import { sendEmailJobs } from './queues/send-email.ts';
 import { sendSlackJobs } from './queues/send-slack.ts';
 import { sendSmsJobs } from './queues/send-sms.ts';
+import { sendsJobs } from './queues/sends.ts';
 import { webhooksJobs } from './queues/webhooks.ts';
 import { Reconciler } from './reconciler.ts';
 import { type FleetSchedule, keepSchedules } from './schedules.ts';
@@ -76,6 +77,7 @@ export function startWorker(
     [queueNames.followups]: followupsJobs(ctx),
     [queueNames.webhooks]: webhooksJobs(ctx),
     [queueNames.reports]: reportsJobs(ctx),
+    [queueNames.sends]: sendsJobs(ctx, () => scanner.kick()),
   };
   const processor = <Q extends QueueName>(name: Q) => queueProcessor(name, registry[name]);
 
@@ -87,7 +89,12 @@ export function startWorker(
     const worker = new Worker(name, processor(name), {
       connection,
       prefix: config.QUEUE_PREFIX,
-      concurrency: name === queueNames.sendEmail ? config.EMAIL_CONCURRENCY : config.WORKER_CONCURRENCY,
+      concurrency:
+        name === queueNames.sendEmail
+          ? config.EMAIL_CONCURRENCY
+          : name === queueNames.events
+            ? config.PLANNING_CHUNK_SIZE * 2
+            : config.WORKER_CONCURRENCY,
       ...(limiters[name] ? { limiter: { max: limiters[name], duration: 1000 } } : {}),
     });
     observeWorker(ctx, name, worker);

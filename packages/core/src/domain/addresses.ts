@@ -1,4 +1,5 @@
 // Which address a message to a customer goes to, given how they answered and what they can still receive.
+import { z } from 'zod';
 import type { ChannelName } from './kinds.ts';
 
 /** What reachability depends on: the contact's addresses, a bounce on the email, an opt-out. */
@@ -28,3 +29,20 @@ export function customerAddress(
   }
   return null;
 }
+
+const emailSchema = z.email().max(320);
+
+/** An address mail can be sent to, as the API accepts it. */
+export function isValidEmail(value: string): boolean {
+  return emailSchema.safeParse(value).success;
+}
+
+/** An E.164 number such as +48600100200, as the API and Twilio take it. */
+export const phonePattern = /^\+[1-9]\d{6,14}$/;
+
+export function isValidPhone(value: string): boolean {
+  return phonePattern.test(value);
+}
+
+/** A language tag such as en or pl-PL. */
+export const localePattern = /^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/;

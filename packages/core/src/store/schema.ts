@@ -1,6 +1,7 @@
 // The system of record: every table Surveyflow keeps, as drizzle definitions (migrations are generated from this file).
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   bigserial,
   boolean,
   check,
@@ -399,6 +400,8 @@ export const invitations = pgTable(
     segments: integer('segments'),
     /** The trigger's dedupe key value for the event that made it ("1001" for properties.orderId). */
     dedupeValue: text('dedupe_value'),
+    /** The list send that made it (no trigger, no event); its dedupe value is the contact's id. */
+    sendId: uuid('send_id').references((): AnyPgColumn => sends.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
   },
   (t) => [
@@ -406,6 +409,10 @@ export const invitations = pgTable(
     uniqueIndex('invitations_trigger_dedupe')
       .on(t.triggerId, t.dedupeValue)
       .where(sql`${t.dedupeValue} is not null`),
+    // One invitation per contact per list send, whatever the rows say.
+    uniqueIndex('invitations_send_dedupe')
+      .on(t.sendId, t.dedupeValue)
+      .where(sql`${t.sendId} is not null and ${t.dedupeValue} is not null`),
     index('invitations_due').on(t.sendAt).where(sql`${t.status} = 'scheduled'`),
     index('invitations_reminders_due').on(t.nextReminderAt).where(sql`${t.nextReminderAt} is not null`),
     index('invitations_stale_queue').on(t.queuedAt).where(sql`${t.status} = 'queued'`),
@@ -950,5 +957,72 @@ export const caseTickets = pgTable(
   (t) => [
     index('case_tickets_due').on(t.nextAttemptAt).where(sql`${t.nextAttemptAt} is not null`),
     index('case_tickets_ticket').on(t.connectorId, t.ticketId),
+/** running: chunk jobs plan its rows; paused and cancelled stop them at the next chunk; done: every row planned. */
+export const sendStates = ['uploading', 'running', 'paused', 'cancelled', 'done'] as const;
+export type SendState = (typeof sendStates)[number];
+
+/** A list send: a CSV of contacts invited to a survey, planned by the same rules as an event, with its progress. */
+export const sends = pgTable(
+  'sends',
+  {
+    id: id(),
+    workspaceId: workspaceRef(),
+    surveyId: uuid('survey_id')
+      .notNull()
+      .references(() => surveys.id, { onDelete: 'cascade' }),
+    /** Tried in order: the first the contact has a working address for. */
+    channels: text('channels').array().$type<ChannelName[]>().notNull(),
+    /** When the invitations are due (null: at once), moved into the send window and out of quiet hours per contact. */
+    sendAt: ts('send_at'),
+    sendWindow: jsonb('send_window').$type<SendWindow>(),
+    throttleDays: integer('throttle_days').notNull().default(30),
+    sampleRate: doublePrecision('sample_rate').notNull().default(1),
+    /** Planned and counted, nothing stored to send. */
+    dryRun: boolean('dry_run').notNull().default(false),
+    state: text('state').$type<SendState>().notNull().default('uploading'),
+    fileName: text('file_name'),
+    rowsRead: integer('rows_read').notNull().default(0),
+    /** Rows decided so far (invited, skipped or bad); the chunk jobs move it forward in their transaction. */
+    planned: integer('planned').notNull().default(0),
+    invited: integer('invited').notNull().default(0),
+    bad: integer('bad').notNull().default(0),
+    /** Skipped rows by reason (skipReasons). */
+    skipped: jsonb('skipped').$type<Record<string, number>>().notNull().default({}),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+    finishedAt: ts('finished_at'),
+  },
+  (t) => [index('sends_workspace').on(t.workspaceId, t.createdAt)],
+);
+
+export const sendRowOutcomes = ['pending', 'invited', 'skipped', 'bad'] as const;
+export type SendRowOutcome = (typeof sendRowOutcomes)[number];
+
+/** One row of a send's CSV, by line number: staged pending, then decided once (the key makes a resume skip it). */
+export const sendRows = pgTable(
+  'send_rows',
+  {
+    sendId: uuid('send_id')
+      .notNull()
+      .references(() => sends.id, { onDelete: 'cascade' }),
+    line: integer('line').notNull(),
+    workspaceId: workspaceRef(),
+    externalId: text('external_id'),
+    email: text('email'),
+    phone: text('phone'),
+    name: text('name'),
+    locale: text('locale'),
+    timezone: text('timezone'),
+    properties: jsonb('properties').$type<Properties>().notNull().default({}),
+    outcome: text('outcome').$type<SendRowOutcome>().notNull().default('pending'),
+    /** Why it was skipped (a skip reason) or bad (what is wrong with the row). */
+    reason: text('reason'),
+    detail: jsonb('detail').$type<Properties>(),
+    contactId: uuid('contact_id').references(() => contacts.id, { onDelete: 'set null' }),
+    invitationId: uuid('invitation_id').references(() => invitations.id, { onDelete: 'set null' }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.sendId, t.line] }),
+    index('send_rows_outcome').on(t.sendId, t.outcome, t.line),
   ],
 );

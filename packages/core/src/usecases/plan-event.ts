@@ -1,9 +1,14 @@
-// Turning a stored event into decisions and invitation rows, once, in one transaction per event;
-// and the same rules as a dry run that stores nothing.
+// Turning stored events into decisions and invitation rows, once: a chunk of events in one transaction
+// (a few set-based reads, the pure rules per event in memory, one multi-row insert each for invitations
+// and decisions); and the same rules as a dry run that stores nothing.
 
-import { and, arrayContains, asc, eq, gt, inArray, isNotNull, ne, type SQL } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { and, asc, eq, gt, inArray, isNotNull, ne, or, sql } from 'drizzle-orm';
 import { dedupeValue } from '../domain/rules/filters.ts';
-import { type ContactFacts, type Decision, planEvent, subjectOf } from '../domain/rules/plan.ts';
+import type { ContactFacts, Decision, TriggerRule } from '../domain/rules/plan.ts';
+import { subjectOf } from '../domain/rules/plan.ts';
+import { type ChunkHistory, type ChunkSubject, dedupeOf, planChunk } from '../domain/rules/plan-chunk.ts';
+import type { PastInvitation } from '../domain/rules/throttle.ts';
 import { DAY_MS } from '../domain/rules/throttle.ts';
 import type { Database, Db } from '../store/client.ts';
 import { contacts, eventDecisions, events, invitations, triggers, workspaces } from '../store/schema.ts';
@@ -11,132 +16,273 @@ import { recordReferralConversion } from './referrals.ts';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 type Trigger = typeof triggers.$inferSelect;
+type Workspace = typeof workspaces.$inferSelect;
+type StoredEvent = typeof events.$inferSelect;
 type PlannedEvent = { type: string; occurredAt: Date; properties: Record<string, unknown> };
 
 export type PlanOutcome = { planned: boolean; invitationIds: string[]; dueNow: boolean };
 
-/** Everything the rules need to know about the past: the workspace's rules and the contact's invitations. */
-async function decide(
+/** One subject for the chunk planner: what happened, to whom (the contact's row id, when stored), under which rules. */
+export type PlanItem = {
+  event: PlannedEvent;
+  contact: ContactFacts & { id: string | null };
+  rules: readonly TriggerRule[];
+};
+
+/**
+ * What the rules need to know about the past for a whole chunk, in two reads: the contacts' recent
+ * invitations (throttle window, global rule) and every invitation sharing a (rule, dedupe value) with a
+ * subject. A list send's invitations carry the send's id where a trigger's carry the trigger's.
+ */
+async function chunkHistory(
   tx: Tx | Db,
-  now: Date,
-  workspaceId: string,
-  event: PlannedEvent,
-  contact: ContactFacts & { id: string | null },
-  matching: Trigger[],
-): Promise<Decision[]> {
-  const [workspace] = await tx.select().from(workspaces).where(eq(workspaces.id, workspaceId));
-  if (!workspace) throw new Error(`workspace ${workspaceId} is gone`);
-  const lookBack = Math.max(workspace.globalContactDays, ...matching.map((t) => t.throttleDays));
-  // What throttling and dedupe need to know of an earlier invitation.
-  const pastInvitations = (where: SQL | undefined) =>
-    tx
-      .select({
-        surveyId: invitations.surveyId,
-        sendAt: invitations.sendAt,
-        triggerId: invitations.triggerId,
-        dedupeValue: invitations.dedupeValue,
-      })
-      .from(invitations)
-      .where(where);
-  const history = contact.id
-    ? await pastInvitations(
-        and(
-          eq(invitations.contactId, contact.id),
-          ne(invitations.status, 'cancelled'),
-          gt(invitations.sendAt, new Date(event.occurredAt.getTime() - lookBack * DAY_MS)),
-        ),
-      )
-    : [];
-  // Dedupe looks at the trigger's whole history, not only this contact's or this window's.
-  const subject = subjectOf(event, contact);
-  const keyed = matching.flatMap((t) => {
-    const value = dedupeValue(t.dedupeKey, subject);
-    return value === null ? [] : [{ triggerId: t.id, value }];
-  });
-  const sameKey = keyed.length
-    ? await pastInvitations(
-        and(
-          inArray(
-            invitations.triggerId,
-            keyed.map((k) => k.triggerId),
+  workspace: Workspace,
+  items: readonly PlanItem[],
+): Promise<ChunkHistory> {
+  const contactIds = [...new Set(items.flatMap((i) => (i.contact.id ? [i.contact.id] : [])))];
+  const rules = items.flatMap((i) => i.rules);
+  const lookBack = Math.max(workspace.globalContactDays, ...rules.map((t) => t.throttleDays));
+  const earliest = Math.min(...items.map((i) => i.event.occurredAt.getTime()));
+  const columns = {
+    contactId: invitations.contactId,
+    surveyId: invitations.surveyId,
+    sendAt: invitations.sendAt,
+    triggerId: sql<string | null>`coalesce(${invitations.triggerId}, ${invitations.sendId})`,
+    dedupeValue: invitations.dedupeValue,
+  };
+  const recent = contactIds.length
+    ? await tx
+        .select(columns)
+        .from(invitations)
+        .where(
+          and(
+            inArray(invitations.contactId, contactIds),
+            ne(invitations.status, 'cancelled'),
+            gt(invitations.sendAt, new Date(earliest - lookBack * DAY_MS)),
           ),
-          isNotNull(invitations.dedupeValue),
-          inArray(
-            invitations.dedupeValue,
-            keyed.map((k) => k.value),
-          ),
-        ),
-      )
+        )
     : [];
-  return planEvent({
-    event,
-    now,
-    contact,
-    workspace,
-    triggers: matching,
-    history: [...history, ...sameKey],
-  });
+  const byContact = new Map<string, PastInvitation[]>();
+  for (const { contactId, ...h } of recent)
+    byContact.set(contactId, [...(byContact.get(contactId) ?? []), h]);
+  // Dedupe looks at the rule's whole history, not only these contacts' or this window's.
+  const pairs = new Set<string>();
+  for (const item of items) {
+    for (const rule of item.rules) {
+      const value = dedupeOf(rule, item);
+      if (value !== null) pairs.add(`${rule.id}\u0000${value}`);
+    }
+  }
+  const ruleIds = [...new Set([...pairs].map((p) => p.split('\u0000')[0] ?? ''))];
+  const values = [...new Set([...pairs].map((p) => p.split('\u0000')[1] ?? ''))];
+  const keyed = pairs.size
+    ? (
+        await tx
+          .select(columns)
+          .from(invitations)
+          .where(
+            and(
+              or(inArray(invitations.triggerId, ruleIds), inArray(invitations.sendId, ruleIds)),
+              isNotNull(invitations.dedupeValue),
+              inArray(invitations.dedupeValue, values),
+            ),
+          )
+      ).filter((h) => pairs.has(`${h.triggerId}\u0000${h.dedupeValue}`))
+    : [];
+  return { byContact, keyed };
 }
 
-function matchingTriggers(tx: Tx | Db, workspaceId: string, type: string, only?: string) {
-  return tx
-    .select()
-    .from(triggers)
-    .where(
-      and(
-        eq(triggers.workspaceId, workspaceId),
-        only ? eq(triggers.id, only) : eq(triggers.enabled, true),
-        arrayContains(triggers.eventTypes, [type]),
-      ),
-    )
-    .orderBy(asc(triggers.createdAt), asc(triggers.id));
+/** Decides a chunk of subjects of one workspace, in order, with their history read in two queries. */
+export async function decideChunk(
+  tx: Tx | Db,
+  now: Date,
+  workspace: Workspace,
+  items: readonly PlanItem[],
+): Promise<Decision[][]> {
+  if (items.length === 0) return [];
+  const history = await chunkHistory(tx, workspace, items);
+  // A subject without a stored contact has no history of its own; its key only groups it with itself.
+  const subjects: ChunkSubject[] = items.map((item) => ({
+    contactKey: item.contact.id ?? `new:${item.contact.externalId}`,
+    event: item.event,
+    contact: item.contact,
+    triggers: item.rules,
+  }));
+  return planChunk({ now, workspace, subjects, history });
+}
+
+export type NewInvitation = Omit<typeof invitations.$inferInsert, 'id'>;
+
+/**
+ * One multi-row insert. Ids are made here so the caller knows which rows went in: a row a racing
+ * planner beat us to (the same dedupe key) is not among the returned ids.
+ */
+export async function insertInvitations(tx: Tx, rows: readonly NewInvitation[]): Promise<(string | null)[]> {
+  if (rows.length === 0) return [];
+  const withIds = rows.map((r) => ({ ...r, id: randomUUID() }));
+  const inserted = await tx
+    .insert(invitations)
+    .values(withIds)
+    .onConflictDoNothing()
+    .returning({ id: invitations.id });
+  const got = new Set(inserted.map((r) => r.id));
+  return withIds.map((r) => (got.has(r.id) ? r.id : null));
+}
+
+/** Another planner invited for the same dedupe key between our read and our insert. */
+export function lostRace(d: Decision & { outcome: 'invited' }): Decision {
+  return {
+    outcome: 'skipped',
+    triggerId: d.triggerId,
+    surveyId: d.surveyId,
+    reason: 'duplicate_key',
+    detail: { value: d.dedupeValue ?? '' },
+  };
+}
+
+/** Plans one event (a chunk of one); see planStoredEvents. */
+export async function planStoredEvent(database: Database, eventId: string, now: Date): Promise<PlanOutcome> {
+  const outcomes = await planStoredEvents(database, [eventId], now);
+  return outcomes.get(eventId) ?? { planned: false, invitationIds: [], dueNow: false };
 }
 
 /**
- * Plans one event. The event row lock makes a replayed job a no-op; the contact row lock
- * serialises every planner touching the same contact, so throttling holds across workers.
+ * Plans a chunk of events in one transaction. The event rows are locked (a replayed or retried job finds
+ * `planned_at` set and stops: an event is planned once) and so are their contacts, in one order every
+ * planner uses, so planners touching the same contact queue up and throttling holds across workers.
+ * Events are decided in the order they were received; an event whose type cancels a trigger's
+ * invitations (`cancel_on`) first stores what came before it, so it cancels those too.
  */
-export async function planStoredEvent({ db }: Database, eventId: string, now: Date): Promise<PlanOutcome> {
-  return db.transaction(async (tx) => {
-    const [event] = await tx.select().from(events).where(eq(events.id, eventId)).for('update');
-    if (!event || event.plannedAt) return { planned: false, invitationIds: [], dueNow: false };
-    const [contact] = await tx.select().from(contacts).where(eq(contacts.id, event.contactId)).for('update');
-    if (!contact) throw new Error(`event ${eventId} has no contact`);
+export async function planStoredEvents(
+  { db }: Database,
+  eventIds: readonly string[],
+  now: Date,
+): Promise<Map<string, PlanOutcome>> {
+  const outcomes = new Map<string, PlanOutcome>();
+  if (eventIds.length === 0) return outcomes;
+  await db.transaction(async (tx) => {
+    const locked = await tx
+      .select()
+      .from(events)
+      .where(inArray(events.id, [...new Set(eventIds)]))
+      .orderBy(asc(events.id))
+      .for('update');
+    // In the order received; events of one request (one receivedAt) in the order the jobs came.
+    const position = new Map(eventIds.map((id, i) => [id, i]));
+    const todo = locked
+      .filter((e) => !e.plannedAt)
+      .sort(
+        (a, b) =>
+          a.receivedAt.getTime() - b.receivedAt.getTime() ||
+          (position.get(a.id) ?? 0) - (position.get(b.id) ?? 0),
+      );
+    for (const e of locked) outcomes.set(e.id, { planned: false, invitationIds: [], dueNow: false });
+    if (todo.length === 0) return;
+    const contactRows = await tx
+      .select()
+      .from(contacts)
+      .where(inArray(contacts.id, [...new Set(todo.map((e) => e.contactId))]))
+      .orderBy(asc(contacts.workspaceId), asc(contacts.externalId))
+      .for('update');
+    const contactOf = new Map(contactRows.map((c) => [c.id, c]));
+    const workspaceIds = [...new Set(todo.map((e) => e.workspaceId))];
+    const workspaceOf = new Map(
+      (await tx.select().from(workspaces).where(inArray(workspaces.id, workspaceIds))).map((w) => [w.id, w]),
+    );
+    const allTriggers = await tx
+      .select()
+      .from(triggers)
+      .where(inArray(triggers.workspaceId, workspaceIds))
+      .orderBy(asc(triggers.createdAt), asc(triggers.id));
+    const types = [...new Set(todo.map((e) => e.type))];
+    const cancelling = allTriggers.filter((t) => t.cancelOn.some((c) => types.includes(c)));
 
-    await cancelByEvent(tx, event, contact);
-    await recordReferralConversion(tx, event);
-    const matching = await matchingTriggers(tx, event.workspaceId, event.type);
-    const decisions = await decide(tx, now, event.workspaceId, event, contact, matching);
+    // Segments of events planned together; an event that cancels something starts a new one.
+    let segment: StoredEvent[] = [];
+    const flush = async () => {
+      for (const workspaceId of workspaceIds) {
+        const mine = segment.filter((e) => e.workspaceId === workspaceId);
+        const workspace = workspaceOf.get(workspaceId);
+        if (!workspace) throw new Error(`workspace ${workspaceId} is gone`);
+        await planSegment(tx, now, workspace, mine, contactOf, allTriggers, outcomes);
+      }
+      segment = [];
+    };
+    for (const event of todo) {
+      const contact = contactOf.get(event.contactId);
+      if (!contact) throw new Error(`event ${event.id} has no contact`);
+      const cancels = cancelling.filter(
+        (t) => t.workspaceId === event.workspaceId && t.cancelOn.includes(event.type),
+      );
+      if (cancels.length) {
+        await flush();
+        await cancelByEvent(tx, event, contact, cancels);
+      }
+      await recordReferralConversion(tx, event);
+      segment.push(event);
+    }
+    await flush();
+    await tx
+      .update(events)
+      .set({ plannedAt: now })
+      .where(
+        inArray(
+          events.id,
+          todo.map((e) => e.id),
+        ),
+      );
+  });
+  return outcomes;
+}
 
-    const invitationIds: string[] = [];
-    let dueNow = false;
-    for (let d of decisions) {
+async function planSegment(
+  tx: Tx,
+  now: Date,
+  workspace: Workspace,
+  segment: readonly StoredEvent[],
+  contactOf: ReadonlyMap<string, typeof contacts.$inferSelect>,
+  allTriggers: readonly Trigger[],
+  outcomes: Map<string, PlanOutcome>,
+) {
+  if (segment.length === 0) return;
+  const enabled = allTriggers.filter((t) => t.workspaceId === workspace.id && t.enabled);
+  const items = segment.map((event) => ({
+    event,
+    contact: contactOf.get(event.contactId) as typeof contacts.$inferSelect,
+    rules: enabled.filter((t) => t.eventTypes.includes(event.type)),
+  }));
+  const decided = await decideChunk(tx, now, workspace, items);
+  const invited = decided.flatMap((ds, i) =>
+    ds.flatMap((d) => (d.outcome === 'invited' ? [{ d, event: segment[i] as StoredEvent }] : [])),
+  );
+  const ids = await insertInvitations(
+    tx,
+    invited.map(({ d, event }) => ({
+      workspaceId: event.workspaceId,
+      surveyId: d.surveyId,
+      triggerId: d.triggerId,
+      eventId: event.id,
+      contactId: event.contactId,
+      channel: d.channel,
+      sendAt: d.sendAt,
+      dedupeValue: d.dedupeValue,
+    })),
+  );
+  const idOf = new Map(invited.map(({ d }, i) => [d, ids[i] ?? null]));
+  const decisionRows: (typeof eventDecisions.$inferInsert)[] = [];
+  decided.forEach((ds, i) => {
+    const event = segment[i] as StoredEvent;
+    const outcome: PlanOutcome = { planned: true, invitationIds: [], dueNow: false };
+    for (let d of ds) {
       let invitationId: string | null = null;
       if (d.outcome === 'invited') {
-        const [inv] = await tx
-          .insert(invitations)
-          .values({
-            workspaceId: event.workspaceId,
-            surveyId: d.surveyId,
-            triggerId: d.triggerId,
-            eventId: event.id,
-            contactId: contact.id,
-            channel: d.channel,
-            sendAt: d.sendAt,
-            dedupeValue: d.dedupeValue,
-          })
-          .onConflictDoNothing()
-          .returning({ id: invitations.id });
-        if (inv) {
-          invitationId = inv.id;
-          invitationIds.push(inv.id);
-          if (d.sendAt <= now) dueNow = true;
-        } else {
-          // Another planner invited for the same dedupe key between our read and our insert.
-          d = { ...d, outcome: 'skipped', reason: 'duplicate_key', detail: { value: d.dedupeValue ?? '' } };
-        }
+        invitationId = idOf.get(d) ?? null;
+        if (invitationId) {
+          outcome.invitationIds.push(invitationId);
+          if (d.sendAt <= now) outcome.dueNow = true;
+        } else d = lostRace(d);
       }
-      await tx.insert(eventDecisions).values({
+      decisionRows.push({
         workspaceId: event.workspaceId,
         eventId: event.id,
         triggerId: d.triggerId,
@@ -147,20 +293,21 @@ export async function planStoredEvent({ db }: Database, eventId: string, now: Da
         invitationId,
       });
     }
-    await tx.update(events).set({ plannedAt: now }).where(eq(events.id, event.id));
-    return { planned: true, invitationIds, dueNow };
+    outcomes.set(event.id, outcome);
   });
+  if (decisionRows.length) await tx.insert(eventDecisions).values(decisionRows);
 }
 
 /**
  * An event a trigger lists in cancel_on (a refund, a return) cancels that trigger's invitations
  * with the same dedupe key that have not been handed to a sender yet. Both events say what happened.
  */
-async function cancelByEvent(tx: Tx, event: typeof events.$inferSelect, contact: ContactFacts) {
-  const cancelling = await tx
-    .select()
-    .from(triggers)
-    .where(and(eq(triggers.workspaceId, event.workspaceId), arrayContains(triggers.cancelOn, [event.type])));
+async function cancelByEvent(
+  tx: Tx,
+  event: StoredEvent,
+  contact: ContactFacts,
+  cancelling: readonly Trigger[],
+) {
   const subject = subjectOf(event, contact);
   for (const trigger of cancelling) {
     const value = dedupeValue(trigger.dedupeKey, subject);
@@ -258,6 +405,8 @@ export async function dryRunTrigger(
       detail: { eventTypes: trigger.eventTypes.join(',') },
     };
   }
-  const [decision] = await decide(db, now, workspaceId, event, contact, [trigger]);
-  return decision ?? null;
+  const [workspace] = await db.select().from(workspaces).where(eq(workspaces.id, workspaceId));
+  if (!workspace) throw new Error(`workspace ${workspaceId} is gone`);
+  const [decisions] = await decideChunk(db, now, workspace, [{ event, contact, rules: [trigger] }]);
+  return decisions?.[0] ?? null;
 }

@@ -1,11 +1,72 @@
-// Queue "events": plans each accepted event into decisions and invitation rows.
-import { type AppContext, planStoredEvent } from '@surveyflow/core';
+// Queue "events": plans accepted events into decisions and invitation rows, many events per transaction.
+import { type AppContext, type PlanOutcome, planStoredEvent, planStoredEvents } from '@surveyflow/core';
 import { defineJob, type QueueJobs } from '../job-registry.ts';
 
+/**
+ * Gathers the `event.plan` jobs running at the same moment (the queue runs two chunks' worth at once)
+ * and plans them as one chunk: one transaction, a few set-based reads, one multi-row insert each. One
+ * chunk is planned at a time per process while the next one gathers, so events are planned in the
+ * order their jobs arrived (a later event never overtakes an earlier one of the same contact here).
+ * Each job still completes or fails on its own: a chunk that fails is planned again event by event, so
+ * one bad event fails only its own job. A retried job finds its event planned and does nothing.
+ */
+export class PlanningBatcher {
+  private waiting: { eventId: string; done: (o: PlanOutcome) => void; fail: (e: unknown) => void }[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private busy = false;
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly chunkSize: number,
+  ) {}
+
+  plan(eventId: string): Promise<PlanOutcome> {
+    return new Promise((done, fail) => {
+      this.waiting.push({ eventId, done, fail });
+      if (this.busy) return;
+      if (this.waiting.length >= this.chunkSize) void this.drain();
+      // Jobs are fetched one by one: a moment's wait lets the rest of a burst join the chunk.
+      else this.timer ??= setTimeout(() => void this.drain(), 5);
+    });
+  }
+
+  private async drain() {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      while (this.waiting.length > 0) await this.planChunk(this.waiting.splice(0, this.chunkSize));
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async planChunk(chunk: typeof this.waiting) {
+    const { database, clock } = this.ctx;
+    try {
+      const outcomes = await planStoredEvents(
+        database,
+        chunk.map((c) => c.eventId),
+        clock.now(),
+      );
+      for (const c of chunk)
+        c.done(outcomes.get(c.eventId) ?? { planned: false, invitationIds: [], dueNow: false });
+    } catch (chunkError) {
+      this.ctx.log.warn(
+        { err: chunkError, events: chunk.length },
+        'planning chunk failed; planning its events one by one',
+      );
+      for (const c of chunk) await planStoredEvent(database, c.eventId, clock.now()).then(c.done, c.fail);
+    }
+  }
+}
+
 export function eventsJobs(ctx: AppContext, onDue: () => void): QueueJobs<'events'> {
+  const batcher = new PlanningBatcher(ctx, ctx.config.PLANNING_CHUNK_SIZE);
   return {
     'event.plan': defineJob('event.plan', async ({ eventId }) => {
-      const outcome = await planStoredEvent(ctx.database, eventId, ctx.clock.now());
+      const outcome = await batcher.plan(eventId);
       // An invitation due now should not wait for the scanner's next tick.
       if (outcome.dueNow) onDue();
       return { planned: outcome.planned, invitations: outcome.invitationIds.length };
