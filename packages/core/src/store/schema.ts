@@ -957,6 +957,9 @@ export const caseTickets = pgTable(
   (t) => [
     index('case_tickets_due').on(t.nextAttemptAt).where(sql`${t.nextAttemptAt} is not null`),
     index('case_tickets_ticket').on(t.connectorId, t.ticketId),
+  ],
+);
+
 /** running: chunk jobs plan its rows; paused and cancelled stop them at the next chunk; done: every row planned. */
 export const sendStates = ['uploading', 'running', 'paused', 'cancelled', 'done'] as const;
 export type SendState = (typeof sendStates)[number];
@@ -971,7 +974,7 @@ export const sends = pgTable(
       .notNull()
       .references(() => surveys.id, { onDelete: 'cascade' }),
     /** Tried in order: the first the contact has a working address for. */
-    channels: text('channels').array().$type<ChannelName[]>().notNull(),
+    channels: text('channels').array().$type<('email' | 'sms')[]>().notNull(),
     /** When the invitations are due (null: at once), moved into the send window and out of quiet hours per contact. */
     sendAt: ts('send_at'),
     sendWindow: jsonb('send_window').$type<SendWindow>(),

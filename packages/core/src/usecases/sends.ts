@@ -3,7 +3,6 @@
 import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { and, asc, desc, eq, gt, inArray, isNotNull, lt, sql } from 'drizzle-orm';
-import type { ChannelName } from '../domain/kinds.ts';
 import type { ContactFacts, Decision, TriggerRule } from '../domain/rules/plan.ts';
 import type { SendWindow } from '../domain/rules/send-window.ts';
 import { type HeaderMap, mapHeader, mapRow } from '../domain/send-rows.ts';
@@ -31,7 +30,8 @@ export const SEND_CHUNK_ROWS = 1000;
 
 export type SendInput = {
   surveyId: string;
-  channels: ChannelName[];
+  /** Channels in order; a list send reaches people by address, so email and sms only. */
+  channels: ('email' | 'sms')[];
   /** When the invitations are due; null: now. */
   sendAt: Date | null;
   sendWindow?: SendWindow | null;
