@@ -4,14 +4,13 @@ import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bootstrapOwner } from '@surveyflow/core';
-import { axeViolations, launchChromium, platformPayloads } from '@surveyflow/testkit';
+import { launchChromium, lookAt, platformPayloads } from '@surveyflow/testkit';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { OWNER } from './console-agent.ts';
 import { test } from './testing.ts';
 
 const SHOTS = join(tmpdir(), 'surveyflow-screenshots');
-const widths = [360, 1280] as const;
 
 let browser: Browser;
 beforeAll(async () => {
@@ -23,13 +22,7 @@ afterAll(async () => {
 });
 
 async function check(page: Page, name: string) {
-  for (const width of widths) {
-    await page.setViewportSize({ width, height: 900 });
-    await page.screenshot({ path: join(SHOTS, `connectors-${name}-${width}.png`), fullPage: true });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow, `${name} at ${width} px scrolls sideways`).toBeLessThanOrEqual(0);
-    expect(await axeViolations(page), `${name} at ${width} px`).toEqual([]);
-  }
+  await lookAt(page, `connectors-${name}`);
 }
 
 const linkIn = (text: string) => /http:\/\/[^\s]+\/app\/sign-in\/[A-Za-z0-9_-]{43}/.exec(text)?.[0] ?? '';

@@ -6,14 +6,13 @@ import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bootstrapOwner } from '@surveyflow/core';
-import { axeViolations, launchChromium } from '@surveyflow/testkit';
+import { launchChromium, lookAt } from '@surveyflow/testkit';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { OWNER } from './console-agent.ts';
 import { test } from './testing.ts';
 
 const SHOTS = join(tmpdir(), 'surveyflow-screenshots');
-const widths = [360, 1280] as const;
 
 let browser: Browser;
 beforeAll(async () => {
@@ -26,13 +25,7 @@ afterAll(async () => {
 
 /** Both widths: a screenshot each, nothing wider than the screen, and (where scripts run) no axe-core violation. */
 async function check(page: Page, name: string, axe = true) {
-  for (const width of widths) {
-    await page.setViewportSize({ width, height: 900 });
-    await page.screenshot({ path: join(SHOTS, `cases-${name}-${width}.png`), fullPage: true });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow, `${name} at ${width} px scrolls sideways`).toBeLessThanOrEqual(0);
-    if (axe) expect(await axeViolations(page), `${name} at ${width} px`).toEqual([]);
-  }
+  await lookAt(page, `cases-${name}`, { axe });
 }
 
 /** Presses Tab until the focused element matches `selector` (keyboard only: no clicks), at most `max` times. */

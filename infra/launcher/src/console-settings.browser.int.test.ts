@@ -5,14 +5,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bootstrapOwner, verifyWebhook } from '@surveyflow/core';
-import { axeViolations, launchChromium, startHttpReceiver } from '@surveyflow/testkit';
+import { launchChromium, lookAt, startHttpReceiver } from '@surveyflow/testkit';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, onTestFinished } from 'vitest';
 import { logoPng, OWNER } from './console-agent.ts';
 import { SHOP_KEY, test } from './testing.ts';
 
 const SHOTS = join(tmpdir(), 'surveyflow-screenshots');
-const widths = [360, 1280] as const;
 
 let browser: Browser;
 beforeAll(async () => {
@@ -24,13 +23,7 @@ afterAll(async () => {
 });
 
 async function check(page: Page, name: string) {
-  for (const width of widths) {
-    await page.setViewportSize({ width, height: 900 });
-    await page.screenshot({ path: join(SHOTS, `settings-${name}-${width}.png`), fullPage: true });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow, `${name} at ${width} px scrolls sideways`).toBeLessThanOrEqual(0);
-    expect(await axeViolations(page), `${name} at ${width} px`).toEqual([]);
-  }
+  await lookAt(page, `settings-${name}`);
 }
 
 /** Presses Tab until the element `selector` has the focus (a person with only a keyboard does the same). */

@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KIOSK_ANSWERS_PER_WINDOW } from '@surveyflow/core';
-import { axeViolations, launchChromium, waitFor } from '@surveyflow/testkit';
+import { launchChromium, lookAt, waitFor } from '@surveyflow/testkit';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { type Shop, test } from './testing.ts';
@@ -26,14 +26,7 @@ afterAll(async () => {
 });
 
 async function check(page: Page, name: string, axe = true) {
-  for (const size of sizes) {
-    await page.setViewportSize(size);
-    await page.screenshot({ path: join(SHOTS, `kiosk-${name}-${size.width}.png`) });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow, `${name} at ${size.width} px scrolls sideways`).toBeLessThanOrEqual(0);
-    if (axe) expect(await axeViolations(page), `${name} at ${size.width} px`).toEqual([]);
-  }
-  await page.setViewportSize(sizes[0]);
+  await lookAt(page, `kiosk-${name}`, { axe, sizes, fullPage: false });
 }
 
 async function kioskLocation(shop: Shop) {

@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { axeViolations, launchChromium, waitFor } from '@surveyflow/testkit';
+import { launchChromium, lookAt, waitFor } from '@surveyflow/testkit';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { signedInOwner } from './console-agent.ts';
@@ -23,13 +23,7 @@ afterAll(async () => {
 
 /** Both widths: a screenshot each, nothing wider than the screen, no axe-core violation (where scripts run). */
 async function check(page: Page, name: string, axe = true) {
-  for (const width of [360, 1280]) {
-    await page.setViewportSize({ width, height: 900 });
-    await page.screenshot({ path: join(SHOTS, `sends-${name}-${width}.png`), fullPage: true });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow, `${name} at ${width} px scrolls sideways`).toBeLessThanOrEqual(0);
-    if (axe) expect(await axeViolations(page), `${name} at ${width} px`).toEqual([]);
-  }
+  await lookAt(page, `sends-${name}`, { axe });
 }
 
 describe('list sends in the console', () => {
