@@ -124,6 +124,13 @@ describe('the detractor journey in the console', () => {
     );
     await check(page, 'inbox');
 
+    // The same answer is in the responses feed, as a detractor with its comment, its contact one click away.
+    await page.goto(`${shop.publicUrl}/app/responses?segment=detractor`);
+    const answerRow = page.locator('table.data tbody tr', { hasText: 'The parcel arrived broken' });
+    expect(await answerRow.count()).toBe(1);
+    expect(await answerRow.locator('a[href="/app/contacts/dana"]').count()).toBe(1);
+    await page.goto(`${shop.publicUrl}/app/cases`);
+
     // The owner opens it and assigns it to Ann with the keyboard alone.
     await tabTo(page, 'a.score');
     await page.keyboard.press('Enter');

@@ -60,6 +60,7 @@ describe('reconciler during a backlog', () => {
         edits: 0,
         resent: 0,
         interrupted: 0,
+        sends: 0,
       });
       expect(await sendQueue.getWaitingCount()).toBe(40);
 

@@ -62,7 +62,7 @@ async function upload(
     return { csv: part.file, settings, fileName: part.filename || null };
   }
   const type = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-  if (type !== 'text/csv' && type !== 'text/plain') {
+  if (type !== 'text/csv') {
     throw new AppError(
       'unsupported_media_type',
       'unsupported_media',
@@ -74,7 +74,15 @@ async function upload(
 
 export function sendRoutes(app: HttpApp, ctx: AppContext) {
   // The CSV body is read as a stream by the use case, never buffered (so no body limit applies to it).
-  app.addContentTypeParser(['text/csv', 'text/plain'], (_request, payload, done) => done(null, payload));
+  // Parsers are per scope, not per route: every other /v1 route still answers 415 to a CSV body.
+  app.addContentTypeParser('text/csv', (request, payload, done) => {
+    if (request.routeOptions.url === '/v1/sends') return done(null, payload);
+    payload.resume();
+    done(
+      new AppError('unsupported_media_type', 'unsupported_media', 'Only POST /v1/sends takes a CSV body'),
+      undefined,
+    );
+  });
 
   app.post(
     '/v1/sends',
