@@ -9,7 +9,10 @@ import {
   AppError,
   type Locale,
   loadSession,
+  type Permission,
+  permissions,
   pickLocale,
+  roleAllows,
   type SignedIn,
 } from '@surveyflow/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -111,3 +114,30 @@ export function operatorOf(request: FastifyRequest): SignedIn {
   if (!request.operator) throw AppError.unauthorized('Sign in first');
   return request.operator;
 }
+
+/** A signed-in operator inside one of their workspaces. */
+export type Member = SignedIn & { workspace: NonNullable<SignedIn['workspace']> };
+
+/** The operator in their current workspace (a session without one has nothing to show: 404). */
+export function memberOf(request: FastifyRequest): Member {
+  const session = operatorOf(request);
+  if (!session.workspace) throw AppError.notFound('Workspace');
+  return session as Member;
+}
+
+/** Refuses a role without the permission (403, naming it and the roles that hold it), like every console form. */
+export function mayDo(session: Member, permission: Permission, doing = 'do this'): Member {
+  if (!roleAllows(session.workspace.role, permission)) {
+    throw new AppError('forbidden', 'forbidden', `A ${session.workspace.role} cannot ${doing}`, [
+      {
+        field: 'role',
+        message: `needs the ${permission} permission (${permissions[permission].roles.join(', ')})`,
+      },
+    ]);
+  }
+  return session;
+}
+
+/** The operator in their current workspace, holding `permission`. */
+export const memberWith = (request: FastifyRequest, permission: Permission, doing?: string): Member =>
+  mayDo(memberOf(request), permission, doing);

@@ -11,7 +11,6 @@ import {
   type Permission,
   previewClosingMessage,
   roleAllows,
-  type SignedIn,
   updateCase,
 } from '@surveyflow/core';
 import { type HttpApp, keysetCursor, pageFrom, text, uuid } from '@surveyflow/http';
@@ -19,7 +18,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { casePage, caseViews, inboxPage, previewPage } from '../pages/cases.tsx';
 import { t } from '../pages/cases.words.ts';
-import { localeOf, needSession, operatorOf } from '../scope.ts';
+import { localeOf, type Member, memberWith, needSession } from '../scope.ts';
 import { csrfField, FormOnly, formErrors, htmlPage, redirect } from './shapes.ts';
 
 const PAGE = 25;
@@ -48,19 +47,9 @@ const ResolveBody = z.object({
   ...csrfField,
 });
 
-type Member = SignedIn & { workspace: NonNullable<SignedIn['workspace']> };
-
 /** The operator in their workspace, holding `permission` (data.read to look, cases.work to change). */
-function allowed(request: FastifyRequest, permission: Permission): Member {
-  const session = operatorOf(request);
-  if (!session.workspace) throw AppError.notFound('Workspace');
-  if (!roleAllows(session.workspace.role, permission)) {
-    throw new AppError('forbidden', 'forbidden', `A ${session.workspace.role} cannot do this`, [
-      { field: 'role', message: `needs the ${permission} permission` },
-    ]);
-  }
-  return session as Member;
-}
+/** The operator in their workspace, holding `permission` (data.read to look, cases.work to change). */
+const allowed = (request: FastifyRequest, permission: Permission) => memberWith(request, permission);
 
 const auditActor = (s: Member) => ({ kind: 'user' as const, id: s.user.id, label: s.user.email });
 const html = (reply: FastifyReply) => reply.type('text/html; charset=utf-8');

@@ -8,8 +8,6 @@ import {
   listConnectorDeliveries,
   listConnectors,
   parsePayload,
-  roleAllows,
-  type SignedIn,
   schema,
   testConnectorPayload,
   updateConnector,
@@ -19,7 +17,7 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { connectorPage, connectorsPage, type TestOutcome } from '../pages/connectors.tsx';
 import { t } from '../pages/connectors.words.ts';
-import { localeOf, needSession, operatorOf } from '../scope.ts';
+import { localeOf, type Member, memberWith, needSession } from '../scope.ts';
 import { csrfField, formErrors, htmlPage, redirect } from './shapes.ts';
 
 /** An empty form field is an absent one. */
@@ -52,18 +50,7 @@ const TestBody = z.object({
 const Params = z.object({ connectorId: uuid });
 const DetailQuery = z.object({ done: z.enum(['mapping']).optional().catch(undefined) });
 
-type Member = SignedIn & { workspace: NonNullable<SignedIn['workspace']> };
-
-function manager(request: FastifyRequest): Member {
-  const session = operatorOf(request);
-  if (!session.workspace) throw AppError.notFound('Workspace');
-  if (!roleAllows(session.workspace.role, 'connectors.manage')) {
-    throw new AppError('forbidden', 'forbidden', `A ${session.workspace.role} cannot manage connectors`, [
-      { field: 'role', message: 'needs the connectors.manage permission (admins and owners)' },
-    ]);
-  }
-  return session as Member;
-}
+const manager = (request: FastifyRequest) => memberWith(request, 'connectors.manage', 'manage connectors');
 
 function jsonSettings(f: z.output<typeof MappingBody>): schema.JsonConnectorSettings | undefined {
   if (!f.expression) return undefined;

@@ -16,14 +16,13 @@ import {
   optOutContact,
   type Permission,
   roleAllows,
-  type SignedIn,
 } from '@surveyflow/core';
 import { type HttpApp, keysetCursor, pageFrom, text } from '@surveyflow/http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { contactPage, contactsPage, erasePage } from '../pages/contacts.tsx';
 import { t } from '../pages/contacts.words.ts';
-import { localeOf, needSession, operatorOf } from '../scope.ts';
+import { localeOf, type Member, memberWith, needSession } from '../scope.ts';
 import { csrfField, FormOnly, formErrors, htmlPage, redirect } from './shapes.ts';
 
 const PAGE = 25;
@@ -44,19 +43,9 @@ const ContactQuery = z.object({
 });
 const EraseBody = z.object({ confirm: text(200).trim().optional(), ...csrfField });
 
-type Member = SignedIn & { workspace: NonNullable<SignedIn['workspace']> };
-
 /** The operator in their workspace, holding `permission` (data.read to look; contacts.write, contacts.erase to change). */
-function allowed(request: FastifyRequest, permission: Permission): Member {
-  const session = operatorOf(request);
-  if (!session.workspace) throw AppError.notFound('Workspace');
-  if (!roleAllows(session.workspace.role, permission)) {
-    throw new AppError('forbidden', 'forbidden', `A ${session.workspace.role} cannot do this`, [
-      { field: 'role', message: `needs the ${permission} permission` },
-    ]);
-  }
-  return session as Member;
-}
+/** The operator in their workspace, holding `permission` (data.read to look; contacts.write, contacts.erase to change). */
+const allowed = (request: FastifyRequest, permission: Permission) => memberWith(request, permission);
 
 const html = (reply: FastifyReply) => reply.type('text/html; charset=utf-8');
 const contactHref = (id: string) => `/app/contacts/${encodeURIComponent(id)}`;

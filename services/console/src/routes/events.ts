@@ -1,9 +1,9 @@
 // Events (/app/events, /app/events/<id>): the list GET /v1/events pages through, and what GET /v1/events/:id shows of one.
-import { type AppContext, AppError, eventView, listEvents, type SignedIn } from '@surveyflow/core';
+import { type AppContext, AppError, eventView, listEvents } from '@surveyflow/core';
 import { EventType, type HttpApp, keysetCursor, pageFrom, text } from '@surveyflow/http';
 import { z } from 'zod';
 import { eventPage, eventsPage } from '../pages/events.tsx';
-import { localeOf, needSession, operatorOf } from '../scope.ts';
+import { localeOf, memberOf, needSession } from '../scope.ts';
 import { htmlPage, redirect } from './shapes.ts';
 
 const PAGE = 50;
@@ -14,13 +14,7 @@ const EventsQuery = z.object({
 });
 const EventParams = z.object({ eventId: text(200) });
 
-type Member = SignedIn & { workspace: NonNullable<SignedIn['workspace']> };
-
-function member(request: Parameters<typeof operatorOf>[0]): Member {
-  const session = operatorOf(request);
-  if (!session.workspace) throw AppError.notFound('Workspace');
-  return session as Member;
-}
+const member = memberOf;
 
 export function eventRoutes(app: HttpApp, ctx: AppContext) {
   const signedIn = needSession(ctx);

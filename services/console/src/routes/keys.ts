@@ -2,7 +2,6 @@
 // revocation reaches every process at once through the same message the API publishes. Checked on the server.
 import {
   type AppContext,
-  AppError,
   createApiKey,
   createPublishableKey,
   type Locale,
@@ -12,8 +11,6 @@ import {
   publishApiKeysForget,
   revokeApiKey,
   revokePublishableKey,
-  roleAllows,
-  type SignedIn,
   scopes,
 } from '@surveyflow/core';
 import { type HttpApp, text, uuid } from '@surveyflow/http';
@@ -23,7 +20,7 @@ import { say } from '../i18n.ts';
 import { keysPage } from '../pages/keys.tsx';
 import { pk } from '../pages/keys-publishable.words.ts';
 import { settingsTabsFor } from '../pages/parts.tsx';
-import { localeOf, needSession, operatorOf } from '../scope.ts';
+import { localeOf, type Member, memberWith, needSession } from '../scope.ts';
 import { csrfField, FormOnly, formErrors, htmlPage, redirect } from './shapes.ts';
 
 const scope = z.enum(scopes, { error: `must be one of: ${scopes.join(', ')}` });
@@ -55,19 +52,9 @@ const CreatePublishableBody = z.object({
   ...csrfField,
 });
 
-type Member = SignedIn & { workspace: NonNullable<SignedIn['workspace']> };
-
 /** The operator in their current workspace, allowed to manage keys (the team page's refusal otherwise). */
-function manager(request: FastifyRequest): Member {
-  const session = operatorOf(request);
-  if (!session.workspace) throw AppError.notFound('Workspace');
-  if (!roleAllows(session.workspace.role, 'keys.manage')) {
-    throw new AppError('forbidden', 'forbidden', `A ${session.workspace.role} cannot manage API keys`, [
-      { field: 'role', message: 'needs the keys.manage permission (admins and owners)' },
-    ]);
-  }
-  return session as Member;
-}
+/** The operator in their current workspace, allowed to manage keys (the team page's refusal otherwise). */
+const manager = (request: FastifyRequest) => memberWith(request, 'keys.manage', 'manage API keys');
 
 const actorOf = (s: Member) => ({ kind: 'user' as const, id: s.user.id, label: s.user.email });
 

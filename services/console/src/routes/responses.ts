@@ -9,15 +9,13 @@ import {
   listSurveys,
   type ResponseFilter,
   roleAllows,
-  type SignedIn,
   schema,
   segmentOf,
 } from '@surveyflow/core';
 import { type HttpApp, keysetCursor, text, uuid } from '@surveyflow/http';
-import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { responsesPage } from '../pages/responses.tsx';
-import { localeOf, needSession, operatorOf } from '../scope.ts';
+import { localeOf, memberOf, needSession } from '../scope.ts';
 import { formErrors, htmlPage, redirect } from './shapes.ts';
 
 /** An empty form field is no value. */
@@ -64,11 +62,7 @@ function filterOf(f: Filters, timeZone: string): Omit<ResponseFilter, 'limit' | 
   };
 }
 
-function member(request: FastifyRequest): SignedIn & { workspace: NonNullable<SignedIn['workspace']> } {
-  const session = operatorOf(request);
-  if (!session.workspace) throw AppError.notFound('Workspace');
-  return session as SignedIn & { workspace: NonNullable<SignedIn['workspace']> };
-}
+const member = memberOf;
 
 /** The page size of the feed. */
 const PAGE = 50;

@@ -11,7 +11,6 @@ import {
   listSends,
   listSurveys,
   roleAllows,
-  type SignedIn,
   sendCounts,
   sendView,
 } from '@surveyflow/core';
@@ -21,24 +20,11 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { sendPage, sendsPage } from '../pages/sends.tsx';
 import { sendsWords as w } from '../pages/sends.words.ts';
-import { localeOf, needSession, operatorOf } from '../scope.ts';
+import { localeOf, memberOf, memberWith, needSession } from '../scope.ts';
 import { FormOnly, formErrors, htmlPage, redirect } from './shapes.ts';
 
-type Member = SignedIn & { workspace: NonNullable<SignedIn['workspace']> };
-const member = (request: FastifyRequest): Member => {
-  const session = operatorOf(request);
-  if (!session.workspace) throw AppError.notFound('Workspace');
-  return session as Member;
-};
-const manager = (request: FastifyRequest): Member => {
-  const session = member(request);
-  if (!roleAllows(session.workspace.role, 'sends.manage')) {
-    throw new AppError('forbidden', 'forbidden', `A ${session.workspace.role} cannot manage sends`, [
-      { field: 'role', message: 'needs the sends.manage permission (admins and owners)' },
-    ]);
-  }
-  return session;
-};
+const member = memberOf;
+const manager = (request: FastifyRequest) => memberWith(request, 'sends.manage', 'manage sends');
 
 const ListQuery = z.object({
   cursor: keysetCursor.schema.optional().catch(undefined),

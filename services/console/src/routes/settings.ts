@@ -10,14 +10,12 @@ import {
   MAX_LOGO_BYTES,
   removeWorkspaceLogo,
   roleAllows,
-  type SignedIn,
   setWorkspaceLogo,
   updateWorkspace,
   workspaceLogo,
   workspaceSettingsFields,
 } from '@surveyflow/core';
 import { type HttpApp, text } from '@surveyflow/http';
-import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { settingsTabsFor } from '../pages/parts.tsx';
 import {
@@ -27,29 +25,12 @@ import {
   workspaceSettingsPage,
 } from '../pages/settings.tsx';
 import { t } from '../pages/settings.words.ts';
-import { localeOf, needSession, operatorOf } from '../scope.ts';
+import { localeOf, type Member, mayDo, memberOf, needSession } from '../scope.ts';
 import { csrfField, FormOnly, formErrors, htmlPage, redirect } from './shapes.ts';
 
-export type Member = SignedIn & { workspace: NonNullable<SignedIn['workspace']> };
-
-/** The operator in their current workspace (a session without one has no settings). */
-export function memberOf(request: FastifyRequest): Member {
-  const session = operatorOf(request);
-  if (!session.workspace) throw AppError.notFound('Workspace');
-  return session as Member;
-}
-
 /** Refuses a role without the permission, like every other console form (403, naming what it needs). */
-export function mayChangeSettings(session: Member): void {
-  if (!roleAllows(session.workspace.role, 'workspace.settings')) {
-    throw new AppError(
-      'forbidden',
-      'forbidden',
-      `A ${session.workspace.role} cannot change the workspace's settings`,
-      [{ field: 'role', message: 'needs the workspace.settings permission (admins and owners)' }],
-    );
-  }
-}
+export const mayChangeSettings = (session: Member) =>
+  mayDo(session, 'workspace.settings', "change the workspace's settings");
 
 const rules = z.object(workspaceSettingsFields).partial().strict();
 const timezones = Intl.supportedValuesOf('timeZone');

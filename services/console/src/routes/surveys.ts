@@ -23,7 +23,6 @@ import {
   previewFollowUps,
   requirePublicUrl,
   roleAllows,
-  type SignedIn,
   type SurveyAction,
   type SurveyKind,
   updateSurvey,
@@ -49,7 +48,7 @@ import { z } from 'zod';
 import { type FieldErrors, fieldErrors, surveyPage, surveysPage } from '../pages/surveys.tsx';
 import { t } from '../pages/surveys.words.ts';
 import { type DryRunResult, dryRunFragment, triggerPage } from '../pages/triggers.tsx';
-import { localeOf, needSession, operatorOf } from '../scope.ts';
+import { localeOf, type Member, memberOf, memberWith, needSession } from '../scope.ts';
 import { formErrors, htmlPage, redirect } from './shapes.ts';
 import {
   type Form,
@@ -65,27 +64,12 @@ import {
   triggerDraftFromForm,
 } from './survey-forms.ts';
 
-type Member = SignedIn & { workspace: NonNullable<SignedIn['workspace']> };
-
-function member(request: FastifyRequest): Member {
-  const session = operatorOf(request);
-  if (!session.workspace) throw AppError.notFound('Workspace');
-  return session as Member;
-}
+const member = memberOf;
 
 /** The operator, allowed to change surveys and triggers (admins and owners); everyone else may only look. */
-function manager(request: FastifyRequest): Member {
-  const session = member(request);
-  if (!roleAllows(session.workspace.role, 'surveys.manage')) {
-    throw new AppError(
-      'forbidden',
-      'forbidden',
-      `A ${session.workspace.role} cannot change surveys or triggers`,
-      [{ field: 'role', message: 'needs the surveys.manage permission (admins and owners)' }],
-    );
-  }
-  return session;
-}
+/** The operator, allowed to change surveys and triggers (admins and owners); everyone else may only look. */
+const manager = (request: FastifyRequest) =>
+  memberWith(request, 'surveys.manage', 'change surveys or triggers');
 
 const actorOf = (s: Member) => ({ kind: 'user' as const, id: s.user.id, label: s.user.email });
 

@@ -12,12 +12,11 @@ import {
   type SignedIn,
 } from '@surveyflow/core';
 import { type HttpApp, text, uuid } from '@surveyflow/http';
-import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { say } from '../i18n.ts';
 import { settingsTabsFor } from '../pages/parts.tsx';
 import { teamPage } from '../pages/team.tsx';
-import { localeOf, needSession, operatorOf } from '../scope.ts';
+import { localeOf, memberOf, needSession } from '../scope.ts';
 import { csrfField, FormOnly, formErrors, htmlPage, redirect } from './shapes.ts';
 
 const role = z.enum(roles, { error: `must be one of ${roles.join(', ')}` });
@@ -30,11 +29,8 @@ const TeamQuery = z.object({
 });
 
 /** The operator in their current workspace; a session without one has no team to show. */
-function member(request: FastifyRequest): SignedIn & { workspace: NonNullable<SignedIn['workspace']> } {
-  const session = operatorOf(request);
-  if (!session.workspace) throw AppError.notFound('Workspace');
-  return session as SignedIn & { workspace: NonNullable<SignedIn['workspace']> };
-}
+/** The operator in their current workspace; a session without one has no team to show. */
+const member = memberOf;
 
 const actorOf = (s: SignedIn & { workspace: NonNullable<SignedIn['workspace']> }) => ({
   userId: s.user.id,

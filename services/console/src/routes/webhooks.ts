@@ -11,7 +11,6 @@ import {
   listWebhookDeliveries,
   listWebhooks,
   requirePublicUrl,
-  roleAllows,
   schema,
   sendTestWebhook,
   updateWebhook,
@@ -23,8 +22,7 @@ import { settingsTabsFor } from '../pages/parts.tsx';
 import type { FieldErrors } from '../pages/settings.tsx';
 import { webhookPage, webhooksPage } from '../pages/webhooks.tsx';
 import { t } from '../pages/webhooks.words.ts';
-import { localeOf, needSession } from '../scope.ts';
-import { type Member, memberOf } from './settings.ts';
+import { localeOf, type Member, mayDo, memberOf, needSession } from '../scope.ts';
 import { csrfField, FormOnly, formErrors, htmlPage, redirect } from './shapes.ts';
 
 /** Checkboxes: one ticked comes as a string, several as an array, none not at all. */
@@ -53,13 +51,7 @@ const ListQuery = z.object({ done: z.enum(['removed']).optional().catch(undefine
 /** How long "Send test" waits for the endpoint's answer before showing the page (the log says the rest). */
 const TEST_WAIT_MS = 8_000;
 
-function manager(session: Member): void {
-  if (!roleAllows(session.workspace.role, 'webhooks.manage')) {
-    throw new AppError('forbidden', 'forbidden', `A ${session.workspace.role} cannot manage webhooks`, [
-      { field: 'role', message: 'needs the webhooks.manage permission (admins and owners)' },
-    ]);
-  }
-}
+const manager = (session: Member) => mayDo(session, 'webhooks.manage', 'manage webhooks');
 
 export function webhookRoutes(app: HttpApp, ctx: AppContext) {
   const signedIn = needSession(ctx);
