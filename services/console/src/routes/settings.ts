@@ -16,6 +16,7 @@ import {
   workspaceSettingsFields,
 } from '@surveyflow/core';
 import { type HttpApp, text } from '@surveyflow/http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { settingsTabsFor } from '../pages/parts.tsx';
 import {
@@ -222,6 +223,31 @@ export function settingsRoutes(app: HttpApp, ctx: AppContext) {
   );
 
   const brandingTabs = (session: Member) => settingsTabsFor(session.workspace.role);
+  /** The branding page again (400) with the refused field's message, and what was typed where there is one. */
+  const refused = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    session: Member,
+    input: { errors: FieldErrors; accentInput?: string },
+  ) => {
+    const w = await load(session);
+    return reply
+      .status(400)
+      .type('text/html; charset=utf-8')
+      .send(
+        brandingPage({
+          locale: localeOf(request),
+          session,
+          csrf: reply.generateCsrf(),
+          workspaceName: w.name,
+          accent: w.accentColor,
+          accentInput: input.accentInput,
+          logoPath: logoUrl(w),
+          errors: input.errors,
+          tabs: brandingTabs(session),
+        }),
+      );
+  };
 
   app.get(
     '/app/settings/branding',
@@ -287,23 +313,10 @@ export function settingsRoutes(app: HttpApp, ctx: AppContext) {
         reset || accentColor.trim() === '' ? null : accentColor,
       );
       if (!parsed.success) {
-        const w = await load(session);
-        return reply
-          .status(400)
-          .type('text/html; charset=utf-8')
-          .send(
-            brandingPage({
-              locale: localeOf(request),
-              session,
-              csrf: reply.generateCsrf(),
-              workspaceName: w.name,
-              accent: w.accentColor,
-              accentInput: accentColor,
-              logoPath: logoUrl(w),
-              errors: { accentColor: parsed.error.issues[0]?.message ?? 'not a colour' },
-              tabs: brandingTabs(session),
-            }),
-          );
+        return refused(request, reply, session, {
+          accentInput: accentColor,
+          errors: { accentColor: parsed.error.issues[0]?.message ?? 'not a colour' },
+        });
       }
       await updateWorkspace(ctx.database, session.workspace.workspaceId, { accentColor: parsed.data });
       return reply.redirect('/app/settings/branding?done=accent', 303);
@@ -343,22 +356,9 @@ export function settingsRoutes(app: HttpApp, ctx: AppContext) {
           );
         } catch (err) {
           if (!(err instanceof AppError) || err.kind !== 'invalid') throw err;
-          const w = await load(session);
-          return reply
-            .status(400)
-            .type('text/html; charset=utf-8')
-            .send(
-              brandingPage({
-                locale: localeOf(request),
-                session,
-                csrf: reply.generateCsrf(),
-                workspaceName: w.name,
-                accent: w.accentColor,
-                logoPath: logoUrl(w),
-                errors: { logo: err.details?.[0]?.message ?? err.message },
-                tabs: brandingTabs(session),
-              }),
-            );
+          return refused(request, reply, session, {
+            errors: { logo: err.details?.[0]?.message ?? err.message },
+          });
         }
         return reply.redirect('/app/settings/branding?done=logo', 303);
       },
