@@ -10,8 +10,8 @@ import {
   ingestEvents,
 } from '@surveyflow/core';
 import { reportRows } from '@surveyflow/testkit/bench';
+import { benchServers } from '@surveyflow/testkit/bench-servers';
 import { startWorker } from '@surveyflow/worker';
-import { benchServers } from './servers.ts';
 
 const EVENTS = Number(process.env.BENCH_PLANNING_EVENTS ?? 100_000);
 const TARGET = 3000;

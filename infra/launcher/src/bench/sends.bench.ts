@@ -13,7 +13,7 @@ import {
   runSend,
 } from '@surveyflow/core';
 import { reportRows } from '@surveyflow/testkit/bench';
-import { benchServers, peakRss } from './servers.ts';
+import { benchServers, peakRss } from '@surveyflow/testkit/bench-servers';
 
 const ROWS = Number(process.env.BENCH_SEND_ROWS ?? 100_000);
 const BIG = Number(process.env.BENCH_SEND_BIG_ROWS ?? 1_000_000);

@@ -1,4 +1,4 @@
-// What the launcher's bench stages share: an embedded Postgres (durable, fsync on) and a redis-server of their own,
+// What every bench stage shares (the launcher's and the dispatcher's ingest bench): an embedded Postgres (durable, fsync on) and a redis-server of their own,
 // or DATABASE_URL / REDIS_URL when set, and the context the system would run with.
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
