@@ -528,6 +528,43 @@ export const responses = pgTable(
   ],
 );
 
+/** The scores a rollup row counts, one column each: NPS 0–10, CSAT 1–5 and CES 1–7 all fit in 0–10. */
+export const rollupScores = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10] as const;
+const scoreCount = (score: number) => integer(`n${score}`).notNull().default(0);
+
+/**
+ * Answers counted per survey, UTC hour of created_at and channel, one column per score: what metrics and the overview
+ * read instead of the answers. Kept by the deferred triggers of migration 0025 on responses (every writer, in the
+ * answer's own transaction, at its commit), rebuilt from the table by rebuild_response_rollups().
+ */
+export const responseRollups = pgTable(
+  'response_rollups',
+  {
+    workspaceId: workspaceRef(),
+    surveyId: uuid('survey_id')
+      .notNull()
+      .references(() => surveys.id, { onDelete: 'cascade' }),
+    hour: ts('hour').notNull(),
+    channel: text('channel').$type<ChannelName>().notNull(),
+    n0: scoreCount(0),
+    n1: scoreCount(1),
+    n2: scoreCount(2),
+    n3: scoreCount(3),
+    n4: scoreCount(4),
+    n5: scoreCount(5),
+    n6: scoreCount(6),
+    n7: scoreCount(7),
+    n8: scoreCount(8),
+    n9: scoreCount(9),
+    n10: scoreCount(10),
+  },
+  (t) => [
+    primaryKey({ columns: [t.surveyId, t.hour, t.channel] }),
+    /** The referral funnel counts a workspace's promoters per period across its surveys. */
+    index('response_rollups_workspace_hour').on(t.workspaceId, t.hour),
+  ],
+);
+
 /** interrupted: as for invitations, the sender died inside the provider call; never sent again on its own. */
 export const notificationStatuses = [
   'pending',

@@ -10,6 +10,7 @@ import {
 } from '../domain/statistics/reliability.ts';
 import { AppError } from '../errors.ts';
 import type { Database } from '../store/client.ts';
+import { rolledUpCounts } from '../store/queries/rollups.ts';
 import type { SurveyKind } from '../store/schema.ts';
 import { previousPeriod, reliabilitySettings } from './metrics.ts';
 import { referralMetrics } from './referrals.ts';
@@ -89,25 +90,20 @@ export function trendBuckets(
 }
 
 /**
- * Score counts per day, ISO week or month of created_at in the workspace's zone and per channel, in one pass
- * over the index (survey, created_at, score, channel, workspace): the period's histogram, its trend and its
- * split by channel all come from these rows.
+ * Score counts per day, ISO week or month of created_at in the workspace's zone and per channel, from the rollups (the
+ * hours a day boundary cuts, as in Asia/Kolkata, from the answers): the period's histogram, its trend and its split by
+ * channel all come from these rows.
  */
 export async function zonedScoreCounts(
-  { sql: raw }: Database,
+  database: Database,
   workspaceId: string,
   f: { surveyId: string; from: Date; to: Date; granularity: Granularity; timeZone: string },
 ): Promise<{ key: string; channel: string; score: number; n: number }[]> {
-  // Grouped by the truncated timestamp, formatted once per group rather than once per answer.
-  return raw<{ key: string; channel: string; score: number; n: number }[]>`
-    select to_char(bucket, 'YYYY-MM-DD') as key, channel, score, n from (
-      select date_trunc(${f.granularity}, created_at at time zone ${f.timeZone}) as bucket,
-          channel, score, count(*)::int as n
-        from responses
-        where workspace_id = ${workspaceId} and survey_id = ${f.surveyId}
-          and created_at >= ${f.from.toISOString()}::timestamptz and created_at < ${f.to.toISOString()}::timestamptz
-        group by 1, 2, 3
-    ) counted`;
+  const rows = await rolledUpCounts(database, workspaceId, {
+    ...f,
+    bucket: { granularity: f.granularity, timeZone: f.timeZone },
+  });
+  return rows.map((r) => ({ key: r.bucket ?? '', channel: r.channel, score: r.score, n: r.n }));
 }
 
 /** Adds n answers of a score to the histogram under key (made when missing). */

@@ -3,6 +3,7 @@ import { and, desc, eq, gte, lt, type SQL, sql } from 'drizzle-orm';
 import { type Segment, segmentRange } from '../domain/scoring.ts';
 import type { Database, Sql } from '../store/client.ts';
 import { before, type Keyset, keysetAt } from '../store/queries/lists.ts';
+import { rolledUpCounts } from '../store/queries/rollups.ts';
 import {
   type ChannelName,
   contacts,
@@ -140,25 +141,17 @@ export async function* eachResponse(
   }
 }
 
-/** Counts per score, the input every summary in scoring.ts takes. */
+/** Counts per score, the input every summary in scoring.ts takes; read from the rollups (exactly the answers' counts). */
 export async function scoreHistogram(
-  { db }: Database,
+  database: Database,
   workspaceId: string,
-  f: { surveyId: string; from?: Date; to?: Date },
+  f: { surveyId: string; from?: Date | undefined; to?: Date | undefined },
 ): Promise<Map<number, number>> {
-  const rows = await db
-    .select({ score: responses.score, n: sql<number>`count(*)::int` })
-    .from(responses)
-    .where(
-      and(
-        eq(responses.workspaceId, workspaceId),
-        eq(responses.surveyId, f.surveyId),
-        f.from ? gte(responses.createdAt, f.from) : undefined,
-        f.to ? lt(responses.createdAt, f.to) : undefined,
-      ),
-    )
-    .groupBy(responses.score);
-  return new Map(rows.map((r) => [r.score, r.n]));
+  const histogram = new Map<number, number>();
+  for (const { score, n } of await rolledUpCounts(database, workspaceId, f)) {
+    histogram.set(score, (histogram.get(score) ?? 0) + n);
+  }
+  return histogram;
 }
 
 /** How a survey's answers may be split: by UTC period of created_at, by channel, or by a copied event property. */
@@ -180,9 +173,49 @@ function groupKey(raw: Sql, g: ResponseGrouping) {
  * hasMore says there were more, so a caller can refuse rather than show a silently partial answer.
  */
 export async function groupedScoreHistograms(
+  database: Database,
+  workspaceId: string,
+  f: {
+    surveyId: string;
+    from?: Date | undefined;
+    to?: Date | undefined;
+    groupBy: ResponseGrouping;
+    maxGroups: number;
+  },
+): Promise<{ groups: GroupHistogram[]; hasMore: boolean }> {
+  const g = f.groupBy;
+  if (g.by !== 'property') {
+    // Periods and channels are rolled up; an event property is counted from the answers.
+    const bucket = g.by === 'channel' ? undefined : { granularity: g.by, timeZone: 'UTC' };
+    const groups = new Map<string, Map<number, number>>();
+    for (const r of await rolledUpCounts(database, workspaceId, { ...f, bucket })) {
+      const key = (g.by === 'channel' ? r.channel : r.bucket) ?? '';
+      const histogram = groups.get(key) ?? new Map<number, number>();
+      groups.set(key, histogram.set(r.score, (histogram.get(r.score) ?? 0) + r.n));
+    }
+    // Ordered as the raw query orders them (collate "C": by code unit, the keys are ASCII), scores ascending.
+    const all = [...groups]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([key, histogram]) => ({ key, histogram: new Map([...histogram].sort(([a], [b]) => a - b)) }));
+    return { groups: all.slice(0, f.maxGroups), hasMore: all.length > f.maxGroups };
+  }
+  return groupedScoreHistogramsRaw(database, workspaceId, f);
+}
+
+/**
+ * groupedScoreHistograms counted from the answers themselves: what the rollups must equal (the property tests read it),
+ * and how an event property is grouped.
+ */
+export async function groupedScoreHistogramsRaw(
   { sql: raw }: Database,
   workspaceId: string,
-  f: { surveyId: string; from?: Date; to?: Date; groupBy: ResponseGrouping; maxGroups: number },
+  f: {
+    surveyId: string;
+    from?: Date | undefined;
+    to?: Date | undefined;
+    groupBy: ResponseGrouping;
+    maxGroups: number;
+  },
 ): Promise<{ groups: GroupHistogram[]; hasMore: boolean }> {
   const rows = await raw<{ key: string | null; score: number; n: number }[]>`
     with counted as (
