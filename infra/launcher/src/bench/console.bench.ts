@@ -1,23 +1,12 @@
 // `npm run bench -- console`: server time of the console's pages with 1 M responses and 100 k cases in the database, each page's
 // median against a trivial signed-in page (GET /app/team) measured in the same run. Target: every page under 200 ms.
 // Seeded with a few generate_series statements; requests go through Fastify's inject (the whole server, no network).
-import { randomBytes } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { operatorConsole } from '@surveyflow/console';
-import {
-  bootstrapOwner,
-  bootstrapWorkspace,
-  closeContext,
-  loadConfig,
-  migrateDatabase,
-  openContext,
-} from '@surveyflow/core';
+import { bootstrapOwner, bootstrapWorkspace, closeContext } from '@surveyflow/core';
 import { createServiceApp } from '@surveyflow/http';
-import { startEmbeddedPostgres, startRedisServer } from '@surveyflow/local-servers';
 import { reportRows } from '@surveyflow/testkit/bench';
+import { benchServers } from '@surveyflow/testkit/bench-servers';
 
 const RESPONSES = Number(process.env.BENCH_RESPONSES ?? 1_000_000);
 const CASES = Number(process.env.BENCH_CASES ?? 100_000);
@@ -27,23 +16,8 @@ const DAYS = Number(process.env.BENCH_DAYS ?? 365);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 7);
 const TARGET_MS = 200;
 
-const dir = await mkdtemp(join(tmpdir(), 'sf-bench-console-'));
-await chmod(dir, 0o755); // Postgres runs as a `postgres` system user when we are root
-const base = loadConfig({ ...process.env, LOG_LEVEL: 'silent', PORT: '0' });
-const pg = base.DATABASE_URL
-  ? null
-  : await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), persistent: true });
-const redis = base.REDIS_URL ? null : await startRedisServer({ dataDir: join(dir, 'redis') });
-const DATABASE_URL = base.DATABASE_URL ?? pg?.url ?? '';
-const REDIS_URL = base.REDIS_URL ?? redis?.url ?? '';
-await migrateDatabase(DATABASE_URL);
-const ctx = openContext({
-  ...base,
-  DATABASE_URL,
-  REDIS_URL,
-  SECRET_KEY: base.SECRET_KEY ?? randomBytes(32).toString('hex'),
-  QUEUE_PREFIX: `bench${Date.now()}`,
-});
+const servers = await benchServers();
+const { ctx } = servers;
 const { sql } = ctx.database;
 
 // The seed: one workspace with its NPS survey, 100 k contacts, 1 M invitations answered over the last year (a third with a
@@ -64,16 +38,22 @@ await sql`insert into invitations (workspace_id, survey_id, contact_id, channel,
   from (select g, now() - (g::float / ${RESPONSES}) * ${DAYS} * interval '1 day' as t from generate_series(1, ${RESPONSES}) g) s
   join (select id, row_number() over (order by id) as rn from contacts where workspace_id = ${workspaceId}) c
     on c.rn = (s.g % ${CONTACTS}) + 1`;
-await sql`insert into responses (workspace_id, invitation_id, survey_id, contact_id, channel, score, comment, properties,
-    created_at, updated_at, editable_until, followed_up_at, routed_at)
-  select workspace_id, id, survey_id, contact_id, 'email', least(10, floor(r3 * 11 + r * 2))::int,
-    case when r < 0.1 then 'The delivery was late again' when r < 0.33 then 'Friendly support, quick answer' end,
-    jsonb_build_object('store', 'Store ' || (r2 * 20)::int, 'product', 'Product ' || (r2 * 7)::int,
-      'agent', 'Agent ' || (r * 30)::int),
-    created_at + interval '1 hour', created_at + interval '1 hour', created_at + interval '8 days',
-    created_at + interval '1 hour', created_at + interval '1 hour'
-  from (select i.*, random() as r, random() as r2, random() as r3 from invitations i
-        where i.workspace_id = ${workspaceId}) x`;
+// Loaded with the rollup triggers off (one statement, not a million upserts at commit), then rolled up in one pass, as
+// migration 0025's backfill does: the Overview reads the rollups.
+await sql.begin(async (tx) => {
+  await tx`set local session_replication_role = replica`;
+  await tx`insert into responses (workspace_id, invitation_id, survey_id, contact_id, channel, score, comment, properties,
+      created_at, updated_at, editable_until, followed_up_at, routed_at)
+    select workspace_id, id, survey_id, contact_id, 'email', least(10, floor(r3 * 11 + r * 2))::int,
+      case when r < 0.1 then 'The delivery was late again' when r < 0.33 then 'Friendly support, quick answer' end,
+      jsonb_build_object('store', 'Store ' || (r2 * 20)::int, 'product', 'Product ' || (r2 * 7)::int,
+        'agent', 'Agent ' || (r * 30)::int),
+      created_at + interval '1 hour', created_at + interval '1 hour', created_at + interval '8 days',
+      created_at + interval '1 hour', created_at + interval '1 hour'
+    from (select i.*, random() as r, random() as r2, random() as r3 from invitations i
+          where i.workspace_id = ${workspaceId}) x`;
+});
+await sql`select rebuild_response_rollups()`;
 await sql`insert into cases (workspace_id, response_id, survey_id, contact_id, status, due_at, sla_hours, created_at, resolved_at)
   select workspace_id, id, survey_id, contact_id,
     case when rn % 5 = 0 then 'open' else 'resolved' end,
@@ -211,6 +191,4 @@ reportRows(
 
 await app.close();
 await closeContext(ctx);
-await redis?.stop();
-await pg?.stop();
-await rm(dir, { recursive: true, force: true });
+await servers.stop();

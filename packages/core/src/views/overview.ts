@@ -102,6 +102,7 @@ export async function zonedScoreCounts(
   const rows = await rolledUpCounts(database, workspaceId, {
     ...f,
     bucket: { granularity: f.granularity, timeZone: f.timeZone },
+    byChannel: true,
   });
   return rows.map((r) => ({ key: r.bucket ?? '', channel: r.channel, score: r.score, n: r.n }));
 }

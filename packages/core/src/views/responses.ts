@@ -188,7 +188,11 @@ export async function groupedScoreHistograms(
     // Periods and channels are rolled up; an event property is counted from the answers.
     const bucket = g.by === 'channel' ? undefined : { granularity: g.by, timeZone: 'UTC' };
     const groups = new Map<string, Map<number, number>>();
-    for (const r of await rolledUpCounts(database, workspaceId, { ...f, bucket })) {
+    for (const r of await rolledUpCounts(database, workspaceId, {
+      ...f,
+      bucket,
+      byChannel: g.by === 'channel',
+    })) {
       const key = (g.by === 'channel' ? r.channel : r.bucket) ?? '';
       const histogram = groups.get(key) ?? new Map<number, number>();
       groups.set(key, histogram.set(r.score, (histogram.get(r.score) ?? 0) + r.n));

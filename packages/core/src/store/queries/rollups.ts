@@ -70,7 +70,7 @@ export type RolledUpCount = {
 };
 
 /**
- * Answers counted per survey, channel, score — and per day, ISO week or month in `bucket.timeZone` when asked (the key is
+ * Answers counted per survey, score — per channel (byChannel) and per day, ISO week or month in `bucket.timeZone` when asked (the key is
  * the bucket's start, YYYY-MM-DD) — for one survey or (no surveyId) every survey of the workspace, created in [from, to).
  * One statement: the rollup rows of the whole hours, the answers of the cut hours.
  */
@@ -82,6 +82,8 @@ export async function rolledUpCounts(
     from?: Date | undefined;
     to?: Date | undefined;
     bucket?: { granularity: RollupGranularity; timeZone: string } | undefined;
+    /** Split by channel too (without it, channel is '' in every row: fewer rows to add up). */
+    byChannel?: boolean | undefined;
   },
 ): Promise<RolledUpCount[]> {
   const splits =
@@ -94,6 +96,7 @@ export async function rolledUpCounts(
       ? raw`date_trunc(${f.bucket.granularity}, ${raw(column)} at time zone ${f.bucket.timeZone})`
       : raw`null::timestamp`;
   const survey = f.surveyId ? raw`and survey_id = ${f.surveyId}` : raw``;
+  const channel = f.byChannel ? raw`channel` : raw`''::text`;
   const iso = (d: Date) => d.toISOString();
   // A timestamptz[] as one text parameter (ISO instants hold no commas or quotes); postgres.js cannot type an empty array.
   const instants = (ds: Date[]) => `{${ds.map(iso).join(',')}}`;
@@ -104,7 +107,7 @@ export async function rolledUpCounts(
     { survey_id: string; bucket: string | null; channel: string; score: number; n: number }[]
   >`
     with rolled as (
-      select survey_id, ${bucketOf('hour')} as bucket, channel, ${sums}
+      select survey_id, ${bucketOf('hour')} as bucket, ${channel} as channel, ${sums}
         from response_rollups
         where workspace_id = ${workspaceId} ${survey}
           ${hours.from ? raw`and hour >= ${iso(hours.from)}::timestamptz` : raw``}
@@ -119,7 +122,7 @@ export async function rolledUpCounts(
       select a.survey_id, a.bucket, a.channel, a.score, count(*)::int
         from unnest(${instants(spans.map(([s]) => s))}::timestamptz[], ${instants(spans.map(([, e]) => e))}::timestamptz[]) as span(s, e)
         cross join lateral (
-          select survey_id, ${bucketOf('created_at')} as bucket, channel, score from responses
+          select survey_id, ${bucketOf('created_at')} as bucket, ${channel} as channel, score from responses
             where workspace_id = ${workspaceId} ${survey} and created_at >= span.s and created_at < span.e
         ) a
         group by 1, 2, 3, 4
