@@ -3,7 +3,8 @@ import { type AppContext, type PlanOutcome, planStoredEvent, planStoredEvents } 
 import { defineJob, type QueueJobs } from '../job-registry.ts';
 
 /**
- * Gathers the `event.plan` jobs running at the same moment (the queue runs two chunks' worth at once)
+ * Gathers the events of the `events.plan` and `event.plan` jobs running at the same moment (the queue runs
+ * two chunks' worth of jobs at once; ingest makes one job per statement, so one job is often a whole chunk)
  * and plans them as one chunk: one transaction, a few set-based reads, one multi-row insert each. One
  * chunk is planned at a time per process while the next one gathers, so events are planned in the
  * order their jobs arrived (a later event never overtakes an earlier one of the same contact here).
@@ -64,12 +65,21 @@ export class PlanningBatcher {
 
 export function eventsJobs(ctx: AppContext, onDue: () => void): QueueJobs<'events'> {
   const batcher = new PlanningBatcher(ctx, ctx.config.PLANNING_CHUNK_SIZE);
+  const plan = async (eventIds: readonly string[]) => {
+    const outcomes = await Promise.all(eventIds.map((id) => batcher.plan(id)));
+    // An invitation due now should not wait for the scanner's next tick.
+    if (outcomes.some((o) => o.dueNow)) onDue();
+    return {
+      planned: outcomes.filter((o) => o.planned).length,
+      invitations: outcomes.reduce((n, o) => n + o.invitationIds.length, 0),
+    };
+  };
   return {
     'event.plan': defineJob('event.plan', async ({ eventId }) => {
-      const outcome = await batcher.plan(eventId);
-      // An invitation due now should not wait for the scanner's next tick.
-      if (outcome.dueNow) onDue();
-      return { planned: outcome.planned, invitations: outcome.invitationIds.length };
+      const { planned, invitations } = await plan([eventId]);
+      return { planned: planned === 1, invitations };
     }),
+    // A chunk's events join the same gathering as single jobs; the job is done when all of them are planned.
+    'events.plan': defineJob('events.plan', async ({ eventIds }) => plan(eventIds)),
   };
 }
