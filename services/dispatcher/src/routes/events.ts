@@ -63,8 +63,12 @@ export function eventRoutes(app: HttpApp, ctx: AppContext) {
   };
 
   // Concurrent single-event requests share one INSERT and one enqueue (group commit); each request
-  // still answers only after its own event is committed.
-  const singles = new MicroBatcher<{ workspaceId: string; event: IncomingEvent }, IngestResult>(
+  // still answers only after its own event is committed and its job enqueued. The enqueue does not hold the
+  // batch's slot: the next group's INSERT goes to Postgres while this one's job goes to Redis.
+  const singles = new MicroBatcher<
+    { workspaceId: string; event: IncomingEvent },
+    IngestResult & { enqueued: Promise<void> }
+  >(
     async (submissions) => {
       const results: IngestResult[] = [];
       const chunks: JobPayload<'events.plan'>[] = [];
@@ -86,8 +90,8 @@ export function eventRoutes(app: HttpApp, ctx: AppContext) {
           });
         }),
       );
-      await enqueue(chunks);
-      return results;
+      const enqueued = enqueue(chunks);
+      return results.map((r) => ({ ...r, enqueued }));
     },
     { maxBatch: 500, maxInFlight: 4 },
   );
@@ -110,6 +114,7 @@ export function eventRoutes(app: HttpApp, ctx: AppContext) {
     async (request, reply) => {
       const event = toIncomingEvent(request.body, ctx.clock.now());
       const result = await singles.submit({ workspaceId: request.workspaceId, event });
+      await result.enqueued;
       return reply.status(202).send({ id: event.id, duplicate: !result.eventId });
     },
   );
