@@ -93,7 +93,7 @@ describe('operating it', () => {
       expect(age).toBeGreaterThanOrEqual(0);
     }
     expect(
-      find(series, 'surveyflow_jobs_completed_total', 'queue="events"', 'job="event.plan"')[0]?.[1],
+      find(series, 'surveyflow_jobs_completed_total', 'queue="events"', 'job="events.plan"')[0]?.[1],
     ).toBeGreaterThanOrEqual(3);
     expect(
       find(series, 'surveyflow_jobs_completed_total', 'queue="send.email"', 'job="invitation.send"')[0]?.[1],

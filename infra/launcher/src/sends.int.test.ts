@@ -1,8 +1,17 @@
 // List sends through the whole system: a CSV of contacts → the planner's rules → invitations in the SMTP sink,
 // with progress seen moving in the API; dry runs, pause/resume/cancel, and a worker killed mid-send.
 
+import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { closeContext, createSend, ingestEvents, openContext, schema } from '@surveyflow/core';
+import {
+  closeContext,
+  createSend,
+  ingestEvents,
+  type JobPayload,
+  openContext,
+  planChunkJob,
+  schema,
+} from '@surveyflow/core';
 import { freePort } from '@surveyflow/local-servers';
 import { anEvent, seedWorkspace, TEST_SECRET, testConfig, uniquePrefix, waitFor } from '@surveyflow/testkit';
 import { describe, expect } from 'vitest';
@@ -327,17 +336,18 @@ describe('a worker killed mid-send', () => {
     const ctx = openContext(testConfig({ databaseUrl: db.url, redisUrl, queuePrefix: prefix }));
     const seeded = await seedWorkspace(ctx.database);
     const n = 6000;
-    const ids: string[] = [];
+    // Enqueued as the dispatcher does: one events.plan job per ingest statement of 1,000.
+    const chunks: JobPayload<'events.plan'>[] = [];
     for (let i = 0; i < n; i += 1000) {
       const batch = Array.from({ length: 1000 }, (_, k) =>
         anEvent(`ev-${i + k}`, { contact: { id: `p-${i + k}`, email: `p${i + k}@example.com` } }),
       );
-      for (const r of await ingestEvents(ctx.database, seeded.workspaceId, batch)) ids.push(r.eventId ?? '');
+      const planJob = randomUUID();
+      chunks.push(
+        ...planChunkJob(planJob, await ingestEvents(ctx.database, seeded.workspaceId, batch, planJob)),
+      );
     }
-    await ctx.queues.addMany(
-      'event.plan',
-      ids.map((eventId) => ({ eventId })),
-    );
+    await ctx.queues.addMany('events.plan', chunks);
     const env = async () => ({
       DATABASE_URL: db.url,
       REDIS_URL: redisUrl,

@@ -98,6 +98,11 @@ const schema = z.object({
    * queue runs twice this many jobs at once so one chunk gathers while another is planned.
    */
   PLANNING_CHUNK_SIZE: positiveInt.default(250),
+  /**
+   * Chunks one worker process plans at once (each in its own transaction, one Postgres core each); a chunk
+   * starts only once the one before holds its locks, so events of one contact stay in order.
+   */
+  PLANNING_CHUNKS_IN_FLIGHT: positiveInt.default(2),
   /** Emails per second across all workers (BullMQ's limiter lives in Redis); bursts queue up, nothing is dropped. */
   EMAIL_RATE_PER_SECOND: positiveInt.default(20),
   DUE_SCAN_INTERVAL_MS: positiveInt.default(1000),

@@ -23,7 +23,16 @@ export const queueNames = {
 export type QueueName = (typeof queueNames)[keyof typeof queueNames];
 
 export const jobs = {
+  /** One event (the reconciler's heal of an event enqueued alone, connectors, jobs from before events.plan). */
   'event.plan': { queue: queueNames.events, payload: z.object({ eventId: z.uuid() }) },
+  /**
+   * The events one ingest statement accepted, as one job: its id is `events.plan-<chunkId>`, and each event row
+   * carries the chunk id (`events.plan_job`), so the reconciler can ask Redis about a chunk of them at once.
+   */
+  'events.plan': {
+    queue: queueNames.events,
+    payload: z.object({ chunkId: z.uuid(), eventIds: z.array(z.uuid()).min(1).max(1000) }),
+  },
   'invitation.send': { queue: queueNames.sendEmail, payload: z.object({ invitationId: z.uuid() }) },
   'reminder.send': {
     queue: queueNames.sendEmail,
@@ -77,7 +86,9 @@ export const defaultJobOptions: JobsOptions = {
  * same work twice while the first job is still waiting adds nothing (the reconciler relies on this).
  */
 export function jobId<N extends JobName>(name: N, payload: JobPayload<N>): string {
-  return [name, ...Object.values(payload).map(String)].join('-');
+  // A list in a payload is the work's contents (a chunk's events), not its identity.
+  const scalars = Object.values(payload).filter((v) => !Array.isArray(v));
+  return [name, ...scalars.map(String)].join('-');
 }
 
 /** Where a job waits to run or is running: work in one of these is not lost, however long it has waited. */

@@ -81,11 +81,28 @@ describe('POST /v1/events', () => {
     expect(contact).toEqual({ email: 'new@example.com', name: 'Jane', locale: 'pl' });
   });
 
-  test('an accepted event is on the events queue for the planner', async ({ api }) => {
+  test('an accepted event is on the events queue for the planner, in the job its row names', async ({
+    api,
+  }) => {
     await api.asA('POST', '/v1/events', event('e-1'));
-    const [row] = await api.ctx.database.sql<{ id: string }[]>`select id from events`;
-    const job = await api.ctx.queues.queue('events').getJob(`event.plan-${row?.id}`);
-    expect(job?.data).toEqual({ eventId: row?.id });
+    const [row] = await api.ctx.database.sql<
+      { id: string; plan_job: string }[]
+    >`select id, plan_job from events`;
+    const job = await api.ctx.queues.queue('events').getJob(`events.plan-${row?.plan_job}`);
+    expect(job?.data).toEqual({ chunkId: row?.plan_job, eventIds: [row?.id] });
+  });
+
+  test('a batch is one planning job carrying its new events, not one job per event', async ({ api }) => {
+    await api.asA('POST', '/v1/events', event('e-0'));
+    await api.asA('POST', '/v1/events/batch', {
+      events: ['e-0', 'e-1', 'e-2', 'e-3'].map((id) => event(id)),
+    });
+    const rows = await api.ctx.database.sql<{ id: string; plan_job: string }[]>`
+      select id, plan_job from events where external_id <> 'e-0' order by external_id`;
+    expect(new Set(rows.map((r) => r.plan_job)).size).toBe(1);
+    const job = await api.ctx.queues.queue('events').getJob(`events.plan-${rows[0]?.plan_job}`);
+    expect(job?.data.eventIds).toEqual(rows.map((r) => r.id));
+    expect(await api.ctx.queues.queue('events').getJobCounts('waiting')).toEqual({ waiting: 2 });
   });
 
   test('missing and invalid fields answer 400 naming each field', async ({ api }) => {

@@ -1,10 +1,12 @@
 // The reconciler repairs only what is really lost: a backlog waiting in Redis, however old, is left alone and not reported.
+import { randomUUID } from 'node:crypto';
 import {
   claimDueInvitations,
   closeContext,
   ingestEvents,
   jobId,
   openContext,
+  planChunkJob,
   planStoredEvent,
 } from '@surveyflow/core';
 import { anEvent, seedWorkspace, test, testConfig, waitFor } from '@surveyflow/testkit';
@@ -73,6 +75,48 @@ describe('reconciler during a backlog', () => {
       for (const id of gone) expect(await sendQueue.getJobState(id)).toBe('waiting');
       // And once: the next pass finds nothing lost.
       expect(await reconcile(ctx)).toMatchObject({ events: 0, invitations: 0 });
+    } finally {
+      await closeContext(ctx);
+    }
+  });
+
+  test('chunks of events waiting as one job each are left alone; a chunk whose job vanished comes back under its id, with its unplanned events only', async ({
+    db,
+    redisUrl,
+    queuePrefix,
+  }) => {
+    const ctx = openContext(
+      testConfig({ databaseUrl: db.url, redisUrl, queuePrefix, env: { RECONCILE_AFTER_MS: '1' } }),
+    );
+    try {
+      const { workspaceId } = await seedWorkspace(ctx.database);
+      const chunks = [];
+      for (const name of ['a', 'b']) {
+        const planJob = randomUUID();
+        const stored = await ingestEvents(
+          ctx.database,
+          workspaceId,
+          Array.from({ length: 10 }, (_, i) => anEvent(`${name}-${i}`, { contact: { id: `${name}${i}` } })),
+          planJob,
+        );
+        chunks.push(...planChunkJob(planJob, stored));
+      }
+      await ctx.queues.addMany('events.plan', chunks);
+      const [a, b] = chunks;
+      if (!a || !b) throw new Error('two chunks expected');
+      const eventQueue = ctx.queues.queue('events');
+      await new Promise((r) => setTimeout(r, 5));
+      expect(await reconcile(ctx)).toMatchObject({ events: 0 });
+      expect(await eventQueue.getWaitingCount()).toBe(2);
+
+      // Chunk b's job vanishes after one of its events was planned (as if a worker got that far).
+      await planStoredEvent(ctx.database, b.eventIds[0] ?? '', new Date());
+      await eventQueue.remove(jobId('events.plan', b));
+      expect(await reconcile(ctx)).toMatchObject({ events: 9 });
+      const back = await eventQueue.getJob(`events.plan-${b.chunkId}`);
+      expect(back?.data).toEqual({ chunkId: b.chunkId, eventIds: b.eventIds.slice(1) });
+      expect(await eventQueue.getJobState(`events.plan-${a.chunkId}`)).toBe('waiting');
+      expect(await reconcile(ctx)).toMatchObject({ events: 0 });
     } finally {
       await closeContext(ctx);
     }

@@ -11,7 +11,7 @@ import {
   runningSends,
   staleQueuedInvitations,
   unfollowedResponseIds,
-  unplannedEventIds,
+  unplannedEvents,
   unroutedEdits,
 } from '@surveyflow/core';
 
@@ -40,14 +40,30 @@ export async function reconcile(
   const lost = <R>(rows: R[], job: Parameters<typeof queues.withoutPendingJob<R>>[1]) =>
     queues.withoutPendingJob(rows, job);
 
-  const events = await lost(await unplannedEventIds(database, before(after), limit), (eventId) => ({
-    name: 'event.plan',
-    payload: { eventId },
-  }));
+  // Events enqueued alone are asked about one by one; those of one ingest statement, by their chunk's job.
+  const unplanned = await unplannedEvents(database, before(after), limit);
+  const single = await lost(
+    unplanned.flatMap((e) => (e.planJob ? [] : [e.id])),
+    (eventId) => ({ name: 'event.plan', payload: { eventId } }),
+  );
   await queues.addMany(
     'event.plan',
-    events.map((eventId) => ({ eventId })),
+    single.map((eventId) => ({ eventId })),
   );
+  const byChunk = new Map<string, string[]>();
+  for (const e of unplanned) {
+    if (!e.planJob) continue;
+    const ids = byChunk.get(e.planJob);
+    if (ids) ids.push(e.id);
+    else byChunk.set(e.planJob, [e.id]);
+  }
+  // A lost chunk goes back under its own job id, carrying those of its events still unplanned.
+  const chunks = await lost(
+    [...byChunk].map(([chunkId, eventIds]) => ({ chunkId, eventIds })),
+    (payload) => ({ name: 'events.plan', payload }),
+  );
+  await queues.addMany('events.plan', chunks);
+  const events = [...single, ...chunks.flatMap((c) => c.eventIds)];
   // A send job that finished without sending (its claim was taken then) must not hide the work either.
   const invitations = await queues.withoutPendingJob(
     await staleQueuedInvitations(database, before(after), limit),

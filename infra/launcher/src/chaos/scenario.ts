@@ -426,7 +426,9 @@ async function measureHeal(
   flushedAt: number,
   timeoutMs: number,
 ): Promise<Heal> {
-  const events = await database.sql<{ id: string }[]>`select id from events where planned_at is null`;
+  const events = await database.sql<
+    { id: string; plan_job: string | null }[]
+  >`select id, plan_job from events where planned_at is null`;
   const invitations = await database.sql<
     { id: string }[]
   >`select id from invitations where status = 'queued'`;
@@ -436,7 +438,14 @@ async function measureHeal(
   if (items === 0) return { ms: null, drainMs: null, items };
   // Job ids are the work's own (core's jobId): the reconciler re-adds exactly these keys.
   const jobKey = new Map([
-    ...eventIds.map((id) => [id, `${QUEUE_PREFIX}:events:event.plan-${id}`] as const),
+    // An event accepted by the API is in its ingest statement's events.plan job; one enqueued alone, in its own.
+    ...events.map(
+      (e) =>
+        [
+          e.id,
+          `${QUEUE_PREFIX}:events:${e.plan_job ? `events.plan-${e.plan_job}` : `event.plan-${e.id}`}`,
+        ] as const,
+    ),
     ...invitationIds.map((id) => [id, `${QUEUE_PREFIX}:send.email:invitation.send-${id}`] as const),
   ]);
   const healed = new Set<string>();
@@ -532,11 +541,15 @@ async function measure(database: Db, sink: SmtpSink, redisPort: number, acknowle
       if (r.status === 'queued') stuckJobs.push(`invitation.send-${r.id}`);
     }
   }
-  const unplanned = await database.sql<{ id: string }[]>`select id from events where planned_at is null`;
+  const unplanned = await database.sql<
+    { id: string; plan_job: string | null }[]
+  >`select id, plan_job from events where planned_at is null`;
   const jobStates: Record<string, number> = {};
   for (const [queue, jobId] of [
     ...stuckJobs.map((j) => ['send.email', j] as const),
-    ...unplanned.map((e) => ['events', `event.plan-${e.id}`] as const),
+    ...unplanned.map(
+      (e) => ['events', e.plan_job ? `events.plan-${e.plan_job}` : `event.plan-${e.id}`] as const,
+    ),
   ]) {
     const where = await jobState(redisPort, queue, jobId);
     jobStates[`${queue} job ${where}`] = (jobStates[`${queue} job ${where}`] ?? 0) + 1;

@@ -268,6 +268,11 @@ export const events = pgTable(
     properties: jsonb('properties').$type<Properties>().notNull().default({}),
     /** Set, in the same transaction as its decisions, when the planner has handled the event. */
     plannedAt: ts('planned_at'),
+    /**
+     * The `events.plan` job that carries this event with the others accepted in the same statement (its id is
+     * `events.plan-<plan_job>`), so the reconciler can tell a lost job from a waiting one. Null: a job of its own.
+     */
+    planJob: uuid('plan_job'),
   },
   (t) => [
     uniqueIndex('events_workspace_external').on(t.workspaceId, t.externalId),

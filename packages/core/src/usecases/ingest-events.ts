@@ -1,4 +1,5 @@
 // Accepting events: one statement stores a batch (contacts upserted, duplicates skipped).
+import type { JobPayload } from '../queues.ts';
 import type { Database } from '../store/client.ts';
 
 export type IncomingEvent = {
@@ -21,12 +22,15 @@ export type IngestResult = { id: string; eventId: string | null };
 
 /**
  * Stores events in one round trip. A duplicate id changes nothing, not even the contact: contact
- * attributes are upserted only for events that are new.
+ * attributes are upserted only for events that are new. `planJob`: the id of the one `events.plan` job
+ * the caller enqueues for the new events once this has committed (see `planChunkJob`); null when each
+ * event gets an `event.plan` job of its own.
  */
 export async function ingestEvents(
   { sql }: Database,
   workspaceId: string,
   items: readonly IncomingEvent[],
+  planJob: string | null = null,
 ): Promise<IngestResult[]> {
   if (items.length === 0) return [];
   const TEXT = 25; // pg type oid: every column travels as text[] and is cast in SQL
@@ -61,8 +65,9 @@ export async function ingestEvents(
       returning id, external_id
     ),
     inserted as (
-      insert into events (workspace_id, external_id, type, occurred_at, contact_id, properties)
-      select ${workspaceId}::uuid, f.external_id, f.type, f.occurred_at, (u.ids ->> f.c_ext)::uuid, f.properties
+      insert into events (workspace_id, external_id, type, occurred_at, contact_id, properties, plan_job)
+      select ${workspaceId}::uuid, f.external_id, f.type, f.occurred_at, (u.ids ->> f.c_ext)::uuid, f.properties,
+        ${planJob}::uuid
       -- The contact ids as one map, looked up per event: a join of two CTEs has no statistics, and the
       -- planner's nested loop over them compared every event with every contact (999,000 rows for 1,000).
       from fresh f cross join (select jsonb_object_agg(external_id, id) as ids from upserted) u
@@ -81,3 +86,9 @@ export async function ingestEvents(
 }
 
 export const eventIdsOf = (results: IngestResult[]) => results.flatMap((r) => (r.eventId ? [r.eventId] : []));
+
+/** The `events.plan` job for the new events of one ingest statement stored under `planJob` (none when all were duplicates). */
+export function planChunkJob(planJob: string, results: IngestResult[]): JobPayload<'events.plan'>[] {
+  const eventIds = eventIdsOf(results);
+  return eventIds.length ? [{ chunkId: planJob, eventIds }] : [];
+}

@@ -1,15 +1,17 @@
 // /v1/events: accept events (one or a batch of up to 1,000), idempotent on the producer's id; list them; show what became of one.
+import { randomUUID } from 'node:crypto';
 import {
   type AppContext,
   AppError,
   errorBody,
-  eventIdsOf,
   eventView,
   type IncomingEvent,
   type IngestResult,
   ingestEvents,
+  type JobPayload,
   listEvents,
   MicroBatcher,
+  planChunkJob,
 } from '@surveyflow/core';
 import {
   ErrorBody,
@@ -49,39 +51,47 @@ function parseItem(raw: unknown, now: Date, index: number): IncomingEvent {
 
 export function eventRoutes(app: HttpApp, ctx: AppContext) {
   const signed = signedBody(() => ctx.clock.now());
-  const enqueue = async (eventIds: string[]) => {
+  // One planning job per ingest statement, not one per event: Redis work per event is a share of one job.
+  const enqueue = async (chunks: JobPayload<'events.plan'>[]) => {
     try {
-      await ctx.queues.addMany(
-        'event.plan',
-        eventIds.map((eventId) => ({ eventId })),
-      );
+      await ctx.queues.addMany('events.plan', chunks);
     } catch (err) {
       // The events are safe in Postgres; the reconciler enqueues them once Redis is back.
-      ctx.log.error({ err, count: eventIds.length }, 'could not enqueue accepted events');
+      const count = chunks.reduce((n, c) => n + c.eventIds.length, 0);
+      ctx.log.error({ err, count }, 'could not enqueue accepted events');
     }
   };
 
   // Concurrent single-event requests share one INSERT and one enqueue (group commit); each request
-  // still answers only after its own event is committed.
-  const singles = new MicroBatcher<{ workspaceId: string; event: IncomingEvent }, IngestResult>(
+  // still answers only after its own event is committed and its job enqueued. The enqueue does not hold the
+  // batch's slot: the next group's INSERT goes to Postgres while this one's job goes to Redis.
+  const singles = new MicroBatcher<
+    { workspaceId: string; event: IncomingEvent },
+    IngestResult & { enqueued: Promise<void> }
+  >(
     async (submissions) => {
       const results: IngestResult[] = [];
+      const chunks: JobPayload<'events.plan'>[] = [];
       const byWorkspace = new Map<string, number[]>();
       submissions.forEach((s, i) => {
-        byWorkspace.set(s.workspaceId, [...(byWorkspace.get(s.workspaceId) ?? []), i]);
+        const indexes = byWorkspace.get(s.workspaceId);
+        if (indexes) indexes.push(i);
+        else byWorkspace.set(s.workspaceId, [i]);
       });
       await Promise.all(
         [...byWorkspace].map(async ([workspaceId, indexes]) => {
           const events = indexes.map((i) => submissions[i]?.event).filter((e) => e !== undefined);
-          const stored = await ingestEvents(ctx.database, workspaceId, events);
+          const planJob = randomUUID();
+          const stored = await ingestEvents(ctx.database, workspaceId, events, planJob);
+          chunks.push(...planChunkJob(planJob, stored));
           indexes.forEach((i, k) => {
             const r = stored[k];
             if (r) results[i] = r;
           });
         }),
       );
-      await enqueue(eventIdsOf(results));
-      return results;
+      const enqueued = enqueue(chunks);
+      return results.map((r) => ({ ...r, enqueued }));
     },
     { maxBatch: 500, maxInFlight: 4 },
   );
@@ -104,6 +114,7 @@ export function eventRoutes(app: HttpApp, ctx: AppContext) {
     async (request, reply) => {
       const event = toIncomingEvent(request.body, ctx.clock.now());
       const result = await singles.submit({ workspaceId: request.workspaceId, event });
+      await result.enqueued;
       return reply.status(202).send({ id: event.id, duplicate: !result.eventId });
     },
   );
@@ -135,16 +146,18 @@ export function eventRoutes(app: HttpApp, ctx: AppContext) {
           results[index] = { index, status: 'rejected', error: errorBody(err).error };
         }
       });
+      const planJob = randomUUID();
       const ingested = await ingestEvents(
         ctx.database,
         request.workspaceId,
         valid.map((v) => v.event),
+        planJob,
       );
       valid.forEach(({ index, event }, i) => {
         const duplicate = !ingested[i]?.eventId;
         results[index] = { index, id: event.id, status: duplicate ? 'duplicate' : 'accepted', duplicate };
       });
-      await enqueue(eventIdsOf(ingested));
+      await enqueue(planChunkJob(planJob, ingested));
       const count = (status: ItemResult['status']) => results.filter((r) => r.status === status).length;
       return reply.status(202).send({
         accepted: count('accepted'),

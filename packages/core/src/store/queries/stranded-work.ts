@@ -3,15 +3,21 @@ import { and, asc, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { events, responses } from '../schema.ts';
 
-/** Events accepted but never planned (their job was lost): the reconciler enqueues them again. */
-export async function unplannedEventIds({ db }: Database, olderThan: Date, limit: number): Promise<string[]> {
-  const rows = await db
-    .select({ id: events.id })
+/**
+ * Events accepted but never planned (their job may be lost: the reconciler asks Redis), each with the
+ * `events.plan` job it was enqueued in (null: a job of its own).
+ */
+export async function unplannedEvents(
+  { db }: Database,
+  olderThan: Date,
+  limit: number,
+): Promise<{ id: string; planJob: string | null }[]> {
+  return db
+    .select({ id: events.id, planJob: events.planJob })
     .from(events)
     .where(and(isNull(events.plannedAt), lt(events.receivedAt, olderThan)))
     .orderBy(asc(events.receivedAt))
     .limit(limit);
-  return rows.map((r) => r.id);
 }
 
 /** Responses whose follow-up never ran (job lost, or still waiting for a comment past its time). */
