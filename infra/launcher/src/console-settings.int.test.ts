@@ -58,6 +58,7 @@ const settingsForm = {
   emailRatePerSecond: '12',
   referralUrl: 'https://shop.test/refer',
   auditRetentionDays: '90',
+  retentionMonths: '24',
 };
 
 describe('console settings', () => {
@@ -82,6 +83,7 @@ describe('console settings', () => {
       emailRatePerSecond: 12,
       referralUrl: 'https://shop.test/refer',
       auditRetentionDays: 90,
+      retentionMonths: 24,
     });
     expect((await owner.get('/app/settings?done=saved')).body).toContain('Settings saved.');
 
@@ -93,8 +95,10 @@ describe('console settings', () => {
       quietEnd: '',
       emailRatePerSecond: '',
       referralUrl: '',
+      retentionMonths: '',
     });
     expect(await workspace(shop)).toMatchObject({
+      retentionMonths: null,
       alertEmail: null,
       quietHours: null,
       emailRatePerSecond: null,
@@ -113,6 +117,7 @@ describe('console settings', () => {
       ['timezone', 'Mars/Olympus', 'ws-timezone-error'],
       ['referralUrl', 'ftp://shop.test', 'ws-referralUrl-error'],
       ['auditRetentionDays', 'forever', 'ws-auditRetentionDays-error'],
+      ['retentionMonths', '121', 'ws-retentionMonths-error'],
       ['quietEnd', '21:00', 'ws-quietEnd-error'],
     ] as const) {
       const res = await owner.submit('/app/settings', '/app/settings', { ...settingsForm, [field]: value });

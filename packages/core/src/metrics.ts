@@ -71,6 +71,12 @@ export function createMetrics(sources: { queues: Queues; database: Database }) {
     labelNames: ['kind'] as const,
     registers,
   });
+  const retained = new Counter({
+    name: 'surveyflow_retention_rows_total',
+    help: 'Rows the daily retention job deleted or anonymized, by table',
+    labelNames: ['table'] as const,
+    registers,
+  });
   const heals = new Counter({
     name: 'surveyflow_reconciler_heals_total',
     help: 'Times Redis was found to have lost its queues (flushed or replaced) and everything was enqueued again',
@@ -147,6 +153,10 @@ export function createMetrics(sources: { queues: Queues; database: Database }) {
     },
     healed() {
       heals.inc();
+    },
+    /** One retention run's rows per table (usecases/retention.ts). */
+    retention(counts: Record<string, number>) {
+      for (const [table, n] of Object.entries(counts)) retained.inc({ table }, n);
     },
   };
 }

@@ -55,6 +55,8 @@ export const jobs = {
   },
   /** Daily (a BullMQ job scheduler, one for the fleet): audit entries past their workspace's retention go. */
   'audit.retention': { queue: queueNames.followups, payload: z.object({}) },
+  /** Daily (one job scheduler for the fleet): events and messages past each workspace's retention_months (usecases/retention.ts). */
+  'data.retention': { queue: queueNames.followups, payload: z.object({}) },
   /** Repeats (a BullMQ job scheduler): finds digests and drop checks that are due in their workspace's time zone. */
   'reports.scan': { queue: queueNames.reports, payload: z.object({}) },
   'digest.send': {

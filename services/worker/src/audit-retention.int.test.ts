@@ -34,10 +34,10 @@ describe('audit retention', () => {
         }
       }
 
-      // Two workers upserting the same scheduler keep one schedule.
+      // Two workers upserting the same schedulers keep one schedule each (audit and data retention).
       workers.push(startWorker(ctx), startWorker(ctx));
       const queue = ctx.queues.queue(queueNames.followups);
-      await vi.waitFor(async () => expect(await queue.getJobSchedulersCount()).toBe(1));
+      await vi.waitFor(async () => expect(await queue.getJobSchedulersCount()).toBe(2));
       const scheduler = await queue.getJobScheduler('audit.retention');
       expect(scheduler?.every).toBe(AUDIT_RETENTION_EVERY_MS);
 

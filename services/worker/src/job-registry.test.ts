@@ -14,6 +14,7 @@ describe('the generic queue processor', () => {
     }),
     'response.reroute': defineJob('response.reroute', async ({ version }) => ({ version })),
     'audit.retention': defineJob('audit.retention', async () => ({ deleted: 0 })),
+    'data.retention': defineJob('data.retention', async () => ({ workspaces: 0 })),
     'zendesk.sync': defineJob('zendesk.sync', async ({ attempt }) => ({ attempt })),
   });
 

@@ -11,6 +11,7 @@ import { Worker } from 'bullmq';
 import { createEmailChannel } from './channels/email.ts';
 import { createSlackChannel, type SlackChannel } from './channels/slack.ts';
 import { createSmsChannel } from './channels/sms.ts';
+import { dataRetentionSchedule } from './data-retention.ts';
 import { DueScanner } from './due-scanner.ts';
 import { type QueueJobs, queueProcessor } from './job-registry.ts';
 import { observeWorker } from './observe-worker.ts';
@@ -103,10 +104,10 @@ export function startWorker(
 
   scanner.start();
   reconciler.start();
-  // Audit retention, digests and drop checks: Redis keeps the schedules, checked again each interval in case it lost them.
+  // Audit and data retention, digests and drop checks: Redis keeps the schedules, checked again each interval in case it lost them.
   const stopSchedules = keepSchedules(
     ctx,
-    [auditRetentionSchedule, reportsSchedule(ctx)],
+    [auditRetentionSchedule, dataRetentionSchedule, reportsSchedule(ctx)],
     config.REPORTS_SCAN_INTERVAL_MS,
   );
   ctx.log.info({ queues: Object.values(queueNames) }, 'worker started');

@@ -1,6 +1,7 @@
 // What a workspace's settings may be: the rules PATCH /v1/workspace and the console's settings forms both check.
 import { z } from 'zod';
 import { accentColorSchema } from './branding.ts';
+import { retentionMonthsSchema } from './retention.ts';
 import { isValidTimeZone } from './rules/plan.ts';
 import { quietHoursSchema } from './rules/send-window.ts';
 import { reliabilitySettingsSchema } from './statistics/reliability.ts';
@@ -29,6 +30,8 @@ export const workspaceSettingsFields = {
   reliability: reliabilitySettingsSchema.nullable(),
   /** How many days audit entries are kept before the daily retention job deletes them. */
   auditRetentionDays: z.number().int().min(1).max(3650),
+  /** How many months events and messages are kept (1–120; null: forever); answers older keep only their anonymous score. */
+  retentionMonths: retentionMonthsSchema,
   /** The survey pages' and emails' accent (links, buttons); null goes back to Surveyflow's. */
   accentColor: accentColorSchema.nullable(),
 };

@@ -4,13 +4,7 @@ import { and, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { SendOutcome } from '../channels.ts';
 import type { Database, Tx } from './client.ts';
 import { type MailAttachment, type NotificationChannel, notifications } from './schema.ts';
-import {
-  currentClaim,
-  diedBeforeHandOver,
-  diedInsideCall,
-  interruptedReason,
-  stoppedBeforeCallReason,
-} from './send-phases.ts';
+import { currentClaim, recoverStaleClaims } from './send-phases.ts';
 
 export type NotificationToSend = { id: string; channel: NotificationChannel };
 
@@ -87,40 +81,13 @@ export async function handOverNotification(
   return rows.length > 0;
 }
 
-/**
- * Claims whose sender died, by phase (as recoverStaleSends for invitations): not handed over → back
- * to pending for the caller to enqueue; handed over with no outcome → interrupted, never resent.
- */
-export async function recoverStaleNotifications(
-  { db }: Database,
+/** Claims whose sender died, by phase (send-phases.ts, the same rule as for invitations). */
+export const recoverStaleNotifications = (
+  database: Database,
   now: Date,
   cutoffs: { claimedBefore: Date; handedOverBefore: Date; queuedBefore?: Date },
-): Promise<{ requeued: NotificationToSend[]; interrupted: number }> {
-  const stale = diedBeforeHandOver(notifications, cutoffs.claimedBefore);
-  if (cutoffs.queuedBefore)
-    await db
-      .update(notifications)
-      .set({
-        status: 'failed',
-        failureReason: stoppedBeforeCallReason,
-      })
-      .where(and(stale, lt(notifications.createdAt, cutoffs.queuedBefore)));
-  const requeued = await db
-    .update(notifications)
-    .set({ status: 'pending', claimedAt: null })
-    .where(stale)
-    .returning({ id: notifications.id, channel: notifications.channel });
-  const interrupted = await db
-    .update(notifications)
-    .set({
-      status: 'interrupted',
-      interruptedAt: now,
-      failureReason: interruptedReason,
-    })
-    .where(diedInsideCall(notifications, cutoffs.handedOverBefore))
-    .returning({ id: notifications.id });
-  return { requeued, interrupted: interrupted.length };
-}
+): Promise<{ requeued: NotificationToSend[]; interrupted: number }> =>
+  recoverStaleClaims(database, 'notifications', now, cutoffs);
 
 export async function settleNotification({ db }: Database, id: string, outcome: SendOutcome) {
   const from = 'sent' in outcome ? (['sending', 'interrupted'] as const) : (['sending'] as const);

@@ -64,6 +64,8 @@ export const workspaces = pgTable('workspaces', {
   eventSigningSecret: text('event_signing_secret'),
   /** Audit entries older than this many days are deleted by the daily retention job. */
   auditRetentionDays: integer('audit_retention_days').notNull().default(365),
+  /** Events and messages older than this many months are dropped, answers anonymized (usecases/retention.ts); null: kept. */
+  retentionMonths: integer('retention_months'),
   /** When a summary counts as readable (statistics/reliability.ts); null: the documented defaults. */
   reliability: jsonb('reliability').$type<ReliabilitySettings>(),
   /** The survey pages' and emails' accent (#rrggbb, checked for WCAG AA contrast when saved); null: ours. */
@@ -277,6 +279,8 @@ export const events = pgTable(
   (t) => [
     uniqueIndex('events_workspace_external').on(t.workspaceId, t.externalId),
     index('events_unplanned').on(t.receivedAt).where(sql`${t.plannedAt} is null`),
+    // The retention job's batches: a workspace's oldest events.
+    index('events_workspace_received').on(t.workspaceId, t.receivedAt),
   ],
 );
 
@@ -405,6 +409,8 @@ export const invitations = pgTable(
     segments: integer('segments'),
     /** The trigger's dedupe key value for the event that made it ("1001" for properties.orderId). */
     dedupeValue: text('dedupe_value'),
+    /** When the retention job removed its link token, provider id and failure detail (usecases/retention.ts). */
+    strippedAt: ts('stripped_at'),
     /** The list send that made it (no trigger, no event); its dedupe value is the contact's id. */
     sendId: uuid('send_id').references((): AnyPgColumn => sends.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
@@ -428,6 +434,8 @@ export const invitations = pgTable(
     index('invitations_contact_survey').on(t.contactId, t.surveyId, t.createdAt),
     index('invitations_event').on(t.eventId),
     index('invitations_provider_message').on(t.providerMessageId),
+    // The retention job's batches: a workspace's oldest invitations not yet stripped.
+    index('invitations_to_strip').on(t.workspaceId, t.createdAt).where(sql`${t.strippedAt} is null`),
   ],
 );
 
@@ -512,6 +520,8 @@ export const responses = pgTable(
     routedSegment: text('routed_segment'),
     /** The updated_at of the version last routed: each edit after the follow-up is routed once. */
     routedAt: ts('routed_at'),
+    /** When the retention job kept only its anonymous score (survey, score, segment, channel, time). */
+    anonymizedAt: ts('anonymized_at'),
   },
   (t) => [
     index('responses_survey_created').on(t.surveyId, t.createdAt),
@@ -526,9 +536,12 @@ export const responses = pgTable(
     index('responses_unrouted_edits')
       .on(t.updatedAt)
       .where(sql`${t.followedUpAt} is not null and ${t.routedAt} is distinct from ${t.updatedAt}`),
+    // Deleting an event sets event_id null here: indexed, so a batch of deletes does not scan every answer.
+    index('responses_event').on(t.eventId).where(sql`${t.eventId} is not null`),
+    index('responses_to_anonymize').on(t.workspaceId, t.createdAt).where(sql`${t.anonymizedAt} is null`),
     check(
       'responses_origin',
-      sql`(${t.invitationId} is not null and ${t.contactId} is not null) or ${t.locationId} is not null or ${t.channel} = 'widget'`,
+      sql`(${t.invitationId} is not null and ${t.contactId} is not null) or ${t.locationId} is not null or ${t.channel} = 'widget' or ${t.anonymizedAt} is not null`,
     ),
   ],
 );
@@ -618,6 +631,7 @@ export const notifications = pgTable(
   (t) => [
     index('notifications_pending').on(t.createdAt).where(sql`${t.status} = 'pending'`),
     index('notifications_sending').on(t.claimedAt).where(sql`${t.status} = 'sending'`),
+    index('notifications_workspace_created').on(t.workspaceId, t.createdAt),
   ],
 );
 
@@ -716,10 +730,10 @@ export const referralConversions = pgTable(
     referralId: uuid('referral_id')
       .notNull()
       .references(() => referrals.id, { onDelete: 'cascade' }),
+    /** Null once the retention job dropped the event: the conversion still counts. */
     eventId: uuid('event_id')
-      .notNull()
       .unique()
-      .references(() => events.id, { onDelete: 'cascade' }),
+      .references(() => events.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
   },
   (t) => [index('referral_conversions_referral').on(t.referralId)],

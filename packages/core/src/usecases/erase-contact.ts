@@ -1,9 +1,9 @@
 // The right to erasure: everything that identifies a person goes, their anonymous scores stay.
 import { and, eq, inArray, like, or, sql } from 'drizzle-orm';
 import type { Database } from '../store/client.ts';
+import { forgetCaseTexts, forgottenAnswer, reasonWithoutDetail } from '../store/forget.ts';
 import { contactByExternalId } from '../store/queries/contacts.ts';
 import {
-  caseEvents,
   cases,
   contacts,
   devOutbox,
@@ -74,10 +74,7 @@ export async function eraseContact(
     const answered = await tx
       .update(responses)
       .set({
-        comment: null,
-        properties: {},
-        // Extra answers in words may identify them: only the ratings (numbers) stay, anonymous as the score.
-        answers: sql`(select coalesce(jsonb_object_agg(key, value), '{}'::jsonb) from jsonb_each(${responses.answers}) as a(key, value) where jsonb_typeof(value) = 'number')`,
+        ...forgottenAnswer,
         updatedAt: now,
         routedAt: now,
       })
@@ -88,7 +85,7 @@ export async function eraseContact(
       .set({
         tokenSealed: null,
         nextReminderAt: null,
-        failureReason: sql`split_part(${invitations.failureReason}, ':', 1)`,
+        failureReason: reasonWithoutDetail,
       })
       .where(eq(invitations.contactId, contact.id));
     const theirCases = answered.length
@@ -129,17 +126,10 @@ export async function eraseContact(
         .set({ body: sql`json_build_object('type', ${webhookDeliveries.eventType}, 'erased', true)::text` })
         .where(or(...inBodies));
     }
-    if (theirCases.length > 0) {
-      const ids = theirCases.map((c) => c.id);
-      await tx
-        .update(caseEvents)
-        .set({ detail: sql`${caseEvents.detail} - 'comment' - 'note' - 'resolution'` })
-        .where(inArray(caseEvents.caseId, ids));
-      await tx
-        .update(cases)
-        .set({ resolution: sql`case when ${cases.resolution} is null then null else '[erased]' end` })
-        .where(inArray(cases.id, ids));
-    }
+    await forgetCaseTexts(
+      tx,
+      theirCases.map((c) => c.id),
+    );
     if (quoted.length > 0) await tx.delete(devOutbox).where(inArray(devOutbox.recipient, quoted));
   });
   return true;

@@ -5,14 +5,7 @@ import { newSurveyToken, sealToken, unsealToken } from '../domain/tokens.ts';
 import { MicroBatcher } from '../micro-batcher.ts';
 import type { Database } from '../store/client.ts';
 import { type ChannelName, contacts, invitations, surveys, triggers, workspaces } from '../store/schema.ts';
-import {
-  currentClaim,
-  diedBeforeHandOver,
-  diedInsideCall,
-  gaveUpPrefix,
-  interruptedReason,
-  stoppedBeforeCallReason,
-} from '../store/send-phases.ts';
+import { currentClaim, gaveUpPrefix, recoverStaleClaims } from '../store/send-phases.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -55,44 +48,13 @@ export async function staleQueuedInvitations(
 
 /** Why a send that gave up on a transient error failed; such an invitation may be resent by hand. */
 
-/**
- * Claims whose sender died, by phase. Not yet handed over (claimed before `claimedBefore`, no
- * `handed_over_at`): nothing left the building, so it goes back to queued for the caller to enqueue
- * again. Handed over (before `handedOverBefore`) with no outcome: the provider may have it, so at most
- * once wins and it is marked interrupted, never sent again on its own.
- */
-export async function recoverStaleSends(
-  { db }: Database,
+/** Claims whose sender died, by phase (send-phases.ts, the same rule as for notifications). */
+export const recoverStaleSends = (
+  database: Database,
   now: Date,
   cutoffs: { claimedBefore: Date; handedOverBefore: Date; queuedBefore?: Date },
-): Promise<{ requeued: InvitationToSend[]; interrupted: number }> {
-  const stale = diedBeforeHandOver(invitations, cutoffs.claimedBefore);
-  // A send whose sender keeps dying before the provider call (a message that crashes it) stops at the horizon.
-  if (cutoffs.queuedBefore)
-    await db
-      .update(invitations)
-      .set({
-        status: 'failed',
-        failureReason: stoppedBeforeCallReason,
-      })
-      .where(and(stale, lt(invitations.queuedAt, cutoffs.queuedBefore)));
-  const requeued = await db
-    .update(invitations)
-    .set({ status: 'queued', claimedAt: null })
-    .where(stale)
-    .returning({ id: invitations.id, channel: invitations.channel });
-  // The token stays: if the message did arrive, its link must keep working.
-  const interrupted = await db
-    .update(invitations)
-    .set({
-      status: 'interrupted',
-      interruptedAt: now,
-      failureReason: interruptedReason,
-    })
-    .where(diedInsideCall(invitations, cutoffs.handedOverBefore))
-    .returning({ id: invitations.id });
-  return { requeued, interrupted: interrupted.length };
-}
+): Promise<{ requeued: InvitationToSend[]; interrupted: number }> =>
+  recoverStaleClaims(database, 'invitations', now, cutoffs);
 
 /**
  * The last step before the provider call: records that the message is being handed over. It holds

@@ -205,6 +205,8 @@ export type WorkspaceSettings = {
   reliability: ReliabilitySettings | null;
   /** How many days audit entries are kept (the daily retention job deletes older ones). */
   auditRetentionDays: number;
+  /** Months events and messages are kept (usecases/retention.ts); null: forever. */
+  retentionMonths: number | null;
   /** Survey pages' and emails' accent (#rrggbb, checked by accentColorSchema); null: Surveyflow's own. */
   accentColor: string | null;
 };

@@ -2,7 +2,7 @@
 /** @jsxImportSource preact */
 // Settings → Workspace (/app/settings) and Branding (/app/settings/branding): forms for who may change them, read-only values for the rest.
 
-import { type Locale, type SignedIn, tokens } from '@surveyflow/core';
+import { type Locale, RETENTION_MONTHS, type SignedIn, tokens } from '@surveyflow/core';
 import type { ComponentChildren } from 'preact';
 import { Csrf, document } from './layout.tsx';
 import { Notice, type SettingsTab, SettingsTabs } from './parts.tsx';
@@ -20,6 +20,7 @@ export type SettingsForm = {
   emailRatePerSecond: string;
   referralUrl: string;
   auditRetentionDays: string;
+  retentionMonths: string;
 };
 
 /** Field errors by form field name. */
@@ -106,6 +107,7 @@ export function workspaceSettingsPage(input: {
             ['emailRate', form.emailRatePerSecond || t(locale, 'none')],
             ['referralUrl', form.referralUrl || t(locale, 'none')],
             ['auditRetentionDays', form.auditRetentionDays],
+            ['retentionMonths', form.retentionMonths || t(locale, 'forever')],
           ] as const
         ).map(([key, value]) => (
           <div key={key}>
@@ -146,6 +148,10 @@ export function workspaceSettingsPage(input: {
         {text('auditRetentionDays', t(locale, 'auditRetentionDays'), undefined, 'number', {
           min: 1,
           max: 3650,
+        })}
+        {text('retentionMonths', t(locale, 'retentionMonths'), t(locale, 'retentionMonthsHint'), 'number', {
+          min: RETENTION_MONTHS.min,
+          max: RETENTION_MONTHS.max,
         })}
       </section>
       <section class="card" aria-labelledby="ws-contact">

@@ -26,6 +26,10 @@ export const t = words({
     referralUrl: 'Referral page',
     referralUrlHint: 'Where promoters’ referral links lead; the code is added as ?ref=.',
     auditRetentionDays: 'Keep the audit log for … days',
+    retentionMonths: 'Keep events and messages for … months',
+    retentionMonthsHint:
+      'Older events, messages and survey links are deleted daily; answers keep only their anonymous score. 1–120; empty keeps everything.',
+    forever: 'forever',
     save: 'Save settings',
     saved: 'Settings saved.',
     fixErrors: 'Nothing was saved: correct the fields marked below.',
@@ -76,6 +80,10 @@ export const t = words({
     referralUrl: 'Реферальная страница',
     referralUrlHint: 'Куда ведут реферальные ссылки промоутеров; код добавляется как ?ref=.',
     auditRetentionDays: 'Хранить журнал аудита … дней',
+    retentionMonths: 'Хранить события и сообщения … месяцев',
+    retentionMonthsHint:
+      'Более старые события, сообщения и ссылки опросов удаляются ежедневно; от ответов остаётся только анонимная оценка. 1–120; пусто — хранить всё.',
+    forever: 'бессрочно',
     save: 'Сохранить настройки',
     saved: 'Настройки сохранены.',
     fixErrors: 'Ничего не сохранено: исправьте отмеченные ниже поля.',
@@ -128,6 +136,10 @@ export const t = words({
     referralUrl: 'Strona polecająca',
     referralUrlHint: 'Dokąd prowadzą linki polecające promotorów; kod jest dodawany jako ?ref=.',
     auditRetentionDays: 'Przechowuj dziennik audytu przez … dni',
+    retentionMonths: 'Przechowuj zdarzenia i wiadomości przez … miesięcy',
+    retentionMonthsHint:
+      'Starsze zdarzenia, wiadomości i linki ankiet są usuwane codziennie; z odpowiedzi zostaje tylko anonimowa ocena. 1–120; puste zachowuje wszystko.',
+    forever: 'bezterminowo',
     save: 'Zapisz ustawienia',
     saved: 'Ustawienia zapisane.',
     fixErrors: 'Nic nie zapisano: popraw pola oznaczone poniżej.',

@@ -53,6 +53,7 @@ const SettingsBody = z.object({
   emailRatePerSecond: text(50).default(''),
   referralUrl: text(3000).default(''),
   auditRetentionDays: text(50).default(''),
+  retentionMonths: text(50).default(''),
   ...csrfField,
 });
 
@@ -85,6 +86,7 @@ const formOf = (w: WorkspaceRow): SettingsForm => ({
   emailRatePerSecond: w.emailRatePerSecond === null ? '' : String(w.emailRatePerSecond),
   referralUrl: w.referralUrl ?? '',
   auditRetentionDays: String(w.auditRetentionDays),
+  retentionMonths: w.retentionMonths === null ? '' : String(w.retentionMonths),
 });
 
 /** A whole number typed in a form, or the text as it is (the rules then say it is not a number). */
@@ -107,6 +109,8 @@ function changeOf(form: SettingsForm): Record<string, unknown> {
     emailRatePerSecond: form.emailRatePerSecond.trim() === '' ? null : int(form.emailRatePerSecond),
     referralUrl: orNull(form.referralUrl),
     auditRetentionDays: int(form.auditRetentionDays) ?? '',
+    // Empty keeps everything (null), as in PATCH /v1/workspace.
+    retentionMonths: form.retentionMonths.trim() === '' ? null : int(form.retentionMonths),
   };
 }
 

@@ -25,6 +25,8 @@ export const WorkspaceView = z
     /** The reliability rule in force (the defaults unless the workspace set its own). */
     reliability: reliabilitySettingsSchema,
     auditRetentionDays: z.number().int(),
+    /** Months events and messages are kept before the daily retention job drops them (null: forever). */
+    retentionMonths: z.number().int().nullable(),
     /** The accent of survey pages and emails (null: Surveyflow's own). */
     accentColor: z.string().nullable(),
     /** The logo on survey pages and in emails, served by the collector under its fingerprint; null: none. */

@@ -13,6 +13,7 @@ import {
   zendeskTicketFor,
 } from '@surveyflow/core';
 import { commentOnZendeskTicket, createZendeskTicket, ZendeskRefusal } from '../channels/zendesk.ts';
+import { dataRetentionJob } from '../data-retention.ts';
 import { defineJob, type QueueJobs } from '../job-registry.ts';
 
 export function followupsJobs(ctx: AppContext): QueueJobs<'followups'> {
@@ -31,6 +32,7 @@ export function followupsJobs(ctx: AppContext): QueueJobs<'followups'> {
       deleted: await deleteExpiredAudit(ctx.database, ctx.clock.now()),
       connectorDeliveries: await pruneConnectorDeliveries(ctx.database, ctx.clock.now()),
     })),
+    'data.retention': dataRetentionJob(ctx),
     'zendesk.sync': defineJob('zendesk.sync', (payload) => syncZendesk(ctx, payload)),
   };
 }

@@ -62,6 +62,57 @@ export function e164(v: unknown): string | undefined {
   return compacted && /^\+[1-9]\d{6,14}$/.test(compacted) ? compacted : undefined;
 }
 
+/** Who an order is from: the platform's customer id, or for a guest the email (and which field to name when both are missing). */
+export type OrderCustomer = {
+  customerId: string | undefined;
+  email: string | undefined;
+  /** The field a refusal names when the order has neither. */
+  required: string;
+  phone?: string | undefined;
+  name?: string | undefined;
+  locale?: string | undefined;
+};
+
+/**
+ * What every shop platform's order webhook shares: the order id is required, so is a customer (their id,
+ * as `<platform>:<id>`, or a guest's email); the event id is one per order and event type, so a
+ * re-delivery (even with a new webhook id) is one event; the properties start with the platform and the
+ * order id, and `properties` adds the platform's own from the order and its line items.
+ */
+export function orderEvent(
+  platform: string,
+  type: string,
+  order: Record<string, unknown>,
+  customer: (order: Record<string, unknown>) => OrderCustomer,
+  properties: (
+    order: Record<string, unknown>,
+    lineItems: Record<string, unknown>[],
+  ) => Record<string, unknown>,
+): Mapped {
+  const orderId = str(order.id);
+  if (!orderId) return missing('id');
+  const who = customer(order);
+  if (!who.customerId && !who.email) return missing(who.required);
+  const lineItems = Array.isArray(order.line_items) ? order.line_items.map(obj) : [];
+  const event: EventDraft = {
+    id: orderEventId(platform, orderId, type),
+    type,
+    contact: compact({
+      id: who.customerId ? `${platform}:${who.customerId}` : (who.email as string),
+      email: who.email,
+      phone: who.phone,
+      name: who.name,
+      locale: who.locale,
+    }) as EventDraft['contact'],
+    properties: compact({ source: platform, orderId, ...properties(order, lineItems) }),
+  };
+  return { kind: 'event', event };
+}
+
+/** The event id of an order's event: one per platform, order and event type. */
+export const orderEventId = (platform: string, orderId: string, type: string) =>
+  `${platform}:${orderId}:${type}`;
+
 /**
  * A webhook body as JSON, with integers too large for a double (Shopify's 64-bit ids) kept exactly,
  * as strings: JSON.parse would round 820982911946154508 to …500 and two orders could share an id.

@@ -8,6 +8,8 @@ import {
   missing,
   num,
   obj,
+  orderEvent,
+  orderEventId,
   str,
   uniqueStrings,
 } from './mapped.ts';
@@ -24,41 +26,35 @@ export const shopifyTopics = {
 } as const;
 
 /** The event id: one per order and event type, so a re-delivery (even with a new webhook id) is one event. */
-export const shopifyEventId = (orderId: string, type: string) => `shopify:${orderId}:${type}`;
+export const shopifyEventId = (orderId: string, type: string) => orderEventId('shopify', orderId, type);
 
 /** An order payload (orders/*): contact from its customer, properties from the order. */
-function fromOrder(type: string, order: Record<string, unknown>): Mapped {
-  const orderId = str(order.id);
-  if (!orderId) return missing('id');
-  const customer = obj(order.customer);
-  const customerId = str(customer.id);
-  const email = str(customer.email) ?? str(order.email) ?? str(order.contact_email);
-  if (!customerId && !email) return missing('customer');
-  const lineItems = Array.isArray(order.line_items) ? order.line_items.map(obj) : [];
-  const event: EventDraft = {
-    id: shopifyEventId(orderId, type),
+const fromOrder = (type: string, order: Record<string, unknown>): Mapped =>
+  orderEvent(
+    'shopify',
     type,
-    contact: compact({
-      id: customerId ? `shopify:${customerId}` : (email as string),
-      email,
-      phone: e164(customer.phone) ?? e164(order.phone),
-      name: str(customer.first_name),
-      locale: str(order.customer_locale),
-    }) as EventDraft['contact'],
-    properties: compact({
-      source: 'shopify',
-      orderId,
-      orderName: str(order.name),
-      total: num(order.total_price),
-      currency: str(order.currency),
+    order,
+    (o) => {
+      const customer = obj(o.customer);
+      return {
+        customerId: str(customer.id),
+        email: str(customer.email) ?? str(o.email) ?? str(o.contact_email),
+        required: 'customer',
+        phone: e164(customer.phone) ?? e164(o.phone),
+        name: str(customer.first_name),
+        locale: str(o.customer_locale),
+      };
+    },
+    (o, lineItems) => ({
+      orderName: str(o.name),
+      total: num(o.total_price),
+      currency: str(o.currency),
       productTypes: uniqueStrings(lineItems.map((l) => l.product_type)),
       vendors: uniqueStrings(lineItems.map((l) => l.vendor)),
-      shippingCountry: str(obj(order.shipping_address).country_code),
-      channel: str(order.source_name),
+      shippingCountry: str(obj(o.shipping_address).country_code),
+      channel: str(o.source_name),
     }),
-  };
-  return { kind: 'event', event };
-}
+  );
 
 /** A payload that names its order but not the customer: the contact comes from the order's earlier event. */
 function aboutOrder(type: string, orderId: string | undefined, email: string | undefined): Mapped {

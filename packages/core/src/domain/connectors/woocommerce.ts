@@ -1,13 +1,13 @@
 // WooCommerce webhooks → events: an order that becomes completed, refunded or cancelled.
 import {
-  compact,
-  type EventDraft,
   e164,
   ignored,
   type Mapped,
   missing,
   num,
   obj,
+  orderEvent,
+  orderEventId,
   str,
   uniqueStrings,
 } from './mapped.ts';
@@ -19,7 +19,7 @@ export const wooStatuses = {
   cancelled: 'order.cancelled',
 } as const;
 
-export const wooEventId = (orderId: string, type: string) => `woocommerce:${orderId}:${type}`;
+export const wooEventId = (orderId: string, type: string) => orderEventId('woocommerce', orderId, type);
 
 /**
  * WooCommerce sends the whole order on order.created / order.updated (as its REST API shows it).
@@ -33,34 +33,31 @@ export function mapWooCommerce(topic: string | undefined, payload: unknown): Map
   if (!status) return missing('status');
   const type = wooStatuses[status as keyof typeof wooStatuses];
   if (!type) return ignored(`order status ${status} is not completed, refunded or cancelled`);
-  const orderId = str(order.id);
-  if (!orderId) return missing('id');
-  const billing = obj(order.billing);
-  const customerId = num(order.customer_id);
-  const email = str(billing.email);
-  if (!customerId && !email) return missing('billing.email');
-  const lineItems = Array.isArray(order.line_items) ? order.line_items.map(obj) : [];
-  const event: EventDraft = {
-    id: wooEventId(orderId, type),
+  return orderEvent(
+    'woocommerce',
     type,
-    contact: compact({
-      id: customerId ? `woocommerce:${customerId}` : (email as string),
-      email,
-      phone: e164(billing.phone),
-      name: str(billing.first_name),
-    }) as EventDraft['contact'],
-    properties: compact({
-      source: 'woocommerce',
-      orderId,
-      orderNumber: str(order.number),
-      total: num(order.total),
-      currency: str(order.currency),
+    order,
+    (o) => {
+      const billing = obj(o.billing);
+      const customerId = num(o.customer_id);
+      return {
+        // 0 is WooCommerce's guest.
+        customerId: customerId ? String(customerId) : undefined,
+        email: str(billing.email),
+        required: 'billing.email',
+        phone: e164(billing.phone),
+        name: str(billing.first_name),
+      };
+    },
+    (o, lineItems) => ({
+      orderNumber: str(o.number),
+      total: num(o.total),
+      currency: str(o.currency),
       products: uniqueStrings(lineItems.map((l) => l.name)),
-      shippingCountry: str(obj(order.shipping).country) ?? str(billing.country),
-      channel: str(order.created_via),
+      shippingCountry: str(obj(o.shipping).country) ?? str(obj(o.billing).country),
+      channel: str(o.created_via),
     }),
-  };
-  return { kind: 'event', event };
+  );
 }
 
 /** WooCommerce's ping when a webhook is saved: form-encoded `webhook_id=N`, unsigned. */
