@@ -183,6 +183,53 @@ describe('list sends', () => {
     expect(smtp.messages).toHaveLength(0);
   });
 
+  test("a CSV column beyond the contact is the answer's property: metrics break down by it and the responses list shows it", {
+    timeout: 120_000,
+  }, async ({ shop, smtp }) => {
+    const prefix = uniquePrefix('r');
+    const surveyId = await surveyOf(shop);
+    const csv = `id,email,plan,store\n${prefix}-1,${prefix}-1@example.com,gold,Warsaw\n${prefix}-2,${prefix}-2@example.com,basic,Warsaw\n`;
+    await postCsv(shop, csv, `surveyId=${surveyId}&channel=email`);
+    for (const [who, score] of [
+      ['1', 10],
+      ['2', 3],
+    ] as const) {
+      const mail = await smtp.waitFor((m) => m.to.includes(`${prefix}-${who}@example.com`), 60_000);
+      const path = /href="http:\/\/localhost:3000(\/s\/[\w-]{32})\?score=0"/.exec(mail.html ?? '')?.[1] ?? '';
+      expect(path).not.toBe('');
+      const answered = await shop.system.app.inject({
+        method: 'POST',
+        url: path,
+        payload: { score },
+        headers: { accept: 'application/json' },
+      });
+      expect(answered.statusCode, answered.body).toBe(201);
+    }
+    const from = new Date(Date.now() - 86_400_000).toISOString();
+    const to = new Date(Date.now() + 86_400_000).toISOString();
+    const groups = await waitFor(async () => {
+      const g = (
+        await shop.api(
+          'GET',
+          `/v1/metrics?surveyId=${surveyId}&from=${from}&to=${to}&groupBy=properties.plan`,
+        )
+      ).json().groups as { key: string; n: number }[];
+      return g?.reduce((n, x) => n + x.n, 0) === 2 ? g : null;
+    });
+    expect(groups.map((g) => [g.key, g.n]).sort()).toEqual([
+      ['basic', 1],
+      ['gold', 1],
+    ]);
+    const listed = (await shop.api('GET', '/v1/responses')).json().data as {
+      score: number;
+      properties: Record<string, unknown>;
+    }[];
+    expect(listed.map((r) => [r.score, r.properties]).sort()).toEqual([
+      [10, { plan: 'gold', store: 'Warsaw' }],
+      [3, { plan: 'basic', store: 'Warsaw' }],
+    ]);
+  });
+
   test('a bad request names its field: no survey, no channel, no id column', async ({ shop }) => {
     const surveyId = await surveyOf(shop);
     const post = (query: string, csv: string) =>

@@ -1,7 +1,9 @@
 // The on-site widget in Chromium, on a shop page served from another loopback origin: shown once to an identified
 // visitor, answered by keyboard, recorded and routed (a detractor makes a case), not shown again; not shown to a
 // visitor asked by email this week; nothing for a page of an origin the key does not list; an anonymous visitor once
-// per browser. The panel at 360 and 1280 px, 0 axe-core violations inside its shadow root.
+// per browser; a key that verifies identity shows the panel only to a visitor the shop's server signed. The panel at
+// 360 and 1280 px, 0 axe-core violations inside its shadow root.
+import { createHmac } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -271,6 +273,84 @@ describe('the on-site widget in Chromium', () => {
     expect((await shop.api('DELETE', `/v1/publishable-keys/${listedKey.id}`)).statusCode).toBe(204);
     expect((await call('show', {})).status).toBe(404);
   });
+
+  test('a key that verifies identity: shown to a visitor the shop signed; unsigned or wrongly signed, nothing shows and /w/v1 names visitor.signature', {
+    timeout: 90_000,
+  }, async ({ shopWith }) => {
+    const shop = await shopWith({ listen: true });
+    const { survey } = await setUp(shop);
+    const holder = { key: '' };
+    const site = await shopSiteWithKey(shop, holder);
+    const context = await browser.newContext({ locale: 'en-GB' });
+    try {
+      const created = (
+        await shop.api('POST', '/v1/publishable-keys', {
+          name: 'Verified site',
+          surveyIds: [survey.id],
+          allowedOrigins: [site.origin],
+        })
+      ).json();
+      holder.key = created.key;
+      expect(created).toMatchObject({ requireIdentity: false, hasIdentitySecret: false });
+      // Requiring a signature needs a secret to sign with first.
+      const early = await shop.api('PATCH', `/v1/publishable-keys/${created.id}`, { requireIdentity: true });
+      expect(early.statusCode).toBe(409);
+      expect(early.json().error.details[0].field).toBe('requireIdentity');
+      const rotated = await shop.api('POST', `/v1/publishable-keys/${created.id}/identity-secret`);
+      expect(rotated.statusCode).toBe(201);
+      const secret: string = rotated.json().identitySecret;
+      expect(secret).toMatch(/^sfid_/);
+      // Shown once: no read gives it back.
+      expect(JSON.stringify((await shop.api('GET', '/v1/publishable-keys')).json())).not.toContain(secret);
+      const required = await shop.api('PATCH', `/v1/publishable-keys/${created.id}`, {
+        requireIdentity: true,
+      });
+      expect(required.json()).toMatchObject({ requireIdentity: true, hasIdentitySecret: true });
+
+      // What the shop's server does (the README's snippet).
+      const sign = (id: string) => createHmac('sha256', secret).update(id).digest('hex');
+      const visit = async (query: string) => {
+        const page = await context.newPage();
+        const shown = page.waitForResponse(
+          (r) => r.url().endsWith('/show') && r.request().method() === 'POST',
+        );
+        await page.goto(`${site.origin}/?${query}`);
+        const response = await shown;
+        return { page, status: response.status(), body: await response.json() };
+      };
+      const unsigned = await visit('visitor=cust-v1');
+      expect(unsigned.status).toBe(400);
+      expect(unsigned.body.error.details[0].field).toBe('visitor.signature');
+      const forged = await visit(`visitor=cust-v1&signature=${sign('cust-v2')}`);
+      expect(forged.status).toBe(403);
+      expect(forged.body.error).toMatchObject({ code: 'invalid_signature' });
+      expect(forged.body.error.details[0].field).toBe('visitor.signature');
+      for (const refused of [unsigned, forged]) {
+        expect(await refused.page.locator('[data-surveyflow]').count()).toBe(0);
+      }
+      // Refused before anything is stored for the claimed visitor.
+      expect(
+        (await shop.system.ctx.database.sql`select 1 from contacts where external_id = 'cust-v1'`).length,
+      ).toBe(0);
+
+      const signed = await visit(`visitor=cust-v1&signature=${sign('cust-v1')}`);
+      expect(signed.status).toBe(200);
+      expect(signed.body.show).toBe(true);
+      await panel(signed.page).waitFor({ timeout: 20_000 });
+
+      // Replacing the secret invalidates the old signatures at once.
+      await shop.api('POST', `/v1/publishable-keys/${created.id}/identity-secret`);
+      const stale = await fetch(`${shop.publicUrl}/w/v1/${holder.key}/show`, {
+        method: 'POST',
+        headers: { origin: site.origin, 'content-type': 'application/json' },
+        body: JSON.stringify({ visitor: { id: 'cust-v3', signature: sign('cust-v3') } }),
+      });
+      expect(stale.status).toBe(403);
+    } finally {
+      await context.close();
+      await site.close();
+    }
+  });
 });
 
 /** A shop's own web server on loopback (localhost, not the collector's 127.0.0.1: another origin), with whatever key the holder has when the page is asked for. */
@@ -288,12 +368,12 @@ async function shopSiteWithKey(shop: Shop, holder: { key: string }) {
   };
 }
 
-/** One page with the snippet; ?visitor=… makes it identify that visitor, ?anonymous asks without one. Its CSS is hostile on purpose. */
+/** One page with the snippet; ?visitor=… makes it identify that visitor (with ?signature=… signed), ?anonymous asks without one. Its CSS is hostile on purpose. */
 function shopSiteHtml(widgetUrl: string, key: string, path: string) {
   const url = new URL(path, 'http://localhost');
   const visitor = url.searchParams.get('visitor');
   const identify = visitor
-    ? `surveyflow('identify', ${JSON.stringify({ id: visitor, email: `${visitor}@example.com`, locale: 'en', properties: { page: 'checkout' } })});`
+    ? `surveyflow('identify', ${JSON.stringify({ id: visitor, email: `${visitor}@example.com`, locale: 'en', properties: { page: 'checkout' }, ...(url.searchParams.has('signature') ? { signature: url.searchParams.get('signature') } : {}) })});`
     : '';
   return `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>Shop</title>

@@ -21,7 +21,8 @@ const stages = [
     .filter((f) => f.endsWith('.bench.ts'))
     .sort()
     .map((f) => join(here, f)),
-].filter((file) => wanted.length === 0 || wanted.some((w) => file.includes(w)));
+  // Matched on the path inside the repository: a checkout's own directory name (wt-sends) selects nothing.
+].filter((file) => wanted.length === 0 || wanted.some((w) => file.slice(root.length).includes(w)));
 if (stages.length === 0) {
   console.error(`bench: no stage matches ${wanted.join(', ')}`);
   process.exit(2);

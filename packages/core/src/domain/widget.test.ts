@@ -1,8 +1,13 @@
+import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { DAY_MS } from './rules/throttle.ts';
 import {
   anonymousToken,
+  checkIdentity,
+  identitySignature,
+  identityVerified,
+  newIdentitySecret,
   newPublishableKey,
   normalizeOrigin,
   originAllowed,
@@ -150,5 +155,49 @@ describe('whether the widget asks', () => {
         expect(widgetDecision({ ...base, throttleDays: window, history }).show).toBe(days >= window);
       }),
     );
+  });
+});
+
+describe('identity verification', () => {
+  test('the signature is what the README tells a shop to compute: HMAC-SHA256 of the visitor id, hex', () => {
+    const secret = newIdentitySecret();
+    expect(secret).toMatch(/^sfid_[A-Za-z0-9_-]{43}$/);
+    expect(identitySignature(secret, 'cust-42')).toBe(
+      createHmac('sha256', secret).update('cust-42').digest('hex'),
+    );
+  });
+
+  test('a signature verifies its own visitor under its own secret, and nothing else', () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 1 }), fc.string({ minLength: 1 }), (id, other) => {
+        const secret = newIdentitySecret();
+        const signature = identitySignature(secret, id);
+        expect(identityVerified(secret, id, signature)).toBe(true);
+        expect(identityVerified(secret, id, signature.toUpperCase())).toBe(true);
+        expect(identityVerified(newIdentitySecret(), id, signature)).toBe(false);
+        if (other !== id) expect(identityVerified(secret, other, signature)).toBe(false);
+      }),
+    );
+  });
+
+  test('anything not 64 hex digits is wrong, and a truncated signature is not accepted', () => {
+    const secret = newIdentitySecret();
+    const good = identitySignature(secret, 'cust-1');
+    for (const bad of ['', 'abc', good.slice(0, 63), `${good}0`, `${good.slice(0, 63)}g`]) {
+      expect(identityVerified(secret, 'cust-1', bad)).toBe(false);
+    }
+  });
+
+  test('a key that requires it refuses an unsigned identify; a given signature is checked either way', () => {
+    const secret = newIdentitySecret();
+    const good = identitySignature(secret, 'cust-1');
+    const required = { requireIdentity: true };
+    const optional = { requireIdentity: false };
+    expect(checkIdentity(required, secret, 'cust-1', undefined)).toEqual({ ok: false, kind: 'missing' });
+    expect(checkIdentity(optional, secret, 'cust-1', undefined)).toEqual({ ok: true });
+    expect(checkIdentity(optional, null, 'cust-1', undefined)).toEqual({ ok: true });
+    expect(checkIdentity(required, secret, 'cust-1', good)).toEqual({ ok: true });
+    expect(checkIdentity(optional, secret, 'cust-2', good)).toEqual({ ok: false, kind: 'wrong' });
+    expect(checkIdentity(optional, null, 'cust-1', good)).toEqual({ ok: false, kind: 'no_secret' });
   });
 });

@@ -137,3 +137,39 @@ export function readAnonymousToken(secret: string, token: string, nowMs: number)
     return null;
   }
 }
+
+/**
+ * A key's identity verification secret: the shop keeps it on its server and signs each visitor id with it
+ * (identitySignature), so a page cannot claim to be another visitor. 32 random bytes after sfid_.
+ */
+export const newIdentitySecret = () => `sfid_${randomBytes(32).toString('base64url')}`;
+
+/** What the shop computes server-side and passes to identify as `signature`: HMAC-SHA256(visitor id), hex. */
+export const identitySignature = (secret: string, visitorId: string) =>
+  createHmac('sha256', secret).update(visitorId, 'utf8').digest('hex');
+
+/**
+ * Whether an identify is signed by the key's secret. Compared in constant time over the whole digest (upper-case
+ * hex is the same digest); anything not 64 hex digits is wrong without a comparison.
+ */
+export function identityVerified(secret: string, visitorId: string, signature: string): boolean {
+  if (!/^[0-9a-f]{64}$/i.test(signature)) return false;
+  return safeEqual(signature.toLowerCase(), identitySignature(secret, visitorId));
+}
+
+export type IdentityCheck = { ok: true } | { ok: false; kind: 'missing' | 'no_secret' | 'wrong' };
+
+/**
+ * Whether an identify may be believed. A key that requires verification refuses an unsigned one; a signature is
+ * checked whenever one is given (so a shop can try its signing before it turns the requirement on).
+ */
+export function checkIdentity(
+  key: { requireIdentity: boolean },
+  secret: string | null,
+  visitorId: string,
+  signature: string | undefined,
+): IdentityCheck {
+  if (signature === undefined) return key.requireIdentity ? { ok: false, kind: 'missing' } : { ok: true };
+  if (secret === null) return { ok: false, kind: 'no_secret' };
+  return identityVerified(secret, visitorId, signature) ? { ok: true } : { ok: false, kind: 'wrong' };
+}

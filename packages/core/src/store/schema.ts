@@ -119,6 +119,10 @@ export const publishableKeys = pgTable(
     surveyIds: uuid('survey_ids').array().notNull(),
     /** Exact scheme://host[:port] origins the widget may run on. */
     allowedOrigins: text('allowed_origins').array().notNull(),
+    /** The identity verification secret (shops sign visitor ids with it), sealed with SECRET_KEY; shown once. */
+    identitySecretSealed: text('identity_secret_sealed'),
+    /** When set, an identify without a valid signature is refused. */
+    requireIdentity: boolean('require_identity').notNull().default(false),
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
     revokedAt: ts('revoked_at'),
@@ -1083,5 +1087,7 @@ export const sendRows = pgTable(
   (t) => [
     primaryKey({ columns: [t.sendId, t.line] }),
     index('send_rows_outcome').on(t.sendId, t.outcome, t.line),
+    // An answer finds its row's properties by invitation (and deleting an invitation nulls the link).
+    index('send_rows_invitation').on(t.invitationId).where(sql`${t.invitationId} is not null`),
   ],
 );

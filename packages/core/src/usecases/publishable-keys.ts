@@ -1,11 +1,14 @@
 // Publishable keys (pk_…) for the on-site widget: create (origins checked, surveys of this workspace), list, revoke, and
 // the lookup the collector does for every widget request.
 import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
-import { newPublishableKey, normalizeOrigin } from '../domain/widget.ts';
+import { sealToken } from '../domain/tokens.ts';
+import { newIdentitySecret, newPublishableKey, normalizeOrigin } from '../domain/widget.ts';
 import { AppError, type ErrorDetail } from '../errors.ts';
-import type { Database } from '../store/client.ts';
+import type { Database, Db } from '../store/client.ts';
 import { publishableKeys, surveys, workspaces } from '../store/schema.ts';
 import { type Actor, recordAudit } from './audit.ts';
+
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 export type NewPublishableKey = {
   workspaceId: string;
@@ -107,6 +110,91 @@ export async function revokePublishableKey({ db }: Database, workspaceId: string
       action: 'publishable_key.revoke',
       target: { kind: 'publishable_key', id },
       detail: { name: key.name },
+    });
+    return key;
+  });
+}
+
+/** A live key of this workspace, locked for a change; 404 for an unknown, revoked or foreign one. */
+async function lockedKey(tx: Tx, workspaceId: string, id: string) {
+  const [key] = await tx
+    .select()
+    .from(publishableKeys)
+    .where(
+      and(
+        eq(publishableKeys.id, id),
+        eq(publishableKeys.workspaceId, workspaceId),
+        isNull(publishableKeys.revokedAt),
+      ),
+    )
+    .for('update');
+  if (!key) throw AppError.notFound('Publishable key');
+  return key;
+}
+
+/**
+ * Makes (or replaces) the key's identity verification secret and returns it: the only time it is shown. It is kept
+ * sealed with SECRET_KEY, since the collector recomputes signatures with it. Replacing it invalidates every
+ * signature made with the old one at once.
+ */
+export async function rotateIdentitySecret(
+  { db }: Database,
+  workspaceId: string,
+  id: string,
+  secretKey: string,
+  actor: Actor,
+) {
+  return db.transaction(async (tx) => {
+    const before = await lockedKey(tx, workspaceId, id);
+    const identitySecret = newIdentitySecret();
+    const [key] = await tx
+      .update(publishableKeys)
+      .set({ identitySecretSealed: sealToken(identitySecret, secretKey) })
+      .where(eq(publishableKeys.id, id))
+      .returning();
+    if (!key) throw new Error('publishable key update returned nothing');
+    await recordAudit(tx, {
+      workspaceId,
+      actor,
+      action: 'publishable_key.identity_secret',
+      target: { kind: 'publishable_key', id },
+      detail: { name: key.name, replaced: before.identitySecretSealed !== null },
+    });
+    return { key, identitySecret };
+  });
+}
+
+/**
+ * Turns identity verification on or off for a key. On, every identify must carry a valid signature; a key without
+ * a secret cannot require one (409: make the secret first, so the shop can sign before anything is refused).
+ */
+export async function setRequireIdentity(
+  { db }: Database,
+  workspaceId: string,
+  id: string,
+  requireIdentity: boolean,
+  actor: Actor,
+) {
+  return db.transaction(async (tx) => {
+    const before = await lockedKey(tx, workspaceId, id);
+    if (requireIdentity && before.identitySecretSealed === null) {
+      throw AppError.conflict(
+        'This key has no identity secret yet: create one with POST /v1/publishable-keys/{id}/identity-secret first',
+        [{ field: 'requireIdentity', message: 'needs an identity secret on the key' }],
+      );
+    }
+    const [key] = await tx
+      .update(publishableKeys)
+      .set({ requireIdentity })
+      .where(eq(publishableKeys.id, id))
+      .returning();
+    if (!key) throw new Error('publishable key update returned nothing');
+    await recordAudit(tx, {
+      workspaceId,
+      actor,
+      action: 'publishable_key.update',
+      target: { kind: 'publishable_key', id },
+      detail: { name: key.name, requireIdentity },
     });
     return key;
   });

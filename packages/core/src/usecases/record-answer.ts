@@ -1,10 +1,12 @@
-// Answers: one response per invitation, editable for a while, carrying the event's properties and channel.
+// Answers: one response per invitation, editable for a while, carrying the event's properties (a list send's row's,
+// for its invitations) and channel.
 import { and, eq, gt, sql } from 'drizzle-orm';
 import { answerEdit } from '../domain/answers.ts';
 import type { ExtraAnswers } from '../domain/questions.ts';
 import { sha256 } from '../domain/tokens.ts';
 import type { Database } from '../store/client.ts';
 import { contacts, events, invitations, responses, surveys, workspaces } from '../store/schema.ts';
+import { sendRowProperties } from './sends.ts';
 
 export type SurveyLink = {
   invitation: typeof invitations.$inferSelect;
@@ -69,7 +71,9 @@ export async function recordResponse(
         .select({ properties: events.properties })
         .from(events)
         .where(eq(events.id, link.invitation.eventId))
-    : [];
+    : link.invitation.sendId
+      ? [{ properties: await sendRowProperties(db, link.invitation.id) }]
+      : [];
   const [created] = await db
     .insert(responses)
     .values({

@@ -1,5 +1,7 @@
 // List sends: a CSV of contacts staged row by row, then planned in chunks by the same planner as events
 // (the send plays the trigger), with progress counted in the same transaction as each chunk's decisions.
+
+import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { and, asc, desc, eq, gt, inArray, isNotNull, lt, sql } from 'drizzle-orm';
@@ -17,7 +19,7 @@ import {
   sends,
   workspaces,
 } from '../store/schema.ts';
-import { decideChunk, insertInvitations, lostRace, type PlanItem } from './plan-event.ts';
+import { decideChunk, lostRace, type PlanItem } from './plan-event.ts';
 import { getSurvey } from './surveys.ts';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -267,6 +269,31 @@ async function knownContacts(tx: Tx, workspaceId: string, rows: readonly SendRow
   };
 }
 
+/**
+ * A chunk's invitations in one statement, the rows as one JSON parameter (drizzle's multi-row values() spends
+ * more time building a thousand-row statement than Postgres spends running it). Ids are made here so the
+ * caller knows which went in: one a racing planner beat us to (the same contact in this send) is not returned.
+ */
+async function insertSendInvitations(
+  tx: Tx,
+  send: Send,
+  rows: readonly { contactId: string; channel: string; sendAt: Date; dedupeValue: string | null }[],
+): Promise<(string | null)[]> {
+  if (rows.length === 0) return [];
+  const withIds = rows.map((r) => ({ ...r, id: randomUUID() }));
+  const q = sql`
+    insert into invitations (id, workspace_id, survey_id, send_id, contact_id, channel, send_at, dedupe_value)
+    select i.id, ${send.workspaceId}::uuid, ${send.surveyId}::uuid, ${send.id}::uuid, i."contactId", i.channel,
+      i."sendAt", i."dedupeValue"
+    from json_to_recordset(${JSON.stringify(withIds)}::json)
+      as i(id uuid, "contactId" uuid, channel text, "sendAt" timestamptz, "dedupeValue" text)
+    on conflict do nothing
+    returning id`;
+  const inserted = await tx.execute<{ id: string }>(q);
+  const got = new Set(inserted.map((r) => r.id));
+  return withIds.map((r) => (got.has(r.id) ? r.id : null));
+}
+
 export type ChunkResult = 'more' | 'stopped' | 'done';
 
 /**
@@ -323,12 +350,10 @@ export async function planSendChunk(
     const invitationOf = new Map<number, string | null>();
     if (!send.dryRun) {
       const invited = decided.flatMap((d, i) => (d.outcome === 'invited' ? [{ d, i }] : []));
-      const ids = await insertInvitations(
+      const ids = await insertSendInvitations(
         tx,
+        send,
         invited.map(({ d, i }) => ({
-          workspaceId: send.workspaceId,
-          surveyId: send.surveyId,
-          sendId: send.id,
           contactId: items[i]?.contact.id as string,
           channel: d.outcome === 'invited' ? d.channel : 'email',
           sendAt: d.outcome === 'invited' ? d.sendAt : now,
@@ -413,6 +438,19 @@ export async function changeSendState(
   throw AppError.conflict(
     `A ${current.state} send cannot be told to ${action} (only a ${from.join(' or ')} one)`,
   );
+}
+
+/**
+ * The properties a send's row gave its invitation (the CSV's columns beyond the contact), as an event's
+ * properties are an event-triggered invitation's: the answer keeps them for segmentation.
+ */
+export async function sendRowProperties(db: Db, invitationId: string): Promise<Record<string, unknown>> {
+  const [row] = await db
+    .select({ properties: sendRows.properties })
+    .from(sendRows)
+    .where(eq(sendRows.invitationId, invitationId))
+    .limit(1);
+  return row?.properties ?? {};
 }
 
 /** How many bad rows a send's view lists by line (the rest through /rows?outcome=bad). */

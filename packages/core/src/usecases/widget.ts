@@ -5,9 +5,10 @@ import type { SurveyKind } from '../domain/kinds.ts';
 import { DAY_MS } from '../domain/rules/throttle.ts';
 import { isValidScore, scoreRange } from '../domain/scoring.ts';
 import { pickLocale } from '../domain/templates/locales.ts';
-import { newSurveyToken, sha256 } from '../domain/tokens.ts';
+import { newSurveyToken, sha256, unsealToken } from '../domain/tokens.ts';
 import {
   anonymousToken,
+  checkIdentity,
   readAnonymousToken,
   type WidgetSkipReason,
   widgetDecision,
@@ -25,6 +26,8 @@ export const ANONYMOUS_ANSWERS_PER_ADDRESS = 30;
 
 export type Visitor = {
   id: string;
+  /** HMAC-SHA256 of the id under the key's identity secret, hex, made by the shop's server. */
+  signature?: string | undefined;
   email?: string | undefined;
   locale?: string | undefined;
   properties?: Record<string, unknown> | undefined;
@@ -33,6 +36,42 @@ export type Visitor = {
 export type ShowOutcome =
   | { show: true; token: string; survey: typeof surveys.$inferSelect; locale: ReturnType<typeof pickLocale> }
   | { show: false; reason: WidgetSkipReason | 'anonymous_not_allowed' | 'no_survey' };
+
+/**
+ * Refuses an identify the key cannot believe: unsigned when the key requires a signature (400), or signed wrongly
+ * (403), both naming visitor.signature. Checked before anything is read or stored for the visitor.
+ */
+export function verifyIdentity(link: PublishableKeyLink, visitor: Visitor, secretKey: string) {
+  const sealed = link.key.identitySecretSealed;
+  const check = checkIdentity(
+    link.key,
+    sealed ? unsealToken(sealed, secretKey) : null,
+    visitor.id,
+    visitor.signature,
+  );
+  if (check.ok) return;
+  const field = 'visitor.signature';
+  if (check.kind === 'missing') {
+    throw AppError.validation([
+      {
+        field,
+        message:
+          'required: this key verifies identity; pass HMAC-SHA256 of visitor.id under the key’s identity secret, computed on your server',
+      },
+    ]);
+  }
+  if (check.kind === 'no_secret') {
+    throw AppError.validation([
+      { field, message: 'this key has no identity secret to check it with (create one first)' },
+    ]);
+  }
+  throw new AppError(
+    'invalid_signature',
+    'forbidden',
+    'The identify signature does not match the visitor id',
+    [{ field, message: 'is not HMAC-SHA256 of visitor.id under this key’s identity secret' }],
+  );
+}
 
 /**
  * Decides whether to show the key's survey (the one asked for, else its first) to this visitor. An identified
@@ -49,6 +88,7 @@ export async function showWidget(
   now: Date,
   secret: string,
 ): Promise<ShowOutcome> {
+  if (input.visitor) verifyIdentity(link, input.visitor, secret);
   const surveyId = input.surveyId ?? link.key.surveyIds[0];
   if (!surveyId || !link.key.surveyIds.includes(surveyId)) return { show: false, reason: 'no_survey' };
   const [survey] = await db

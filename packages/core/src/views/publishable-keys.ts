@@ -8,6 +8,8 @@ export function publishableKeyView(r: typeof publishableKeys.$inferSelect) {
     key: r.key,
     surveyIds: r.surveyIds,
     allowedOrigins: r.allowedOrigins,
+    requireIdentity: r.requireIdentity,
+    hasIdentitySecret: r.identitySecretSealed !== null,
     createdAt: r.createdAt,
     revokedAt: r.revokedAt,
   };

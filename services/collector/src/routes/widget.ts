@@ -39,6 +39,11 @@ const ShowBody = z
         email: z.email('must be an email address').max(320).optional(),
         locale: text(35).optional(),
         properties: jsonObject.optional(),
+        signature: text(128)
+          .optional()
+          .describe(
+            "HMAC-SHA256 of id under the key's identity secret, hex, computed on the shop's server; required when the key requires identity verification",
+          ),
       })
       .strict()
       .nullish()
@@ -161,7 +166,7 @@ export function widgetRoutes(ctx: AppContext) {
             summary:
               'Widget: whether to ask this visitor now, the texts in their language, and a one-time token',
             description:
-              'Called by /w.js from a page of one of the key’s origins (CORS). The same contact rules as every channel: opted out, the workspace’s global contact rule, the survey’s widgetThrottleDays; showing records an invitation on channel widget.',
+              'Called by /w.js from a page of one of the key’s origins (CORS). The same contact rules as every channel: opted out, the workspace’s global contact rule, the survey’s widgetThrottleDays; showing records an invitation on channel widget. A key that requires identity verification refuses an identify without `visitor.signature` (400) or with a wrong one (403 `invalid_signature`).',
             params: KeyParams,
             body: ShowBody,
             response: { 200: ShowView, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 429: ErrorBody },

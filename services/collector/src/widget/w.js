@@ -1,7 +1,7 @@
 // Surveyflow's on-site widget, served as /w.js. Plain modern JavaScript, no dependencies, no build step: the shop adds
 //   <script async src="…/w.js" data-key="pk_…"></script>
-// and tells us who the visitor is with surveyflow('identify', { id, email, locale, properties }) (calls made before
-// this file loads wait in window.surveyflow.q). The panel lives in a shadow root, so the shop's CSS cannot reach it.
+// and tells us who the visitor is with surveyflow('identify', { id, email, locale, properties, signature }) (calls made
+// before this file loads wait in window.surveyflow.q; signature is the shop server's HMAC of id, for keys that verify). The panel lives in a shadow root, so the shop's CSS cannot reach it.
 (() => {
   const script = document.currentScript;
   if (!script || window.surveyflow?.loaded) return;
@@ -21,7 +21,16 @@
       credentials: 'omit',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
-    }).then((r) => (r.ok ? r.json() : Promise.reject(new Error(`surveyflow: ${path} ${r.status}`))));
+    }).then((r) =>
+      r.ok
+        ? r.json()
+        : r
+            .json()
+            .catch(() => null)
+            .then((b) =>
+              Promise.reject(new Error(`surveyflow: ${path} ${r.status} ${b?.error?.message || ''}`)),
+            ),
+    );
 
   // An anonymous visitor is known only by this mark: clearing storage or another browser asks again (best-effort).
   const markKey = `surveyflow:asked:${key}:${surveyId || ''}`;
@@ -48,8 +57,10 @@
         if (!visitor) mark();
         open(answer);
       })
-      .catch(() => {
+      .catch((err) => {
         started = false;
+        // A refused identify (unsigned or wrongly signed for a key that verifies identity) shows nothing; say why.
+        console.warn(err.message);
       });
   }
 
@@ -60,6 +71,7 @@
         ...(arg.email ? { email: String(arg.email) } : {}),
         ...(arg.locale ? { locale: String(arg.locale) } : {}),
         ...(arg.properties && typeof arg.properties === 'object' ? { properties: arg.properties } : {}),
+        ...(arg.signature ? { signature: String(arg.signature) } : {}),
       };
       start();
     }

@@ -30,9 +30,31 @@ export const PublishableKeyView = z
       .meta({ description: 'pk_…: goes in the script tag; it only shows and answers these surveys' }),
     surveyIds: z.array(z.uuid()),
     allowedOrigins: z.array(z.string()),
+    requireIdentity: z
+      .boolean()
+      .meta({ description: 'identify calls must carry a valid signature (identity verification)' }),
+    hasIdentitySecret: z.boolean(),
     createdAt: z.date(),
     revokedAt: z.date().nullable(),
   })
   .meta({ id: 'PublishableKey' });
 
 export const PublishableKeyList = z.object({ data: z.array(PublishableKeyView) });
+
+export const PublishableKeyEdit = z
+  .object({
+    requireIdentity: z
+      .boolean()
+      .meta({ description: 'refuse identify calls without a valid signature (needs an identity secret)' }),
+  })
+  .strict();
+
+export const IdentitySecretView = z
+  .object({
+    key: PublishableKeyView,
+    identitySecret: z.string().meta({
+      description:
+        'sfid_…: shown this once. Keep it on your server; sign each visitor id with HMAC-SHA256 under it (hex).',
+    }),
+  })
+  .meta({ id: 'IdentitySecret' });
