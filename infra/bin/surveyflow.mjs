@@ -38,7 +38,8 @@ if (!entry) fail(`unknown command "${command}"; use start, test, bench, fuzz, ch
 // on: the child then stops in order, its own Postgres and redis-server last. (In the terminal's group they got the
 // Ctrl-C too and quit first, and the stop hung on a Redis that was gone.) One Ctrl-C may arrive twice at once (from
 // the terminal and from npm passing it on): it is passed on once, since a second one means "exit now".
-// This process waits for the child to finish its clean shutdown and exits as it did.
+// This process waits for the child to finish its clean shutdown and exits as it did. (The price: a SIGKILL of this
+// process's group no longer reaches the child; SIGINT, SIGTERM and SIGHUP do, through here.)
 const child = spawn(entry[0], entry[1], { cwd: root, stdio: 'inherit', detached: true });
 const passedOn = new Map();
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
