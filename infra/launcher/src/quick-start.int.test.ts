@@ -3,7 +3,7 @@
 // shell, literally — only the address, and what the README itself says to provide (HOOK_URL, logo.png,
 // INSTANCE_ADMIN_TOKEN), are filled in. An example that stops working, or a section that stops being code, fails here.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@surveyflow/local-servers';
@@ -231,6 +231,8 @@ describe('the README from a fresh start', () => {
     expect(out).toContain('SIGINT: finishing work in progress, then stopping…');
     expect(out).toContain('Stopped cleanly.');
     expect(out).not.toContain('again: exiting without waiting');
+    // Kept only when something failed above, to look at (shell.log has every call).
+    rmSync(home, { recursive: true, force: true });
   });
 });
 
