@@ -34,11 +34,22 @@ const commands = {
 const entry = commands[command];
 if (!entry) fail(`unknown command "${command}"; use start, test, bench, fuzz, chaos or send`);
 
-// Ctrl-C reaches the child from the terminal itself; SIGTERM (from npm, docker, systemd) is passed on.
-// Either way this process waits for the child to finish its clean shutdown and exits as it did.
-const child = spawn(entry[0], entry[1], { cwd: root, stdio: 'inherit' });
-process.on('SIGINT', () => {});
-process.on('SIGTERM', () => child.kill('SIGTERM'));
+// The child runs in a process group of its own, so a terminal's Ctrl-C reaches only this process, which passes it
+// on: the child then stops in order, its own Postgres and redis-server last. (In the terminal's group they got the
+// Ctrl-C too and quit first, and the stop hung on a Redis that was gone.) One Ctrl-C may arrive twice at once (from
+// the terminal and from npm passing it on): it is passed on once, since a second one means "exit now".
+// This process waits for the child to finish its clean shutdown and exits as it did. (The price: a SIGKILL of this
+// process's group no longer reaches the child; SIGINT, SIGTERM and SIGHUP do, through here.)
+const child = spawn(entry[0], entry[1], { cwd: root, stdio: 'inherit', detached: true });
+const passedOn = new Map();
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => {
+    const now = Date.now();
+    if (now - (passedOn.get(signal) ?? 0) < 200) return;
+    passedOn.set(signal, now);
+    child.kill(signal);
+  });
+}
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 130 : 1)));
 
 function ensureNodeModules() {

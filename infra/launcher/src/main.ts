@@ -18,7 +18,9 @@ import pretty from 'pino-pretty';
 import { startSystem } from './system.ts';
 
 await runUntilSignal(async () => {
-  const base = loadConfig();
+  // On loopback unless HOST says otherwise: the banner's sign-in link, the printed key and the dev outbox (which
+  // holds every sign-in link mailed) are for whoever sits at this machine, not for the network it is on.
+  const base = loadConfig({ ...process.env, HOST: process.env.HOST || '127.0.0.1' });
   const dataDir = resolve(base.DATA_DIR);
   await mkdir(dataDir, { recursive: true });
   const stops: (() => Promise<void>)[] = [];
@@ -65,7 +67,10 @@ await runUntilSignal(async () => {
     await stopAll();
     throw err;
   }
-  return stopAll;
+  return async () => {
+    await stopAll();
+    console.error('Stopped cleanly.');
+  };
 });
 
 /**

@@ -163,6 +163,9 @@ const schema = z.object({
     .optional(),
 });
 
+/** Every variable the services read, for the README's configuration table (config-docs.test.ts keeps them equal). */
+export const configVariables: readonly string[] = Object.keys(schema.shape);
+
 /** Variables that only make sense together: one set without the others is a mistake worth stopping for. */
 const groups = [
   ['DKIM_DOMAIN', 'DKIM_SELECTOR', 'DKIM_PRIVATE_KEY'],

@@ -7,22 +7,34 @@
 import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchRow } from '@surveyflow/testkit/bench';
+import { takeArguments } from '../cli.ts';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const here = fileURLToPath(new URL('.', import.meta.url));
-const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const wanted = process.argv.slice(2);
 
-const stages = [
+const all = [
   join(root, 'services/dispatcher/bench/ingest.ts'),
   ...(await readdir(here))
     .filter((f) => f.endsWith('.bench.ts'))
     .sort()
     .map((f) => join(here, f)),
-  // Matched on the path inside the repository: a checkout's own directory name (wt-sends) selects nothing.
-].filter((file) => wanted.length === 0 || wanted.some((w) => file.slice(root.length).includes(w)));
+];
+takeArguments(
+  wanted,
+  `usage: npm run bench [-- <name> …]   every stage, or only those whose file names contain a name
+
+Stages:
+${all.map((f) => `  ${f.slice(root.length)}`).join('\n')}
+
+Each stage's own settings (BENCH_SECONDS, BENCH_MAILS, …) are in the README's Benchmark section.`,
+  (a) => !a.startsWith('-'),
+);
+// The file's name, not its path: a checkout in ~/sends-work must not make `bench -- sends` run every stage.
+const stages = all.filter((file) => wanted.length === 0 || wanted.some((w) => basename(file).includes(w)));
 if (stages.length === 0) {
   console.error(`bench: no stage matches ${wanted.join(', ')}`);
   process.exit(2);

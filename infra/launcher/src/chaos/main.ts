@@ -1,7 +1,27 @@
 // `npm run chaos`: 10,000 events (+10 % duplicates) over HTTP to the standalone services as separate processes, on
 // their own embedded Postgres, redis-server and counting SMTP server, through worker SIGKILLs, a Redis kill -9, a
 // FLUSHALL and an SMTP outage; prints one table and exits 1 when any invitation was lost or sent twice.
-import { chaosTable, failed, runChaos } from './index.ts';
+import { takeArguments } from '../cli.ts';
+
+takeArguments(
+  process.argv.slice(2),
+  `usage: npm run chaos   (no arguments; loopback only; about 15 minutes; exits 1 when anything was lost or sent twice)
+
+Settings, as environment variables:
+  CHAOS_EVENTS=10000            events posted (plus 10 % duplicates)
+  CHAOS_KILLS=6                 worker SIGKILLs
+  CHAOS_INGEST_SECONDS=90       how long the events are spread over
+  CHAOS_BATCH=100               events per POST /v1/events/batch
+  CHAOS_SMTP_OUTAGE_SECONDS=45  the SMTP server answers 421 to every recipient this long
+  CHAOS_SMTP_DOWN_SECONDS=15    the SMTP server is not listening this long
+  CHAOS_TWILIO_REPLAYS=20       SMS contacts whose answers and callbacks are replayed
+  CHAOS_SETTLE_SECONDS=900      the most it waits for everything to settle
+  CHAOS_REDIS_KILL=0            no Redis kill -9
+  CHAOS_FLUSHALL=0              no FLUSHALL
+  CHAOS_SEED=<n>                the random seed (printed at the start)`,
+);
+// Loaded after the arguments are checked: --help answers at once instead of after the whole scenario's modules.
+const { chaosTable, failed, runChaos } = await import('./index.ts');
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const plan = {

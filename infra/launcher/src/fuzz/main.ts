@@ -4,11 +4,22 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bootstrapWorkspace, loadConfig } from '@surveyflow/core';
-import { freePort, startEmbeddedPostgres, startRedisServer } from '@surveyflow/local-servers';
-import pino from 'pino';
-import { startSystem } from '../system.ts';
-import { describeResult, fuzzEnv, runFuzz, summarize } from './index.ts';
+import { takeArguments } from '../cli.ts';
+
+takeArguments(
+  process.argv.slice(2),
+  `usage: npm run fuzz   (no arguments; a system of its own on loopback; exits 1 on any 5xx)
+
+Settings, as environment variables:
+  FUZZ_REQUESTS=20000   requests built from /openapi.json
+  FUZZ_SEED=<n>         the random seed (printed at the start)
+  FUZZ_CONCURRENCY=8    requests in flight`,
+);
+// Loaded after the arguments are checked: --help answers at once instead of after the whole system's modules.
+const [{ bootstrapWorkspace, loadConfig }, { freePort, startEmbeddedPostgres, startRedisServer }, { pino }] =
+  await Promise.all([import('@surveyflow/core'), import('@surveyflow/local-servers'), import('pino')]);
+const { startSystem } = await import('../system.ts');
+const { describeResult, fuzzEnv, runFuzz, summarize } = await import('./index.ts');
 
 const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 20_000);
 const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
