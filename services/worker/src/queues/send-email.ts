@@ -33,12 +33,15 @@ import { type InvitationChannel, invitationDelivery, sendInvitation } from './in
 
 export function sendEmailJobs(ctx: AppContext, email: EmailChannel): QueueJobs<'send.email'> {
   const channel = emailInvitations(ctx, email);
+  const inFlight = new SendSlots(ctx.config.EMAIL_CONCURRENCY);
   return {
     'invitation.send': defineJob('invitation.send', async ({ invitationId }, job, token) => {
       await holdIfOverWorkspaceLimit(ctx, job, token, await invitationRateLimit(ctx.database, invitationId));
       return sendInvitation(ctx, channel, invitationId, job, token);
     }),
-    'invitations.send': defineJob('invitations.send', ({ batchId }) => sendBatch(ctx, channel, batchId)),
+    'invitations.send': defineJob('invitations.send', ({ batchId }) =>
+      sendBatch(ctx, channel, inFlight, batchId),
+    ),
     'reminder.send': defineJob('reminder.send', ({ invitationId, reminder }, job, token) =>
       sendReminder(ctx, email, invitationId, reminder, job, token),
     ),
@@ -64,14 +67,35 @@ const emailInvitations = (ctx: AppContext, email: EmailChannel): InvitationChann
  * 354, settled with its neighbours). Members over a rate limit go on as a later batch; one that fails
  * for now goes on as its own job (invitation.send), so retries and their horizon stay per invitation.
  */
-async function sendBatch(ctx: AppContext, channel: InvitationChannel<EmailMessage>, batchId: string) {
+async function sendBatch(
+  ctx: AppContext,
+  channel: InvitationChannel<EmailMessage>,
+  inFlight: SendSlots,
+  batchId: string,
+) {
+  const found = await batchMembers(ctx.database, batchId);
+  if (found.length === 0) return { sent: 0, retried: 0, later: 0 };
+  // Claimed only once there is room to send them: a claim never waits long in the pool's queue (past
+  // RECONCILE_AFTER_MS the reconciler would take it back, and the send would be refused at its hand-over).
+  const room = await inFlight.take(found.length);
+  try {
+    return await sendMembers(ctx, channel, found.slice(0, room), found.slice(room));
+  } finally {
+    inFlight.give(room);
+  }
+}
+
+async function sendMembers(
+  ctx: AppContext,
+  channel: InvitationChannel<EmailMessage>,
+  members: Awaited<ReturnType<typeof batchMembers>>,
+  overflow: Awaited<ReturnType<typeof batchMembers>>,
+) {
   const { database, config } = ctx;
-  const members = await batchMembers(database, batchId);
-  if (members.length === 0) return { sent: 0, retried: 0, later: 0 };
   // This job took one slot of the queue's limiter when it started; its other members take theirs now.
   const paced = await takeProviderSlots(ctx, members.length - 1);
   const now = members.slice(0, 1 + paced.admitted);
-  const later = members.slice(1 + paced.admitted).map((m) => m.id);
+  const later = [...members.slice(1 + paced.admitted), ...overflow].map((m) => m.id);
   let waitMs = later.length > 0 ? paced.waitMs : 0;
   const byWorkspace = new Map<string, { perSecond: number; ids: string[] }>();
   for (const { id, workspaceId, perSecond } of now) {
@@ -115,6 +139,30 @@ async function sendBatch(ctx: AppContext, channel: InvitationChannel<EmailMessag
     retried: retries.length,
     later: later.length + held.size,
   };
+}
+
+/**
+ * Room for sends in flight in this process (EMAIL_CONCURRENCY), taken by a batch for its members before
+ * they are claimed; a batch waits for room, and never takes more than all of it.
+ */
+class SendSlots {
+  private waiting: (() => void)[] = [];
+  private free: number;
+  constructor(private readonly capacity: number) {
+    this.free = capacity;
+  }
+
+  async take(wanted: number): Promise<number> {
+    const n = Math.min(wanted, this.capacity);
+    while (this.free < n) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.free -= n;
+    return n;
+  }
+
+  give(n: number) {
+    this.free += n;
+    for (const wake of this.waiting.splice(0)) wake();
+  }
 }
 
 /** Members that wait for the next window: a new batch, delayed; the rows name it before its job exists. */
