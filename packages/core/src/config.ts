@@ -94,6 +94,11 @@ const schema = z.object({
    */
   EMAIL_CONCURRENCY: positiveInt.default(48),
   /**
+   * Due email invitations per send job (invitations.send): Redis does a job's work once per batch. Capped
+   * at EMAIL_RATE_PER_SECOND, so a batch fits the provider's pace; 1 gives every invitation its own job.
+   */
+  EMAIL_BATCH_SIZE: positiveInt.default(20),
+  /**
    * Events planned together in one transaction (and list-send rows per chunk job step); the events
    * queue runs twice this many jobs at once so one chunk gathers while another is planned.
    */

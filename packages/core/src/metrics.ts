@@ -137,6 +137,13 @@ export function createMetrics(sources: { queues: Queues; database: Database }) {
     /** A worker's 'completed' event: the job, and whether its handler said it sent nothing. */
     jobCompleted(queue: string, job: { name: string; returnvalue?: unknown }) {
       jobsCompleted.inc({ queue, job: job.name });
+      // A batch of email invitations says how many of its members went out and how many go on alone.
+      if (job.name === 'invitations.send') {
+        const r = job.returnvalue as { sent?: number; retried?: number } | null | undefined;
+        if (r?.sent) sends.inc({ channel: 'email', outcome: 'sent' }, r.sent);
+        if (r?.retried) sends.inc({ channel: 'email', outcome: 'retry' }, r.retried);
+        return;
+      }
       const channel = sendChannel[job.name];
       if (!channel) return;
       const skipped = (job.returnvalue as { sent?: unknown } | null | undefined)?.sent === false;

@@ -34,6 +34,13 @@ export const jobs = {
     payload: z.object({ chunkId: z.uuid(), eventIds: z.array(z.uuid()).min(1).max(1000) }),
   },
   'invitation.send': { queue: queueNames.sendEmail, payload: z.object({ invitationId: z.uuid() }) },
+  /**
+   * Several due email invitations in one job (EMAIL_BATCH_SIZE), so Redis does a job's work once per
+   * batch, not once per mail. The rows name their batch (send_batch): the job sends whichever of them are
+   * still queued, so a member handed back to its batch is carried again, and the reconciler finds the job
+   * from any row. Each member is still claimed, rate-limited, handed over and retried on its own.
+   */
+  'invitations.send': { queue: queueNames.sendEmail, payload: z.object({ batchId: z.uuid() }) },
   'reminder.send': {
     queue: queueNames.sendEmail,
     payload: z.object({ invitationId: z.uuid(), reminder: z.number().int().min(1) }),
@@ -98,11 +105,16 @@ const pendingStates = new Set(['waiting', 'delayed', 'active', 'prioritized', 'w
 
 type JobFor<R> = (row: R) => { [N in JobName]: { name: N; payload: JobPayload<N> } }[JobName];
 
-/** The send job of an invitation: by its channel (qr codes are printed, never sent). */
-export const invitationSendJob: JobFor<{ id: string; channel: string }> = (r) =>
-  r.channel === 'sms'
-    ? { name: 'sms.send', payload: { invitationId: r.id } }
-    : { name: 'invitation.send', payload: { invitationId: r.id } };
+/** An invitation row as the queues see it: its channel, and the batch job that carries it, if one does. */
+export type InvitationJobRow = { id: string; channel: string; sendBatch?: string | null };
+
+/** The send job of an invitation: its batch's, else its own by its channel (qr codes are printed, never sent). */
+export const invitationSendJob: JobFor<InvitationJobRow> = (r) =>
+  r.sendBatch
+    ? { name: 'invitations.send', payload: { batchId: r.sendBatch } }
+    : r.channel === 'sms'
+      ? { name: 'sms.send', payload: { invitationId: r.id } }
+      : { name: 'invitation.send', payload: { invitationId: r.id } };
 
 /** The send job of a notification: texts and Slack posts on their queues, anything else is an email. */
 export const notificationSendJob: JobFor<{ id: string; channel: string }> = (r) =>
@@ -154,10 +166,19 @@ export class Queues {
     return true;
   }
 
-  async addMany<N extends JobName>(name: N, payloads: JobPayload<N>[]): Promise<void> {
+  async addMany<N extends JobName>(
+    name: N,
+    payloads: JobPayload<N>[],
+    options: { delayMs?: number } = {},
+  ): Promise<void> {
     if (payloads.length === 0) return;
+    const delay = options.delayMs ? { delay: options.delayMs } : {};
     await this.queues[jobs[name].queue].addBulk(
-      payloads.map((p) => ({ name, data: jobs[name].payload.parse(p), opts: { jobId: jobId(name, p) } })),
+      payloads.map((p) => ({
+        name,
+        data: jobs[name].payload.parse(p),
+        opts: { jobId: jobId(name, p), ...delay },
+      })),
     );
   }
 
@@ -165,7 +186,11 @@ export class Queues {
    * Work handed back to be done again (a recovered claim, an operator's resend): a finished job with
    * the same id is removed first, else the add would be a no-op. A job still waiting or running stays.
    */
-  async addAgain<N extends JobName>(name: N, payloads: JobPayload<N>[]): Promise<void> {
+  async addAgain<N extends JobName>(
+    name: N,
+    payloads: JobPayload<N>[],
+    options: { delayMs?: number } = {},
+  ): Promise<void> {
     const queue = this.queues[jobs[name].queue];
     await Promise.all(
       payloads.map(async (p) => {
@@ -173,7 +198,7 @@ export class Queues {
         if (job && ((await job.isCompleted()) || (await job.isFailed()))) await job.remove();
       }),
     );
-    await this.addMany(name, payloads);
+    await this.addMany(name, payloads, options);
   }
 
   /**
@@ -195,12 +220,24 @@ export class Queues {
     });
   }
 
-  /** Send jobs for claimed invitations, each on its channel's queue (qr codes are printed, never sent). */
-  async addInvitationSends(rows: { id: string; channel: string }[], opts: { again?: boolean } = {}) {
+  /**
+   * Send jobs for claimed invitations, each on its channel's queue (qr codes are printed, never sent):
+   * one job per batch for rows that name one (send_batch), else one per invitation.
+   */
+  async addInvitationSends(rows: InvitationJobRow[], opts: { again?: boolean } = {}) {
     const add = opts.again ? this.addAgain.bind(this) : this.addMany.bind(this);
+    const single = rows.filter((r) => !r.sendBatch);
     const on = (channel: string) =>
-      rows.filter((r) => r.channel === channel).map((r) => ({ invitationId: r.id }));
-    await Promise.all([add('invitation.send', on('email')), add('sms.send', on('sms'))]);
+      single.filter((r) => r.channel === channel).map((r) => ({ invitationId: r.id }));
+    const batches = new Set(rows.flatMap((r) => (r.sendBatch ? [r.sendBatch] : [])));
+    await Promise.all([
+      add('invitation.send', on('email')),
+      add('sms.send', on('sms')),
+      add(
+        'invitations.send',
+        [...batches].map((batchId) => ({ batchId })),
+      ),
+    ]);
   }
 
   /** Send jobs for notifications, each on its channel's queue (anything not a text or a Slack post is an email). */

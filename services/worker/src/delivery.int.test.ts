@@ -41,6 +41,10 @@ async function startTestWorker(config: ReturnType<typeof testConfig>) {
   const ctx = openContext(config);
   const worker = startWorker(ctx);
   const seeded = await seedWorkspace(ctx.database);
+  // The worker's first look at Redis (a fresh prefix has no marker) heals everything unfinished: let it
+  // pass before the test stages a dead sender, so only the test's own reconcile() finds that.
+  const heals = ctx.metrics.registry.getSingleMetric('surveyflow_reconciler_heals_total');
+  await waitFor(async () => ((await heals?.get())?.values[0]?.value ?? 0) > 0);
   const invitation = async (id: string) => {
     const [row] = await ctx.database.sql<
       { status: string; failure_reason: string | null; interrupted_at: string | null }[]

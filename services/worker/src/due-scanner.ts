@@ -59,7 +59,10 @@ export class DueScanner {
     const now = () => this.ctx.clock.now();
     const steps: (() => Promise<number>)[] = [
       async () => {
-        const due = await claimDueInvitations(database, now(), BATCH);
+        // A batch fits the provider's pace: more members than one window holds would only wait.
+        const { EMAIL_BATCH_SIZE, EMAIL_RATE_PER_SECOND } = this.ctx.config;
+        const emailBatch = Math.min(EMAIL_BATCH_SIZE, EMAIL_RATE_PER_SECOND);
+        const due = await claimDueInvitations(database, now(), BATCH, emailBatch);
         await queues.addInvitationSends(due);
         return due.length;
       },

@@ -18,6 +18,29 @@ export async function takeSlot(ctx: AppContext, key: string, perSecond: number):
 }
 
 /**
+ * Takes up to `wanted` slots in this second's window at once (a batch's members of one workspace):
+ * how many may go now, and how long until the next window for the rest.
+ */
+export async function takeSlots(
+  ctx: AppContext,
+  key: string,
+  perSecond: number,
+  wanted: number,
+): Promise<{ admitted: number; waitMs: number }> {
+  const now = Date.now();
+  const window = Math.floor(now / 1000);
+  const redisKey = `${ctx.config.QUEUE_PREFIX}:rate:${key}:${window}`;
+  const [[, count]] = (await ctx.redis.multi().incrby(redisKey, wanted).pexpire(redisKey, 2000).exec()) as [
+    [null, number],
+    unknown,
+  ];
+  return {
+    admitted: Math.max(0, Math.min(wanted, perSecond - (count - wanted))),
+    waitMs: (window + 1) * 1000 - now,
+  };
+}
+
+/**
  * Holds a send job back when its workspace is over its own email rate: the job goes to the delayed
  * set (nothing is dropped, other workspaces keep sending) and comes back in the next window.
  */

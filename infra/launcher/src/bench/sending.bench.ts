@@ -36,7 +36,7 @@ const MAILS = Number(process.env.BENCH_MAILS ?? 1000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const TARGET = 0.9;
 const TIMEOUT_MS = 600_000;
-/** BENCH_SETUPS=aio,split1,split2,sending runs only those (the baseline always runs). */
+/** BENCH_SETUPS=aio,split1,split2,sending runs only those (the baseline always runs); BENCH_CPU_PROF, below. */
 const setups = process.env.BENCH_SETUPS?.split(',');
 const wanted = (setup: string) => !setups || setups.includes(setup);
 
@@ -218,6 +218,13 @@ async function startWorkers(n: number, prefix: string): Promise<ServiceProcess[]
         ...env,
         QUEUE_PREFIX: prefix,
         PORT: String(port),
+        // BENCH_CPU_PROF=<dir>: each worker writes a V8 CPU profile there when it stops (open in Chrome DevTools).
+        ...(process.env.BENCH_CPU_PROF
+          ? {
+              BENCH_CPU_PROF: process.env.BENCH_CPU_PROF,
+              NODE_OPTIONS: `--import ${new URL('./cpu-profile.mjs', import.meta.url).href}`,
+            }
+          : {}),
       }));
       w.start();
       const deadline = Date.now() + 120_000;
@@ -359,24 +366,43 @@ const throughput = (stage: string, key: string) => ({
 const commits = m('sending', (r) => r.commits);
 const commands = m('sending', (r) => r.commands);
 const cpu = m('sending', (r) => r.cpuMsPerMail);
+const scaling = rate('split2') / rate('split1');
 reportRows([
+  throughput('due invitations → mails delivered, 1 worker', 'sending'),
   throughput('events → mails delivered, all-in-one', 'aio'),
   throughput('events → mails delivered, dispatcher + 1 worker', 'split1'),
   throughput('events → mails delivered, dispatcher + 2 workers', 'split2'),
   {
     stage: 'scaling: 2 worker processes vs 1',
     value: `${Math.round(rate('split2'))} mails/s`,
-    baseline: `1 worker: ${Math.round(rate('split1'))} mails/s`,
-    ratio: rate('split2') / rate('split1'),
+    baseline: `1 worker: ${Math.round(rate('split1'))} mails/s (${baselineText})`,
+    ratio: scaling,
+    // One 2-core machine runs Postgres, Redis, the SMTP server and the dispatcher too: a second worker
+    // must not cost throughput; more than that needs a second machine to show.
+    target: '≥ 1.0',
+    met: scaling >= 1,
   },
-  { stage: 'sending: commits per mail', value: commits.toFixed(2), target: '≤ 2', met: commits <= 2 },
+  {
+    stage: 'sending: commits per mail',
+    value: commits.toFixed(2),
+    baseline: baselineText,
+    target: '≤ 2',
+    met: commits <= 2,
+  },
   {
     stage: 'sending: Redis commands per mail',
     value: commands.toFixed(1),
+    baseline: baselineText,
     target: '≤ 20',
     met: commands <= 20,
   },
-  { stage: 'sending: worker CPU per mail', value: `${cpu.toFixed(2)} ms`, target: '≤ 4 ms', met: cpu <= 4 },
+  {
+    stage: 'sending: worker CPU per mail',
+    value: `${cpu.toFixed(2)} ms`,
+    baseline: baselineText,
+    target: '≤ 4 ms',
+    met: cpu <= 4,
+  },
 ]);
 
 await sink.close();

@@ -417,6 +417,11 @@ export const invitations = pgTable(
     strippedAt: ts('stripped_at'),
     /** The list send that made it (no trigger, no event); its dedupe value is the contact's id. */
     sendId: uuid('send_id').references((): AnyPgColumn => sends.id, { onDelete: 'set null' }),
+    /**
+     * The batch job (invitations.send) that carries it while queued, so the reconciler can tell whether
+     * that job is still pending; null when its own job (invitation.send, sms.send) does.
+     */
+    sendBatch: uuid('send_batch'),
     createdAt: createdAt(),
   },
   (t) => [

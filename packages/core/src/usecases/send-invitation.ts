@@ -10,28 +10,54 @@ import { currentClaim, gaveUpPrefix, recoverStaleClaims } from '../store/send-ph
 const DAY_MS = 86_400_000;
 
 /**
- * Moves due invitations from scheduled to queued; SKIP LOCKED lets any number of scanners run.
+ * Moves due invitations from scheduled to queued; SKIP LOCKED lets any number of scanners run. With
+ * `emailBatch` > 1, due emails are cut into batches of that many in the same statement, each row naming
+ * its batch (one invitations.send job carries it); texts keep a job each (their queue paces per job).
  * (Raw SQL takes ISO strings: drizzle's postgres-js driver leaves Date serialisation to columns.)
  */
 export async function claimDueInvitations(
   { db }: Database,
   now: Date,
   limit: number,
+  emailBatch = 1,
 ): Promise<InvitationToSend[]> {
+  const at = now.toISOString();
   const rows = await db.execute<InvitationToSend>(sql`
-    update invitations set status = 'queued', queued_at = ${now.toISOString()}::timestamptz
-    where id in (
-      select id from invitations
-      where status = 'scheduled' and send_at <= ${now.toISOString()}::timestamptz and channel <> 'qr'
+    with picked as (
+      select id, channel, send_at from invitations
+      where status = 'scheduled' and send_at <= ${at}::timestamptz and channel <> 'qr'
       order by send_at
       limit ${limit}
       for update skip locked
+    ), numbered as (
+      select id, channel, (row_number() over (partition by channel order by send_at) - 1) / ${emailBatch} as chunk
+      from picked
+    ), batches as (
+      select channel, chunk, gen_random_uuid() as batch from numbered group by channel, chunk
     )
-    returning id, channel`);
+    update invitations i set status = 'queued', queued_at = ${at}::timestamptz,
+      send_batch = case when i.channel = 'email' and ${emailBatch}::int > 1 then b.batch end
+    from numbered n join batches b using (channel, chunk)
+    where i.id = n.id
+    returning i.id, i.channel, i.send_batch as "sendBatch"`);
   return [...rows];
 }
 
-export type InvitationToSend = { id: string; channel: ChannelName };
+export type InvitationToSend = { id: string; channel: ChannelName; sendBatch?: string | null };
+
+/**
+ * Queued members of a batch that leave it for a new one (over a rate limit, sent later as their own
+ * batch): the rows name the new batch before its job exists, so a crash between leaves them to the reconciler.
+ */
+export async function moveToBatch({ db }: Database, ids: string[], batchId: string): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .update(invitations)
+    .set({ sendBatch: batchId })
+    .where(and(inArray(invitations.id, ids), eq(invitations.status, 'queued')))
+    .returning({ id: invitations.id });
+  return rows.map((r) => r.id);
+}
 
 /** Queued invitations whose job never ran (Redis lost it): enqueue them again. */
 export async function staleQueuedInvitations(
@@ -40,13 +66,11 @@ export async function staleQueuedInvitations(
   limit: number,
 ): Promise<InvitationToSend[]> {
   return db
-    .select({ id: invitations.id, channel: invitations.channel })
+    .select({ id: invitations.id, channel: invitations.channel, sendBatch: invitations.sendBatch })
     .from(invitations)
     .where(and(eq(invitations.status, 'queued'), lt(invitations.queuedAt, olderThan)))
     .limit(limit);
 }
-
-/** Why a send that gave up on a transient error failed; such an invitation may be resent by hand. */
 
 /** Claims whose sender died, by phase (send-phases.ts, the same rule as for notifications). */
 export const recoverStaleSends = (
@@ -91,6 +115,7 @@ export async function resendInvitation(
       handedOverAt: null,
       failureReason: null,
       resentAt: now,
+      sendBatch: null,
     })
     .where(
       and(
@@ -121,6 +146,23 @@ export type ClaimedInvitation = {
   /** The trigger's reminder policy, if it has one. */
   reminders: { count: number; afterDays: number } | null;
 };
+
+/**
+ * Claims the queued members of a batch job in one transaction; each result is null for one that is
+ * not queued any more (sent, claimed by another sender, cancelled).
+ */
+export async function claimInvitationsForSend(
+  database: Database,
+  invitationIds: string[],
+  now: Date,
+  opts: { tokenTtlDays: number; secret: string },
+): Promise<(ClaimedInvitation | null)[]> {
+  if (invitationIds.length === 0) return [];
+  return claimBatch(
+    database,
+    invitationIds.map((id) => ({ id, now, ...opts })),
+  );
+}
 
 /**
  * Claims a queued invitation for sending: only one caller ever gets it. A contact who opted out
@@ -339,8 +381,8 @@ export async function settleInvitation(database: Database, id: string, outcome: 
           tokenHash: null,
           tokenSealed: null,
         }
-      : // Nothing left the building; the link (if any) is kept for the next claim.
-        { status: 'queued' as const, claimedAt: null, handedOverAt: null };
+      : // Nothing left the building; the link (if any) is kept for the next claim, which is its own job.
+        { status: 'queued' as const, claimedAt: null, handedOverAt: null, sendBatch: null };
   await database.db
     .update(invitations)
     .set(set)
@@ -350,4 +392,17 @@ export async function settleInvitation(database: Database, id: string, outcome: 
 /** The workspace of an invitation and its own email rate limit, read before claiming a send. */
 export async function invitationRateLimit(database: Database, invitationId: string) {
   return sendBatchers(database).rateLimit.submit(invitationId);
+}
+
+/** A batch's members still to send (queued), oldest due first, each with its workspace's email rate limit. */
+export async function batchMembers(
+  { db }: Database,
+  batchId: string,
+): Promise<({ id: string } & RateLimit)[]> {
+  return db
+    .select({ id: invitations.id, workspaceId: workspaces.id, perSecond: workspaces.emailRatePerSecond })
+    .from(invitations)
+    .innerJoin(workspaces, eq(workspaces.id, invitations.workspaceId))
+    .where(and(eq(invitations.sendBatch, batchId), eq(invitations.status, 'queued')))
+    .orderBy(invitations.sendAt);
 }

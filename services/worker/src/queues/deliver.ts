@@ -35,19 +35,27 @@ export type Delivery<R> = {
   validUntil?: Date | null;
 };
 
+/** How one send ended, once its outcome is recorded on the row. */
+export type Attempt<R> =
+  | { sent: R }
+  /** The claim went to another sender (this one stalled past its lease): nothing was sent, nothing to record. */
+  | { refused: true }
+  /** Failed for good (a permanent refusal, or transient errors until the horizon); the row says why. */
+  | { failed: string }
+  /** Transient: the claim is released (queued again) and the send must be tried again later. */
+  | { retry: unknown; unavailable?: ProviderUnavailableError };
+
 /**
- * Sends and records the outcome. A permanent refusal fails the row (after `onPermanent`, which may
- * suppress the address) and stops retries. A transient one releases the claim: when the provider is
- * down (ProviderUnavailableError) the whole queue waits, without using up this job's attempts;
- * otherwise this job waits with capped exponential backoff. Either way until the horizon, where
- * the row fails for good.
+ * Sends and records the outcome, whatever job carries it (its own, or a batch's). A permanent refusal
+ * fails the row (after `onPermanent`, which may suppress the address). A transient error releases the
+ * claim until the horizon (`since` + DELIVERY_RETRY_HORIZON_HOURS, or the link's expiry), where the row
+ * fails for good.
  */
-export async function deliver<R extends { messageId: string; segments?: number }>(
+export async function attempt<R extends { messageId: string; segments?: number }>(
   ctx: AppContext,
-  job: Job,
-  token: string | undefined,
-  d: Delivery<R>,
-): Promise<R | null> {
+  queue: QueueName,
+  d: Delivery<R> & { since: Date },
+): Promise<Attempt<R>> {
   let phase = 'claimed' as 'claimed' | 'handed over' | 'refused';
   const handOver: HandOver = async () => {
     if (phase !== 'claimed') return phase === 'handed over';
@@ -59,36 +67,57 @@ export async function deliver<R extends { messageId: string; segments?: number }
     sent = await d.send(handOver);
     // An adapter that returned without the hook was never told: its send counts all the same.
   } catch (err) {
-    // The claim went to another sender (this one stalled past its lease): nothing was sent, nothing to record.
-    if (phase === 'refused' || err instanceof HandOverRefusedError) return null;
+    if (phase === 'refused' || err instanceof HandOverRefusedError) return { refused: true };
     const reason = err instanceof Error ? err.message : String(err);
     if (err instanceof PermanentDeliveryError) {
       await d.onPermanent?.(err);
       await d.settle({ failed: err.kind === 'rejected' ? reason : `${err.kind}: ${reason}` });
-      throw new UnrecoverableError(reason);
+      return { failed: reason };
     }
-    const { config } = ctx;
-    const since = d.since ?? new Date(job.timestamp);
-    const horizon = since.getTime() + config.DELIVERY_RETRY_HORIZON_HOURS * HOUR_MS;
+    const horizon = d.since.getTime() + ctx.config.DELIVERY_RETRY_HORIZON_HOURS * HOUR_MS;
     const deadline = Math.min(horizon, d.validUntil?.getTime() ?? Number.POSITIVE_INFINITY);
     if (ctx.clock.now().getTime() >= deadline) {
-      const hours = ((ctx.clock.now().getTime() - since.getTime()) / HOUR_MS).toFixed(1);
+      const hours = ((ctx.clock.now().getTime() - d.since.getTime()) / HOUR_MS).toFixed(1);
       await d.settle({ failed: `${gaveUpPrefix} after ${hours} h of transient errors: ${reason}` });
-      throw new UnrecoverableError(reason);
+      return { failed: reason };
     }
     await d.settle({ retry: true });
-    if (err instanceof ProviderUnavailableError) {
-      const wait = outages.failed(outageKey(ctx, job), config, err.retryAfterMs);
-      await ctx.queues.queue(job.queueName as QueueName).rateLimit(wait);
-      throw Worker.RateLimitError();
-    }
-    if (!token) throw err;
-    await job.moveToDelayed(Date.now() + backoff(config, job.attemptsStarted), token);
-    throw new DelayedError();
+    return err instanceof ProviderUnavailableError ? { retry: err, unavailable: err } : { retry: err };
   }
-  outages.recovered(outageKey(ctx, job));
+  outages.recovered(outageKey(ctx, queue));
   await d.settle({ sent: sent.messageId, at: ctx.clock.now(), segments: sent.segments });
-  return sent;
+  return { sent };
+}
+
+/**
+ * A send that is its job's only work: as `attempt`, then BullMQ does the waiting. A permanent failure
+ * stops retries; when the provider is down (ProviderUnavailableError) the whole queue waits, without
+ * using up this job's attempts; otherwise this job waits with capped exponential backoff.
+ */
+export async function deliver<R extends { messageId: string; segments?: number }>(
+  ctx: AppContext,
+  job: Job,
+  token: string | undefined,
+  d: Delivery<R>,
+): Promise<R | null> {
+  const queue = job.queueName as QueueName;
+  const a = await attempt(ctx, queue, { ...d, since: d.since ?? new Date(job.timestamp) });
+  if ('sent' in a) return a.sent;
+  if ('refused' in a) return null;
+  if ('failed' in a) throw new UnrecoverableError(a.failed);
+  if (a.unavailable) {
+    await pauseForOutage(ctx, queue, a.unavailable);
+    throw Worker.RateLimitError();
+  }
+  if (!token) throw a.retry;
+  await job.moveToDelayed(Date.now() + backoff(ctx.config, job.attemptsStarted), token);
+  throw new DelayedError();
+}
+
+/** The provider is down: every worker on the queue stops taking its jobs for a while (doubling while it lasts). */
+export async function pauseForOutage(ctx: AppContext, queue: QueueName, err: ProviderUnavailableError) {
+  const wait = outages.failed(outageKey(ctx, queue), ctx.config, err.retryAfterMs);
+  await ctx.queues.queue(queue).rateLimit(wait);
 }
 
 /** For an adapter with no later safe point: the hand-over, then the call. */
@@ -108,7 +137,7 @@ export function backoff(config: BackoffConfig, attempt: number): number {
   return Math.round(capped * (0.9 + Math.random() * 0.2));
 }
 
-const outageKey = (ctx: AppContext, job: Job) => `${ctx.config.QUEUE_PREFIX}:${job.queueName}`;
+const outageKey = (ctx: AppContext, queue: QueueName) => `${ctx.config.QUEUE_PREFIX}:${queue}`;
 
 /**
  * How long a queue pauses when its provider is down: doubling while the outage lasts (one step per

@@ -1,38 +1,46 @@
-// Queue "send.email": invitations, reminders and email notifications, each sent at most once (claim in Postgres, then send).
+// Queue "send.email": invitations (alone or in batches), reminders and email notifications, each sent at most once (claim in Postgres, then send).
+import { randomUUID } from 'node:crypto';
 import {
   type AppContext,
+  batchMembers,
   brandOf,
   type ClaimedReminder,
-  claimInvitationForSend,
+  claimInvitationsForSend,
   claimNotification,
   claimReminder,
   type EmailChannel,
+  type EmailMessage,
   fillSignInLink,
   fillUnsubscribeLink,
-  handOverInvitation,
   handOverNotification,
   handOverReminder,
   invitationEmail,
   invitationRateLimit,
   markEmailBounced,
+  moveToBatch,
   type PermanentDeliveryError,
   pickLocale,
+  queueNames,
   renderQuestion,
-  settleInvitation,
   settleNotification,
   settleReminder,
 } from '@surveyflow/core';
 import type { Job } from 'bullmq';
 import { defineJob, type QueueJobs } from '../job-registry.ts';
-import { holdIfOverWorkspaceLimit } from '../rate-limit.ts';
-import { deliver } from './deliver.ts';
-
-const DAY_MS = 86_400_000;
+import { holdIfOverWorkspaceLimit, takeSlots } from '../rate-limit.ts';
+import { attempt, backoff, deliver, pauseForOutage } from './deliver.ts';
+import { type InvitationChannel, invitationDelivery, sendInvitation } from './invitation-delivery.ts';
 
 export function sendEmailJobs(ctx: AppContext, email: EmailChannel): QueueJobs<'send.email'> {
+  const channel = emailInvitations(ctx, email);
+  const inFlight = new SendSlots(ctx.config.EMAIL_CONCURRENCY);
   return {
-    'invitation.send': defineJob('invitation.send', ({ invitationId }, job, token) =>
-      sendInvitation(ctx, email, invitationId, job, token),
+    'invitation.send': defineJob('invitation.send', async ({ invitationId }, job, token) => {
+      await holdIfOverWorkspaceLimit(ctx, job, token, await invitationRateLimit(ctx.database, invitationId));
+      return sendInvitation(ctx, channel, invitationId, job, token);
+    }),
+    'invitations.send': defineJob('invitations.send', ({ batchId }) =>
+      sendBatch(ctx, channel, inFlight, batchId),
     ),
     'reminder.send': defineJob('reminder.send', ({ invitationId, reminder }, job, token) =>
       sendReminder(ctx, email, invitationId, reminder, job, token),
@@ -43,45 +51,152 @@ export function sendEmailJobs(ctx: AppContext, email: EmailChannel): QueueJobs<'
   };
 }
 
-async function sendInvitation(
+/** The survey invitation by email, with reminders to follow; a hard bounce stops mail to the address. */
+const emailInvitations = (ctx: AppContext, email: EmailChannel): InvitationChannel<EmailMessage> => ({
+  address: ({ contact }) => contact.email,
+  noAddress: 'no_address: the contact has no email address',
+  compose: (claimed, to) => ({ to, ...surveyEmail(ctx, claimed, false) }),
+  send: (message, handOver) => email.send(message, handOver),
+  onPermanent: (err, { contact }) => suppressOnHardBounce(ctx, err, contact.id),
+  reminders: true,
+});
+
+/**
+ * A batch of due invitations (invitations.send): admitted at the provider's pace and each workspace's
+ * own, claimed in one statement, sent concurrently through the SMTP pool (each handed over at its own
+ * 354, settled with its neighbours). Members over a rate limit go on as a later batch; one that fails
+ * for now goes on as its own job (invitation.send), so retries and their horizon stay per invitation.
+ */
+async function sendBatch(
   ctx: AppContext,
-  email: EmailChannel,
-  invitationId: string,
-  job: Job,
-  token: string | undefined,
+  channel: InvitationChannel<EmailMessage>,
+  inFlight: SendSlots,
+  batchId: string,
 ) {
-  await holdIfOverWorkspaceLimit(ctx, job, token, await invitationRateLimit(ctx.database, invitationId));
-  const now = ctx.clock.now();
-  const claimed = await claimInvitationForSend(ctx.database, invitationId, now, {
-    tokenTtlDays: ctx.config.TOKEN_TTL_DAYS,
-    secret: ctx.config.SECRET_KEY,
-  });
-  if (!claimed) return { sent: false };
-  const { contact, reminders, invitation } = claimed;
-  if (!contact.email) {
-    await settleInvitation(ctx.database, invitationId, {
-      failed: 'no_address: the contact has no email address',
-    });
-    return { sent: false };
+  const found = await batchMembers(ctx.database, batchId);
+  if (found.length === 0) return { sent: 0, retried: 0, later: 0 };
+  // Claimed only once there is room to send them: a claim never waits long in the pool's queue (past
+  // RECONCILE_AFTER_MS the reconciler would take it back, and the send would be refused at its hand-over).
+  const room = await inFlight.take(found.length);
+  try {
+    return await sendMembers(ctx, channel, found.slice(0, room), found.slice(room));
+  } finally {
+    inFlight.give(room);
   }
-  const to = contact.email;
-  const nextReminderAt = reminders ? new Date(now.getTime() + reminders.afterDays * DAY_MS) : null;
-  const claimedAt = invitation.claimedAt ?? now;
-  const message = { to, ...surveyEmail(ctx, claimed, false) };
-  const sent = await deliver(ctx, job, token, {
-    handOver: () => handOverInvitation(ctx.database, invitationId, claimedAt, ctx.clock.now()),
-    send: (handOver) => email.send(message, handOver),
-    settle: (outcome) =>
-      settleInvitation(
-        ctx.database,
-        invitationId,
-        'sent' in outcome ? { ...outcome, nextReminderAt } : outcome,
-      ),
-    onPermanent: (err) => suppressOnHardBounce(ctx, err, contact.id),
-    since: invitation.queuedAt,
-    validUntil: invitation.tokenExpiresAt,
-  });
-  return { sent: sent !== null };
+}
+
+async function sendMembers(
+  ctx: AppContext,
+  channel: InvitationChannel<EmailMessage>,
+  members: Awaited<ReturnType<typeof batchMembers>>,
+  overflow: Awaited<ReturnType<typeof batchMembers>>,
+) {
+  const { database, config } = ctx;
+  // This job took one slot of the queue's limiter when it started; its other members take theirs now.
+  const paced = await takeProviderSlots(ctx, members.length - 1);
+  const now = members.slice(0, 1 + paced.admitted);
+  const later = [...members.slice(1 + paced.admitted), ...overflow].map((m) => m.id);
+  let waitMs = later.length > 0 ? paced.waitMs : 0;
+  const byWorkspace = new Map<string, { perSecond: number; ids: string[] }>();
+  for (const { id, workspaceId, perSecond } of now) {
+    if (!perSecond) continue;
+    const w = byWorkspace.get(workspaceId) ?? { perSecond, ids: [] };
+    w.ids.push(id);
+    byWorkspace.set(workspaceId, w);
+  }
+  const held = new Set<string>();
+  for (const [workspaceId, { perSecond, ids }] of byWorkspace) {
+    const slots = await takeSlots(ctx, `email:${workspaceId}`, perSecond, ids.length);
+    for (const id of ids.slice(slots.admitted)) held.add(id);
+    if (slots.admitted < ids.length) waitMs = Math.max(waitMs, slots.waitMs);
+  }
+  await sendLater(ctx, [...later, ...held], waitMs);
+  const claims = await claimInvitationsForSend(
+    database,
+    now.flatMap(({ id }) => (held.has(id) ? [] : [id])),
+    ctx.clock.now(),
+    { tokenTtlDays: config.TOKEN_TTL_DAYS, secret: config.SECRET_KEY },
+  );
+  const attempts = await Promise.all(
+    claims.map(async (claimed) => {
+      if (!claimed) return null;
+      const delivery = await invitationDelivery(ctx, claimed, channel);
+      if (!delivery) return null;
+      return { id: claimed.invitation.id, ...(await attempt(ctx, queueNames.sendEmail, delivery)) };
+    }),
+  );
+  const retries = attempts.flatMap((a) => (a && 'retry' in a ? [a] : []));
+  const outage = retries.find((a) => a.unavailable)?.unavailable;
+  if (outage) await pauseForOutage(ctx, queueNames.sendEmail, outage);
+  // Released claims (queued again, out of the batch) go on alone; in an outage the paused queue holds them.
+  await ctx.queues.addAgain(
+    'invitation.send',
+    retries.map((a) => ({ invitationId: a.id })),
+    outage ? {} : { delayMs: backoff(config, 1) },
+  );
+  return {
+    sent: attempts.filter((a) => a && 'sent' in a).length,
+    retried: retries.length,
+    later: later.length + held.size,
+  };
+}
+
+/**
+ * Room for sends in flight in this process (EMAIL_CONCURRENCY), taken by a batch for its members before
+ * they are claimed; a batch waits for room, and never takes more than all of it.
+ */
+class SendSlots {
+  private waiting: (() => void)[] = [];
+  private free: number;
+  constructor(private readonly capacity: number) {
+    this.free = capacity;
+  }
+
+  async take(wanted: number): Promise<number> {
+    const n = Math.min(wanted, this.capacity);
+    while (this.free < n) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.free -= n;
+    return n;
+  }
+
+  give(n: number) {
+    this.free += n;
+    for (const wake of this.waiting.splice(0)) wake();
+  }
+}
+
+/** Members that wait for the next window: a new batch, delayed; the rows name it before its job exists. */
+async function sendLater(ctx: AppContext, ids: string[], waitMs: number) {
+  if (ids.length === 0) return;
+  const batchId = randomUUID();
+  const moved = await moveToBatch(ctx.database, ids, batchId);
+  if (moved.length === 0) return;
+  await ctx.queues.add('invitations.send', { batchId }, { delayMs: waitMs + Math.floor(Math.random() * 50) });
+}
+
+/**
+ * The provider's pace (EMAIL_RATE_PER_SECOND) is the send queue's BullMQ limiter, which counts jobs: a
+ * batch adds its other members to the same counter (the limiter's own key and window), so every worker
+ * holds back as if each member were a job. Returns how many of them fit in this window.
+ */
+async function takeProviderSlots(
+  ctx: AppContext,
+  extra: number,
+): Promise<{ admitted: number; waitMs: number }> {
+  if (extra <= 0) return { admitted: 0, waitMs: 0 };
+  const key = ctx.queues.queue(queueNames.sendEmail).keys.limiter ?? '';
+  // The limiter's window opens with its first job (PEXPIRE on the first INCR); NX keeps that window.
+  const replies = (await ctx.redis.multi().incrby(key, extra).pexpire(key, 1000, 'NX').pttl(key).exec()) as [
+    [null, number],
+    unknown,
+    [null, number],
+  ];
+  const count = replies[0][1];
+  const max = ctx.config.EMAIL_RATE_PER_SECOND;
+  return {
+    admitted: Math.max(0, Math.min(extra, max - (count - extra))),
+    waitMs: Math.max(replies[2][1], 1),
+  };
 }
 
 /** A reminder: the same link, sent once per reminder number, never after an answer, an opt-out or expiry. */

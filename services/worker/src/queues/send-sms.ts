@@ -1,9 +1,7 @@
 // Queue "send.sms": survey invitations by text, each sent at most once, paced per sender by the queue's limiter.
 import {
   type AppContext,
-  claimInvitationForSend,
   claimNotification,
-  handOverInvitation,
   handOverNotification,
   invitationSms,
   optOutContact,
@@ -11,17 +9,19 @@ import {
   pickLocale,
   renderQuestion,
   type SmsChannel,
-  settleInvitation,
+  type SmsMessage,
   settleNotification,
 } from '@surveyflow/core';
 import type { Job } from 'bullmq';
 import { defineJob, type QueueJobs } from '../job-registry.ts';
 import { deliver } from './deliver.ts';
+import { type InvitationChannel, sendInvitation } from './invitation-delivery.ts';
 
 export function sendSmsJobs(ctx: AppContext, sms: SmsChannel): QueueJobs<'send.sms'> {
+  const channel = smsInvitations(ctx, sms);
   return {
     'sms.send': defineJob('sms.send', ({ invitationId }, job, token) =>
-      sendInvitation(ctx, sms, invitationId, job, token),
+      sendInvitation(ctx, channel, invitationId, job, token),
     ),
     'notification.sms': defineJob('notification.sms', ({ notificationId }, job, token) =>
       sendNotification(ctx, sms, notificationId, job, token),
@@ -59,47 +59,25 @@ async function sendNotification(
   return { sent: sent !== null };
 }
 
-async function sendInvitation(
-  ctx: AppContext,
-  sms: SmsChannel,
-  invitationId: string,
-  job: Job,
-  token: string | undefined,
-) {
-  const claimed = await claimInvitationForSend(ctx.database, invitationId, ctx.clock.now(), {
-    tokenTtlDays: ctx.config.TOKEN_TTL_DAYS,
-    secret: ctx.config.SECRET_KEY,
-  });
-  if (!claimed) return { sent: false };
-  const { contact, survey, workspace, invitation } = claimed;
-  const to = contact.phone;
-  if (!to) {
-    await settleInvitation(ctx.database, invitationId, {
-      failed: 'no_address: the contact has no phone number',
+/** The survey invitation by text: no reminders (a second unprompted text is the pestering we promise not to do). */
+const smsInvitations = (ctx: AppContext, sms: SmsChannel): InvitationChannel<SmsMessage> => ({
+  address: ({ contact }) => contact.phone,
+  noAddress: 'no_address: the contact has no phone number',
+  compose: ({ contact, survey, workspace, token }, to) => {
+    const locale = pickLocale(contact.locale);
+    const { body } = invitationSms({
+      locale,
+      kind: survey.kind,
+      question: renderQuestion(survey.question, locale, workspace.name),
+      workspaceName: workspace.name,
+      surveyUrl: `${ctx.config.PUBLIC_URL}/s/${token}`,
     });
-    return { sent: false };
-  }
-  const locale = pickLocale(contact.locale);
-  const { body } = invitationSms({
-    locale,
-    kind: survey.kind,
-    question: renderQuestion(survey.question, locale, workspace.name),
-    workspaceName: workspace.name,
-    surveyUrl: `${ctx.config.PUBLIC_URL}/s/${claimed.token}`,
-  });
-  const claimedAt = invitation.claimedAt ?? ctx.clock.now();
-  const sent = await deliver(ctx, job, token, {
-    handOver: () => handOverInvitation(ctx.database, invitationId, claimedAt, ctx.clock.now()),
-    send: (handOver) =>
-      sms.send({ to, body, statusCallbackUrl: `${ctx.config.PUBLIC_URL}/sms/status` }, handOver),
-    // SMS gets no reminders: a second unprompted text is the pestering we promise not to do.
-    settle: (outcome) => settleInvitation(ctx.database, invitationId, outcome),
-    onPermanent: (err) => optOutIfRecipientStopped(ctx, err, contact.id),
-    since: invitation.queuedAt,
-    validUntil: invitation.tokenExpiresAt,
-  });
-  return { sent: sent !== null };
-}
+    return { to, body, statusCallbackUrl: `${ctx.config.PUBLIC_URL}/sms/status` };
+  },
+  send: (message, handOver) => sms.send(message, handOver),
+  onPermanent: (err, { contact }) => optOutIfRecipientStopped(ctx, err, contact.id),
+  reminders: false,
+});
 
 /** Twilio 21610: the recipient sent STOP to our number at some point; honour it as our own opt-out. */
 async function optOutIfRecipientStopped(ctx: AppContext, err: PermanentDeliveryError, contactId: string) {
