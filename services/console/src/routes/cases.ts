@@ -18,8 +18,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { casePage, caseViews, inboxPage, previewPage } from '../pages/cases.tsx';
 import { t } from '../pages/cases.words.ts';
-import { localeOf, type Member, memberWith, needSession } from '../scope.ts';
-import { csrfField, FormOnly, formErrors, htmlPage, redirect } from './shapes.ts';
+import { actorOf, localeOf, type Member, memberWith, needSession } from '../scope.ts';
+import { csrfField, FormOnly, formErrors, formPost, htmlPage, redirect } from './shapes.ts';
 
 const PAGE = 25;
 
@@ -48,10 +48,8 @@ const ResolveBody = z.object({
 });
 
 /** The operator in their workspace, holding `permission` (data.read to look, cases.work to change). */
-/** The operator in their workspace, holding `permission` (data.read to look, cases.work to change). */
 const allowed = (request: FastifyRequest, permission: Permission) => memberWith(request, permission);
 
-const auditActor = (s: Member) => ({ kind: 'user' as const, id: s.user.id, label: s.user.email });
 const html = (reply: FastifyReply) => reply.type('text/html; charset=utf-8');
 
 export function caseRoutes(app: HttpApp, ctx: AppContext) {
@@ -192,7 +190,7 @@ export function caseRoutes(app: HttpApp, ctx: AppContext) {
       patch,
       s.user.email,
       ctx.clock.now(),
-      auditActor(s),
+      actorOf(s),
     );
     if (notice) await ctx.queues.addNotificationSends([notice]);
     request.log.info({ caseId: id, change: Object.keys(patch) }, 'case changed in the console');
@@ -201,18 +199,12 @@ export function caseRoutes(app: HttpApp, ctx: AppContext) {
 
   app.post(
     '/app/cases/:id/assign',
-    {
-      schema: {
-        tags,
-        summary: 'Assigns the case to a member (empty: nobody)',
-        consumes: ['application/x-www-form-urlencoded'],
-        params: CaseParams,
-        body: AssignBody,
-        response: forms,
-      },
-      preValidation: app.csrfProtection,
-      preHandler: signedIn,
-    },
+    formPost(app, signedIn, {
+      summary: 'Assigns the case to a member (empty: nobody)',
+      params: CaseParams,
+      body: AssignBody,
+      response: forms,
+    }),
     async (request, reply) => {
       const session = allowed(request, 'cases.work');
       await change(request, session, request.params.id, { assigneeId: request.body.assigneeId });
@@ -222,18 +214,12 @@ export function caseRoutes(app: HttpApp, ctx: AppContext) {
 
   app.post(
     '/app/cases/:id/acknowledge',
-    {
-      schema: {
-        tags,
-        summary: 'Acknowledges an open case (someone has seen it; the SLA runs on)',
-        consumes: ['application/x-www-form-urlencoded'],
-        params: CaseParams,
-        body: FormOnly,
-        response: forms,
-      },
-      preValidation: app.csrfProtection,
-      preHandler: signedIn,
-    },
+    formPost(app, signedIn, {
+      summary: 'Acknowledges an open case (someone has seen it; the SLA runs on)',
+      params: CaseParams,
+      body: FormOnly,
+      response: forms,
+    }),
     async (request, reply) => {
       const session = allowed(request, 'cases.work');
       const { id } = request.params;
@@ -247,18 +233,12 @@ export function caseRoutes(app: HttpApp, ctx: AppContext) {
 
   app.post(
     '/app/cases/:id/note',
-    {
-      schema: {
-        tags,
-        summary: 'Adds a note to the case’s history (the team’s eyes only)',
-        consumes: ['application/x-www-form-urlencoded'],
-        params: CaseParams,
-        body: NoteBody,
-        response: forms,
-      },
-      preValidation: app.csrfProtection,
-      preHandler: signedIn,
-    },
+    formPost(app, signedIn, {
+      summary: 'Adds a note to the case’s history (the team’s eyes only)',
+      params: CaseParams,
+      body: NoteBody,
+      response: forms,
+    }),
     async (request, reply) => {
       const session = allowed(request, 'cases.work');
       await change(request, session, request.params.id, { note: request.body.note });
@@ -268,19 +248,13 @@ export function caseRoutes(app: HttpApp, ctx: AppContext) {
 
   app.post(
     '/app/cases/:id/resolve/preview',
-    {
-      schema: {
-        tags,
-        summary:
-          'Shows what resolving would do and exactly the message the customer would get; changes nothing',
-        consumes: ['application/x-www-form-urlencoded'],
-        params: CaseParams,
-        body: ResolveBody,
-        response: { 200: htmlPage('The confirmation page'), ...formErrors, 404: htmlPage('No such case') },
-      },
-      preValidation: app.csrfProtection,
-      preHandler: signedIn,
-    },
+    formPost(app, signedIn, {
+      summary:
+        'Shows what resolving would do and exactly the message the customer would get; changes nothing',
+      params: CaseParams,
+      body: ResolveBody,
+      response: { 200: htmlPage('The confirmation page'), ...formErrors, 404: htmlPage('No such case') },
+    }),
     async (request, reply) => {
       const session = allowed(request, 'cases.work');
       const { id } = request.params;
@@ -345,19 +319,13 @@ export function caseRoutes(app: HttpApp, ctx: AppContext) {
 
   app.post(
     '/app/cases/:id/resolve',
-    {
-      schema: {
-        tags,
-        summary:
-          'Resolves the case (after the preview) and sends the closing message, if any, in the same transaction',
-        consumes: ['application/x-www-form-urlencoded'],
-        params: CaseParams,
-        body: ResolveBody,
-        response: forms,
-      },
-      preValidation: app.csrfProtection,
-      preHandler: signedIn,
-    },
+    formPost(app, signedIn, {
+      summary:
+        'Resolves the case (after the preview) and sends the closing message, if any, in the same transaction',
+      params: CaseParams,
+      body: ResolveBody,
+      response: forms,
+    }),
     async (request, reply) => {
       const session = allowed(request, 'cases.work');
       const { id } = request.params;

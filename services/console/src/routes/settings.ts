@@ -26,7 +26,7 @@ import {
   workspaceSettingsPage,
 } from '../pages/settings.tsx';
 import { t } from '../pages/settings.words.ts';
-import { localeOf, type Member, mayDo, memberOf, needSession } from '../scope.ts';
+import { actorOf, localeOf, type Member, mayDo, memberOf, needSession } from '../scope.ts';
 import { csrfField, FormOnly, formErrors, htmlPage, redirect } from './shapes.ts';
 
 /** Refuses a role without the permission, like every other console form (403, naming what it needs). */
@@ -217,7 +217,7 @@ export function settingsRoutes(app: HttpApp, ctx: AppContext) {
             }),
           );
       }
-      await updateWorkspace(ctx.database, session.workspace.workspaceId, parsed.data);
+      await updateWorkspace(ctx.database, session.workspace.workspaceId, parsed.data, actorOf(session));
       return reply.redirect('/app/settings?done=saved', 303);
     },
   );
@@ -318,7 +318,12 @@ export function settingsRoutes(app: HttpApp, ctx: AppContext) {
           errors: { accentColor: parsed.error.issues[0]?.message ?? 'not a colour' },
         });
       }
-      await updateWorkspace(ctx.database, session.workspace.workspaceId, { accentColor: parsed.data });
+      await updateWorkspace(
+        ctx.database,
+        session.workspace.workspaceId,
+        { accentColor: parsed.data },
+        actorOf(session),
+      );
       return reply.redirect('/app/settings/branding?done=accent', 303);
     },
   );
@@ -353,6 +358,8 @@ export function settingsRoutes(app: HttpApp, ctx: AppContext) {
             ctx.database,
             session.workspace.workspaceId,
             request.body.logo ?? Buffer.alloc(0),
+            'logo',
+            actorOf(session),
           );
         } catch (err) {
           if (!(err instanceof AppError) || err.kind !== 'invalid') throw err;
@@ -381,7 +388,7 @@ export function settingsRoutes(app: HttpApp, ctx: AppContext) {
     async (request, reply) => {
       const session = memberOf(request);
       mayChangeSettings(session);
-      await removeWorkspaceLogo(ctx.database, session.workspace.workspaceId);
+      await removeWorkspaceLogo(ctx.database, session.workspace.workspaceId, actorOf(session));
       return reply.redirect('/app/settings/branding?done=logo-removed', 303);
     },
   );

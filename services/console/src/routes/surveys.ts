@@ -48,7 +48,7 @@ import { z } from 'zod';
 import { type FieldErrors, fieldErrors, surveyPage, surveysPage } from '../pages/surveys.tsx';
 import { t } from '../pages/surveys.words.ts';
 import { type DryRunResult, dryRunFragment, triggerPage } from '../pages/triggers.tsx';
-import { localeOf, type Member, memberOf, memberWith, needSession } from '../scope.ts';
+import { actorOf, localeOf, type Member, memberOf, memberWith, needSession } from '../scope.ts';
 import { formErrors, htmlPage, redirect } from './shapes.ts';
 import {
   type Form,
@@ -67,11 +67,8 @@ import {
 const member = memberOf;
 
 /** The operator, allowed to change surveys and triggers (admins and owners); everyone else may only look. */
-/** The operator, allowed to change surveys and triggers (admins and owners); everyone else may only look. */
 const manager = (request: FastifyRequest) =>
   memberWith(request, 'surveys.manage', 'change surveys or triggers');
-
-const actorOf = (s: Member) => ({ kind: 'user' as const, id: s.user.id, label: s.user.email });
 
 /** A posted form: every field a bounded string (checkboxes: a list); what each means is the draft's business. */
 const FormBody = z.record(z.string().max(100), z.union([text(20_000), z.array(text(2_000)).max(20)]));

@@ -22,7 +22,7 @@ import { settingsTabsFor } from '../pages/parts.tsx';
 import type { FieldErrors } from '../pages/settings.tsx';
 import { webhookPage, webhooksPage } from '../pages/webhooks.tsx';
 import { t } from '../pages/webhooks.words.ts';
-import { localeOf, type Member, mayDo, memberOf, needSession } from '../scope.ts';
+import { actorOf, localeOf, type Member, mayDo, memberOf, needSession } from '../scope.ts';
 import { csrfField, FormOnly, formErrors, htmlPage, redirect } from './shapes.ts';
 
 /** Checkboxes: one ticked comes as a string, several as an array, none not at all. */
@@ -154,10 +154,12 @@ export function webhookRoutes(app: HttpApp, ctx: AppContext) {
             }),
           );
       }
-      const created = await createWebhook(ctx.database, workspaceId, {
-        url: checked.url,
-        eventTypes: checked.eventTypes,
-      });
+      const created = await createWebhook(
+        ctx.database,
+        workspaceId,
+        { url: checked.url, eventTypes: checked.eventTypes },
+        actorOf(session),
+      );
       return reply.type('text/html; charset=utf-8').send(
         webhooksPage({
           ...frame(session, locale, reply.generateCsrf()),
@@ -250,10 +252,13 @@ export function webhookRoutes(app: HttpApp, ctx: AppContext) {
             }),
           );
       }
-      const updated = await updateWebhook(ctx.database, session.workspace.workspaceId, id, {
-        url: checked.url,
-        eventTypes: checked.eventTypes,
-      });
+      const updated = await updateWebhook(
+        ctx.database,
+        session.workspace.workspaceId,
+        id,
+        { url: checked.url, eventTypes: checked.eventTypes },
+        actorOf(session),
+      );
       if (!updated) throw AppError.notFound(`Webhook ${id}`);
       return reply.redirect(`/app/settings/webhooks/${id}?done=saved`, 303);
     },
@@ -296,6 +301,7 @@ export function webhookRoutes(app: HttpApp, ctx: AppContext) {
         id,
         `switched off by ${session.user.email}`,
         ctx.clock.now(),
+        actorOf(session),
       );
       if (!w) throw AppError.notFound(`Webhook ${id}`);
       return `/app/settings/webhooks/${id}?done=disabled`;
@@ -303,13 +309,13 @@ export function webhookRoutes(app: HttpApp, ctx: AppContext) {
   );
 
   action('enable', 'Switches the endpoint back on with a clean slate', async (session, id) => {
-    if (!(await enableWebhook(ctx.database, session.workspace.workspaceId, id)))
+    if (!(await enableWebhook(ctx.database, session.workspace.workspaceId, id, actorOf(session))))
       throw AppError.notFound(`Webhook ${id}`);
     return `/app/settings/webhooks/${id}?done=enabled`;
   });
 
   action('remove', 'Removes the endpoint with its delivery log', async (session, id) => {
-    if (!(await deleteWebhook(ctx.database, session.workspace.workspaceId, id)))
+    if (!(await deleteWebhook(ctx.database, session.workspace.workspaceId, id, actorOf(session))))
       throw AppError.notFound(`Webhook ${id}`);
     return '/app/settings/webhooks?done=removed';
   });
