@@ -53,7 +53,6 @@ const CreatePublishableBody = z.object({
 });
 
 /** The operator in their current workspace, allowed to manage keys (the team page's refusal otherwise). */
-/** The operator in their current workspace, allowed to manage keys (the team page's refusal otherwise). */
 const manager = (request: FastifyRequest) => memberWith(request, 'keys.manage', 'manage API keys');
 
 export function keyRoutes(app: HttpApp, ctx: AppContext) {
