@@ -55,6 +55,8 @@ const html = (reply: FastifyReply) => reply.type('text/html; charset=utf-8');
 export function caseRoutes(app: HttpApp, ctx: AppContext) {
   const signedIn = needSession(ctx);
   const tags = ['console'];
+  /** The closing email wears the workspace's logo (by its public URL) and accent, previewed as sent. */
+  const brand = { publicUrl: ctx.config.PUBLIC_URL };
   const forms = {
     303: redirect('Back to the case, with a notice'),
     ...formErrors,
@@ -191,6 +193,7 @@ export function caseRoutes(app: HttpApp, ctx: AppContext) {
       s.user.email,
       ctx.clock.now(),
       actorOf(s),
+      brand,
     );
     if (notice) await ctx.queues.addNotificationSends([notice]);
     request.log.info({ caseId: id, change: Object.keys(patch) }, 'case changed in the console');
@@ -260,7 +263,7 @@ export function caseRoutes(app: HttpApp, ctx: AppContext) {
       const { id } = request.params;
       const { resolution, closingMessage } = request.body;
       const { workspaceId } = session.workspace;
-      const preview = await previewClosingMessage(ctx.database, workspaceId, id, closingMessage ?? '');
+      const preview = await previewClosingMessage(ctx.database, workspaceId, id, closingMessage ?? '', brand);
       if (!preview) throw AppError.notFound(`Case ${id}`);
       const locale = localeOf(request);
       // The email is shown in a sandboxed frame of its own (its inline styles need a policy of their own).
@@ -306,12 +309,13 @@ export function caseRoutes(app: HttpApp, ctx: AppContext) {
         session.workspace.workspaceId,
         id,
         request.query.closingMessage,
+        brand,
       );
       if (preview?.message?.channel !== 'email') throw AppError.notFound(`Email for case ${id}`);
       return html(reply)
         .header(
           'content-security-policy',
-          "default-src 'none'; style-src 'unsafe-inline'; img-src data: https:; frame-ancestors 'self'; sandbox",
+          `default-src 'none'; style-src 'unsafe-inline'; img-src data: https: ${new URL(ctx.config.PUBLIC_URL).origin}; frame-ancestors 'self'; sandbox`,
         )
         .send(preview.message.html);
     },
