@@ -305,6 +305,58 @@ describe('surveys and triggers in the console', () => {
     expect((await tryIt({ eventJson: '{"id":"x"}' })).body).toContain('That event cannot be read: type');
   });
 
+  test('a new trigger, not saved yet, is tried as the form stands: the same dry run, and nothing is stored', {
+    timeout: 60_000,
+  }, async ({ shop, smtp }) => {
+    const owner = await signedInOwner(shop, smtp);
+    const { survey } = await seeded(shop);
+    const count = async (table: 'triggers' | 'invitations' | 'event_decisions') =>
+      Number((await sql(shop)`select count(*)::int as n from ${sql(shop)(table)}`)[0]?.n);
+    const before = { triggers: await count('triggers'), invitations: await count('invitations') };
+    const newPage = await owner.get(`/app/triggers/new?survey=${survey}`);
+    expect(newPage.body).toContain('formaction="/app/triggers/new/try"');
+    expect(newPage.body).toContain('data-dry-run="/app/triggers/new/try?fragment=1"');
+    const form = triggerForm(newPage.body, { eventTypes: 'order.shipped' });
+    const tryNew = (changes: Record<string, string>, fragment = true) =>
+      owner.submit(
+        `/app/triggers/new?survey=${survey}`,
+        `/app/triggers/new/try${fragment ? '?fragment=1' : ''}`,
+        {
+          ...form,
+          ...changes,
+        },
+      );
+    const shipped = (total: number) =>
+      JSON.stringify({
+        id: 'try-new',
+        type: 'order.shipped',
+        contact: { id: 'c-new', email: 'new@example.com' },
+        properties: { total },
+      });
+    const invite = await tryNew({ eventJson: shipped(150) });
+    expect(invite.statusCode).toBe(200);
+    expect(invite.body).toContain('data-outcome="invite"');
+    const filtered = await tryNew({
+      eventJson: shipped(150),
+      'filter.0.field': 'properties.total',
+      'filter.0.op': 'gte',
+      'filter.0.value': '200',
+    });
+    expect(filtered.body).toContain('data-reason="filtered_out"');
+    // Another event type than the form's: the trigger would not fire.
+    expect((await tryNew({ eventJson: pasted('c-2', 150) })).body).toContain('data-reason="no_trigger"');
+    expect((await tryNew({ eventJson: shipped(150), delay: 'soon' })).body).toContain(
+      'Fix the form first: delay',
+    );
+    // Without JavaScript the whole new-trigger form comes back with the outcome and the values typed.
+    const page = await tryNew({ eventJson: shipped(150), name: 'Shipped' }, false);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('data-outcome="invite"');
+    expect(page.body).toContain('value="Shipped"');
+    expect(page.body).toContain('action="/app/triggers"');
+    expect({ triggers: await count('triggers'), invitations: await count('invitations') }).toEqual(before);
+  });
+
   test('events: the list with outcomes and paging, one event with its decisions; the empty state says how to send one', {
     timeout: 60_000,
   }, async ({ shop, smtp }) => {

@@ -140,7 +140,6 @@ const en = {
   dryRun: 'Try it on an event',
   dryRunLead:
     'What this trigger, as the form is now (saved or not), would do with an event. Nothing is stored or sent.',
-  dryRunSave: 'Save the trigger to try it on events.',
   pickEvent: 'A recent event',
   pickNone: '— choose an event —',
   pasteEvent: 'Or paste an event (JSON, as POST /v1/events takes it)',
@@ -297,7 +296,6 @@ const ru: SurveyWords = {
   dryRun: 'Проверить на событии',
   dryRunLead:
     'Что сделал бы этот триггер — в том виде, как он сейчас в форме, сохранён или нет, — с событием. Ничего не сохраняется и не отправляется.',
-  dryRunSave: 'Сохраните триггер, чтобы проверить его на событиях.',
   pickEvent: 'Недавнее событие',
   pickNone: '— выберите событие —',
   pasteEvent: 'Или вставьте событие (JSON, как его принимает POST /v1/events)',
@@ -451,7 +449,6 @@ const pl: SurveyWords = {
   dryRun: 'Wypróbuj na zdarzeniu',
   dryRunLead:
     'Co ten wyzwalacz — tak, jak jest teraz w formularzu, zapisany lub nie — zrobiłby ze zdarzeniem. Nic nie jest zapisywane ani wysyłane.',
-  dryRunSave: 'Zapisz wyzwalacz, aby wypróbować go na zdarzeniach.',
   pickEvent: 'Niedawne zdarzenie',
   pickNone: '— wybierz zdarzenie —',
   pasteEvent: 'Albo wklej zdarzenie (JSON, tak jak przyjmuje je POST /v1/events)',

@@ -442,7 +442,7 @@ export function surveyRoutes(app: HttpApp, ctx: AppContext) {
     const [workspace, surveys, recent] = await Promise.all([
       getWorkspace(ctx.database, ws),
       listSurveys(ctx.database, ws),
-      opts.triggerId ? listEvents(ctx.database, ws, { limit: 25 }) : Promise.resolve([]),
+      listEvents(ctx.database, ws, { limit: 25 }),
     ]);
     return html(
       reply,
@@ -691,46 +691,80 @@ export function surveyRoutes(app: HttpApp, ctx: AppContext) {
     };
   }
 
+  /**
+   * The dry run of the form as it stands: a stored trigger's (its edits stand in for the stored fields) or a new
+   * one's (triggerId null: the form is all of it), through dryRunTrigger as POST /v1/triggers/:id/test.
+   */
+  async function tryTrigger(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    triggerId: string | null,
+    form: Form,
+    fragment: boolean,
+  ) {
+    const session = manager(request);
+    const ws = session.workspace.workspaceId;
+    const locale = localeOf(request);
+    const now = ctx.clock.now();
+    const { draft, data, details } = readTriggerForm(form, triggerId === null);
+    if (data && triggerId === null) {
+      try {
+        await requireSurvey(ws, (data as z.output<typeof TriggerInput>).surveyId);
+      } catch (err) {
+        const found = detailsOf(err);
+        if (!found) throw err;
+        details.push(...found);
+      }
+    }
+    const usable = details.length === 0 ? data : null;
+    let result: DryRunResult;
+    if (!usable) {
+      result = { kind: 'form_errors', fields: [...new Set(details.map((d) => formFieldOf(d.field)))] };
+    } else {
+      const found = await eventToTry(ws, form, now);
+      if ('result' in found) result = found.result;
+      else {
+        const decision = await dryRunTrigger(ctx.database, now, ws, triggerId, found.event, usable);
+        if (!decision) throw AppError.notFound(`Trigger ${triggerId}`);
+        result = { kind: 'decision', decision };
+      }
+    }
+    if (fragment) {
+      return html(reply, 200, dryRunFragment({ locale, result, now, zone: session.workspace.timezone }));
+    }
+    return renderTrigger(request, reply, {
+      status: 200,
+      triggerId,
+      draft,
+      errors: usable ? new Map() : triggerErrors(details),
+      picked: String(form.event ?? ''),
+      pasted: String(form.eventJson ?? ''),
+      result,
+    });
+  }
+
+  const tryDescription =
+    'Dry run of the trigger as the form stands on a picked or pasted event; stores and sends nothing. With fragment=1, only the outcome (the page script asks so)';
+
+  app.post(
+    '/app/triggers/new/try',
+    (() => {
+      const base = formRoute(`${tryDescription}. A trigger not saved yet: the form is all of it`);
+      return { ...base, schema: { ...base.schema, querystring: TryQuery } };
+    })(),
+    (request, reply) => tryTrigger(request, reply, null, request.body, Boolean(request.query.fragment)),
+  );
+
   app.post(
     '/app/triggers/:triggerId/try',
     (() => {
-      const base = triggerFormRoute(
-        'Dry run of the trigger as the form stands (saved or not) on a picked or pasted event; stores and sends nothing. With fragment=1, only the outcome (the page script asks so)',
-      );
+      const base = triggerFormRoute(`${tryDescription}. The stored trigger with the form's edits`);
       return { ...base, schema: { ...base.schema, querystring: TryQuery } };
     })(),
     async (request, reply) => {
       const session = manager(request);
-      const ws = session.workspace.workspaceId;
-      const locale = localeOf(request);
-      const now = ctx.clock.now();
       const stored = await storedTrigger(session, request.params.triggerId);
-      const form = request.body;
-      const { draft, data, details } = readTriggerForm(form, false);
-      let result: DryRunResult;
-      if (!data) {
-        result = { kind: 'form_errors', fields: [...new Set(details.map((d) => formFieldOf(d.field)))] };
-      } else {
-        const found = await eventToTry(ws, form, now);
-        if ('result' in found) result = found.result;
-        else {
-          const decision = await dryRunTrigger(ctx.database, now, ws, stored.id, found.event, data);
-          if (!decision) throw AppError.notFound(`Trigger ${stored.id}`);
-          result = { kind: 'decision', decision };
-        }
-      }
-      if (request.query.fragment) {
-        return html(reply, 200, dryRunFragment({ locale, result, now, zone: session.workspace.timezone }));
-      }
-      return renderTrigger(request, reply, {
-        status: 200,
-        triggerId: stored.id,
-        draft,
-        errors: data ? new Map() : triggerErrors(details),
-        picked: String(form.event ?? ''),
-        pasted: String(form.eventJson ?? ''),
-        result,
-      });
+      return tryTrigger(request, reply, stored.id, request.body, Boolean(request.query.fragment));
     },
   );
 
