@@ -12,7 +12,7 @@ import {
   signedInOwner,
   signIn,
 } from './console-agent.ts';
-import { type Shop, test } from './testing.ts';
+import { SHOP_KEY, type Shop, test } from './testing.ts';
 
 type Sink = Parameters<typeof signIn>[1];
 
@@ -229,7 +229,12 @@ describe('cases in the console', () => {
     const { shop, owner } = await shopWithCases(shopWith, smtp);
     expect((await shop.api('PATCH', '/v1/workspace', { accentColor: '#0f766e' })).statusCode).toBe(200);
     const image = (await logoPng()).toString('base64');
-    const branded = await shop.api('PUT', '/v1/workspace/logo', { image });
+    const branded = await shop.system.app.inject({
+      method: 'PUT',
+      url: '/v1/workspace/logo',
+      payload: { image },
+      headers: { authorization: `Bearer ${SHOP_KEY}` },
+    });
     expect(branded.statusCode).toBe(200);
     const logoUrl = branded.json().logo.url as string;
     const id = await detractor(shop, smtp, 'dana', 2, 'Arrived broken');

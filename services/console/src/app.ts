@@ -10,6 +10,7 @@ import { contactRoutes } from './routes/contacts.ts';
 import { eventRoutes } from './routes/events.ts';
 import { homeRoutes } from './routes/home.ts';
 import { keyRoutes } from './routes/keys.ts';
+import { locationRoutes } from './routes/locations.ts';
 import { responseRoutes } from './routes/responses.ts';
 import { sendRoutes } from './routes/sends.ts';
 import { settingsRoutes } from './routes/settings.ts';
@@ -53,6 +54,7 @@ export function operatorConsole(ctx: AppContext) {
       keyRoutes(routes, ctx);
       eventRoutes(routes, ctx);
       surveyRoutes(routes, ctx);
+      locationRoutes(routes, ctx);
       caseRoutes(routes, ctx);
       contactRoutes(routes, ctx);
       settingsRoutes(routes, ctx);

@@ -51,6 +51,7 @@ import { type DryRunResult, dryRunFragment, triggerPage } from '../pages/trigger
 import { actorOf, localeOf, type Member, memberOf, memberWith, needSession } from '../scope.ts';
 import { formErrors, htmlPage, redirect } from './shapes.ts';
 import {
+  applyFormOp,
   type Form,
   formFieldOf,
   newTriggerDraft,
@@ -178,9 +179,11 @@ export function surveyRoutes(app: HttpApp, ctx: AppContext) {
    * stored one (`patch`, its kind fixed), or the field errors.
    */
   async function readSurveyForm(form: Form, stored: { kind: SurveyKind } | null) {
-    const draft = surveyDraftFromForm(form);
+    const op = typeof form.op === 'string' ? form.op : '';
+    // An "add" or "remove" button: the form comes back changed (its errors wait for a save or a preview).
+    const draft = op ? applyFormOp(surveyDraftFromForm(form), op, form) : surveyDraftFromForm(form);
     if (stored) draft.kind = stored.kind;
-    const { body, errors } = surveyBody(draft);
+    const { body, errors } = surveyBody(draft, { creating: !stored });
     const details = [...errors];
     let input: z.output<typeof SurveyInput> | null = null;
     let patch: z.output<typeof SurveyPatch> | null = null;
@@ -205,7 +208,7 @@ export function surveyRoutes(app: HttpApp, ctx: AppContext) {
       }
     }
     const ok = details.length === 0;
-    return { draft, input: ok ? input : null, patch: ok ? patch : null, details };
+    return { draft, input: ok ? input : null, patch: ok ? patch : null, details, op };
   }
 
   app.get(
@@ -249,8 +252,8 @@ export function surveyRoutes(app: HttpApp, ctx: AppContext) {
     kind: 'nps',
     question: { en: 'How likely are you to recommend {company} to a friend?' },
     followupQuestion: { ...defaultFollowupQuestion },
-    questions: '',
-    actions: '',
+    questions: [],
+    actions: [],
   });
 
   app.get(
@@ -320,15 +323,17 @@ export function surveyRoutes(app: HttpApp, ctx: AppContext) {
 
   app.post(
     '/app/surveys/new/preview',
-    formRoute('Shows what a new survey’s actions would send; stores nothing'),
+    formRoute(
+      'Shows what a new survey’s actions would send; stores nothing. With op (add-action, remove-action:i, add-question, remove-question:i, add-option:i, remove-option:i:j) the form comes back with that row added or removed',
+    ),
     async (request, reply) => {
       manager(request);
-      const { draft, input: parsed, details } = await readSurveyForm(request.body, null);
+      const { draft, input: parsed, details, op } = await readSurveyForm(request.body, null);
       return renderSurvey(request, reply, {
-        status: parsed ? 200 : 400,
+        status: parsed || op ? 200 : 400,
         surveyId: null,
         draft,
-        errors: fieldErrors(details),
+        errors: op ? new Map() : fieldErrors(details),
         actions: parsed ? (parsed.actions ?? defaultActions(parsed.kind)) : null,
         previewUnsaved: true,
       });
@@ -405,16 +410,18 @@ export function surveyRoutes(app: HttpApp, ctx: AppContext) {
 
   app.post(
     '/app/surveys/:surveyId/preview',
-    surveyFormRoute('Shows what the survey’s actions, as edited, would send; stores nothing'),
+    surveyFormRoute(
+      'Shows what the survey’s actions, as edited, would send; stores nothing. With op, the form comes back with a row added or removed (as for a new survey)',
+    ),
     async (request, reply) => {
       const session = manager(request);
       const stored = await storedSurvey(session, request.params.surveyId);
-      const { draft, patch, details } = await readSurveyForm(request.body, stored);
+      const { draft, patch, details, op } = await readSurveyForm(request.body, stored);
       return renderSurvey(request, reply, {
-        status: patch ? 200 : 400,
+        status: patch || op ? 200 : 400,
         surveyId: stored.id,
         draft,
-        errors: fieldErrors(details),
+        errors: op ? new Map() : fieldErrors(details),
         actions: patch ? (patch.actions ?? stored.actions) : null,
         previewUnsaved: true,
       });
