@@ -239,6 +239,24 @@ describe('surveys and triggers in the console', () => {
     expect(bad.body).toContain('id="f-delay-error"');
     expect(bad.body).toContain('ISO 8601 duration');
     expect(await triggers()).toBe(before);
+    // On a Russian operator's page the same rule speaks Russian; the API's body stays English.
+    await sql(shop)`update users set locale = 'ru'`;
+    const ru = await owner.submit(
+      `/app/triggers/new?survey=${survey}`,
+      '/app/triggers',
+      triggerForm(newPage.body, { delay: 'soon' }),
+    );
+    expect(ru.body).toContain('неотрицательная длительность ISO 8601, например PT0S, PT2H или P3D');
+    expect(ru.body).not.toContain('must be a non-negative ISO 8601 duration');
+    const api = await shop.api('POST', '/v1/triggers', {
+      surveyId: survey,
+      eventTypes: ['a'],
+      delay: 'soon',
+    });
+    expect(api.json().error.details[0].message).toBe(
+      'must be a non-negative ISO 8601 duration such as PT0S, PT2H or P3D',
+    );
+    await sql(shop)`update users set locale = 'en'`;
 
     const created = await owner.submit(
       `/app/triggers/new?survey=${survey}`,

@@ -2,6 +2,7 @@
 import { type AppContext, errorBody } from '@surveyflow/core';
 import { httpStatus, toAppError, wantsHtml, zodRoutes } from '@surveyflow/http';
 import type { FastifyInstance } from 'fastify';
+import { errorText } from './error-words.ts';
 import { say } from './i18n.ts';
 import { errorPage } from './pages/sign-in.tsx';
 import { caseRoutes } from './routes/cases.ts';
@@ -39,7 +40,7 @@ export function operatorConsole(ctx: AppContext) {
               : status === 429
                 ? say(locale, 'tooMany')
                 : say(locale, 'errorTitle');
-        const fields = mapped.details?.map((d) => `${d.field}: ${d.message}`).join('; ');
+        const fields = mapped.details?.map((d) => `${d.field}: ${errorText(locale, d.message)}`).join('; ');
         return reply
           .status(status)
           .type('text/html; charset=utf-8')

@@ -18,6 +18,7 @@ import {
 import { type HttpApp, text } from '@surveyflow/http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { errorText } from '../error-words.ts';
 import { settingsTabsFor } from '../pages/parts.tsx';
 import {
   brandingPage,
@@ -199,8 +200,9 @@ export function settingsRoutes(app: HttpApp, ctx: AppContext) {
       const parsed = rules.safeParse(changeOf(form));
       if (!parsed.success) {
         const errors: FieldErrors = {};
-        for (const issue of parsed.error.issues) errors[fieldOf(issue.path)] ??= issue.message;
         const locale = localeOf(request);
+        for (const issue of parsed.error.issues)
+          errors[fieldOf(issue.path)] ??= errorText(locale, issue.message);
         return reply
           .status(400)
           .type('text/html; charset=utf-8')
@@ -315,7 +317,9 @@ export function settingsRoutes(app: HttpApp, ctx: AppContext) {
       if (!parsed.success) {
         return refused(request, reply, session, {
           accentInput: accentColor,
-          errors: { accentColor: parsed.error.issues[0]?.message ?? 'not a colour' },
+          errors: {
+            accentColor: errorText(localeOf(request), parsed.error.issues[0]?.message ?? 'not a colour'),
+          },
         });
       }
       await updateWorkspace(
@@ -364,7 +368,7 @@ export function settingsRoutes(app: HttpApp, ctx: AppContext) {
         } catch (err) {
           if (!(err instanceof AppError) || err.kind !== 'invalid') throw err;
           return refused(request, reply, session, {
-            errors: { logo: err.details?.[0]?.message ?? err.message },
+            errors: { logo: errorText(localeOf(request), err.details?.[0]?.message ?? err.message) },
           });
         }
         return reply.redirect('/app/settings/branding?done=logo', 303);

@@ -45,6 +45,7 @@ import {
 } from '@surveyflow/http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { localizedErrors } from '../error-words.ts';
 import { type FieldErrors, fieldErrors, surveyPage, surveysPage } from '../pages/surveys.tsx';
 import { t } from '../pages/surveys.words.ts';
 import { type DryRunResult, dryRunFragment, triggerPage } from '../pages/triggers.tsx';
@@ -165,7 +166,8 @@ export function surveyRoutes(app: HttpApp, ctx: AppContext) {
         draft: opts.draft,
         canManage: roleAllows(session.workspace.role, 'surveys.manage'),
         triggers,
-        errors: opts.errors,
+        // Core's and the schemas' English rule errors, in the operator's language (the API keeps them English).
+        errors: localizedErrors(localeOf(request), opts.errors),
         preview,
         previewUnsaved: opts.previewUnsaved,
         sample: { name: contact.name, email: contact.email, locale },
@@ -462,7 +464,8 @@ export function surveyRoutes(app: HttpApp, ctx: AppContext) {
         draft: opts.draft,
         surveys: surveys.map((s) => ({ id: s.id, name: s.name })),
         canManage: roleAllows(session.workspace.role, 'surveys.manage'),
-        errors: opts.errors,
+        // Core's and the schemas' English rule errors, in the operator's language (the API keeps them English).
+        errors: localizedErrors(localeOf(request), opts.errors),
         quietHours: workspace?.quietHours
           ? { ...workspace.quietHours, channels: workspace.quietHoursChannels }
           : null,

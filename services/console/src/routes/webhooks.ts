@@ -8,6 +8,7 @@ import {
   disableWebhook,
   enableWebhook,
   getWebhook,
+  type Locale,
   listWebhookDeliveries,
   listWebhooks,
   requirePublicUrl,
@@ -18,6 +19,7 @@ import {
 } from '@surveyflow/core';
 import { type HttpApp, text, uuid } from '@surveyflow/http';
 import { z } from 'zod';
+import { errorText } from '../error-words.ts';
 import { settingsTabsFor } from '../pages/parts.tsx';
 import type { FieldErrors } from '../pages/settings.tsx';
 import { webhookPage, webhooksPage } from '../pages/webhooks.tsx';
@@ -64,10 +66,10 @@ export function webhookRoutes(app: HttpApp, ctx: AppContext) {
   });
 
   /** The endpoint form checked by the API's rules; the URL must be a public host (as POST /v1/webhooks). */
-  async function check(body: z.infer<typeof EndpointBody>) {
+  async function check(body: z.infer<typeof EndpointBody>, locale: Locale) {
     const errors: FieldErrors = {};
     const url = urlRule.safeParse(body.url.trim());
-    if (!url.success) errors.url = url.error.issues[0]?.message ?? 'not a URL';
+    if (!url.success) errors.url = errorText(locale, url.error.issues[0]?.message ?? 'not a URL');
     const events = eventsRule.safeParse(body.eventTypes);
     if (!events.success) errors.eventTypes = 'choose at least one event';
     if (url.success) {
@@ -75,7 +77,7 @@ export function webhookRoutes(app: HttpApp, ctx: AppContext) {
         await requirePublicUrl(url.data, 'url', ctx.config.OUTBOUND_ALLOW_PRIVATE);
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
-        errors.url = err.details?.[0]?.message ?? err.message;
+        errors.url = errorText(locale, err.details?.[0]?.message ?? err.message);
       }
     }
     return url.success && events.success && Object.keys(errors).length === 0
@@ -139,7 +141,7 @@ export function webhookRoutes(app: HttpApp, ctx: AppContext) {
       const session = memberOf(request);
       manager(session);
       const locale = localeOf(request);
-      const checked = await check(request.body);
+      const checked = await check(request.body, localeOf(request));
       const workspaceId = session.workspace.workspaceId;
       if (!checked.ok) {
         return reply
@@ -238,7 +240,7 @@ export function webhookRoutes(app: HttpApp, ctx: AppContext) {
       const session = memberOf(request);
       manager(session);
       const { id } = request.params;
-      const checked = await check(request.body);
+      const checked = await check(request.body, localeOf(request));
       if (!checked.ok) {
         return reply
           .status(400)
