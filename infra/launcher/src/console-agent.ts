@@ -7,11 +7,14 @@ export const OWNER = 'owner@shop.test';
 
 export type Agent = ReturnType<typeof consoleAgent>;
 
+/** A posted form: a list is one name posted once per value (ticked boxes). */
+export type Fields = Record<string, string | string[]>;
+
 /** A browser without JavaScript: cookies kept between requests, forms posted as a browser posts them. */
 export function consoleAgent(shop: Shop) {
   const jar = new Map<string, string>();
   const cookieHeader = () => [...jar].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('; ');
-  async function request(method: 'GET' | 'POST', url: string, form?: Record<string, string>) {
+  async function request(method: 'GET' | 'POST', url: string, form?: Fields) {
     const res = await shop.system.app.inject({
       method,
       url,
@@ -20,7 +23,14 @@ export function consoleAgent(shop: Shop) {
         cookie: cookieHeader(),
         ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
       },
-      ...(form ? { payload: new URLSearchParams(form).toString() } : {}),
+      // A list is a repeated name, as ticked boxes post.
+      ...(form
+        ? {
+            payload: new URLSearchParams(
+              Object.entries(form).flatMap(([k, v]) => [v].flat().map((x): [string, string] => [k, x])),
+            ).toString(),
+          }
+        : {}),
     });
     for (const c of res.cookies) {
       if (c.value === '' || (c.expires && c.expires.getTime() < Date.now())) jar.delete(c.name);
@@ -32,18 +42,17 @@ export function consoleAgent(shop: Shop) {
     jar,
     get: (url: string) => request('GET', url),
     /** GETs the page holding the form, then posts the form with that page's CSRF token. */
-    async submit(pageUrl: string, action: string, fields: Record<string, string> = {}) {
+    async submit(pageUrl: string, action: string, fields: Fields = {}) {
       const page = await request('GET', pageUrl);
       return request('POST', action, { _csrf: csrfToken(page.body), ...fields });
     },
     /** Posts with a token from a page of our own (the form's own page may no longer show the form). */
-    async postFrom(tokenPage: string, action: string, fields: Record<string, string> = {}) {
+    async postFrom(tokenPage: string, action: string, fields: Fields = {}) {
       const page = await request('GET', tokenPage);
       return request('POST', action, { _csrf: csrfToken(page.body), ...fields });
     },
     /** Posts without a CSRF token (a forged cross-site form). */
-    postWithoutToken: (action: string, fields: Record<string, string> = {}) =>
-      request('POST', action, fields),
+    postWithoutToken: (action: string, fields: Fields = {}) => request('POST', action, fields),
   };
 }
 

@@ -3,8 +3,16 @@
 import { ManualClock } from '@surveyflow/core';
 import { queuesIdle, waitFor } from '@surveyflow/testkit';
 import { describe, expect } from 'vitest';
-import { type Agent, consoleAgent, linkFromMail, OWNER, signedInOwner, signIn } from './console-agent.ts';
-import { type Shop, test } from './testing.ts';
+import {
+  type Agent,
+  consoleAgent,
+  linkFromMail,
+  logoPng,
+  OWNER,
+  signedInOwner,
+  signIn,
+} from './console-agent.ts';
+import { SHOP_KEY, type Shop, test } from './testing.ts';
 
 type Sink = Parameters<typeof signIn>[1];
 
@@ -215,10 +223,20 @@ describe('cases in the console', () => {
     expect(after.body).toContain('9 · promoter');
   });
 
-  test('the preview shows exactly the closing email and sends nothing; resolving after it sends that email', {
+  test('the preview shows exactly the closing email, branded as the invitation, and sends nothing; resolving after it sends that email', {
     timeout: 120_000,
   }, async ({ shopWith, smtp }) => {
     const { shop, owner } = await shopWithCases(shopWith, smtp);
+    expect((await shop.api('PATCH', '/v1/workspace', { accentColor: '#0f766e' })).statusCode).toBe(200);
+    const image = (await logoPng()).toString('base64');
+    const branded = await shop.system.app.inject({
+      method: 'PUT',
+      url: '/v1/workspace/logo',
+      payload: { image },
+      headers: { authorization: `Bearer ${SHOP_KEY}` },
+    });
+    expect(branded.statusCode).toBe(200);
+    const logoUrl = branded.json().logo.url as string;
     const id = await detractor(shop, smtp, 'dana', 2, 'Arrived broken');
     await queuesIdle(shop.system.ctx.queues);
     const mailsBefore = smtp.messages.length;
@@ -258,6 +276,9 @@ describe('cases in the console', () => {
     );
     expect(mail.text.replace(/\s+/g, ' ')).toContain(message);
     expect(mail.html).toBe(email.body);
+    // The workspace's logo (by its public URL), as the invitation and the follow-up message wear it (the accent
+    // colours their buttons; a closing message has none).
+    expect(mail.html).toContain(`<img src="${logoUrl}" alt="Shop"`);
     expect((await owner.get(`/app/cases/${id}?done=told`)).body).toContain(
       'The closing message is on its way to the customer.',
     );

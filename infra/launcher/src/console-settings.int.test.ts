@@ -300,6 +300,73 @@ describe('console settings', () => {
     expect((await shop.api('GET', `/v1/webhooks/${hook.id}`)).json().enabled).toBe(true);
   });
 
+  test("every change in Settings lands in the audit log named as the member, as the API's land named as the key", async ({
+    shop,
+    smtp,
+  }) => {
+    const receiver = await startHttpReceiver(() => 204);
+    onTestFinished(() => receiver.close());
+    const owner = await signedInOwner(shop, smtp);
+    expect((await owner.submit('/app/settings', '/app/settings', settingsForm)).statusCode).toBe(303);
+    const branding = '/app/settings/branding';
+    expect((await owner.submit(branding, branding, { accentColor: '#0f766e' })).statusCode).toBe(303);
+    expect((await upload(shop, owner, await logoPng(), 'shop.png', 'image/png')).statusCode).toBe(303);
+    expect((await owner.submit(branding, `${branding}/logo/remove`)).statusCode).toBe(303);
+    const hooks = '/app/settings/webhooks';
+    expect(
+      (await owner.submit(hooks, hooks, { url: receiver.url, eventTypes: 'case.created' })).statusCode,
+    ).toBe(200);
+    const [hook] = (await shop.api('GET', '/v1/webhooks')).json().data;
+    const detail = `${hooks}/${hook.id}`;
+    expect(
+      (await owner.submit(detail, detail, { url: receiver.url, eventTypes: 'case.resolved' })).statusCode,
+    ).toBe(303);
+    for (const step of ['disable', 'enable', 'remove'])
+      expect((await owner.submit(detail, `${detail}/${step}`)).statusCode, step).toBe(303);
+    expect(
+      (await owner.submit('/app/team', '/app/team/invite', { email: 'ann@shop.test', role: 'agent' }))
+        .statusCode,
+    ).toBe(303);
+    expect(
+      (await owner.submit('/app/keys', '/app/keys', { name: 'Shop', scopes: 'events:write' })).statusCode,
+    ).toBe(200);
+
+    const entries = async () =>
+      (await shop.api('GET', '/v1/audit?limit=100')).json().data as {
+        action: string;
+        actor: { kind: string; label: string };
+        detail: Record<string, unknown>;
+      }[];
+    const byOwner = (await entries()).filter(
+      (e) => e.actor.kind === 'user' && e.actor.label === 'owner@shop.test',
+    );
+    const actions = byOwner.map((e) => e.action);
+    for (const action of [
+      'workspace.update',
+      'workspace.logo',
+      'workspace.logo_remove',
+      'webhook.create',
+      'webhook.update',
+      'webhook.disable',
+      'webhook.enable',
+      'webhook.delete',
+      'member.invite',
+      'api_key.create',
+    ])
+      expect(actions, action).toContain(action);
+    const settings = byOwner.filter((e) => e.action === 'workspace.update').map((e) => e.detail);
+    expect(settings).toContainEqual(expect.objectContaining({ name: 'Shop & Co', globalContactDays: 45 }));
+    expect(settings).toContainEqual({ accentColor: '#0f766e' });
+
+    // The API's changes go the same way, with the key as actor; a signing secret is never written down.
+    expect((await shop.api('PATCH', '/v1/workspace', { globalContactDays: 20 })).statusCode).toBe(200);
+    expect((await shop.api('POST', '/v1/workspace/event-signing-secret')).statusCode).toBe(201);
+    const byKey = (await entries()).filter(
+      (e) => e.actor.kind === 'api_key' && e.action === 'workspace.update',
+    );
+    expect(byKey.map((e) => e.detail)).toEqual([{ eventSigningSecret: 'set' }, { globalContactDays: 20 }]);
+  });
+
   test('agents and viewers see the workspace settings read-only and are refused every settings change (403)', async ({
     shop,
     smtp,

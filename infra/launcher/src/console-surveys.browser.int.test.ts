@@ -183,4 +183,107 @@ describe('surveys and triggers in Chromium', () => {
     });
     await context.close();
   });
+  test('the survey form’s actions and questions are controls: rows added and removed without JavaScript, each error at its control; the locations page switches kiosk mode; a new trigger is tried unsaved', {
+    timeout: 300_000,
+  }, async ({ shopWith, smtp }) => {
+    const shop = await shopWith({ listen: true });
+    const sql = shop.system.ctx.database.sql;
+    const [ws] = await sql<{ id: string }[]>`select id from workspaces`;
+    await bootstrapOwner(shop.system.ctx.database, {
+      email: OWNER,
+      workspaceId: ws?.id ?? '',
+      now: new Date(),
+      secret: shop.system.ctx.config.SECRET_KEY,
+    });
+    const [seeded] = await sql<{ id: string }[]>`select id from surveys order by created_at limit 1`;
+    const surveyId = seeded?.id ?? '';
+    expect(
+      (await shop.api('POST', '/v1/locations', { surveyId, name: 'Kraków store', deviceLimitHours: 12 }))
+        .statusCode,
+    ).toBe(201);
+    const context = await browser.newContext({ bypassCSP: true, locale: 'en-GB' });
+    const page = await context.newPage();
+    await page.goto(`${shop.publicUrl}/app/sign-in`);
+    await page.fill('input[name=email]', OWNER);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('text=Check your email');
+    const mail = await smtp.waitFor((m) => m.to.includes(OWNER));
+    await page.goto(linkIn(mail.text));
+    await page.click('button[type=submit]');
+    await page.waitForSelector(`text=Signed in as ${OWNER}`);
+    const at = (path: string) => new URL(path, shop.publicUrl).href;
+
+    // Without JavaScript: add a rating question and an alert, fill them in, save; a bad address is named at its field.
+    const noScript = await browser.newContext({
+      javaScriptEnabled: false,
+      locale: 'en-GB',
+      storageState: await context.storageState(),
+    });
+    const plain = await noScript.newPage();
+    await plain.goto(at(`/app/surveys/${surveyId}`));
+    const actionsBefore = await plain.locator('fieldset.row-card[id^="f-actions-"]').count();
+    await plain.selectOption('#f-newQuestion', 'rating');
+    await plain.click('button[value="add-question"]');
+    await plain.waitForSelector('#f-questions-0--id');
+    await plain.fill('#f-questions-0--id', 'delivery');
+    await plain.fill('#f-questions-0--label-en', 'Delivery');
+    await plain.fill('#f-questions-0--importance', '3');
+    await plain.selectOption('#f-newAction', 'alert');
+    await plain.click('button[value="add-action"]');
+    const added = `#f-actions-${actionsBefore}--emails`;
+    await plain.waitForSelector(added);
+    // The question typed before the second "add" is still there.
+    expect(await plain.inputValue('#f-questions-0--id')).toBe('delivery');
+    await plain.fill(added, 'not-an-address');
+    await plain.click('button:has-text("Save")');
+    await plain.waitForSelector(`#f-actions-${actionsBefore}--emails-error`);
+    expect(await plain.textContent('[role="alert"]')).toContain(`actions[${actionsBefore}].emails`);
+    await check(plain, 'survey-rows-error', false);
+    await plain.fill(added, 'ops@shop.test');
+    await plain.click('button:has-text("Save")');
+    await plain.waitForURL(/done=saved/);
+    const [stored] = await sql<{ actions: { type: string; emails?: string[] }[]; questions: unknown[] }[]>`
+      select actions, questions from surveys where id = ${surveyId}`;
+    expect(stored?.actions.at(-1)).toMatchObject({ type: 'alert', emails: ['ops@shop.test'] });
+    expect(stored?.questions).toEqual([
+      { id: 'delivery', type: 'rating', label: { en: 'Delivery' }, scale: '1-5', importance: 3 },
+    ]);
+    // Removed again: the row goes, the rest stays as typed.
+    await plain.click(`button[value="remove-action:${actionsBefore}"]`);
+    await plain.waitForSelector(added, { state: 'detached' });
+    expect(await plain.inputValue('#f-questions-0--id')).toBe('delivery');
+    await noScript.close();
+
+    // With scripts (axe-core): the survey form's rows, every message still previewed.
+    await page.goto(at(`/app/surveys/${surveyId}`));
+    expect(await page.textContent('#preview')).toContain('Detractor alert');
+    await check(page, 'survey-rows');
+
+    // Locations: the QR code and links; kiosk mode on, its kiosk page linked.
+    await page.goto(at('/app/surveys'));
+    await page.click('text=Locations (QR codes, kiosks)');
+    await page.waitForSelector('text=Kraków store');
+    await check(page, 'locations');
+    await page.click('button:has-text("Turn kiosk mode on")');
+    await page.waitForSelector('text=Kiosk mode is on for Kraków store');
+    expect(await page.getAttribute('a[href*="/k/"]', 'href')).toMatch(/\/k\/[a-z0-9]+$/);
+    await check(page, 'locations-kiosk');
+
+    // A new trigger, not saved, tried on a pasted event as the form stands.
+    await page.goto(at(`/app/triggers/new?survey=${surveyId}`));
+    await page.fill(
+      '#f-eventJson',
+      JSON.stringify({
+        id: 'try-1',
+        type: 'order.delivered',
+        contact: { id: 'c-1', email: 'c-1@example.com' },
+      }),
+    );
+    await expect
+      .poll(() => page.textContent('#dry-run-outcome'), { timeout: 20_000 })
+      .toMatch(/Would invite by email/);
+    await check(page, 'trigger-new-dry-run');
+    expect(Number((await sql`select count(*)::int as n from triggers`)[0]?.n)).toBe(1);
+    await context.close();
+  });
 });

@@ -120,27 +120,30 @@ describe('surveys and triggers in the console', () => {
       name: '',
       kind: 'nps',
       'question.en': 'Q?',
-      actions: '[{"type":"message","segments":["passive"]}]',
+      'actions[0].type': 'message',
+      'actions[0].segments': 'passive',
     });
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('Nothing was saved.');
     expect(bad.body).toMatch(/id="f-name-error"/);
-    expect(bad.body).toContain('actions[0].body');
+    // The message's texts are refused at their own control, and the form keeps the row as typed.
+    expect(bad.body).toContain('id="f-actions-0--body-error"');
+    expect(bad.body).toMatch(/name="actions\[0\]\.segments" value="passive" checked/);
+
     expect(await count()).toBe(before);
 
     // Edited: a thank-you message for promoters; its preview is the message as sent, personalised.
-    const actions = JSON.stringify([
-      {
-        type: 'message',
-        segments: ['promoter'],
-        subject: { en: 'Thanks from {company}' },
-        body: { en: 'Thank you, {name}: a {score} makes our day.' },
-      },
-    ]);
+    const actions = {
+      'actions[0].type': 'message',
+      'actions[0].segments': 'promoter',
+      'actions[0].channel': 'auto',
+      'actions[0].subject.en': 'Thanks from {company}',
+      'actions[0].body.en': 'Thank you, {name}: a {score} makes our day.',
+    };
     const previewed = await owner.submit(`/app/surveys/${id}`, `/app/surveys/${id}/preview`, {
       name: 'After support',
       'question.en': 'How satisfied are you?',
-      actions,
+      ...actions,
     });
     expect(previewed.statusCode).toBe(200);
     expect(previewed.body).toContain('Thanks from Shop');
@@ -152,7 +155,7 @@ describe('surveys and triggers in the console', () => {
       name: 'After a support ticket',
       'question.en': 'How satisfied are you?',
       'question.ru': 'Насколько вы довольны?',
-      actions,
+      ...actions,
     });
     expect(saved.statusCode).toBe(303);
     expect(saved.headers.location).toBe(`/app/surveys/${id}?done=saved`);
@@ -171,13 +174,50 @@ describe('surveys and triggers in the console', () => {
     const badEdit = await owner.submit(`/app/surveys/${id}`, `/app/surveys/${id}`, {
       name: 'Renamed',
       'question.en': 'Q?',
-      actions: '[{"type":"review","url":"not a url"}]',
+      'actions[0].type': 'review',
+      'actions[0].segments': ['detractor', 'passive', 'promoter'],
+      'actions[0].url': 'not a url',
     });
     expect(badEdit.statusCode).toBe(400);
-    expect(badEdit.body).toContain('actions[0].url');
+    expect(badEdit.body).toContain('id="f-actions-0--url-error"');
+    expect(badEdit.body).toContain('value="not a url"');
     expect((await sql(shop)`select name from surveys where id = ${id}`)[0]?.name).toBe(
       'After a support ticket',
     );
+
+    // Without JavaScript, "add" posts the form to its preview and it comes back with the new row, values kept.
+    const grown = await owner.submit(`/app/surveys/${id}`, `/app/surveys/${id}/preview`, {
+      name: 'After a support ticket',
+      'question.en': 'How satisfied are you?',
+      ...actions,
+      op: 'add-action',
+      newAction: 'alert',
+    });
+    expect(grown.statusCode).toBe(200);
+    expect(grown.body).toContain('name="actions[1].emails"');
+    expect(grown.body).toContain('value="Thanks from {company}"');
+    expect(grown.body).not.toContain('Nothing was saved.');
+    const asked = await owner.submit(`/app/surveys/${id}`, `/app/surveys/${id}/preview`, {
+      name: 'After a support ticket',
+      'question.en': 'How satisfied are you?',
+      op: 'add-question',
+      newQuestion: 'choice',
+    });
+    expect(asked.body).toContain('name="questions[0].options[1].id"');
+    const withQuestion = await owner.submit(`/app/surveys/${id}`, `/app/surveys/${id}`, {
+      name: 'After a support ticket',
+      'question.en': 'How satisfied are you?',
+      ...actions,
+      'questions[0].id': 'delivery',
+      'questions[0].type': 'rating',
+      'questions[0].label.en': 'Delivery',
+      'questions[0].scale': '1-5',
+      'questions[0].importance': '2',
+    });
+    expect(withQuestion.statusCode).toBe(303);
+    expect((await sql(shop)`select questions from surveys where id = ${id}`)[0]?.questions).toEqual([
+      { id: 'delivery', type: 'rating', label: { en: 'Delivery' }, scale: '1-5', importance: 2 },
+    ]);
   });
 
   test('a trigger is created and edited through its form; a bad field is a 400 naming it; the dry run invites, skips by filter and by throttle', {
@@ -199,6 +239,24 @@ describe('surveys and triggers in the console', () => {
     expect(bad.body).toContain('id="f-delay-error"');
     expect(bad.body).toContain('ISO 8601 duration');
     expect(await triggers()).toBe(before);
+    // On a Russian operator's page the same rule speaks Russian; the API's body stays English.
+    await sql(shop)`update users set locale = 'ru'`;
+    const ru = await owner.submit(
+      `/app/triggers/new?survey=${survey}`,
+      '/app/triggers',
+      triggerForm(newPage.body, { delay: 'soon' }),
+    );
+    expect(ru.body).toContain('неотрицательная длительность ISO 8601, например PT0S, PT2H или P3D');
+    expect(ru.body).not.toContain('must be a non-negative ISO 8601 duration');
+    const api = await shop.api('POST', '/v1/triggers', {
+      surveyId: survey,
+      eventTypes: ['a'],
+      delay: 'soon',
+    });
+    expect(api.json().error.details[0].message).toBe(
+      'must be a non-negative ISO 8601 duration such as PT0S, PT2H or P3D',
+    );
+    await sql(shop)`update users set locale = 'en'`;
 
     const created = await owner.submit(
       `/app/triggers/new?survey=${survey}`,
@@ -303,6 +361,123 @@ describe('surveys and triggers in the console', () => {
       'Fix the form first: delay',
     );
     expect((await tryIt({ eventJson: '{"id":"x"}' })).body).toContain('That event cannot be read: type');
+  });
+
+  test('a new trigger, not saved yet, is tried as the form stands: the same dry run, and nothing is stored', {
+    timeout: 60_000,
+  }, async ({ shop, smtp }) => {
+    const owner = await signedInOwner(shop, smtp);
+    const { survey } = await seeded(shop);
+    const count = async (table: 'triggers' | 'invitations' | 'event_decisions') =>
+      Number((await sql(shop)`select count(*)::int as n from ${sql(shop)(table)}`)[0]?.n);
+    const before = { triggers: await count('triggers'), invitations: await count('invitations') };
+    const newPage = await owner.get(`/app/triggers/new?survey=${survey}`);
+    expect(newPage.body).toContain('formaction="/app/triggers/new/try"');
+    expect(newPage.body).toContain('data-dry-run="/app/triggers/new/try?fragment=1"');
+    const form = triggerForm(newPage.body, { eventTypes: 'order.shipped' });
+    const tryNew = (changes: Record<string, string>, fragment = true) =>
+      owner.submit(
+        `/app/triggers/new?survey=${survey}`,
+        `/app/triggers/new/try${fragment ? '?fragment=1' : ''}`,
+        {
+          ...form,
+          ...changes,
+        },
+      );
+    const shipped = (total: number) =>
+      JSON.stringify({
+        id: 'try-new',
+        type: 'order.shipped',
+        contact: { id: 'c-new', email: 'new@example.com' },
+        properties: { total },
+      });
+    const invite = await tryNew({ eventJson: shipped(150) });
+    expect(invite.statusCode).toBe(200);
+    expect(invite.body).toContain('data-outcome="invite"');
+    const filtered = await tryNew({
+      eventJson: shipped(150),
+      'filter.0.field': 'properties.total',
+      'filter.0.op': 'gte',
+      'filter.0.value': '200',
+    });
+    expect(filtered.body).toContain('data-reason="filtered_out"');
+    // Another event type than the form's: the trigger would not fire.
+    expect((await tryNew({ eventJson: pasted('c-2', 150) })).body).toContain('data-reason="no_trigger"');
+    expect((await tryNew({ eventJson: shipped(150), delay: 'soon' })).body).toContain(
+      'Fix the form first: delay',
+    );
+    // Without JavaScript the whole new-trigger form comes back with the outcome and the values typed.
+    const page = await tryNew({ eventJson: shipped(150), name: 'Shipped' }, false);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('data-outcome="invite"');
+    expect(page.body).toContain('value="Shipped"');
+    expect(page.body).toContain('action="/app/triggers"');
+    expect({ triggers: await count('triggers'), invitations: await count('invitations') }).toEqual(before);
+  });
+
+  test('locations: each QR code with its links; kiosk mode switched on and off as PATCH /v1/locations does; a viewer only looks', {
+    timeout: 60_000,
+  }, async ({ shop, smtp }) => {
+    const owner = await signedInOwner(shop, smtp);
+    const empty = await owner.get('/app/surveys/locations');
+    expect(empty.statusCode).toBe(200);
+    expect(empty.body).toContain('No locations yet');
+    expect((await owner.get('/app/surveys')).body).toContain('href="/app/surveys/locations"');
+    const { survey } = await seeded(shop);
+    const created = await shop.api('POST', '/v1/locations', { surveyId: survey, name: 'Kraków store' });
+    expect(created.statusCode).toBe(201);
+    const location = created.json();
+    const page = await owner.get('/app/surveys/locations');
+    expect(page.body).toContain('Kraków store');
+    expect(page.body).toContain(`href="${location.url}"`);
+    expect(page.body).toContain(`src="/app/locations/${location.id}/qr.svg"`);
+    expect(page.body).toContain('data-kiosk="off"');
+    const svg = await owner.get(`/app/locations/${location.id}/qr.svg`);
+    expect(svg.statusCode).toBe(200);
+    expect(svg.headers['content-type']).toContain('image/svg+xml');
+    expect(svg.body).toContain('<svg');
+    expect((await owner.get(`/app/locations/${location.id}/qr.png`)).headers['content-type']).toBe(
+      'image/png',
+    );
+
+    const on = await owner.submit('/app/surveys/locations', `/app/locations/${location.id}/kiosk`, {
+      kiosk: 'on',
+    });
+    expect(on.statusCode).toBe(303);
+    const api = (await shop.api('GET', `/v1/locations/${location.id}`)).json();
+    expect(api).toMatchObject({ kiosk: true, kioskUrl: expect.stringMatching(/\/k\/[a-z0-9]+$/) });
+    const after = await owner.get(String(on.headers.location));
+    expect(after.body).toContain('Kiosk mode is on for Kraków store');
+    expect(after.body).toContain(`href="${api.kioskUrl}"`);
+    expect(after.body).toContain('data-kiosk="on"');
+    const kioskPage = await shop.system.app.inject({
+      method: 'GET',
+      url: new URL(api.kioskUrl).pathname,
+      headers: { accept: 'text/html' },
+    });
+    expect(kioskPage.statusCode).toBe(200);
+    expect(
+      (await owner.submit('/app/surveys/locations', `/app/locations/${location.id}/kiosk`, { kiosk: 'off' }))
+        .statusCode,
+    ).toBe(303);
+    expect((await shop.api('GET', `/v1/locations/${location.id}`)).json()).toMatchObject({
+      kiosk: false,
+      kioskUrl: null,
+    });
+    const bad = await owner.submit('/app/surveys/locations', `/app/locations/${location.id}/kiosk`, {
+      kiosk: 'maybe',
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('kiosk');
+
+    const vic = await viewer(shop, smtp, owner);
+    const seen = await vic.get('/app/surveys/locations');
+    expect(seen.body).toContain('Kraków store');
+    expect(seen.body).not.toContain(`action="/app/locations/${location.id}/kiosk"`);
+    const refused = await vic.postFrom('/app', `/app/locations/${location.id}/kiosk`, {
+      kiosk: 'on',
+    });
+    expect(refused.statusCode).toBe(403);
   });
 
   test('events: the list with outcomes and paging, one event with its decisions; the empty state says how to send one', {

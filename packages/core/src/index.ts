@@ -112,6 +112,7 @@ export * from './views/cases.ts';
 export * from './views/connectors.ts';
 export * from './views/contacts.ts';
 export * from './views/events.ts';
+export * from './views/locations.ts';
 export * from './views/metrics.ts';
 export * from './views/overview.ts';
 export * from './views/publishable-keys.ts';

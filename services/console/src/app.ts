@@ -2,6 +2,7 @@
 import { type AppContext, errorBody } from '@surveyflow/core';
 import { httpStatus, toAppError, wantsHtml, zodRoutes } from '@surveyflow/http';
 import type { FastifyInstance } from 'fastify';
+import { errorText } from './error-words.ts';
 import { say } from './i18n.ts';
 import { errorPage } from './pages/sign-in.tsx';
 import { caseRoutes } from './routes/cases.ts';
@@ -10,6 +11,7 @@ import { contactRoutes } from './routes/contacts.ts';
 import { eventRoutes } from './routes/events.ts';
 import { homeRoutes } from './routes/home.ts';
 import { keyRoutes } from './routes/keys.ts';
+import { locationRoutes } from './routes/locations.ts';
 import { responseRoutes } from './routes/responses.ts';
 import { sendRoutes } from './routes/sends.ts';
 import { settingsRoutes } from './routes/settings.ts';
@@ -38,7 +40,7 @@ export function operatorConsole(ctx: AppContext) {
               : status === 429
                 ? say(locale, 'tooMany')
                 : say(locale, 'errorTitle');
-        const fields = mapped.details?.map((d) => `${d.field}: ${d.message}`).join('; ');
+        const fields = mapped.details?.map((d) => `${d.field}: ${errorText(locale, d.message)}`).join('; ');
         return reply
           .status(status)
           .type('text/html; charset=utf-8')
@@ -53,6 +55,7 @@ export function operatorConsole(ctx: AppContext) {
       keyRoutes(routes, ctx);
       eventRoutes(routes, ctx);
       surveyRoutes(routes, ctx);
+      locationRoutes(routes, ctx);
       caseRoutes(routes, ctx);
       contactRoutes(routes, ctx);
       settingsRoutes(routes, ctx);

@@ -5,6 +5,7 @@ import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import {
+  type Actor,
   type AppContext,
   AppError,
   type Locale,
@@ -137,6 +138,9 @@ export function mayDo(session: Member, permission: Permission, doing = 'do this'
   }
   return session;
 }
+
+/** The member as the audit log and history name them (one shape for every console change). */
+export const actorOf = (s: Member): Actor => ({ kind: 'user', id: s.user.id, label: s.user.email });
 
 /** The operator in their current workspace, holding `permission`. */
 export const memberWith = (request: FastifyRequest, permission: Permission, doing?: string): Member =>

@@ -1,5 +1,5 @@
 // The audit log: one function every use case calls to say who did what. Reading and retention live beside it.
-import type { Tx } from '../store/client.ts';
+import type { Database, Tx } from '../store/client.ts';
 import { auditLog, type Properties } from '../store/schema.ts';
 
 /** Who acted: a signed-in member, an API key, or Surveyflow itself (a job, the bootstrap). */
@@ -28,5 +28,34 @@ export async function recordAudit(tx: Tx, entry: AuditEntry): Promise<void> {
     targetKind: entry.target?.kind ?? null,
     targetId: entry.target?.id ?? null,
     detail: entry.detail ?? {},
+  });
+}
+
+/**
+ * Runs a change and, when an actor is given, its audit entry in the same transaction (`target` from the
+ * change's result; no result, no entry). Without an actor (seeds, tests) it is the bare change.
+ */
+export async function audited<T>(
+  db: Database['db'],
+  audit:
+    | { actor: Actor; workspaceId: string; action: string; kind: string; detail?: Record<string, unknown> }
+    | undefined,
+  change: (tx: Tx) => Promise<T>,
+  idOf: (result: T) => string | null,
+): Promise<T> {
+  if (!audit) return change(db);
+  return db.transaction(async (tx) => {
+    const result = await change(tx);
+    const id = idOf(result);
+    if (id) {
+      await recordAudit(tx, {
+        workspaceId: audit.workspaceId,
+        actor: audit.actor,
+        action: audit.action,
+        target: { kind: audit.kind, id },
+        ...(audit.detail ? { detail: audit.detail } : {}),
+      });
+    }
+    return result;
   });
 }

@@ -1,6 +1,7 @@
 // Cases: a detractor's answer owned by a person until resolved — status, owner, due time, escalation, and the history of every change.
 import { and, asc, eq, isNull, lt, ne } from 'drizzle-orm';
 import { customerAddress } from '../domain/addresses.ts';
+import { brandOf } from '../domain/branding.ts';
 import { customerMessageEmail, noticeEmail } from '../domain/templates/emails.ts';
 import { pickLocale, uiText } from '../domain/templates/locales.ts';
 import { AppError } from '../errors.ts';
@@ -162,6 +163,8 @@ export async function updateCase(
   now: Date,
   /** Who did it, for the audit log (a resolution through the API or the console is recorded). */
   auditActor?: Actor,
+  /** Makes the closing email's logo URL absolute (PUBLIC_URL); without it the email has the accent but no logo. */
+  brand?: { publicUrl: string },
 ): Promise<{ after: CaseRow; notice: { id: string; channel: 'email' | 'sms' } | null }> {
   return db.transaction(async (tx) => {
     const [before] = await tx
@@ -244,7 +247,9 @@ export async function updateCase(
         ),
       );
     // In the same transaction: a case resolved is a customer told, or neither.
-    const notice = change.closingMessage ? await closingMessage(tx, after, change.closingMessage) : null;
+    const notice = change.closingMessage
+      ? await closingMessage(tx, after, change.closingMessage, brand)
+      : null;
     return { after, notice };
   });
 }
@@ -338,6 +343,7 @@ async function closingAudience(db: Tx | Database['db'], caseId: string) {
 function renderClosingMessage(
   audience: NonNullable<Awaited<ReturnType<typeof closingAudience>>>,
   body: string,
+  opts: { publicUrl: string } | undefined,
 ): { channel: 'email' | 'sms'; to: string; subject: string; html: string; text: string } | null {
   const { contact, response, workspace } = audience;
   const address = customerAddress(contact, response.channel, 'auto');
@@ -351,6 +357,8 @@ function renderClosingMessage(
           subject: uiText(locale, 'caseClosedSubject', { company: workspace.name }),
           body,
           workspaceName: workspace.name,
+          // The workspace's logo and accent, as the invitation and the follow-up message wear them.
+          brand: opts ? brandOf(workspace, opts.publicUrl) : { ...brandOf(workspace), logoUrl: null },
         })
       : { subject: '', html: '', text: body };
   return { channel, to: address.to, ...message };
@@ -365,6 +373,7 @@ export async function previewClosingMessage(
   workspaceId: string,
   caseId: string,
   body: string,
+  brand?: { publicUrl: string },
 ) {
   const [found] = await db
     .select({ id: cases.id })
@@ -372,7 +381,7 @@ export async function previewClosingMessage(
     .where(and(eq(cases.workspaceId, workspaceId), eq(cases.id, caseId)));
   if (!found) return null;
   const audience = await closingAudience(db, caseId);
-  return { message: audience ? renderClosingMessage(audience, body) : null };
+  return { message: audience ? renderClosingMessage(audience, body, brand) : null };
 }
 
 /**
@@ -383,9 +392,10 @@ async function closingMessage(
   db: Tx,
   c: CaseRow,
   body: string,
+  brand: { publicUrl: string } | undefined,
 ): Promise<{ id: string; channel: 'email' | 'sms' } | null> {
   const audience = await closingAudience(db, c.id);
-  const rendered = audience ? renderClosingMessage(audience, body) : null;
+  const rendered = audience ? renderClosingMessage(audience, body, brand) : null;
   if (!audience || !rendered) return null;
   const { channel, to, ...message } = rendered;
   const inserted = await enqueueNotification(db, {

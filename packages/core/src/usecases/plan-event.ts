@@ -387,15 +387,22 @@ async function cancelByEvent(
 /** Fields of a trigger as an operator is editing it, not yet saved. */
 export type TriggerEdits = Partial<Omit<Trigger, 'id' | 'workspaceId' | 'createdAt' | 'updatedAt'>>;
 
+/** A trigger not saved yet, as a form would create it: every field a trigger has but its id and times. */
+export type UnsavedTrigger = Required<Omit<TriggerEdits, 'name'>> & { name?: string | undefined };
+
+/** An unsaved trigger's stand-in id: no invitation or decision names it, so its dedupe history is empty, as a new trigger's is. */
+export const UNSAVED_TRIGGER_ID = '00000000-0000-0000-0000-000000000000';
+
 /**
  * POST /v1/triggers/:id/test — what this trigger would do with this event now; stores and sends nothing.
- * `edited` (the console's live dry run) stands in for the stored fields it names.
+ * `edited` (the console's live dry run) stands in for the stored fields it names. `triggerId` null is a
+ * trigger not saved yet (the console's new-trigger form): `edited` is then all of it.
  */
 export async function dryRunTrigger(
   { db }: Database,
   now: Date,
   workspaceId: string,
-  triggerId: string,
+  triggerId: string | null,
   event: PlannedEvent & {
     contact: {
       id: string;
@@ -406,12 +413,15 @@ export async function dryRunTrigger(
       name?: string | undefined;
     };
   },
-  edited: TriggerEdits = {},
+  edited: TriggerEdits | UnsavedTrigger = {},
 ): Promise<Decision | null> {
-  const [stored] = await db
-    .select()
-    .from(triggers)
-    .where(and(eq(triggers.workspaceId, workspaceId), eq(triggers.id, triggerId)));
+  const [stored] =
+    triggerId === null
+      ? [unsaved(workspaceId, edited as UnsavedTrigger, now)]
+      : await db
+          .select()
+          .from(triggers)
+          .where(and(eq(triggers.workspaceId, workspaceId), eq(triggers.id, triggerId)));
   if (!stored) return null;
   const trigger: Trigger = { ...stored, ...edited };
   const [known] = await db
@@ -435,7 +445,7 @@ export async function dryRunTrigger(
   if (!trigger.eventTypes.includes(event.type)) {
     return {
       outcome: 'skipped',
-      triggerId,
+      triggerId: trigger.id,
       surveyId: trigger.surveyId,
       reason: 'no_trigger',
       detail: { eventTypes: trigger.eventTypes.join(',') },
@@ -445,4 +455,15 @@ export async function dryRunTrigger(
   if (!workspace) throw new Error(`workspace ${workspaceId} is gone`);
   const [decisions] = await decideChunk(db, now, workspace, [{ event, contact, rules: [trigger] }]);
   return decisions?.[0] ?? null;
+}
+
+function unsaved(workspaceId: string, fields: UnsavedTrigger, now: Date): Trigger {
+  return {
+    ...fields,
+    id: UNSAVED_TRIGGER_ID,
+    workspaceId,
+    name: fields.name ?? '',
+    createdAt: now,
+    updatedAt: now,
+  };
 }

@@ -5,38 +5,9 @@ import type { SurveyAction } from '../domain/actions.ts';
 import type { SurveyQuestion } from '../domain/questions.ts';
 import type { Filter } from '../domain/rules/filters.ts';
 import type { SendWindow } from '../domain/rules/send-window.ts';
-import type { Database, Tx } from '../store/client.ts';
+import type { Database } from '../store/client.ts';
 import { type ChannelName, type Localized, type SurveyKind, surveys, triggers } from '../store/schema.ts';
-import { type Actor, recordAudit } from './audit.ts';
-
-/**
- * Runs a change and, when an actor is given, its audit entry in the same transaction (`target` from the
- * change's result; no result, no entry). Without an actor (seeds, tests) it is the bare change.
- */
-async function audited<T>(
-  db: Database['db'],
-  audit:
-    | { actor: Actor; workspaceId: string; action: string; kind: string; detail?: Record<string, unknown> }
-    | undefined,
-  change: (tx: Tx) => Promise<T>,
-  idOf: (result: T) => string | null,
-): Promise<T> {
-  if (!audit) return change(db);
-  return db.transaction(async (tx) => {
-    const result = await change(tx);
-    const id = idOf(result);
-    if (id) {
-      await recordAudit(tx, {
-        workspaceId: audit.workspaceId,
-        actor: audit.actor,
-        action: audit.action,
-        target: { kind: audit.kind, id },
-        ...(audit.detail ? { detail: audit.detail } : {}),
-      });
-    }
-    return result;
-  });
-}
+import { type Actor, audited } from './audit.ts';
 
 export type SurveyInput = {
   kind: SurveyKind;

@@ -15,6 +15,7 @@ import {
   workspaces,
 } from '../store/schema.ts';
 import { newWebhookSecret } from '../webhooks/signing.ts';
+import { type Actor, audited } from './audit.ts';
 
 /** A message id as Standard Webhooks likes them: unique, stable across retries. */
 const messageId = () => `msg_${randomBytes(16).toString('base64url')}`;
@@ -59,17 +60,33 @@ export async function emitWebhookEvent(
 
 export type Webhook = typeof webhooks.$inferSelect;
 
+const webhookAudit = (
+  actor: Actor | undefined,
+  workspaceId: string,
+  action: string,
+  detail?: Record<string, unknown>,
+) => actor && { actor, workspaceId, action, kind: 'webhook', ...(detail ? { detail } : {}) };
+
+/** Every change below is audited (`webhook.create`, `.update`, `.enable`, `.disable`, `.delete`) when given an actor. */
 export async function createWebhook(
   { db }: Database,
   workspaceId: string,
   input: { url: string; eventTypes: WebhookEventType[] },
+  actor?: Actor,
 ): Promise<Webhook> {
-  const [row] = await db
-    .insert(webhooks)
-    .values({ workspaceId, ...input, secret: newWebhookSecret() })
-    .returning();
-  if (!row) throw new Error('webhook insert returned nothing');
-  return row;
+  return audited(
+    db,
+    webhookAudit(actor, workspaceId, 'webhook.create', { ...input }),
+    async (tx) => {
+      const [row] = await tx
+        .insert(webhooks)
+        .values({ workspaceId, ...input, secret: newWebhookSecret() })
+        .returning();
+      if (!row) throw new Error('webhook insert returned nothing');
+      return row;
+    },
+    (row) => row.id,
+  );
 }
 
 export function listWebhooks({ db }: Database, workspaceId: string): Promise<Webhook[]> {
@@ -89,11 +106,22 @@ export async function getWebhook({ db }: Database, workspaceId: string, id: stri
 }
 
 /** Deletes the endpoint with its deliveries and their attempts (cascade); a job already queued finds nothing. */
-export async function deleteWebhook({ db }: Database, workspaceId: string, id: string): Promise<boolean> {
-  const rows = await db
-    .delete(webhooks)
-    .where(and(eq(webhooks.workspaceId, workspaceId), eq(webhooks.id, id)))
-    .returning({ id: webhooks.id });
+export async function deleteWebhook(
+  { db }: Database,
+  workspaceId: string,
+  id: string,
+  actor?: Actor,
+): Promise<boolean> {
+  const rows = await audited(
+    db,
+    webhookAudit(actor, workspaceId, 'webhook.delete'),
+    (tx) =>
+      tx
+        .delete(webhooks)
+        .where(and(eq(webhooks.workspaceId, workspaceId), eq(webhooks.id, id)))
+        .returning({ id: webhooks.id, url: webhooks.url }),
+    (r) => r[0]?.id ?? null,
+  );
   return rows.length > 0;
 }
 
@@ -102,13 +130,21 @@ export async function enableWebhook(
   { db }: Database,
   workspaceId: string,
   id: string,
+  actor?: Actor,
 ): Promise<Webhook | null> {
-  const [row] = await db
-    .update(webhooks)
-    .set({ disabledAt: null, disabledReason: null, consecutiveFailures: 0 })
-    .where(and(eq(webhooks.workspaceId, workspaceId), eq(webhooks.id, id)))
-    .returning();
-  return row ?? null;
+  return audited(
+    db,
+    webhookAudit(actor, workspaceId, 'webhook.enable'),
+    async (tx) => {
+      const [row] = await tx
+        .update(webhooks)
+        .set({ disabledAt: null, disabledReason: null, consecutiveFailures: 0 })
+        .where(and(eq(webhooks.workspaceId, workspaceId), eq(webhooks.id, id)))
+        .returning();
+      return row ?? null;
+    },
+    (row) => row?.id ?? null,
+  );
 }
 
 /** Changes an endpoint's URL or events (the caller has checked a new URL is public); null when it is not the workspace's. */
@@ -117,18 +153,26 @@ export async function updateWebhook(
   workspaceId: string,
   id: string,
   changes: { url?: string | undefined; eventTypes?: WebhookEventType[] | undefined },
+  actor?: Actor,
 ): Promise<Webhook | null> {
   const set = {
     ...(changes.url !== undefined ? { url: changes.url } : {}),
     ...(changes.eventTypes !== undefined ? { eventTypes: changes.eventTypes } : {}),
   };
   if (Object.keys(set).length === 0) return getWebhook(database, workspaceId, id);
-  const [row] = await database.db
-    .update(webhooks)
-    .set(set)
-    .where(and(eq(webhooks.workspaceId, workspaceId), eq(webhooks.id, id)))
-    .returning();
-  return row ?? null;
+  return audited(
+    database.db,
+    webhookAudit(actor, workspaceId, 'webhook.update', set),
+    async (tx) => {
+      const [row] = await tx
+        .update(webhooks)
+        .set(set)
+        .where(and(eq(webhooks.workspaceId, workspaceId), eq(webhooks.id, id)))
+        .returning();
+      return row ?? null;
+    },
+    (row) => row?.id ?? null,
+  );
 }
 
 /** Switches an endpoint off by hand, saying who did (an endpoint already off keeps its first reason). */
@@ -138,16 +182,24 @@ export async function disableWebhook(
   id: string,
   reason: string,
   now: Date,
+  actor?: Actor,
 ): Promise<Webhook | null> {
-  const [row] = await db
-    .update(webhooks)
-    .set({
-      disabledAt: sql`coalesce(${webhooks.disabledAt}, ${now.toISOString()}::timestamptz)`,
-      disabledReason: sql`coalesce(${webhooks.disabledReason}, ${reason.slice(0, 500)})`,
-    })
-    .where(and(eq(webhooks.workspaceId, workspaceId), eq(webhooks.id, id)))
-    .returning();
-  return row ?? null;
+  return audited(
+    db,
+    webhookAudit(actor, workspaceId, 'webhook.disable', { reason: reason.slice(0, 500) }),
+    async (tx) => {
+      const [row] = await tx
+        .update(webhooks)
+        .set({
+          disabledAt: sql`coalesce(${webhooks.disabledAt}, ${now.toISOString()}::timestamptz)`,
+          disabledReason: sql`coalesce(${webhooks.disabledReason}, ${reason.slice(0, 500)})`,
+        })
+        .where(and(eq(webhooks.workspaceId, workspaceId), eq(webhooks.id, id)))
+        .returning();
+      return row ?? null;
+    },
+    (row) => row?.id ?? null,
+  );
 }
 
 /**

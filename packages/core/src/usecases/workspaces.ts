@@ -9,7 +9,7 @@ import { newApiKey, sha256 } from '../domain/tokens.ts';
 import type { Database } from '../store/client.ts';
 import { apiKeys, memberships, surveys, triggers, users, workspaces } from '../store/schema.ts';
 import { insertApiKey } from './api-keys.ts';
-import { type Actor, recordAudit } from './audit.ts';
+import { type Actor, audited, recordAudit } from './audit.ts';
 
 /** The key made on first start: one admin key among the workspace's others. */
 export const BOOTSTRAP_KEY_NAME = 'Bootstrap key';
@@ -216,11 +216,40 @@ export async function getWorkspace({ db }: Database, workspaceId: string) {
   return row ?? null;
 }
 
+/** What the audit log keeps of a settings change: the new values, a secret only as set or removed. */
+export function settingsAuditDetail(changes: Partial<WorkspaceSettings>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(changes)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => (k === 'eventSigningSecret' ? [k, v ? 'set' : 'removed'] : [k, v])),
+  );
+}
+
+/** Changes the workspace's settings; with an actor (the API's PATCH, the console's Settings) audited as `workspace.update`. */
 export async function updateWorkspace(
   { db }: Database,
   workspaceId: string,
   changes: Partial<WorkspaceSettings>,
+  actor?: Actor,
 ) {
-  const [row] = await db.update(workspaces).set(changes).where(eq(workspaces.id, workspaceId)).returning();
-  return row ?? null;
+  const audit = actor && {
+    actor,
+    workspaceId,
+    action: 'workspace.update',
+    kind: 'workspace',
+    detail: settingsAuditDetail(changes),
+  };
+  return audited(
+    db,
+    audit,
+    async (tx) => {
+      const [row] = await tx
+        .update(workspaces)
+        .set(changes)
+        .where(eq(workspaces.id, workspaceId))
+        .returning();
+      return row ?? null;
+    },
+    (row) => row?.id ?? null,
+  );
 }

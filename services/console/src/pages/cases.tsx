@@ -17,7 +17,7 @@ import type { ComponentChildren } from 'preact';
 import { type CaseWords, t } from './cases.words.ts';
 import { shortDuration } from './countdown.ts';
 import { Csrf, document } from './layout.tsx';
-import { dateTime, Empty, Notice, Pager, Table, When } from './parts.tsx';
+import { dateTime, Empty, Notice, Pager, Table, When, zoneOf } from './parts.tsx';
 
 export const caseViews = ['mine', 'unassigned', 'overdue', 'all'] as const;
 export type CaseView = (typeof caseViews)[number];
@@ -26,8 +26,6 @@ type InboxRow = Awaited<ReturnType<typeof listCases>>[number];
 type InboxDetail = NonNullable<ReturnType<Awaited<ReturnType<typeof caseInboxDetails>>['get']>>;
 type CaseDetail = NonNullable<Awaited<ReturnType<typeof getCase>>>;
 type CaseContext = NonNullable<Awaited<ReturnType<typeof caseContext>>>;
-
-const zoneOf = (session: SignedIn) => session.workspace?.timezone ?? 'UTC';
 
 const viewWord: Record<CaseView, keyof CaseWords & string> = {
   mine: 'viewMine',

@@ -16,14 +16,13 @@ import type {
 import { segmentName } from './cases.tsx';
 import { t, whyNotSent } from './contacts.words.ts';
 import { Csrf, document } from './layout.tsx';
-import { dateTime, Empty, Notice, Pager, Table, When } from './parts.tsx';
+import { dateTime, Empty, Notice, Pager, Table, When, zoneOf } from './parts.tsx';
 
 type Found = ReturnType<typeof contactView> & { createdAt: Date; erased: boolean };
 type History = NonNullable<Awaited<ReturnType<typeof contactHistory>>>;
 type EventRow = Awaited<ReturnType<typeof listEvents>>[number];
 type AnswerRow = Awaited<ReturnType<typeof contactAnswers>>[number];
 
-const zoneOf = (session: SignedIn) => session.workspace?.timezone ?? 'UTC';
 const contactHref = (id: string) => `/app/contacts/${encodeURIComponent(id)}`;
 
 const statusWord: Record<InvitationStatus, Parameters<typeof t>[1]> = {

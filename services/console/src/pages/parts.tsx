@@ -2,7 +2,7 @@
 /** @jsxImportSource preact */
 // The pieces every console page is built from: tables that read as cards on a phone, cursor paging, empty states,
 // notices, dates in the workspace's zone, settings tabs. One component per thing; pages compose them.
-import { type Locale, type Role, roleAllows } from '@surveyflow/core';
+import { type Locale, type Role, roleAllows, type SignedIn } from '@surveyflow/core';
 import type { ComponentChildren } from 'preact';
 import { say } from '../i18n.ts';
 
@@ -19,6 +19,9 @@ export const dateTime = (locale: Locale, d: Date, timeZone: string) =>
   }).format(d);
 
 /** A machine-readable time next to the readable one (scripts such as a countdown read `datetime`). */
+/** The time zone a member's pages show dates in: their workspace's. */
+export const zoneOf = (session: SignedIn) => session.workspace?.timezone ?? 'UTC';
+
 export const When = ({ locale, at, zone }: { locale: Locale; at: Date; zone: string }) => (
   <time datetime={at.toISOString()}>{dateTime(locale, at, zone)}</time>
 );

@@ -7,8 +7,19 @@ import type { ErrorDetail, Locale, SegmentPreview, SignedIn } from '@surveyflow/
 import { surveyKinds } from '@surveyflow/core';
 import type { ComponentChildren } from 'preact';
 import { say } from '../i18n.ts';
-import { draftLocales, type SurveyDraft } from '../routes/survey-forms.ts';
+import {
+  type ActionType,
+  actionFields,
+  actionTypes,
+  draftLocales,
+  optionCount,
+  type QuestionType,
+  questionTypes,
+  type RowDraft,
+  type SurveyDraft,
+} from '../routes/survey-forms.ts';
 import { Csrf, document } from './layout.tsx';
+import { t as locationWords } from './locations.words.ts';
 import { Empty, Notice, Table } from './parts.tsx';
 import { t } from './surveys.words.ts';
 
@@ -101,6 +112,509 @@ export function ErrorSummary(props: {
   );
 }
 
+type RowsProps = {
+  locale: Locale;
+  draft: SurveyDraft;
+  errors: FieldErrors;
+  locales: string[];
+  disabled: boolean;
+  /** Where add and remove post the form: its preview, which comes back with the row added or removed. */
+  opAction: string;
+  isNew: boolean;
+};
+
+const textOf = (row: RowDraft, k: string) => {
+  const v = row[k];
+  return (Array.isArray(v) ? v[0] : v) ?? '';
+};
+
+/** A submit button that changes the rows (add, remove) without JavaScript. */
+const OpButton = (props: {
+  op: string;
+  label: string;
+  text?: string;
+  disabled: boolean;
+  danger?: boolean;
+  action: string;
+}) =>
+  props.disabled ? null : (
+    <button
+      type="submit"
+      name="op"
+      value={props.op}
+      formaction={props.action}
+      formnovalidate
+      class={props.danger ? 'secondary danger-text' : 'secondary'}
+      aria-label={props.text ? props.label : undefined}
+    >
+      {props.text ?? props.label}
+    </button>
+  );
+
+/** One text per language (`base.en`, `base.pl` …), a fieldset whose errors sit under its legend. */
+function LocalizedGroup(props: {
+  base: string;
+  legend: string;
+  hint?: string;
+  row: RowDraft;
+  prefix: string;
+  locales: string[];
+  errors: FieldErrors;
+  disabled: boolean;
+  multiline?: boolean;
+  locale: Locale;
+}) {
+  const name = `${props.prefix}.${props.base}`;
+  const own = props.errors.get(name) ?? [];
+  return (
+    <fieldset class="group" id={idOf(name)}>
+      <legend>{props.legend}</legend>
+      {props.hint ? <p class="hint">{props.hint}</p> : null}
+      {own.length ? (
+        <p class="field-error" id={`${idOf(name)}-error`}>
+          {own.join('; ')}
+        </p>
+      ) : null}
+      {props.locales.map((l) => (
+        <Field
+          key={l}
+          name={`${name}.${l}`}
+          label={`${localeName(props.locale, l)} (${l})`}
+          errors={props.errors.get(`${name}.${l}`) ?? []}
+        >
+          {(a) =>
+            props.multiline ? (
+              <textarea {...a} rows={3} lang={l} disabled={props.disabled}>
+                {textOf(props.row, `${props.base}.${l}`)}
+              </textarea>
+            ) : (
+              <input
+                type="text"
+                {...a}
+                value={textOf(props.row, `${props.base}.${l}`)}
+                lang={l}
+                disabled={props.disabled}
+              />
+            )
+          }
+        </Field>
+      ))}
+    </fieldset>
+  );
+}
+
+/** Ticked boxes (`segments`, `roles`): one fieldset, its errors under the legend. */
+function Boxes(props: {
+  name: string;
+  legend: string;
+  options: readonly { value: string; label: string }[];
+  checked: readonly string[];
+  errors: FieldErrors;
+  disabled: boolean;
+  hint?: string;
+}) {
+  const own = errorsUnder(props.errors, props.name);
+  const id = idOf(props.name);
+  return (
+    <fieldset class="group boxes" id={id} aria-describedby={own.length ? `${id}-error` : undefined}>
+      <legend>{props.legend}</legend>
+      {props.options.map((o) => (
+        <label key={o.value} class="check">
+          <input
+            type="checkbox"
+            name={props.name}
+            value={o.value}
+            checked={props.checked.includes(o.value)}
+            disabled={props.disabled}
+          />{' '}
+          {o.label}
+        </label>
+      ))}
+      {props.hint ? <p class="hint">{props.hint}</p> : null}
+      {own.length ? (
+        <p class="field-error" id={`${id}-error`}>
+          {own.join('; ')}
+        </p>
+      ) : null}
+    </fieldset>
+  );
+}
+
+function TextField(props: {
+  name: string;
+  label: string;
+  value: string;
+  errors: FieldErrors;
+  disabled: boolean;
+  hint?: string;
+  type?: 'text' | 'number' | 'url' | 'email';
+}) {
+  return (
+    <Field
+      name={props.name}
+      label={props.label}
+      hint={props.hint}
+      errors={errorsUnder(props.errors, props.name)}
+    >
+      {(a) => (
+        // One input, its type as given (preact types each input type apart).
+        <input type={(props.type ?? 'text') as 'text'} {...a} value={props.value} disabled={props.disabled} />
+      )}
+    </Field>
+  );
+}
+
+function Choice(props: {
+  name: string;
+  label: string;
+  value: string;
+  options: readonly { value: string; label: string }[];
+  errors: FieldErrors;
+  disabled: boolean;
+}) {
+  return (
+    <Field name={props.name} label={props.label} errors={errorsUnder(props.errors, props.name)}>
+      {(a) => (
+        <select {...a} disabled={props.disabled}>
+          {props.options.map((o) => (
+            <option key={o.value} value={o.value} selected={props.value === o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
+}
+
+const segmentOptions = (locale: Locale) =>
+  (['detractor', 'passive', 'promoter'] as const).map((s) => ({
+    value: s,
+    label: t(locale, `segment_${s}`),
+  }));
+const channelOptions = (locale: Locale) =>
+  (['auto', 'email', 'sms'] as const).map((c) => ({ value: c, label: t(locale, `ch_${c}`) }));
+
+/** The follow-up actions, one fieldset each with its kind's controls; add and remove work without JavaScript. */
+function ActionRows(props: RowsProps) {
+  const { locale, draft, errors, disabled } = props;
+  const own = errors.get('actions') ?? [];
+  return (
+    <fieldset class="group rows" id="f-actions">
+      <legend>{t(locale, 'actions')}</legend>
+      <p class="hint">{t(locale, props.isNew ? 'actionsNewHint' : 'actionsHint')}</p>
+      {own.length ? <p class="field-error">{own.join('; ')}</p> : null}
+      {draft.actions.length === 0 ? <p class="muted">{t(locale, 'noActions')}</p> : null}
+      {draft.actions.map((row, i) => {
+        const prefix = `actions[${i}]`;
+        const type = (actionTypes as string[]).includes(textOf(row, 'type'))
+          ? (textOf(row, 'type') as ActionType)
+          : 'alert';
+        const fields = new Set<string>(actionFields[type]);
+        const n = String(i + 1);
+        const text = (k: string, label: string, hint?: string, kind?: 'number' | 'url' | 'email') => (
+          <TextField
+            name={`${prefix}.${k}`}
+            label={label}
+            value={textOf(row, k)}
+            errors={errors}
+            disabled={disabled}
+            {...(hint ? { hint } : {})}
+            {...(kind ? { type: kind } : {})}
+          />
+        );
+        const localized = (k: string, label: string, hint?: string, multiline = true) => (
+          <LocalizedGroup
+            base={k}
+            legend={label}
+            {...(hint ? { hint } : {})}
+            row={row}
+            prefix={prefix}
+            locales={props.locales}
+            errors={errors}
+            disabled={disabled}
+            multiline={multiline}
+            locale={locale}
+          />
+        );
+        return (
+          <fieldset key={`${i}-${type}`} class="row-card" id={idOf(prefix)}>
+            <legend>{t(locale, 'actionN', { n, type: t(locale, `act_${type}`) })}</legend>
+            {(errors.get(prefix) ?? []).length ? (
+              <p class="field-error">{errors.get(prefix)?.join('; ')}</p>
+            ) : null}
+            <Choice
+              name={`${prefix}.type`}
+              label={t(locale, 'type')}
+              value={type}
+              options={actionTypes.map((a) => ({ value: a, label: t(locale, `act_${a}`) }))}
+              errors={errors}
+              disabled={disabled}
+            />
+            <Boxes
+              name={`${prefix}.segments`}
+              legend={t(locale, 'segments')}
+              options={segmentOptions(locale)}
+              checked={[row.segments ?? []].flat()}
+              errors={errors}
+              disabled={disabled}
+              {...(type === 'review' ? { hint: t(locale, 'reviewAll') } : {})}
+            />
+            {fields.has('emails') ? text('emails', t(locale, 'emails'), t(locale, 'emailsHint')) : null}
+            {fields.has('roles') ? (
+              <Boxes
+                name={`${prefix}.roles`}
+                legend={t(locale, 'roles')}
+                options={(['owner', 'admin', 'agent', 'viewer'] as const).map((r) => ({
+                  value: r,
+                  label: t(locale, `role_${r}`),
+                }))}
+                checked={[row.roles ?? []].flat()}
+                errors={errors}
+                disabled={disabled}
+              />
+            ) : null}
+            {fields.has('slackWebhookUrl')
+              ? text('slackWebhookUrl', t(locale, 'slackWebhookUrl'), undefined, 'url')
+              : null}
+            {fields.has('slaHours') ? text('slaHours', t(locale, 'slaHours'), undefined, 'number') : null}
+            {fields.has('owner') ? text('owner', t(locale, 'owner')) : null}
+            {fields.has('escalateTo')
+              ? text('escalateTo', t(locale, 'escalateTo'), t(locale, 'escalateHint'), 'email')
+              : null}
+            {fields.has('acknowledge') ? (
+              <div class="field check-field">
+                <label class="check">
+                  <input
+                    type="checkbox"
+                    name={`${prefix}.acknowledge`}
+                    checked={textOf(row, 'acknowledge') === 'on'}
+                    disabled={disabled}
+                  />{' '}
+                  {t(locale, 'acknowledge')}
+                </label>
+              </div>
+            ) : null}
+            {fields.has('acknowledgement')
+              ? localized('acknowledgement', t(locale, 'acknowledgement'))
+              : null}
+            {fields.has('url') ? text('url', t(locale, 'url'), undefined, 'url') : null}
+            {fields.has('channel') ? (
+              <Choice
+                name={`${prefix}.channel`}
+                label={t(locale, 'channel')}
+                value={textOf(row, 'channel') || 'auto'}
+                options={channelOptions(locale)}
+                errors={errors}
+                disabled={disabled}
+              />
+            ) : null}
+            {fields.has('subject') ? localized('subject', t(locale, 'emailSubject'), undefined, false) : null}
+            {fields.has('body') ? localized('body', t(locale, 'body'), t(locale, 'bodyHint')) : null}
+            {fields.has('connectorId') ? text('connectorId', t(locale, 'connectorId')) : null}
+            {fields.has('tags') ? text('tags', t(locale, 'tags'), t(locale, 'tagsHint')) : null}
+            {fields.has('priority') ? (
+              <Choice
+                name={`${prefix}.priority`}
+                label={t(locale, 'priority')}
+                value={textOf(row, 'priority')}
+                options={(['', 'low', 'normal', 'high', 'urgent'] as const).map((p) => ({
+                  value: p,
+                  label: t(locale, p ? `pr_${p}` : 'pr_none'),
+                }))}
+                errors={errors}
+                disabled={disabled}
+              />
+            ) : null}
+            <OpButton
+              action={props.opAction}
+              op={`remove-action:${i}`}
+              label={t(locale, 'removeAction', { n })}
+              disabled={disabled}
+              danger
+            />
+          </fieldset>
+        );
+      })}
+      {disabled ? null : (
+        <div class="add-row">
+          <Field name="newAction" label={t(locale, 'newAction')} errors={[]}>
+            {(a) => (
+              <select {...a}>
+                {actionTypes.map((a2) => (
+                  <option key={a2} value={a2}>
+                    {t(locale, `act_${a2}`)}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <OpButton
+            action={props.opAction}
+            op="add-action"
+            label={t(locale, 'addAction')}
+            disabled={disabled}
+          />
+        </div>
+      )}
+    </fieldset>
+  );
+}
+
+/** The extra questions: id, kind, label per language, and the kind's own controls (scale, importance, options). */
+function QuestionRows(props: RowsProps) {
+  const { locale, draft, errors, disabled } = props;
+  const own = errors.get('questions') ?? [];
+  return (
+    <fieldset class="group rows" id="f-questions">
+      <legend>{t(locale, 'extraQuestions')}</legend>
+      <p class="hint">{t(locale, 'extraQuestionsHint')}</p>
+      {own.length ? <p class="field-error">{own.join('; ')}</p> : null}
+      {draft.questions.length === 0 ? <p class="muted">{t(locale, 'noQuestions')}</p> : null}
+      {draft.questions.map((row, i) => {
+        const prefix = `questions[${i}]`;
+        const type = (questionTypes as string[]).includes(textOf(row, 'type'))
+          ? (textOf(row, 'type') as QuestionType)
+          : 'rating';
+        const n = String(i + 1);
+        const options = optionCount(row);
+        return (
+          <fieldset key={`${i}-${type}`} class="row-card" id={idOf(prefix)}>
+            <legend>{t(locale, 'questionN', { n, type: t(locale, `q_${type}`) })}</legend>
+            {(errors.get(prefix) ?? []).length ? (
+              <p class="field-error">{errors.get(prefix)?.join('; ')}</p>
+            ) : null}
+            <TextField
+              name={`${prefix}.id`}
+              label={t(locale, 'questionId')}
+              hint={t(locale, 'questionIdHint')}
+              value={textOf(row, 'id')}
+              errors={errors}
+              disabled={disabled}
+            />
+            <Choice
+              name={`${prefix}.type`}
+              label={t(locale, 'type')}
+              value={type}
+              options={questionTypes.map((q) => ({ value: q, label: t(locale, `q_${q}`) }))}
+              errors={errors}
+              disabled={disabled}
+            />
+            <LocalizedGroup
+              base="label"
+              legend={t(locale, 'label')}
+              row={row}
+              prefix={prefix}
+              locales={props.locales}
+              errors={errors}
+              disabled={disabled}
+              locale={locale}
+            />
+            {type === 'rating' ? (
+              <>
+                <Choice
+                  name={`${prefix}.scale`}
+                  label={t(locale, 'scale')}
+                  value={textOf(row, 'scale') || '1-5'}
+                  options={(['1-5', 'survey'] as const).map((v) => ({
+                    value: v,
+                    label: t(locale, `sc_${v}`),
+                  }))}
+                  errors={errors}
+                  disabled={disabled}
+                />
+                <TextField
+                  name={`${prefix}.importance`}
+                  label={t(locale, 'importance')}
+                  hint={t(locale, 'importanceHint')}
+                  value={textOf(row, 'importance')}
+                  errors={errors}
+                  disabled={disabled}
+                  type="number"
+                />
+              </>
+            ) : null}
+            {type === 'choice' ? (
+              <fieldset class="group" id={idOf(`${prefix}.options`)}>
+                <legend>{t(locale, 'options')}</legend>
+                {(errors.get(`${prefix}.options`) ?? []).length ? (
+                  <p class="field-error">{errors.get(`${prefix}.options`)?.join('; ')}</p>
+                ) : null}
+                {Array.from({ length: options }, (_, j) => {
+                  const m = String(j + 1);
+                  return (
+                    <fieldset key={j} class="row-card" id={idOf(`${prefix}.options[${j}]`)}>
+                      <legend>{t(locale, 'optionN', { n: m })}</legend>
+                      <TextField
+                        name={`${prefix}.options[${j}].id`}
+                        label={t(locale, 'optionId')}
+                        value={textOf(row, `options[${j}].id`)}
+                        errors={errors}
+                        disabled={disabled}
+                      />
+                      <LocalizedGroup
+                        base={`options[${j}].label`}
+                        legend={t(locale, 'label')}
+                        row={row}
+                        prefix={prefix}
+                        locales={props.locales}
+                        errors={errors}
+                        disabled={disabled}
+                        locale={locale}
+                      />
+                      <OpButton
+                        action={props.opAction}
+                        op={`remove-option:${i}:${j}`}
+                        label={t(locale, 'removeOption', { n, m })}
+                        disabled={disabled}
+                        danger
+                      />
+                    </fieldset>
+                  );
+                })}
+                <OpButton
+                  action={props.opAction}
+                  op={`add-option:${i}`}
+                  label={t(locale, 'addOption', { n })}
+                  disabled={disabled}
+                />
+              </fieldset>
+            ) : null}
+            <OpButton
+              action={props.opAction}
+              op={`remove-question:${i}`}
+              label={t(locale, 'removeQuestion', { n })}
+              disabled={disabled}
+              danger
+            />
+          </fieldset>
+        );
+      })}
+      {disabled ? null : (
+        <div class="add-row">
+          <Field name="newQuestion" label={t(locale, 'newQuestion')} errors={[]}>
+            {(a) => (
+              <select {...a}>
+                {questionTypes.map((q) => (
+                  <option key={q} value={q}>
+                    {t(locale, `q_${q}`)}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <OpButton
+            action={props.opAction}
+            op="add-question"
+            label={t(locale, 'addQuestion')}
+            disabled={disabled}
+          />
+        </div>
+      )}
+    </fieldset>
+  );
+}
+
 export type SurveyListItem = {
   id: string;
   name: string;
@@ -133,6 +647,9 @@ export function surveysPage(input: {
           ) : null}
         </div>
         <p class="muted">{t(locale, 'surveysLead')}</p>
+        <p>
+          <a href="/app/surveys/locations">{locationWords(locale, 'locationsLink')}</a>
+        </p>
         <Notice text={input.notice} />
         {input.canManage ? null : <p class="notice">{t(locale, 'readOnly')}</p>}
         <section class="card" aria-labelledby="survey-list">
@@ -282,6 +799,7 @@ export function surveyPage(input: {
   const action = isNew ? '/app/surveys' : `/app/surveys/${surveyId}`;
   const locales = draftLocales(draft);
   const disabled = !input.canManage;
+  const opAction = `${isNew ? '/app/surveys/new' : action}/preview`;
   const localized = (kind: 'question' | 'followupQuestion', legend: string) => (
     <fieldset class="group" id={idOf(kind)}>
       <legend>{legend}</legend>
@@ -333,30 +851,24 @@ export function surveyPage(input: {
       </Field>
       {localized('question', t(locale, 'question'))}
       {localized('followupQuestion', t(locale, 'followup'))}
-      <Field
-        name="questions"
-        label={t(locale, 'extraQuestions')}
-        hint={t(locale, 'extraQuestionsHint')}
-        errors={errorsUnder(errors, 'questions')}
-      >
-        {(a) => (
-          <textarea {...a} rows={6} spellcheck={false} class="code" disabled={disabled}>
-            {draft.questions}
-          </textarea>
-        )}
-      </Field>
-      <Field
-        name="actions"
-        label={t(locale, 'actions')}
-        hint={t(locale, 'actionsHint')}
-        errors={errorsUnder(errors, 'actions')}
-      >
-        {(a) => (
-          <textarea {...a} rows={16} spellcheck={false} class="code" disabled={disabled}>
-            {draft.actions}
-          </textarea>
-        )}
-      </Field>
+      <QuestionRows
+        locale={locale}
+        draft={draft}
+        errors={errors}
+        locales={locales}
+        disabled={disabled}
+        opAction={opAction}
+        isNew={isNew}
+      />
+      <ActionRows
+        locale={locale}
+        draft={draft}
+        errors={errors}
+        locales={locales}
+        disabled={disabled}
+        opAction={opAction}
+        isNew={isNew}
+      />
     </>
   );
   return document({

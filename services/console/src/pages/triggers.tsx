@@ -396,12 +396,9 @@ export function triggerPage(input: {
     </>
   );
 
-  const dryRun = isNew ? (
-    <aside class="card dry-run" aria-labelledby="dry-run-title">
-      <h2 id="dry-run-title">{t(locale, 'dryRun')}</h2>
-      <p class="muted">{t(locale, 'dryRunSave')}</p>
-    </aside>
-  ) : input.canManage ? (
+  // A new trigger is tried as the form stands too: the same dry run, with the form as all of the trigger.
+  const tryUrl = `/app/triggers/${isNew ? 'new' : triggerId}/try`;
+  const dryRun = input.canManage ? (
     <aside class="card dry-run" aria-labelledby="dry-run-title">
       <h2 id="dry-run-title">{t(locale, 'dryRun')}</h2>
       <p class="muted">{t(locale, 'dryRunLead')}</p>
@@ -433,7 +430,7 @@ export function triggerPage(input: {
           {t(locale, 'pasteHint')}
         </p>
       </div>
-      <button type="submit" class="secondary" formaction={`/app/triggers/${triggerId}/try`} data-try="">
+      <button type="submit" class="secondary" formaction={tryUrl} data-try="">
         {t(locale, 'tryIt')}
       </button>
       <h3 id="outcome-title">{t(locale, 'outcome')}</h3>
@@ -451,7 +448,7 @@ export function triggerPage(input: {
     title,
     session,
     section: 'surveys',
-    scripts: input.canManage && !isNew ? ['dry-run'] : [],
+    scripts: input.canManage ? ['dry-run'] : [],
     children: (
       <>
         <p>
@@ -468,7 +465,7 @@ export function triggerPage(input: {
             method="post"
             action={isNew ? '/app/triggers' : `/app/triggers/${triggerId}`}
             class="trigger-form"
-            data-dry-run={isNew ? undefined : `/app/triggers/${triggerId}/try?fragment=1`}
+            data-dry-run={`${tryUrl}?fragment=1`}
           >
             <Csrf token={input.csrf} />
             <div class="card trigger-fields">

@@ -5,13 +5,21 @@
 
 import { type Locale, type SignedIn, schema, type Webhook, type WebhookDeliveryLog } from '@surveyflow/core';
 import { Csrf, document } from './layout.tsx';
-import { dateTime, Empty, Notice, Pager, type SettingsTab, SettingsTabs, Table, When } from './parts.tsx';
+import {
+  dateTime,
+  Empty,
+  Notice,
+  Pager,
+  type SettingsTab,
+  SettingsTabs,
+  Table,
+  When,
+  zoneOf,
+} from './parts.tsx';
 import type { FieldErrors } from './settings.tsx';
 import { t } from './webhooks.words.ts';
 
 type Frame = { locale: Locale; session: SignedIn; csrf: string; tabs: readonly SettingsTab[] };
-
-const zoneOf = (session: SignedIn) => session.workspace?.timezone ?? 'UTC';
 
 /** URL and events, for a new endpoint or an existing one. */
 function EndpointFields(props: {

@@ -18,8 +18,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { casePage, caseViews, inboxPage, previewPage } from '../pages/cases.tsx';
 import { t } from '../pages/cases.words.ts';
-import { localeOf, type Member, memberWith, needSession } from '../scope.ts';
-import { csrfField, FormOnly, formErrors, htmlPage, redirect } from './shapes.ts';
+import { actorOf, localeOf, type Member, memberWith, needSession } from '../scope.ts';
+import { csrfField, FormOnly, formErrors, formPost, htmlPage, redirect } from './shapes.ts';
 
 const PAGE = 25;
 
@@ -48,15 +48,15 @@ const ResolveBody = z.object({
 });
 
 /** The operator in their workspace, holding `permission` (data.read to look, cases.work to change). */
-/** The operator in their workspace, holding `permission` (data.read to look, cases.work to change). */
 const allowed = (request: FastifyRequest, permission: Permission) => memberWith(request, permission);
 
-const auditActor = (s: Member) => ({ kind: 'user' as const, id: s.user.id, label: s.user.email });
 const html = (reply: FastifyReply) => reply.type('text/html; charset=utf-8');
 
 export function caseRoutes(app: HttpApp, ctx: AppContext) {
   const signedIn = needSession(ctx);
   const tags = ['console'];
+  /** The closing email wears the workspace's logo (by its public URL) and accent, previewed as sent. */
+  const brand = { publicUrl: ctx.config.PUBLIC_URL };
   const forms = {
     303: redirect('Back to the case, with a notice'),
     ...formErrors,
@@ -192,7 +192,8 @@ export function caseRoutes(app: HttpApp, ctx: AppContext) {
       patch,
       s.user.email,
       ctx.clock.now(),
-      auditActor(s),
+      actorOf(s),
+      brand,
     );
     if (notice) await ctx.queues.addNotificationSends([notice]);
     request.log.info({ caseId: id, change: Object.keys(patch) }, 'case changed in the console');
@@ -201,18 +202,12 @@ export function caseRoutes(app: HttpApp, ctx: AppContext) {
 
   app.post(
     '/app/cases/:id/assign',
-    {
-      schema: {
-        tags,
-        summary: 'Assigns the case to a member (empty: nobody)',
-        consumes: ['application/x-www-form-urlencoded'],
-        params: CaseParams,
-        body: AssignBody,
-        response: forms,
-      },
-      preValidation: app.csrfProtection,
-      preHandler: signedIn,
-    },
+    formPost(app, signedIn, {
+      summary: 'Assigns the case to a member (empty: nobody)',
+      params: CaseParams,
+      body: AssignBody,
+      response: forms,
+    }),
     async (request, reply) => {
       const session = allowed(request, 'cases.work');
       await change(request, session, request.params.id, { assigneeId: request.body.assigneeId });
@@ -222,18 +217,12 @@ export function caseRoutes(app: HttpApp, ctx: AppContext) {
 
   app.post(
     '/app/cases/:id/acknowledge',
-    {
-      schema: {
-        tags,
-        summary: 'Acknowledges an open case (someone has seen it; the SLA runs on)',
-        consumes: ['application/x-www-form-urlencoded'],
-        params: CaseParams,
-        body: FormOnly,
-        response: forms,
-      },
-      preValidation: app.csrfProtection,
-      preHandler: signedIn,
-    },
+    formPost(app, signedIn, {
+      summary: 'Acknowledges an open case (someone has seen it; the SLA runs on)',
+      params: CaseParams,
+      body: FormOnly,
+      response: forms,
+    }),
     async (request, reply) => {
       const session = allowed(request, 'cases.work');
       const { id } = request.params;
@@ -247,18 +236,12 @@ export function caseRoutes(app: HttpApp, ctx: AppContext) {
 
   app.post(
     '/app/cases/:id/note',
-    {
-      schema: {
-        tags,
-        summary: 'Adds a note to the case’s history (the team’s eyes only)',
-        consumes: ['application/x-www-form-urlencoded'],
-        params: CaseParams,
-        body: NoteBody,
-        response: forms,
-      },
-      preValidation: app.csrfProtection,
-      preHandler: signedIn,
-    },
+    formPost(app, signedIn, {
+      summary: 'Adds a note to the case’s history (the team’s eyes only)',
+      params: CaseParams,
+      body: NoteBody,
+      response: forms,
+    }),
     async (request, reply) => {
       const session = allowed(request, 'cases.work');
       await change(request, session, request.params.id, { note: request.body.note });
@@ -268,25 +251,19 @@ export function caseRoutes(app: HttpApp, ctx: AppContext) {
 
   app.post(
     '/app/cases/:id/resolve/preview',
-    {
-      schema: {
-        tags,
-        summary:
-          'Shows what resolving would do and exactly the message the customer would get; changes nothing',
-        consumes: ['application/x-www-form-urlencoded'],
-        params: CaseParams,
-        body: ResolveBody,
-        response: { 200: htmlPage('The confirmation page'), ...formErrors, 404: htmlPage('No such case') },
-      },
-      preValidation: app.csrfProtection,
-      preHandler: signedIn,
-    },
+    formPost(app, signedIn, {
+      summary:
+        'Shows what resolving would do and exactly the message the customer would get; changes nothing',
+      params: CaseParams,
+      body: ResolveBody,
+      response: { 200: htmlPage('The confirmation page'), ...formErrors, 404: htmlPage('No such case') },
+    }),
     async (request, reply) => {
       const session = allowed(request, 'cases.work');
       const { id } = request.params;
       const { resolution, closingMessage } = request.body;
       const { workspaceId } = session.workspace;
-      const preview = await previewClosingMessage(ctx.database, workspaceId, id, closingMessage ?? '');
+      const preview = await previewClosingMessage(ctx.database, workspaceId, id, closingMessage ?? '', brand);
       if (!preview) throw AppError.notFound(`Case ${id}`);
       const locale = localeOf(request);
       // The email is shown in a sandboxed frame of its own (its inline styles need a policy of their own).
@@ -332,12 +309,13 @@ export function caseRoutes(app: HttpApp, ctx: AppContext) {
         session.workspace.workspaceId,
         id,
         request.query.closingMessage,
+        brand,
       );
       if (preview?.message?.channel !== 'email') throw AppError.notFound(`Email for case ${id}`);
       return html(reply)
         .header(
           'content-security-policy',
-          "default-src 'none'; style-src 'unsafe-inline'; img-src data: https:; frame-ancestors 'self'; sandbox",
+          `default-src 'none'; style-src 'unsafe-inline'; img-src data: https: ${new URL(ctx.config.PUBLIC_URL).origin}; frame-ancestors 'self'; sandbox`,
         )
         .send(preview.message.html);
     },
@@ -345,19 +323,13 @@ export function caseRoutes(app: HttpApp, ctx: AppContext) {
 
   app.post(
     '/app/cases/:id/resolve',
-    {
-      schema: {
-        tags,
-        summary:
-          'Resolves the case (after the preview) and sends the closing message, if any, in the same transaction',
-        consumes: ['application/x-www-form-urlencoded'],
-        params: CaseParams,
-        body: ResolveBody,
-        response: forms,
-      },
-      preValidation: app.csrfProtection,
-      preHandler: signedIn,
-    },
+    formPost(app, signedIn, {
+      summary:
+        'Resolves the case (after the preview) and sends the closing message, if any, in the same transaction',
+      params: CaseParams,
+      body: ResolveBody,
+      response: forms,
+    }),
     async (request, reply) => {
       const session = allowed(request, 'cases.work');
       const { id } = request.params;

@@ -22,8 +22,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { contactPage, contactsPage, erasePage } from '../pages/contacts.tsx';
 import { t } from '../pages/contacts.words.ts';
-import { localeOf, type Member, memberWith, needSession } from '../scope.ts';
-import { csrfField, FormOnly, formErrors, htmlPage, redirect } from './shapes.ts';
+import { actorOf, localeOf, type Member, memberWith, needSession } from '../scope.ts';
+import { csrfField, FormOnly, formErrors, formPost, htmlPage, redirect } from './shapes.ts';
 
 const PAGE = 25;
 
@@ -43,7 +43,6 @@ const ContactQuery = z.object({
 });
 const EraseBody = z.object({ confirm: text(200).trim().optional(), ...csrfField });
 
-/** The operator in their workspace, holding `permission` (data.read to look; contacts.write, contacts.erase to change). */
 /** The operator in their workspace, holding `permission` (data.read to look; contacts.write, contacts.erase to change). */
 const allowed = (request: FastifyRequest, permission: Permission) => memberWith(request, permission);
 
@@ -178,18 +177,12 @@ export function contactRoutes(app: HttpApp, ctx: AppContext) {
 
   app.post(
     '/app/contacts/:id/unsubscribe',
-    {
-      schema: {
-        tags,
-        summary: 'Opts the contact out at once (waiting invitations cancelled, reminders stopped)',
-        consumes: ['application/x-www-form-urlencoded'],
-        params: ContactParams,
-        body: FormOnly,
-        response: forms,
-      },
-      preValidation: app.csrfProtection,
-      preHandler: signedIn,
-    },
+    formPost(app, signedIn, {
+      summary: 'Opts the contact out at once (waiting invitations cancelled, reminders stopped)',
+      params: ContactParams,
+      body: FormOnly,
+      response: forms,
+    }),
     async (request, reply) => {
       const session = allowed(request, 'contacts.write');
       const contact = await found(session, request.params.id);
@@ -203,18 +196,12 @@ export function contactRoutes(app: HttpApp, ctx: AppContext) {
 
   app.post(
     '/app/contacts/:id/resubscribe',
-    {
-      schema: {
-        tags,
-        summary: 'Opts the contact back in (cancelled invitations stay cancelled)',
-        consumes: ['application/x-www-form-urlencoded'],
-        params: ContactParams,
-        body: FormOnly,
-        response: forms,
-      },
-      preValidation: app.csrfProtection,
-      preHandler: signedIn,
-    },
+    formPost(app, signedIn, {
+      summary: 'Opts the contact back in (cancelled invitations stay cancelled)',
+      params: ContactParams,
+      body: FormOnly,
+      response: forms,
+    }),
     async (request, reply) => {
       const session = allowed(request, 'contacts.write');
       const contact = await found(session, request.params.id);
@@ -258,18 +245,12 @@ export function contactRoutes(app: HttpApp, ctx: AppContext) {
 
   app.post(
     '/app/contacts/:id/erase',
-    {
-      schema: {
-        tags,
-        summary: 'Erases the contact (right to erasure) once `confirm` repeats its id',
-        consumes: ['application/x-www-form-urlencoded'],
-        params: ContactParams,
-        body: EraseBody,
-        response: { ...forms, 303: redirect('To the contacts, with a notice') },
-      },
-      preValidation: app.csrfProtection,
-      preHandler: signedIn,
-    },
+    formPost(app, signedIn, {
+      summary: 'Erases the contact (right to erasure) once `confirm` repeats its id',
+      params: ContactParams,
+      body: EraseBody,
+      response: { ...forms, 303: redirect('To the contacts, with a notice') },
+    }),
     async (request, reply) => {
       const session = allowed(request, 'contacts.erase');
       const { id } = request.params;
@@ -279,11 +260,7 @@ export function contactRoutes(app: HttpApp, ctx: AppContext) {
           { field: 'confirm', message: `must repeat the contact's id (${id}) to erase it` },
         ]);
       }
-      await eraseContact(ctx.database, session.workspace.workspaceId, id, ctx.clock.now(), {
-        kind: 'user',
-        id: session.user.id,
-        label: session.user.email,
-      });
+      await eraseContact(ctx.database, session.workspace.workspaceId, id, ctx.clock.now(), actorOf(session));
       return reply.redirect(`/app/contacts?done=erased&id=${encodeURIComponent(id)}`, 303);
     },
   );

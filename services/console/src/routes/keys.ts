@@ -20,7 +20,7 @@ import { say } from '../i18n.ts';
 import { keysPage } from '../pages/keys.tsx';
 import { pk } from '../pages/keys-publishable.words.ts';
 import { settingsTabsFor } from '../pages/parts.tsx';
-import { localeOf, type Member, memberWith, needSession } from '../scope.ts';
+import { actorOf, localeOf, type Member, memberWith, needSession } from '../scope.ts';
 import { csrfField, FormOnly, formErrors, htmlPage, redirect } from './shapes.ts';
 
 const scope = z.enum(scopes, { error: `must be one of: ${scopes.join(', ')}` });
@@ -53,10 +53,7 @@ const CreatePublishableBody = z.object({
 });
 
 /** The operator in their current workspace, allowed to manage keys (the team page's refusal otherwise). */
-/** The operator in their current workspace, allowed to manage keys (the team page's refusal otherwise). */
 const manager = (request: FastifyRequest) => memberWith(request, 'keys.manage', 'manage API keys');
-
-const actorOf = (s: Member) => ({ kind: 'user' as const, id: s.user.id, label: s.user.email });
 
 export function keyRoutes(app: HttpApp, ctx: AppContext) {
   const signedIn = needSession(ctx);

@@ -15,7 +15,7 @@ import {
 import { type HttpApp, keysetCursor, text, uuid } from '@surveyflow/http';
 import { z } from 'zod';
 import { responsesPage } from '../pages/responses.tsx';
-import { localeOf, memberOf, needSession } from '../scope.ts';
+import { actorOf, localeOf, memberOf, needSession } from '../scope.ts';
 import { formErrors, htmlPage, redirect } from './shapes.ts';
 
 /** An empty form field is no value. */
@@ -162,7 +162,7 @@ export function responseRoutes(app: HttpApp, ctx: AppContext) {
       const propertyColumns = filter.property ? [`properties.${filter.property.path.join('.')}`] : [];
       const csv = await exportResponsesCsv(ctx.database, {
         workspaceId,
-        actor: { kind: 'user', id: session.user.id, label: session.user.email },
+        actor: actorOf(session),
         filter,
         columns: propertyColumns,
       });

@@ -18,6 +18,7 @@ import {
 import { type HttpApp, text } from '@surveyflow/http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { errorText } from '../error-words.ts';
 import { settingsTabsFor } from '../pages/parts.tsx';
 import {
   brandingPage,
@@ -26,7 +27,7 @@ import {
   workspaceSettingsPage,
 } from '../pages/settings.tsx';
 import { t } from '../pages/settings.words.ts';
-import { localeOf, type Member, mayDo, memberOf, needSession } from '../scope.ts';
+import { actorOf, localeOf, type Member, mayDo, memberOf, needSession } from '../scope.ts';
 import { csrfField, FormOnly, formErrors, htmlPage, redirect } from './shapes.ts';
 
 /** Refuses a role without the permission, like every other console form (403, naming what it needs). */
@@ -203,8 +204,9 @@ export function settingsRoutes(app: HttpApp, ctx: AppContext) {
       const parsed = rules.safeParse(changeOf(form));
       if (!parsed.success) {
         const errors: FieldErrors = {};
-        for (const issue of parsed.error.issues) errors[fieldOf(issue.path)] ??= issue.message;
         const locale = localeOf(request);
+        for (const issue of parsed.error.issues)
+          errors[fieldOf(issue.path)] ??= errorText(locale, issue.message);
         return reply
           .status(400)
           .type('text/html; charset=utf-8')
@@ -221,7 +223,7 @@ export function settingsRoutes(app: HttpApp, ctx: AppContext) {
             }),
           );
       }
-      await updateWorkspace(ctx.database, session.workspace.workspaceId, parsed.data);
+      await updateWorkspace(ctx.database, session.workspace.workspaceId, parsed.data, actorOf(session));
       return reply.redirect('/app/settings?done=saved', 303);
     },
   );
@@ -319,10 +321,17 @@ export function settingsRoutes(app: HttpApp, ctx: AppContext) {
       if (!parsed.success) {
         return refused(request, reply, session, {
           accentInput: accentColor,
-          errors: { accentColor: parsed.error.issues[0]?.message ?? 'not a colour' },
+          errors: {
+            accentColor: errorText(localeOf(request), parsed.error.issues[0]?.message ?? 'not a colour'),
+          },
         });
       }
-      await updateWorkspace(ctx.database, session.workspace.workspaceId, { accentColor: parsed.data });
+      await updateWorkspace(
+        ctx.database,
+        session.workspace.workspaceId,
+        { accentColor: parsed.data },
+        actorOf(session),
+      );
       return reply.redirect('/app/settings/branding?done=accent', 303);
     },
   );
@@ -357,11 +366,13 @@ export function settingsRoutes(app: HttpApp, ctx: AppContext) {
             ctx.database,
             session.workspace.workspaceId,
             request.body.logo ?? Buffer.alloc(0),
+            'logo',
+            actorOf(session),
           );
         } catch (err) {
           if (!(err instanceof AppError) || err.kind !== 'invalid') throw err;
           return refused(request, reply, session, {
-            errors: { logo: err.details?.[0]?.message ?? err.message },
+            errors: { logo: errorText(localeOf(request), err.details?.[0]?.message ?? err.message) },
           });
         }
         return reply.redirect('/app/settings/branding?done=logo', 303);
@@ -385,7 +396,7 @@ export function settingsRoutes(app: HttpApp, ctx: AppContext) {
     async (request, reply) => {
       const session = memberOf(request);
       mayChangeSettings(session);
-      await removeWorkspaceLogo(ctx.database, session.workspace.workspaceId);
+      await removeWorkspaceLogo(ctx.database, session.workspace.workspaceId, actorOf(session));
       return reply.redirect('/app/settings/branding?done=logo-removed', 303);
     },
   );

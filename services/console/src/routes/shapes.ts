@@ -25,3 +25,21 @@ export const formErrors = {
 export const csrfField = { _csrf: text(200).optional().describe('The form’s CSRF token') };
 
 export const FormOnly = z.object(csrfField);
+
+/**
+ * A console form's POST: urlencoded, the CSRF token checked before the body is validated, signed in. The
+ * schema's parts as given (params, body, response), so the handler is typed by them.
+ */
+export const formPost = <
+  C,
+  H,
+  S extends { summary: string; body: z.ZodType; response: Record<number, unknown> },
+>(
+  app: { csrfProtection: C },
+  signedIn: H,
+  schema: S,
+) => ({
+  schema: { tags: ['console'], consumes: ['application/x-www-form-urlencoded'], ...schema },
+  preValidation: app.csrfProtection,
+  preHandler: signedIn,
+});

@@ -1,14 +1,18 @@
 // The survey and trigger forms as plain values: what a stored trigger shows is what the form posts back, and a posted
 // form becomes the body the API's own schemas accept (or the field they name).
 import { type Filter, operators } from '@surveyflow/core';
-import { issuesToDetails, TriggerInput, TriggerPatch } from '@surveyflow/http';
+import { issuesToDetails, SurveyInput, TriggerInput, TriggerPatch } from '@surveyflow/http';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  applyFormOp,
+  type Form,
   formFieldOf,
   newTriggerDraft,
+  type RowDraft,
   readValue,
   surveyBody,
+  surveyDraft,
   surveyDraftFromForm,
   triggerBody,
   triggerDraft,
@@ -167,25 +171,160 @@ describe('the trigger form', () => {
   });
 });
 
+/** What a browser posts for a draft's rows: each control by its name (`actions[0].body.en`). */
+const postedRows = (rows: { actions: RowDraft[]; questions: RowDraft[] }): Form =>
+  Object.fromEntries(
+    (['actions', 'questions'] as const).flatMap((list) =>
+      rows[list].flatMap((row, i) => Object.entries(row).map(([k, v]) => [`${list}[${i}].${k}`, v])),
+    ),
+  );
+
+const base = { name: 'S', kind: 'nps', 'question.en': 'Q?' };
+
+const text = fc.stringMatching(/^[A-Za-z][A-Za-z ]{0,20}[a-z]$/);
+const segmentsOf = fc.subarray(['detractor', 'passive', 'promoter'] as const, { minLength: 1 });
+const localizedText = fc
+  .record({ en: text }, { requiredKeys: ['en'] })
+  .chain((en) => fc.option(text, { nil: undefined }).map((pl) => (pl ? { ...en, pl } : en)));
+const action = fc.oneof(
+  fc.record({
+    type: fc.constant('alert'),
+    segments: segmentsOf,
+    emails: fc
+      .array(fc.constantFrom('a@shop.test', 'b@shop.test'), { maxLength: 2 })
+      .map((e) => [...new Set(e)]),
+    roles: fc.subarray(['owner', 'admin', 'agent'] as const),
+  }),
+  fc.record({
+    type: fc.constant('case'),
+    segments: segmentsOf,
+    slaHours: fc.integer({ min: 1, max: 720 }),
+    acknowledge: fc.boolean(),
+  }),
+  fc.record({
+    type: fc.constant('message'),
+    segments: segmentsOf,
+    channel: fc.constantFrom('auto', 'email', 'sms'),
+    subject: localizedText,
+    body: localizedText,
+  }),
+  fc.record({ type: fc.constant('referral'), segments: segmentsOf, channel: fc.constantFrom('auto', 'sms') }),
+  fc.record({
+    type: fc.constant('review'),
+    segments: fc.constant(['detractor', 'passive', 'promoter']),
+    url: fc.constant('https://reviews.example/shop'),
+    channel: fc.constant('email'),
+  }),
+);
+const question = fc.oneof(
+  fc.record({
+    type: fc.constant('rating'),
+    label: localizedText,
+    scale: fc.constantFrom('survey', '1-5'),
+    importance: fc.option(fc.integer({ min: 0, max: 100 }), { nil: undefined }),
+  }),
+  fc.record({ type: fc.constant('text'), label: localizedText }),
+);
+
 describe('the survey form', () => {
-  it('drops a language left empty, and names a textarea whose JSON cannot be read', () => {
+  it('drops a language left empty; no rows ask for no actions and no questions', () => {
     const { body, errors } = surveyBody(
-      surveyDraftFromForm({
-        name: 'S',
-        kind: 'nps',
-        'question.en': 'Q?',
-        'question.ru': ' ',
-        'followupQuestion.pl': 'Dlaczego?',
-        actions: '[{',
-        questions: '',
-      }),
+      surveyDraftFromForm({ ...base, 'question.ru': ' ', 'followupQuestion.pl': 'Dlaczego?' }),
     );
     expect(body).toMatchObject({
       question: { en: 'Q?' },
       followupQuestion: { pl: 'Dlaczego?' },
       questions: [],
+      actions: [],
     });
-    expect(body.actions).toBeUndefined();
-    expect(errors.map((e) => e.field)).toEqual(['actions']);
+    expect(errors).toEqual([]);
+  });
+
+  it('shows stored actions and questions as rows that, posted unchanged, save the same ones', () => {
+    fc.assert(
+      fc.property(fc.array(action, { maxLength: 4 }), fc.array(question, { maxLength: 3 }), (acts, qs) => {
+        const stored = SurveyInput.parse({
+          ...base,
+          question: { en: 'Q?' },
+          actions: acts,
+          questions: qs.map((q, i) => ({ ...q, id: `q_${i}` })),
+        });
+        const draft = surveyDraft({
+          name: 'S',
+          kind: 'nps',
+          question: { en: 'Q?' },
+          followupQuestion: {},
+          actions: stored.actions ?? [],
+          questions: stored.questions ?? [],
+        });
+        const again = SurveyInput.parse(
+          surveyBody(surveyDraftFromForm({ ...base, ...postedRows(draft) })).body,
+        );
+        expect(again.actions).toEqual(stored.actions);
+        expect(again.questions).toEqual(stored.questions);
+      }),
+    );
+  });
+
+  it('a refused row names its control: the error of actions[0].emails[0] is under the emails field', () => {
+    const draft = surveyDraftFromForm({
+      ...base,
+      ...postedRows({
+        actions: [{ type: 'alert', segments: [], emails: 'not-an-email' }],
+        questions: [{ id: 'Bad Id', type: 'text' }],
+      }),
+    });
+    const r = SurveyInput.safeParse(surveyBody(draft).body);
+    expect(r.success).toBe(false);
+    const fields = r.success ? [] : issuesToDetails(r.error).map((d) => d.field);
+    expect(fields).toEqual(
+      expect.arrayContaining([
+        'actions[0].segments',
+        'actions[0].emails[0]',
+        'questions[0].id',
+        'questions[0].label',
+      ]),
+    );
+  });
+
+  it('"add" and "remove" buttons change the rows and keep every other value as typed', () => {
+    const typed = surveyDraftFromForm({
+      ...base,
+      ...postedRows({
+        actions: [
+          { type: 'alert', segments: ['detractor'], emails: 'a@shop.test' },
+          { type: 'referral', segments: ['promoter'], 'body.en': 'Tell a friend' },
+        ],
+        questions: [
+          {
+            id: 'reason',
+            type: 'choice',
+            'label.en': 'Why?',
+            'options[0].id': 'price',
+            'options[1].id': 'speed',
+          },
+        ],
+      }),
+    });
+    const added = applyFormOp(typed, 'add-action', { newAction: 'message' });
+    expect(added.actions.map((a) => a.type)).toEqual(['alert', 'referral', 'message']);
+    expect(added.actions[2]).toMatchObject({ segments: ['passive'], channel: 'auto' });
+    const removed = applyFormOp(added, 'remove-action:0', {});
+    expect(removed.actions[0]).toEqual({
+      type: 'referral',
+      segments: ['promoter'],
+      'body.en': 'Tell a friend',
+    });
+    expect(applyFormOp(typed, 'remove-action:9', {}).actions).toHaveLength(2);
+    expect(applyFormOp(typed, 'add-action', { newAction: 'nonsense' }).actions).toHaveLength(2);
+
+    const option = applyFormOp(typed, 'add-option:0', {});
+    expect(option.questions[0]).toMatchObject({ 'options[2].id': 'option_3', 'label.en': 'Why?' });
+    const fewer = applyFormOp(option, 'remove-option:0:0', {});
+    expect(fewer.questions[0]).toMatchObject({ 'options[0].id': 'speed', 'options[1].id': 'option_3' });
+    expect(fewer.questions[0]?.['options[2].id']).toBeUndefined();
+    const asked = applyFormOp(typed, 'add-question', { newQuestion: 'rating' });
+    expect(asked.questions[1]).toEqual({ id: 'question_2', type: 'rating', scale: '1-5' });
+    expect(applyFormOp(asked, 'remove-question:0', {}).questions.map((q) => q.id)).toEqual(['question_2']);
   });
 });

@@ -29,18 +29,51 @@ function json(raw: string, field: string, errors: ErrorDetail[]): unknown {
 
 // ——— Surveys ———
 
+/**
+ * One action or extra question as its form rows hold it: each control's value by its path inside the item, the
+ * API's own path (`type`, `segments`, `body.en`, `options[1].label.pl`), so an error of `actions[2].body.en` is the
+ * error of the control named `actions[2].body.en`. Ticked boxes are lists; everything else is text.
+ */
+export type RowDraft = Record<string, string | string[]>;
+
 export type SurveyDraft = {
   name: string;
   kind: string;
   question: Record<string, string>;
   followupQuestion: Record<string, string>;
-  questions: string;
-  actions: string;
+  questions: RowDraft[];
+  actions: RowDraft[];
 };
 
 /** The languages a survey form offers: the console's three and any other the survey already has. */
 export function draftLocales(d: Pick<SurveyDraft, 'question' | 'followupQuestion'>): string[] {
   return [...new Set(['en', 'ru', 'pl', ...Object.keys(d.question), ...Object.keys(d.followupQuestion)])];
+}
+
+/** Fields that are lists of ticked boxes, lists typed with commas, yes/no boxes and numbers (the rest is text). */
+const ticked = new Set(['segments', 'roles']);
+const typedList = new Set(['emails', 'tags']);
+const yesNo = new Set(['acknowledge']);
+const numeric = new Set(['slaHours', 'importance']);
+
+/** A stored action or question as form rows (nested texts and options flattened to their paths). */
+export function rowDraft(item: Record<string, unknown>, prefix = ''): RowDraft {
+  const row: RowDraft = {};
+  for (const [k, v] of Object.entries(item)) {
+    const path = prefix ? `${prefix}.${k}` : k;
+    if (v === undefined || v === null) continue;
+    if (Array.isArray(v)) {
+      if (v.every((x) => typeof x === 'string'))
+        row[path] = ticked.has(k) ? [...(v as string[])] : (v as string[]).join(', ');
+      else
+        v.forEach((x, i) => {
+          Object.assign(row, rowDraft(x as Record<string, unknown>, `${path}[${i}]`));
+        });
+    } else if (typeof v === 'object') Object.assign(row, rowDraft(v as Record<string, unknown>, path));
+    else if (typeof v === 'boolean') row[path] = v ? 'on' : '';
+    else row[path] = String(v);
+  }
+  return row;
 }
 
 export function surveyDraft(s: {
@@ -56,8 +89,8 @@ export function surveyDraft(s: {
     kind: s.kind,
     question: { ...s.question },
     followupQuestion: { ...s.followupQuestion },
-    questions: s.questions.length ? JSON.stringify(s.questions, null, 2) : '',
-    actions: JSON.stringify(s.actions, null, 2),
+    questions: s.questions.map((q) => rowDraft(q as Record<string, unknown>)),
+    actions: s.actions.map((a) => rowDraft(a as Record<string, unknown>)),
   };
 }
 
@@ -68,37 +101,219 @@ const localizedFrom = (f: Form, prefix: string) =>
       .map((k) => [k.slice(prefix.length + 1), one(f, k)]),
   );
 
+/** The rows a form posts as `list[i].path`, in index order; the boxes of a row come as lists. */
+function rowsFrom(f: Form, list: string): RowDraft[] {
+  const rows = new Map<number, RowDraft>();
+  const pattern = new RegExp(`^${list}\\[(\\d+)\\]\\.(.+)$`);
+  for (const key of Object.keys(f)) {
+    const m = pattern.exec(key);
+    if (!m) continue;
+    const index = Number(m[1]);
+    const path = m[2] ?? '';
+    const row = rows.get(index) ?? {};
+    row[path] = ticked.has(path) ? many(f, key) : one(f, key);
+    rows.set(index, row);
+  }
+  return [...rows.entries()].sort(([a], [b]) => a - b).map(([, row]) => row);
+}
+
 export function surveyDraftFromForm(f: Form): SurveyDraft {
   return {
     name: one(f, 'name'),
     kind: one(f, 'kind'),
     question: localizedFrom(f, 'question'),
     followupQuestion: localizedFrom(f, 'followupQuestion'),
-    questions: one(f, 'questions'),
-    actions: one(f, 'actions'),
+    questions: rowsFrom(f, 'questions'),
+    actions: rowsFrom(f, 'actions'),
   };
 }
 
 const filled = (texts: Record<string, string>) =>
   Object.fromEntries(Object.entries(texts).filter(([, v]) => v.trim() !== ''));
 
-/** The body POST /v1/surveys takes (PATCH: without kind); a language left empty is not used. */
-export function surveyBody(d: SurveyDraft): { body: Record<string, unknown>; errors: ErrorDetail[] } {
-  const errors: ErrorDetail[] = [];
+/** Which fields each kind of action and question has (what the form shows and the body takes). */
+export const actionFields = {
+  alert: ['emails', 'roles', 'slackWebhookUrl'],
+  case: ['slaHours', 'owner', 'escalateTo', 'acknowledge', 'acknowledgement'],
+  message: ['channel', 'subject', 'body'],
+  referral: ['channel', 'body'],
+  review: ['url', 'channel', 'body'],
+  zendesk_ticket: ['connectorId', 'tags', 'priority'],
+} as const;
+export type ActionType = keyof typeof actionFields;
+export const actionTypes = Object.keys(actionFields) as ActionType[];
+export const localizedFields = new Set(['subject', 'body', 'acknowledgement', 'label']);
+
+export const questionFields = {
+  rating: ['label', 'scale', 'importance'],
+  choice: ['label', 'options'],
+  text: ['label'],
+} as const;
+export type QuestionType = keyof typeof questionFields;
+export const questionTypes = Object.keys(questionFields) as QuestionType[];
+
+/** The texts of a localized field (`body.en`, `body.pl`…) that are filled; undefined when none is. */
+function localizedOf(row: RowDraft, field: string): Record<string, string> | undefined {
+  const texts = Object.fromEntries(
+    Object.entries(row)
+      .filter(([k, v]) => k.startsWith(`${field}.`) && typeof v === 'string' && v.trim() !== '')
+      .map(([k, v]) => [k.slice(field.length + 1), v as string]),
+  );
+  return Object.keys(texts).length ? texts : undefined;
+}
+
+const text1 = (row: RowDraft, k: string) => {
+  const v = row[k];
+  return (Array.isArray(v) ? v[0] : v) ?? '';
+};
+
+/** One field of a row as the API takes it; undefined leaves it out (the API's default or "none"). */
+function fieldValue(row: RowDraft, field: string): unknown {
+  if (localizedFields.has(field)) return localizedOf(row, field);
+  if (ticked.has(field)) return [row[field] ?? []].flat();
+  if (yesNo.has(field)) return text1(row, field) === 'on';
+  const raw = text1(row, field).trim();
+  if (typedList.has(field)) return list(raw);
+  if (raw === '') return undefined;
+  if (numeric.has(field)) return num(raw);
+  return raw;
+}
+
+/** The options of a choice question: `options[i].id` and `options[i].label.<locale>` rows. */
+function optionsOf(row: RowDraft): { id: string; label: Record<string, string> | undefined }[] {
+  const indexes = [
+    ...new Set(
+      Object.keys(row)
+        .map((k) => /^options\[(\d+)\]\./.exec(k)?.[1])
+        .filter((i): i is string => i !== undefined)
+        .map(Number),
+    ),
+  ].sort((a, b) => a - b);
+  return indexes.map((i) => {
+    const sub: RowDraft = {};
+    for (const [k, v] of Object.entries(row)) {
+      const prefix = `options[${i}].`;
+      if (k.startsWith(prefix)) sub[k.slice(prefix.length)] = v;
+    }
+    return { id: text1(sub, 'id').trim(), label: localizedOf(sub, 'label') };
+  });
+}
+
+/** An action's rows as the API's action: its type's fields only, empty ones left to the API's defaults. */
+export function actionBody(row: RowDraft): Record<string, unknown> {
+  const type = text1(row, 'type') as ActionType;
+  const body: Record<string, unknown> = { type, segments: fieldValue(row, 'segments') };
+  for (const field of actionFields[type] ?? []) {
+    const v = fieldValue(row, field);
+    if (v !== undefined) body[field] = v;
+  }
+  return body;
+}
+
+/** An extra question's rows as the API's question. */
+export function questionBody(row: RowDraft): Record<string, unknown> {
+  const type = text1(row, 'type') as QuestionType;
+  const body: Record<string, unknown> = { id: text1(row, 'id').trim(), type };
+  for (const field of questionFields[type] ?? []) {
+    const v = field === 'options' ? optionsOf(row) : fieldValue(row, field);
+    if (v !== undefined) body[field] = v;
+  }
+  return body;
+}
+
+/**
+ * The body POST /v1/surveys takes (PATCH: without kind); a language left empty is not used. A new survey without
+ * action rows gets its kind's defaults (the API's "absent"); a stored one without rows has none.
+ */
+export function surveyBody(
+  d: SurveyDraft,
+  opts: { creating?: boolean } = {},
+): { body: Record<string, unknown>; errors: ErrorDetail[] } {
   const followup = filled(d.followupQuestion);
   const body: Record<string, unknown> = {
     kind: d.kind,
     name: d.name,
     question: filled(d.question),
     ...(Object.keys(followup).length ? { followupQuestion: followup } : {}),
+    // No rows ask for none (the API's "absent" would keep or default them).
+    questions: d.questions.map(questionBody),
+    ...(opts.creating && d.actions.length === 0 ? {} : { actions: d.actions.map(actionBody) }),
   };
-  const questions = json(d.questions, 'questions', errors);
-  // An emptied textarea asks for none: the API's "absent" would keep them.
-  body.questions = questions ?? [];
-  const actions = json(d.actions, 'actions', errors);
-  if (actions !== undefined) body.actions = actions;
-  return { body, errors };
+  return { body, errors: [] };
 }
+
+/** A new row of a kind, with what the API would default (segments, SLA, acknowledgement), ready to fill in. */
+export function newActionRow(type: ActionType): RowDraft {
+  const segments = {
+    alert: ['detractor'],
+    case: ['detractor'],
+    message: ['passive'],
+    referral: ['promoter'],
+    review: ['detractor', 'passive', 'promoter'],
+    zendesk_ticket: ['detractor'],
+  }[type];
+  return {
+    type,
+    segments,
+    ...(type === 'case' ? { slaHours: '48', acknowledge: 'on' } : {}),
+    ...(['message', 'referral', 'review'].includes(type) ? { channel: 'auto' } : {}),
+  };
+}
+
+export function newQuestionRow(type: QuestionType, taken: readonly RowDraft[]): RowDraft {
+  const ids = new Set(taken.map((q) => text1(q, 'id')));
+  let n = taken.length + 1;
+  while (ids.has(`question_${n}`)) n++;
+  return {
+    id: `question_${n}`,
+    type,
+    ...(type === 'rating' ? { scale: '1-5' } : {}),
+    ...(type === 'choice' ? { 'options[0].id': 'option_1', 'options[1].id': 'option_2' } : {}),
+  };
+}
+
+/**
+ * What an "add" or "remove" button asks of the form (without JavaScript the form is posted and comes back changed):
+ * `add-action`, `remove-action:2`, `add-question`, `remove-question:1`, `add-option:1`, `remove-option:1:0`.
+ * Unknown or out-of-range asks change nothing.
+ */
+export function applyFormOp(d: SurveyDraft, op: string, f: Form): SurveyDraft {
+  const [what, a, b] = op.split(':');
+  const i = Number(a);
+  const j = Number(b);
+  const next = { ...d, actions: [...d.actions], questions: [...d.questions] };
+  if (what === 'add-action') {
+    const type = one(f, 'newAction') as ActionType;
+    if (actionTypes.includes(type)) next.actions.push(newActionRow(type));
+  } else if (what === 'remove-action' && Number.isInteger(i)) next.actions.splice(i, 1);
+  else if (what === 'add-question') {
+    const type = one(f, 'newQuestion') as QuestionType;
+    if (questionTypes.includes(type)) next.questions.push(newQuestionRow(type, d.questions));
+  } else if (what === 'remove-question' && Number.isInteger(i)) next.questions.splice(i, 1);
+  else if ((what === 'add-option' || what === 'remove-option') && next.questions[i]) {
+    const row = next.questions[i] as RowDraft;
+    const options = optionsOf(row).length;
+    const kept: RowDraft = {};
+    const moved = Object.entries(row).flatMap(([k, v]): [string, string | string[]][] => {
+      const m = /^options\[(\d+)\]\.(.+)$/.exec(k);
+      if (!m) {
+        kept[k] = v;
+        return [];
+      }
+      const at = Number(m[1]);
+      if (what === 'remove-option' && at === j) return [];
+      const to = what === 'remove-option' && at > j ? at - 1 : at;
+      return [[`options[${to}].${m[2]}`, v]];
+    });
+    const changed: RowDraft = { ...kept, ...Object.fromEntries(moved) };
+    if (what === 'add-option') changed[`options[${options}].id`] = `option_${options + 1}`;
+    next.questions[i] = changed;
+  }
+  return next;
+}
+
+/** The option rows a choice question shows (their count, for the form). */
+export const optionCount = (row: RowDraft) => optionsOf(row).length;
 
 // ——— Triggers ———
 

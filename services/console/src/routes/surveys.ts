@@ -45,12 +45,14 @@ import {
 } from '@surveyflow/http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { localizedErrors } from '../error-words.ts';
 import { type FieldErrors, fieldErrors, surveyPage, surveysPage } from '../pages/surveys.tsx';
 import { t } from '../pages/surveys.words.ts';
 import { type DryRunResult, dryRunFragment, triggerPage } from '../pages/triggers.tsx';
-import { localeOf, type Member, memberOf, memberWith, needSession } from '../scope.ts';
+import { actorOf, localeOf, type Member, memberOf, memberWith, needSession } from '../scope.ts';
 import { formErrors, htmlPage, redirect } from './shapes.ts';
 import {
+  applyFormOp,
   type Form,
   formFieldOf,
   newTriggerDraft,
@@ -67,11 +69,8 @@ import {
 const member = memberOf;
 
 /** The operator, allowed to change surveys and triggers (admins and owners); everyone else may only look. */
-/** The operator, allowed to change surveys and triggers (admins and owners); everyone else may only look. */
 const manager = (request: FastifyRequest) =>
   memberWith(request, 'surveys.manage', 'change surveys or triggers');
-
-const actorOf = (s: Member) => ({ kind: 'user' as const, id: s.user.id, label: s.user.email });
 
 /** A posted form: every field a bounded string (checkboxes: a list); what each means is the draft's business. */
 const FormBody = z.record(z.string().max(100), z.union([text(20_000), z.array(text(2_000)).max(20)]));
@@ -167,7 +166,8 @@ export function surveyRoutes(app: HttpApp, ctx: AppContext) {
         draft: opts.draft,
         canManage: roleAllows(session.workspace.role, 'surveys.manage'),
         triggers,
-        errors: opts.errors,
+        // Core's and the schemas' English rule errors, in the operator's language (the API keeps them English).
+        errors: localizedErrors(localeOf(request), opts.errors),
         preview,
         previewUnsaved: opts.previewUnsaved,
         sample: { name: contact.name, email: contact.email, locale },
@@ -181,9 +181,11 @@ export function surveyRoutes(app: HttpApp, ctx: AppContext) {
    * stored one (`patch`, its kind fixed), or the field errors.
    */
   async function readSurveyForm(form: Form, stored: { kind: SurveyKind } | null) {
-    const draft = surveyDraftFromForm(form);
+    const op = typeof form.op === 'string' ? form.op : '';
+    // An "add" or "remove" button: the form comes back changed (its errors wait for a save or a preview).
+    const draft = op ? applyFormOp(surveyDraftFromForm(form), op, form) : surveyDraftFromForm(form);
     if (stored) draft.kind = stored.kind;
-    const { body, errors } = surveyBody(draft);
+    const { body, errors } = surveyBody(draft, { creating: !stored });
     const details = [...errors];
     let input: z.output<typeof SurveyInput> | null = null;
     let patch: z.output<typeof SurveyPatch> | null = null;
@@ -208,7 +210,7 @@ export function surveyRoutes(app: HttpApp, ctx: AppContext) {
       }
     }
     const ok = details.length === 0;
-    return { draft, input: ok ? input : null, patch: ok ? patch : null, details };
+    return { draft, input: ok ? input : null, patch: ok ? patch : null, details, op };
   }
 
   app.get(
@@ -252,8 +254,8 @@ export function surveyRoutes(app: HttpApp, ctx: AppContext) {
     kind: 'nps',
     question: { en: 'How likely are you to recommend {company} to a friend?' },
     followupQuestion: { ...defaultFollowupQuestion },
-    questions: '',
-    actions: '',
+    questions: [],
+    actions: [],
   });
 
   app.get(
@@ -323,15 +325,17 @@ export function surveyRoutes(app: HttpApp, ctx: AppContext) {
 
   app.post(
     '/app/surveys/new/preview',
-    formRoute('Shows what a new survey’s actions would send; stores nothing'),
+    formRoute(
+      'Shows what a new survey’s actions would send; stores nothing. With op (add-action, remove-action:i, add-question, remove-question:i, add-option:i, remove-option:i:j) the form comes back with that row added or removed',
+    ),
     async (request, reply) => {
       manager(request);
-      const { draft, input: parsed, details } = await readSurveyForm(request.body, null);
+      const { draft, input: parsed, details, op } = await readSurveyForm(request.body, null);
       return renderSurvey(request, reply, {
-        status: parsed ? 200 : 400,
+        status: parsed || op ? 200 : 400,
         surveyId: null,
         draft,
-        errors: fieldErrors(details),
+        errors: op ? new Map() : fieldErrors(details),
         actions: parsed ? (parsed.actions ?? defaultActions(parsed.kind)) : null,
         previewUnsaved: true,
       });
@@ -408,16 +412,18 @@ export function surveyRoutes(app: HttpApp, ctx: AppContext) {
 
   app.post(
     '/app/surveys/:surveyId/preview',
-    surveyFormRoute('Shows what the survey’s actions, as edited, would send; stores nothing'),
+    surveyFormRoute(
+      'Shows what the survey’s actions, as edited, would send; stores nothing. With op, the form comes back with a row added or removed (as for a new survey)',
+    ),
     async (request, reply) => {
       const session = manager(request);
       const stored = await storedSurvey(session, request.params.surveyId);
-      const { draft, patch, details } = await readSurveyForm(request.body, stored);
+      const { draft, patch, details, op } = await readSurveyForm(request.body, stored);
       return renderSurvey(request, reply, {
-        status: patch ? 200 : 400,
+        status: patch || op ? 200 : 400,
         surveyId: stored.id,
         draft,
-        errors: fieldErrors(details),
+        errors: op ? new Map() : fieldErrors(details),
         actions: patch ? (patch.actions ?? stored.actions) : null,
         previewUnsaved: true,
       });
@@ -445,7 +451,7 @@ export function surveyRoutes(app: HttpApp, ctx: AppContext) {
     const [workspace, surveys, recent] = await Promise.all([
       getWorkspace(ctx.database, ws),
       listSurveys(ctx.database, ws),
-      opts.triggerId ? listEvents(ctx.database, ws, { limit: 25 }) : Promise.resolve([]),
+      listEvents(ctx.database, ws, { limit: 25 }),
     ]);
     return html(
       reply,
@@ -458,7 +464,8 @@ export function surveyRoutes(app: HttpApp, ctx: AppContext) {
         draft: opts.draft,
         surveys: surveys.map((s) => ({ id: s.id, name: s.name })),
         canManage: roleAllows(session.workspace.role, 'surveys.manage'),
-        errors: opts.errors,
+        // Core's and the schemas' English rule errors, in the operator's language (the API keeps them English).
+        errors: localizedErrors(localeOf(request), opts.errors),
         quietHours: workspace?.quietHours
           ? { ...workspace.quietHours, channels: workspace.quietHoursChannels }
           : null,
@@ -694,46 +701,80 @@ export function surveyRoutes(app: HttpApp, ctx: AppContext) {
     };
   }
 
+  /**
+   * The dry run of the form as it stands: a stored trigger's (its edits stand in for the stored fields) or a new
+   * one's (triggerId null: the form is all of it), through dryRunTrigger as POST /v1/triggers/:id/test.
+   */
+  async function tryTrigger(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    triggerId: string | null,
+    form: Form,
+    fragment: boolean,
+  ) {
+    const session = manager(request);
+    const ws = session.workspace.workspaceId;
+    const locale = localeOf(request);
+    const now = ctx.clock.now();
+    const { draft, data, details } = readTriggerForm(form, triggerId === null);
+    if (data && triggerId === null) {
+      try {
+        await requireSurvey(ws, (data as z.output<typeof TriggerInput>).surveyId);
+      } catch (err) {
+        const found = detailsOf(err);
+        if (!found) throw err;
+        details.push(...found);
+      }
+    }
+    const usable = details.length === 0 ? data : null;
+    let result: DryRunResult;
+    if (!usable) {
+      result = { kind: 'form_errors', fields: [...new Set(details.map((d) => formFieldOf(d.field)))] };
+    } else {
+      const found = await eventToTry(ws, form, now);
+      if ('result' in found) result = found.result;
+      else {
+        const decision = await dryRunTrigger(ctx.database, now, ws, triggerId, found.event, usable);
+        if (!decision) throw AppError.notFound(`Trigger ${triggerId}`);
+        result = { kind: 'decision', decision };
+      }
+    }
+    if (fragment) {
+      return html(reply, 200, dryRunFragment({ locale, result, now, zone: session.workspace.timezone }));
+    }
+    return renderTrigger(request, reply, {
+      status: 200,
+      triggerId,
+      draft,
+      errors: usable ? new Map() : triggerErrors(details),
+      picked: String(form.event ?? ''),
+      pasted: String(form.eventJson ?? ''),
+      result,
+    });
+  }
+
+  const tryDescription =
+    'Dry run of the trigger as the form stands on a picked or pasted event; stores and sends nothing. With fragment=1, only the outcome (the page script asks so)';
+
+  app.post(
+    '/app/triggers/new/try',
+    (() => {
+      const base = formRoute(`${tryDescription}. A trigger not saved yet: the form is all of it`);
+      return { ...base, schema: { ...base.schema, querystring: TryQuery } };
+    })(),
+    (request, reply) => tryTrigger(request, reply, null, request.body, Boolean(request.query.fragment)),
+  );
+
   app.post(
     '/app/triggers/:triggerId/try',
     (() => {
-      const base = triggerFormRoute(
-        'Dry run of the trigger as the form stands (saved or not) on a picked or pasted event; stores and sends nothing. With fragment=1, only the outcome (the page script asks so)',
-      );
+      const base = triggerFormRoute(`${tryDescription}. The stored trigger with the form's edits`);
       return { ...base, schema: { ...base.schema, querystring: TryQuery } };
     })(),
     async (request, reply) => {
       const session = manager(request);
-      const ws = session.workspace.workspaceId;
-      const locale = localeOf(request);
-      const now = ctx.clock.now();
       const stored = await storedTrigger(session, request.params.triggerId);
-      const form = request.body;
-      const { draft, data, details } = readTriggerForm(form, false);
-      let result: DryRunResult;
-      if (!data) {
-        result = { kind: 'form_errors', fields: [...new Set(details.map((d) => formFieldOf(d.field)))] };
-      } else {
-        const found = await eventToTry(ws, form, now);
-        if ('result' in found) result = found.result;
-        else {
-          const decision = await dryRunTrigger(ctx.database, now, ws, stored.id, found.event, data);
-          if (!decision) throw AppError.notFound(`Trigger ${stored.id}`);
-          result = { kind: 'decision', decision };
-        }
-      }
-      if (request.query.fragment) {
-        return html(reply, 200, dryRunFragment({ locale, result, now, zone: session.workspace.timezone }));
-      }
-      return renderTrigger(request, reply, {
-        status: 200,
-        triggerId: stored.id,
-        draft,
-        errors: data ? new Map() : triggerErrors(details),
-        picked: String(form.event ?? ''),
-        pasted: String(form.eventJson ?? ''),
-        result,
-      });
+      return tryTrigger(request, reply, stored.id, request.body, Boolean(request.query.fragment));
     },
   );
 

@@ -8,6 +8,7 @@ import {
   disableWebhook,
   enableWebhook,
   getWebhook,
+  type Locale,
   listWebhookDeliveries,
   listWebhooks,
   requirePublicUrl,
@@ -18,11 +19,12 @@ import {
 } from '@surveyflow/core';
 import { type HttpApp, text, uuid } from '@surveyflow/http';
 import { z } from 'zod';
+import { errorText } from '../error-words.ts';
 import { settingsTabsFor } from '../pages/parts.tsx';
 import type { FieldErrors } from '../pages/settings.tsx';
 import { webhookPage, webhooksPage } from '../pages/webhooks.tsx';
 import { t } from '../pages/webhooks.words.ts';
-import { localeOf, type Member, mayDo, memberOf, needSession } from '../scope.ts';
+import { actorOf, localeOf, type Member, mayDo, memberOf, needSession } from '../scope.ts';
 import { csrfField, FormOnly, formErrors, htmlPage, redirect } from './shapes.ts';
 
 /** Checkboxes: one ticked comes as a string, several as an array, none not at all. */
@@ -64,10 +66,10 @@ export function webhookRoutes(app: HttpApp, ctx: AppContext) {
   });
 
   /** The endpoint form checked by the API's rules; the URL must be a public host (as POST /v1/webhooks). */
-  async function check(body: z.infer<typeof EndpointBody>) {
+  async function check(body: z.infer<typeof EndpointBody>, locale: Locale) {
     const errors: FieldErrors = {};
     const url = urlRule.safeParse(body.url.trim());
-    if (!url.success) errors.url = url.error.issues[0]?.message ?? 'not a URL';
+    if (!url.success) errors.url = errorText(locale, url.error.issues[0]?.message ?? 'not a URL');
     const events = eventsRule.safeParse(body.eventTypes);
     if (!events.success) errors.eventTypes = 'choose at least one event';
     if (url.success) {
@@ -75,7 +77,7 @@ export function webhookRoutes(app: HttpApp, ctx: AppContext) {
         await requirePublicUrl(url.data, 'url', ctx.config.OUTBOUND_ALLOW_PRIVATE);
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
-        errors.url = err.details?.[0]?.message ?? err.message;
+        errors.url = errorText(locale, err.details?.[0]?.message ?? err.message);
       }
     }
     return url.success && events.success && Object.keys(errors).length === 0
@@ -139,7 +141,7 @@ export function webhookRoutes(app: HttpApp, ctx: AppContext) {
       const session = memberOf(request);
       manager(session);
       const locale = localeOf(request);
-      const checked = await check(request.body);
+      const checked = await check(request.body, localeOf(request));
       const workspaceId = session.workspace.workspaceId;
       if (!checked.ok) {
         return reply
@@ -154,10 +156,12 @@ export function webhookRoutes(app: HttpApp, ctx: AppContext) {
             }),
           );
       }
-      const created = await createWebhook(ctx.database, workspaceId, {
-        url: checked.url,
-        eventTypes: checked.eventTypes,
-      });
+      const created = await createWebhook(
+        ctx.database,
+        workspaceId,
+        { url: checked.url, eventTypes: checked.eventTypes },
+        actorOf(session),
+      );
       return reply.type('text/html; charset=utf-8').send(
         webhooksPage({
           ...frame(session, locale, reply.generateCsrf()),
@@ -236,7 +240,7 @@ export function webhookRoutes(app: HttpApp, ctx: AppContext) {
       const session = memberOf(request);
       manager(session);
       const { id } = request.params;
-      const checked = await check(request.body);
+      const checked = await check(request.body, localeOf(request));
       if (!checked.ok) {
         return reply
           .status(400)
@@ -250,10 +254,13 @@ export function webhookRoutes(app: HttpApp, ctx: AppContext) {
             }),
           );
       }
-      const updated = await updateWebhook(ctx.database, session.workspace.workspaceId, id, {
-        url: checked.url,
-        eventTypes: checked.eventTypes,
-      });
+      const updated = await updateWebhook(
+        ctx.database,
+        session.workspace.workspaceId,
+        id,
+        { url: checked.url, eventTypes: checked.eventTypes },
+        actorOf(session),
+      );
       if (!updated) throw AppError.notFound(`Webhook ${id}`);
       return reply.redirect(`/app/settings/webhooks/${id}?done=saved`, 303);
     },
@@ -296,6 +303,7 @@ export function webhookRoutes(app: HttpApp, ctx: AppContext) {
         id,
         `switched off by ${session.user.email}`,
         ctx.clock.now(),
+        actorOf(session),
       );
       if (!w) throw AppError.notFound(`Webhook ${id}`);
       return `/app/settings/webhooks/${id}?done=disabled`;
@@ -303,13 +311,13 @@ export function webhookRoutes(app: HttpApp, ctx: AppContext) {
   );
 
   action('enable', 'Switches the endpoint back on with a clean slate', async (session, id) => {
-    if (!(await enableWebhook(ctx.database, session.workspace.workspaceId, id)))
+    if (!(await enableWebhook(ctx.database, session.workspace.workspaceId, id, actorOf(session))))
       throw AppError.notFound(`Webhook ${id}`);
     return `/app/settings/webhooks/${id}?done=enabled`;
   });
 
   action('remove', 'Removes the endpoint with its delivery log', async (session, id) => {
-    if (!(await deleteWebhook(ctx.database, session.workspace.workspaceId, id)))
+    if (!(await deleteWebhook(ctx.database, session.workspace.workspaceId, id, actorOf(session))))
       throw AppError.notFound(`Webhook ${id}`);
     return '/app/settings/webhooks?done=removed';
   });

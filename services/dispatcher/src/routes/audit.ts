@@ -13,7 +13,7 @@ export function auditRoutes(app: HttpApp, ctx: AppContext) {
         security: [{ apiKey: [] }],
         summary: 'The audit log, newest first',
         description:
-          "Key creation and revocation, survey and trigger edits, case resolutions, contact erasures, CSV exports (and, from the console, sign-ins and role changes). `action` is exact (`api_key.revoke`) or a family (`case.*`); entries older than the workspace's retention (365 days unless set) are deleted daily.",
+          "Key creation and revocation, survey and trigger edits, workspace settings, branding and webhook changes (API and console alike), case resolutions, contact erasures, CSV exports (and, from the console, sign-ins and role changes). `action` is exact (`api_key.revoke`) or a family (`case.*`); entries older than the workspace's retention (365 days unless set) are deleted daily.",
         querystring: AuditQuery,
         response: { 200: AuditPage, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody },
       },

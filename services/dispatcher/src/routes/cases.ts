@@ -83,6 +83,7 @@ export function caseRoutes(app: HttpApp, ctx: AppContext) {
         'api',
         now,
         actorOf(request),
+        { publicUrl: ctx.config.PUBLIC_URL },
       );
       if (notice) await ctx.queues.addNotificationSends([notice]);
       const found = await getCase(ctx.database, request.workspaceId, id, now);

@@ -5,6 +5,7 @@ import {
   createLocation,
   getLocation,
   listLocations,
+  locationLinks,
   renderQr,
   updateLocation,
 } from '@surveyflow/core';
@@ -17,8 +18,6 @@ const tags = ['locations'];
 const security = [{ apiKey: [] }];
 
 export function locationRoutes(app: HttpApp, ctx: AppContext) {
-  const locationUrl = (code: string) => `${ctx.config.PUBLIC_URL}/l/${code}`;
-
   async function findLocation(workspaceId: string, id: string) {
     const location = await getLocation(ctx.database, workspaceId, id);
     if (!location) throw AppError.notFound(`Location ${id}`);
@@ -29,8 +28,7 @@ export function locationRoutes(app: HttpApp, ctx: AppContext) {
     const base = `/v1/locations/${l.id}`;
     return {
       ...l,
-      url: locationUrl(l.code),
-      kioskUrl: l.kiosk ? `${ctx.config.PUBLIC_URL}/k/${l.code}` : null,
+      ...locationLinks(l, ctx.config.PUBLIC_URL),
       qr: { svg: `${base}/qr.svg`, png: `${base}/qr.png` },
     };
   }
@@ -122,7 +120,10 @@ export function locationRoutes(app: HttpApp, ctx: AppContext) {
       },
       async (request, reply) => {
         const location = await findLocation(request.workspaceId, request.params.id);
-        return qrImage(reply, await renderQr(locationUrl(location.code), { ...request.query, format }));
+        return qrImage(
+          reply,
+          await renderQr(locationLinks(location, ctx.config.PUBLIC_URL).url, { ...request.query, format }),
+        );
       },
     );
   }

@@ -50,7 +50,7 @@ export function webhookRoutes(app: HttpApp, ctx: AppContext) {
     },
     async (request, reply) => {
       await requirePublicUrl(request.body.url, 'url', ctx.config.OUTBOUND_ALLOW_PRIVATE);
-      const webhook = await createWebhook(ctx.database, request.workspaceId, request.body);
+      const webhook = await createWebhook(ctx.database, request.workspaceId, request.body, actorOf(request));
       return reply.status(201).send({ ...view(webhook), secret: webhook.secret });
     },
   );
@@ -101,7 +101,7 @@ export function webhookRoutes(app: HttpApp, ctx: AppContext) {
       },
     },
     async (request, reply) => {
-      if (!(await deleteWebhook(ctx.database, request.workspaceId, request.params.id)))
+      if (!(await deleteWebhook(ctx.database, request.workspaceId, request.params.id, actorOf(request))))
         throw AppError.notFound(`Webhook ${request.params.id}`);
       return reply.status(204).send(null);
     },
@@ -121,7 +121,12 @@ export function webhookRoutes(app: HttpApp, ctx: AppContext) {
       },
     },
     async (request) => {
-      const webhook = await enableWebhook(ctx.database, request.workspaceId, request.params.id);
+      const webhook = await enableWebhook(
+        ctx.database,
+        request.workspaceId,
+        request.params.id,
+        actorOf(request),
+      );
       if (!webhook) throw AppError.notFound(`Webhook ${request.params.id}`);
       return view(webhook);
     },
@@ -176,7 +181,13 @@ export function webhookRoutes(app: HttpApp, ctx: AppContext) {
       const { id } = request.params;
       const { url, eventTypes, enabled } = request.body;
       if (url !== undefined) await requirePublicUrl(url, 'url', ctx.config.OUTBOUND_ALLOW_PRIVATE);
-      let webhook = await updateWebhook(ctx.database, request.workspaceId, id, { url, eventTypes });
+      let webhook = await updateWebhook(
+        ctx.database,
+        request.workspaceId,
+        id,
+        { url, eventTypes },
+        actorOf(request),
+      );
       if (webhook && enabled === false) {
         webhook = await disableWebhook(
           ctx.database,
@@ -184,9 +195,11 @@ export function webhookRoutes(app: HttpApp, ctx: AppContext) {
           id,
           `switched off by ${actorOf(request).label}`,
           ctx.clock.now(),
+          actorOf(request),
         );
       }
-      if (webhook && enabled === true) webhook = await enableWebhook(ctx.database, request.workspaceId, id);
+      if (webhook && enabled === true)
+        webhook = await enableWebhook(ctx.database, request.workspaceId, id, actorOf(request));
       if (!webhook) throw AppError.notFound(`Webhook ${id}`);
       return view(webhook);
     },

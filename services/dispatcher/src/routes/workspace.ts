@@ -12,6 +12,7 @@ import {
 } from '@surveyflow/core';
 import { ErrorBody, errors, type HttpApp } from '@surveyflow/http';
 import { z } from 'zod';
+import { actorOf } from '../auth.ts';
 import { signedBody } from '../raw-json.ts';
 import { LogoUpload, SigningSecret, WorkspacePatch, WorkspaceView } from '../schemas/workspace.ts';
 
@@ -68,7 +69,7 @@ export function workspaceRoutes(app: HttpApp, ctx: AppContext, forgetKeys: () =>
       },
     },
     async (request) => {
-      const w = await updateWorkspace(ctx.database, request.workspaceId, request.body);
+      const w = await updateWorkspace(ctx.database, request.workspaceId, request.body, actorOf(request));
       if (!w) throw AppError.notFound('Workspace');
       return view(w);
     },
@@ -92,7 +93,12 @@ export function workspaceRoutes(app: HttpApp, ctx: AppContext, forgetKeys: () =>
     },
     async (request, reply) => {
       const secret = newWebhookSecret();
-      await updateWorkspace(ctx.database, request.workspaceId, { eventSigningSecret: secret });
+      await updateWorkspace(
+        ctx.database,
+        request.workspaceId,
+        { eventSigningSecret: secret },
+        actorOf(request),
+      );
       await forgetKeys();
       return reply.status(201).send({ secret });
     },
@@ -111,7 +117,12 @@ export function workspaceRoutes(app: HttpApp, ctx: AppContext, forgetKeys: () =>
       },
     },
     async (request, reply) => {
-      await updateWorkspace(ctx.database, request.workspaceId, { eventSigningSecret: null });
+      await updateWorkspace(
+        ctx.database,
+        request.workspaceId,
+        { eventSigningSecret: null },
+        actorOf(request),
+      );
       await forgetKeys();
       return reply.status(204).send(null);
     },
@@ -133,7 +144,7 @@ export function workspaceRoutes(app: HttpApp, ctx: AppContext, forgetKeys: () =>
     },
     async (request) => {
       const bytes = Buffer.from(request.body.image, 'base64');
-      if (!(await setWorkspaceLogo(ctx.database, request.workspaceId, bytes, 'image')))
+      if (!(await setWorkspaceLogo(ctx.database, request.workspaceId, bytes, 'image', actorOf(request))))
         throw AppError.notFound('Workspace');
       return view(await load(request.workspaceId));
     },
@@ -151,7 +162,7 @@ export function workspaceRoutes(app: HttpApp, ctx: AppContext, forgetKeys: () =>
       },
     },
     async (request, reply) => {
-      await removeWorkspaceLogo(ctx.database, request.workspaceId);
+      await removeWorkspaceLogo(ctx.database, request.workspaceId, actorOf(request));
       return reply.status(204).send(null);
     },
   );
