@@ -27,8 +27,18 @@ export const diedInsideCall = (c: PhaseColumns, handedOverBefore: Date) =>
 /** The outboxes that talk to a provider, with the state a recovered claim goes back to and the time its wait began. */
 const outboxes = {
   // An invitation sent in a batch goes back to its batch (that job runs again, or is enqueued again).
-  invitations: { table: invitations, backTo: 'queued', waitingSince: invitations.queuedAt, batch: invitations.sendBatch },
-  notifications: { table: notifications, backTo: 'pending', waitingSince: notifications.createdAt, batch: null },
+  invitations: {
+    table: invitations,
+    backTo: 'queued',
+    waitingSince: invitations.queuedAt,
+    batch: invitations.sendBatch,
+  },
+  notifications: {
+    table: notifications,
+    backTo: 'pending',
+    waitingSince: notifications.createdAt,
+    batch: null,
+  },
 } as const;
 
 /**
@@ -49,7 +59,9 @@ export async function recoverStaleClaims<K extends keyof typeof outboxes>(
   interrupted: number;
 }> {
   // One code path for two tables: drizzle types each table's update apart, so the shared one is told it is the invitations'.
-  const { table, backTo, waitingSince, batch } = outboxes[outbox] as unknown as (typeof outboxes)['invitations'];
+  const { table, backTo, waitingSince, batch } = outboxes[
+    outbox
+  ] as unknown as (typeof outboxes)['invitations'];
   const stale = diedBeforeHandOver(table, cutoffs.claimedBefore);
   if (cutoffs.queuedBefore)
     await db
