@@ -120,7 +120,7 @@ describe('the console overview and responses', () => {
     );
     expect(metrics.reliable).toBe(false);
     expect(page.body).toContain('Too few answers to read');
-    expect(page.body).toContain('12 answers: fewer than the 30 your workspace asks for.');
+    expect(page.body).toContain('Answers: 12, fewer than the 30 your workspace asks for.');
     const c = metrics.comparison;
     expect(testId(page.body, 'change')).toContain(
       `${signedEn(c.change)} points (95 % interval ${en(c.ci.low)} to ${en(c.ci.high)}, p = ${en(c.p, 3)})`,
@@ -234,7 +234,7 @@ describe('the console overview and responses', () => {
     const polish = await owner.get(`/app?survey=${survey.id}&range=custom&from=2026-11-01&to=2026-11-30`);
     expect(polish.body).toContain('<html lang="pl"');
     expect(polish.body).toContain('Za mało odpowiedzi, by wyciągać wnioski');
-    expect(polish.body).toContain('12 odpowiedzi: mniej niż 30 wymagane w Twojej przestrzeni.');
+    expect(polish.body).toContain('Odpowiedzi: 12, mniej niż 30 wymagane w Twojej przestrzeni.');
     await shop.system.ctx.database.sql`update users set locale = 'ru' where email = 'owner@shop.test'`;
     expect((await owner.get('/app/responses')).body).toContain('Выгрузить в CSV');
     await shop.system.ctx.database.sql`update users set locale = 'en' where email = 'owner@shop.test'`;

@@ -172,7 +172,7 @@ export const MetricsResult = z
       score: -100,
       ci: { low: -98.5, high: 48.5, level: 0.95 },
       reliable: false,
-      reason: '1 answers, fewer than the minimum of 30',
+      reason: 'one answer, fewer than the minimum of 30',
     },
   });
 

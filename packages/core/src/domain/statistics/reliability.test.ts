@@ -10,6 +10,7 @@ describe('reliability', () => {
       reliable: false,
       reason: '12 answers, fewer than the minimum of 30',
     });
+    expect(reliability(npsSummary({ 9: 1 })).reason).toBe('one answer, fewer than the minimum of 30');
     // 50/30/20 of 100: the adjusted-Wald interval is [14.1, 44.2], 30.1 points wide
     const hundred = npsSummary({ 10: 50, 8: 30, 2: 20 });
     expect(reliability(hundred)).toEqual({ reliable: true, reason: null });

@@ -41,7 +41,7 @@ export function reliability(
   if (summary.n < settings.minAnswers)
     return {
       reliable: false,
-      reason: `${summary.n} answers, fewer than the minimum of ${settings.minAnswers}`,
+      reason: `${summary.n === 1 ? 'one answer' : `${summary.n} answers`}, fewer than the minimum of ${settings.minAnswers}`,
     };
   if (!summary.ci) return { reliable: false, reason: 'no interval could be computed' };
   const width = Math.round((summary.ci.high - summary.ci.low) * 100) / 100;
