@@ -16,7 +16,8 @@ import {
   widgetDecision,
 } from './widget.ts';
 
-const host = fc.stringMatching(/^[a-z][a-z0-9-]{0,20}(\.[a-z][a-z0-9-]{0,10}){0,3}$/)
+const host = fc
+  .stringMatching(/^[a-z][a-z0-9-]{0,20}(\.[a-z][a-z0-9-]{0,10}){0,3}$/)
   // A label starting xn-- is punycode that must decode; most random ones do not, and the URL parser refuses them.
   .filter((h) => !/(^|\.)xn--/.test(h));
 const origin = fc
