@@ -112,6 +112,33 @@ export function ErrorSummary(props: {
   );
 }
 
+/** Under a list of rows: the kind of the next row, and the button that adds it (a submit, so it works without JavaScript). */
+const AddRow = (props: {
+  locale: Locale;
+  disabled: boolean;
+  action: string;
+  select: 'newAction' | 'newQuestion';
+  op: string;
+  label: 'addAction' | 'addQuestion';
+  types: { value: string; label: string }[];
+}) =>
+  props.disabled ? null : (
+    <div class="add-row">
+      <Field name={props.select} label={t(props.locale, props.select)} errors={[]}>
+        {(a) => (
+          <select {...a}>
+            {props.types.map((type) => (
+              <option key={type.value} value={type.value}>
+                {type.label}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <OpButton action={props.action} op={props.op} label={t(props.locale, props.label)} disabled={false} />
+    </div>
+  );
+
 type RowsProps = {
   locale: Locale;
   draft: SurveyDraft;
@@ -436,27 +463,15 @@ function ActionRows(props: RowsProps) {
           </fieldset>
         );
       })}
-      {disabled ? null : (
-        <div class="add-row">
-          <Field name="newAction" label={t(locale, 'newAction')} errors={[]}>
-            {(a) => (
-              <select {...a}>
-                {actionTypes.map((a2) => (
-                  <option key={a2} value={a2}>
-                    {t(locale, `act_${a2}`)}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <OpButton
-            action={props.opAction}
-            op="add-action"
-            label={t(locale, 'addAction')}
-            disabled={disabled}
-          />
-        </div>
-      )}
+      <AddRow
+        locale={locale}
+        disabled={disabled}
+        action={props.opAction}
+        select="newAction"
+        op="add-action"
+        label="addAction"
+        types={actionTypes.map((type) => ({ value: type, label: t(locale, `act_${type}`) }))}
+      />
     </fieldset>
   );
 }
@@ -590,27 +605,15 @@ function QuestionRows(props: RowsProps) {
           </fieldset>
         );
       })}
-      {disabled ? null : (
-        <div class="add-row">
-          <Field name="newQuestion" label={t(locale, 'newQuestion')} errors={[]}>
-            {(a) => (
-              <select {...a}>
-                {questionTypes.map((q) => (
-                  <option key={q} value={q}>
-                    {t(locale, `q_${q}`)}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <OpButton
-            action={props.opAction}
-            op="add-question"
-            label={t(locale, 'addQuestion')}
-            disabled={disabled}
-          />
-        </div>
-      )}
+      <AddRow
+        locale={locale}
+        disabled={disabled}
+        action={props.opAction}
+        select="newQuestion"
+        op="add-question"
+        label="addQuestion"
+        types={questionTypes.map((type) => ({ value: type, label: t(locale, `q_${type}`) }))}
+      />
     </fieldset>
   );
 }
