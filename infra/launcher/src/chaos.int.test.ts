@@ -14,14 +14,14 @@ describe('chaos (short)', () => {
       workers: 3,
       workerConcurrency: 8,
       workerKills: 2,
-      // Early: a killed worker's active jobs come back only through BullMQ's stall check, 30–60 s later (the
-      // reconciler cannot re-add them: their job ids are taken), and the wait below must cover that.
+      // Early: a killed worker's active jobs come back only through BullMQ's stall check, 5–10 s later (JOB_LOCK_MS;
+      // the reconciler cannot re-add them: their job ids are taken), and the wait below must cover that.
       killSpan: [0.05, 0.25],
       redisKill: true,
       flushAll: false,
       smtpOutageMs: 0,
       twilioReplays: 2,
-      // A bound, not a wait: the run stops as soon as everything has settled (≈30 s after posting on an idle machine);
+      // A bound, not a wait: the run stops as soon as everything has settled (≈15 s after posting on an idle machine);
       // on a loaded one the stall check and the backlog take longer, and a short bound would report them as lost.
       settleTimeoutMs: 150_000,
       seed: 20_261_201,

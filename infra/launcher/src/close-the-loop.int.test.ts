@@ -147,6 +147,20 @@ describe('closing the loop', () => {
       'escalated',
       'status_changed',
     ]);
+    // The resolve again (a retry) changes nothing; a different resolution is refused, not dropped.
+    const again = await api('PATCH', `/v1/cases/${listed.id}`, {
+      status: 'resolved',
+      resolution: 'Refunded and sent a replacement',
+    });
+    expect(again.statusCode).toBe(200);
+    expect(again.json().history).toHaveLength(3);
+    const rewrite = await api('PATCH', `/v1/cases/${listed.id}`, { resolution: 'Something else' });
+    expect(rewrite.statusCode).toBe(400);
+    expect(rewrite.json().error.details[0]).toMatchObject({ field: 'resolution' });
+    expect(rewrite.json().error.details[0].message).toContain('reopen');
+    expect((await api('GET', `/v1/cases/${listed.id}`)).json().resolution).toBe(
+      'Refunded and sent a replacement',
+    );
   });
 
   test('a promoter gets a thank-you with a personal referral link; a click and the friend’s order show in /v1/metrics/referrals; a passive is asked what would make it a 10', async ({

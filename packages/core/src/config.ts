@@ -88,6 +88,11 @@ const schema = z.object({
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   WORKER_CONCURRENCY: positiveInt.default(8),
   /**
+   * How long a worker's hold on a running job lasts unrenewed (BullMQ's lockDuration; renewed at half of
+   * it, and stalled jobs are looked for as often). A worker that dies mid-job gives its job up this late.
+   */
+  JOB_LOCK_MS: z.coerce.number().int().min(5000).max(600_000).default(30_000),
+  /**
    * Email sends in flight per worker process. A send mostly waits (for its commits and its turn on a
    * pooled SMTP connection), and sends in flight together share their claim, hand-over and settlement
    * statements: more in flight means fewer commits per mail. The SMTP pool still bounds the connections.

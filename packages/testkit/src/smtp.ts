@@ -115,7 +115,8 @@ export async function startSmtpSink(opts: { rejectRecipient?: RecipientPolicy } 
     url: '',
     messages,
     rejectRecipient: opts.rejectRecipient ?? null,
-    waitFor(predicate, timeoutMs = 10_000) {
+    // 20 s: a loaded CI machine has been seen to take over 10 s for a mail behind a due scan and a retry.
+    waitFor(predicate, timeoutMs = 20_000) {
       return new Promise((resolve, reject) => {
         const check = () => {
           const found = messages.find(predicate);

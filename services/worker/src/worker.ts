@@ -96,6 +96,8 @@ export function startWorker(
           : name === queueNames.events
             ? config.PLANNING_CHUNK_SIZE * 2
             : config.WORKER_CONCURRENCY,
+      lockDuration: config.JOB_LOCK_MS,
+      stalledInterval: config.JOB_LOCK_MS,
       ...(limiters[name] ? { limiter: { max: limiters[name], duration: 1000 } } : {}),
     });
     observeWorker(ctx, name, worker);

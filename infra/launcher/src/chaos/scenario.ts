@@ -149,6 +149,8 @@ export async function runChaos(plan: ChaosPlan): Promise<ChaosResult> {
       // Heal fast: what Postgres says is unfinished for 3 s and Redis no longer has is enqueued again.
       RECONCILE_INTERVAL_MS: '1000',
       RECONCILE_AFTER_MS: '3000',
+      // A SIGKILLed worker's running jobs go to another worker once their lock expires (production: 30 s).
+      JOB_LOCK_MS: '5000',
       // A send that died inside the provider call is marked interrupted after this lease (production: 10 min);
       // short here so the run's settle wait sees it decided. No SMTP call here takes anywhere near 20 s.
       DELIVERY_LEASE_MS: '20000',

@@ -179,6 +179,19 @@ export async function updateCase(
         { field: 'resolution', message: 'is required to resolve a case: say what was done' },
       ]);
     }
+    // A resolution is what resolving says; given on its own, or to a case resolved before, it would be dropped unsaid.
+    // (The same resolution again is a retried resolve, and changes nothing.)
+    if (change.resolution !== undefined && !resolving && change.resolution !== before.resolution) {
+      throw AppError.validation([
+        {
+          field: 'resolution',
+          message:
+            before.status === 'resolved'
+              ? 'cannot be changed once the case is resolved: add a note, or reopen the case and resolve it again'
+              : 'comes with status "resolved": it says what was done when the case is resolved',
+        },
+      ]);
+    }
     const set: Partial<CaseRow> = { updatedAt: now };
     if (change.status && change.status !== before.status) {
       set.status = change.status;

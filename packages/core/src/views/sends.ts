@@ -3,7 +3,13 @@
 import type { sendRows } from '../store/schema.ts';
 import type { SendProgress } from '../usecases/sends.ts';
 
-export function sendView({ send, sent, answered, firstBad }: SendProgress) {
+/** A list of sends carries no bad rows (`firstBad` is absent there, not empty); one send's view does. */
+export function sendView({
+  send,
+  sent,
+  answered,
+  firstBad,
+}: Omit<SendProgress, 'firstBad'> & { firstBad?: SendProgress['firstBad'] }) {
   const skippedTotal = Object.values(send.skipped).reduce((a, b) => a + b, 0);
   return {
     id: send.id,
@@ -27,7 +33,9 @@ export function sendView({ send, sent, answered, firstBad }: SendProgress) {
       sent,
       answered,
     },
-    firstBad: firstBad.map((b) => ({ line: b.line, contactId: b.externalId, reason: b.reason ?? '' })),
+    ...(firstBad && {
+      firstBad: firstBad.map((b) => ({ line: b.line, contactId: b.externalId, reason: b.reason ?? '' })),
+    }),
     createdAt: send.createdAt,
     updatedAt: send.updatedAt,
     finishedAt: send.finishedAt,

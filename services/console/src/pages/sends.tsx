@@ -174,6 +174,7 @@ export function sendPage(input: {
 }): string {
   const { locale, session, csrf, send } = input;
   const p = send.progress;
+  const firstBad = send.firstBad ?? [];
   const zone = session.workspace?.timezone ?? 'UTC';
   const action = (name: 'pause' | 'resume' | 'cancel') => (
     <form method="post" action={`/app/sends/${send.id}/${name}`} class="inline">
@@ -240,13 +241,13 @@ export function sendPage(input: {
         </section>
         <section class="card" aria-labelledby="bad-rows">
           <h2 id="bad-rows">{w(locale, 'badRows')}</h2>
-          {send.firstBad.length === 0 ? (
+          {firstBad.length === 0 ? (
             <p class="muted">{w(locale, 'noBad')}</p>
           ) : (
             <>
               <Table
                 label={w(locale, 'badRows')}
-                rows={send.firstBad}
+                rows={firstBad}
                 rowKey={(b) => String(b.line)}
                 columns={[
                   { header: w(locale, 'line'), numeric: true, cell: (b) => b.line },
@@ -254,8 +255,8 @@ export function sendPage(input: {
                   { header: w(locale, 'reason'), cell: (b) => b.reason },
                 ]}
               />
-              {p.bad > send.firstBad.length ? (
-                <p class="muted">{w(locale, 'moreBad', { n: send.firstBad.length, id: send.id })}</p>
+              {p.bad > firstBad.length ? (
+                <p class="muted">{w(locale, 'moreBad', { n: firstBad.length, id: send.id })}</p>
               ) : null}
             </>
           )}

@@ -93,7 +93,6 @@ export function sendRoutes(app: HttpApp, ctx: AppContext) {
               sendView({
                 send: r.send,
                 ...(counts.get(r.send.id) ?? { sent: 0, answered: 0 }),
-                firstBad: [],
               }),
             ),
             next:

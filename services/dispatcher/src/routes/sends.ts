@@ -154,8 +154,7 @@ export function sendRoutes(app: HttpApp, ctx: AppContext) {
       return pageFrom(
         rows,
         limit,
-        (r) =>
-          sendView({ send: r.send, ...(counts.get(r.send.id) ?? { sent: 0, answered: 0 }), firstBad: [] }),
+        (r) => sendView({ send: r.send, ...(counts.get(r.send.id) ?? { sent: 0, answered: 0 }) }),
         (r) => ({ at: r.cursorAt, id: r.send.id }),
       );
     },

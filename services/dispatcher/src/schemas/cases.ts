@@ -22,7 +22,12 @@ export const CasePatch = z
     /** The member working the case (an id from GET /v1/members); null unassigns. */
     assigneeId: uuid.nullable(),
     /** Required when resolving: what was done. */
-    resolution: text(5000).trim().min(1),
+    resolution: text(5000)
+      .trim()
+      .min(1)
+      .describe(
+        'What was done: given with status "resolved", and fixed once the case is resolved (reopen it to resolve again).',
+      ),
     note: text(5000).trim().min(1),
     /** Sent to the customer when the case is resolved by this change. */
     closingMessage: text(1000).trim().min(1),

@@ -92,9 +92,12 @@ export const SendView = z
     state: z.enum(sendStates),
     fileName: z.string().nullable(),
     progress: Progress,
-    firstBad: z.array(
-      z.object({ line: z.number().int(), contactId: z.string().nullable(), reason: z.string() }),
-    ),
+    firstBad: z
+      .array(z.object({ line: z.number().int(), contactId: z.string().nullable(), reason: z.string() }))
+      .optional()
+      .describe(
+        'The first 20 bad rows by line, on one send only (not in the list); the rest through /v1/sends/{id}/rows?outcome=bad.',
+      ),
     createdAt: z.date(),
     updatedAt: z.date(),
     finishedAt: z.date().nullable(),
