@@ -1,5 +1,7 @@
 // API keys in the console on the whole system: created with a scope and shown once, listed without the key, revoked at
 // once on every process; only admins and owners may, and every form needs its CSRF token.
+import { createHmac } from 'node:crypto';
+import { findPublishableKey, verifyIdentity } from '@surveyflow/core';
 import { describe, expect } from 'vitest';
 import { consoleAgent, linkFromMail, OWNER, signedInOwner } from './console-agent.ts';
 import { type Shop, test } from './testing.ts';
@@ -109,6 +111,40 @@ describe('API keys in the console', () => {
     // The pk_ key opens no API route.
     expect((await withKey(shop, row?.key ?? '', 'GET', '/v1/responses')).statusCode).toBe(401);
 
+    // Identity verification from the console: a secret shown once, then signed identifies required.
+    expect(list.body).toContain('Off: anyone with the key can say who the visitor is.');
+    expect(list.body).not.toContain(`action="/app/keys/publishable/${row?.id}/require-identity"`);
+    const made = await owner.postFrom('/app/keys', `/app/keys/publishable/${row?.id}/identity-secret`);
+    expect(made.statusCode).toBe(200);
+    expect(made.headers['cache-control']).toBe('no-store');
+    const secret = /data-testid="identity-secret">([^<]+)</.exec(made.body)?.[1] ?? '';
+    expect(secret).toMatch(/^sfid_/);
+    expect((await owner.get('/app/keys')).body).not.toContain(secret);
+    const required = await owner.submit('/app/keys', `/app/keys/publishable/${row?.id}/require-identity`, {
+      require: 'on',
+    });
+    expect(required.headers.location).toBe('/app/keys?done=pk-identity-required');
+    expect((await owner.get('/app/keys')).body).toContain(
+      'Required: an identify without a valid signature shows nothing.',
+    );
+    expect((await shop.api('GET', '/v1/publishable-keys')).json().data[0]).toMatchObject({
+      requireIdentity: true,
+      hasIdentitySecret: true,
+    });
+    // What the widget API checks: the shop's server signs with the secret the page showed.
+    const link = await findPublishableKey(shop.system.ctx.database, row?.key ?? '');
+    if (!link) throw new Error('the key is gone');
+    const sign = (id: string) => createHmac('sha256', secret).update(id).digest('hex');
+    const secretKey = shop.system.ctx.config.SECRET_KEY;
+    expect(() => verifyIdentity(link, { id: 'cust-1', signature: sign('cust-1') }, secretKey)).not.toThrow();
+    expect(() => verifyIdentity(link, { id: 'cust-1', signature: sign('cust-2') }, secretKey)).toThrow();
+    expect(() => verifyIdentity(link, { id: 'cust-1' }, secretKey)).toThrow(/visitor.signature|signature/);
+    const notOnOff = await owner.submit('/app/keys', `/app/keys/publishable/${row?.id}/require-identity`, {
+      require: 'maybe',
+    });
+    expect(notOnOff.statusCode).toBe(400);
+    expect(notOnOff.body).toContain('require');
+
     const revoked = await owner.postFrom('/app/keys', `/app/keys/publishable/${row?.id}/revoke`);
     expect(revoked.statusCode).toBe(303);
     expect(revoked.headers.location).toBe('/app/keys?done=pk-revoked');
@@ -116,7 +152,12 @@ describe('API keys in the console', () => {
     expect(after.body).not.toContain(`action="/app/keys/publishable/${row?.id}/revoke"`);
     const audit = await shop.system.ctx.database
       .sql`select action from audit_log where action like 'publishable_key.%' order by id`;
-    expect(audit).toEqual([{ action: 'publishable_key.create' }, { action: 'publishable_key.revoke' }]);
+    expect(audit).toEqual([
+      { action: 'publishable_key.create' },
+      { action: 'publishable_key.identity_secret' },
+      { action: 'publishable_key.update' },
+      { action: 'publishable_key.revoke' },
+    ]);
   });
 
   test('the last admin key cannot be revoked; an agent is refused; no CSRF token, no key; no scope, no key', async ({

@@ -464,6 +464,21 @@ describe('surveys and triggers in the console', () => {
       kiosk: false,
       kioskUrl: null,
     });
+    // Each switch is on record, by whom and which way.
+    const audit = (await shop.api('GET', '/v1/audit?limit=100')).json().data as {
+      action: string;
+      actor: { kind: string };
+      target: { id: string };
+      detail: Record<string, unknown>;
+    }[];
+    expect(
+      audit
+        .filter((e) => e.action === 'location.update' && e.target.id === location.id)
+        .map((e) => [e.actor.kind, e.detail]),
+    ).toEqual([
+      ['user', { kiosk: false }],
+      ['user', { kiosk: true }],
+    ]);
     const bad = await owner.submit('/app/surveys/locations', `/app/locations/${location.id}/kiosk`, {
       kiosk: 'maybe',
     });

@@ -92,6 +92,14 @@ describe('the console in Chromium', () => {
     await page.click('text=Create publishable key');
     await page.waitForSelector('text=Publishable key created');
     await check(page, 'keys-publishable');
+    // Identity verification for that key: the secret is shown once, then signed identifies are required.
+    await page.click('text=Create identity secret');
+    await page.waitForSelector('[data-testid=identity-secret]');
+    expect(await page.textContent('[data-testid=identity-secret]')).toMatch(/^sfid_/);
+    await check(page, 'keys-identity-secret');
+    await page.click('text=Require signed identify');
+    await page.waitForSelector('text=Signed identify is now required for this key.');
+    await check(page, 'keys-identity-required');
 
     // Ann opens the invitation in her own browser, in Polish, with JavaScript off. (Opening it is
     // harmless, so the checker looks at the same page first.)

@@ -102,6 +102,20 @@ describe('a sender that dies', () => {
     expect(smtp.messages.filter((m) => m.to.includes('jane@example.com'))).toHaveLength(1);
   });
 
+  test('a Redis that lost its queues killed no sender: the heal leaves a claim made just now to its sender', async ({
+    workerWith,
+  }) => {
+    const w = await workerWith({ RECONCILE_AFTER_MS: '60000' });
+    const id = await w.later('o-live');
+    // A sender still running: claimed a moment ago, not yet handed over.
+    await w.ctx.database.sql`
+      update invitations set status = 'sending', send_at = now(), queued_at = now() - interval '1 second',
+        claimed_at = now() - interval '1 second' where id = ${id}`;
+    // The heal after a FLUSHALL looks at rows of every age, but a claim only once it is RECONCILE_AFTER_MS old.
+    expect(await reconcile(w.ctx, { all: true })).toMatchObject({ resent: 0, interrupted: 0 });
+    expect(await w.invitation(id)).toMatchObject({ status: 'sending' });
+  });
+
   test('inside the provider call: after the lease it is interrupted, never sent again on its own', async ({
     workerWith,
     smtp,

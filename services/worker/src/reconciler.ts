@@ -105,8 +105,11 @@ export async function reconcile(
   }));
   await queues.addMany('response.reroute', edits);
   // Claims whose sender died: re-sent if they never reached the provider call, else marked interrupted.
+  // A claim is Postgres's, not Redis's: a Redis that lost its queues (`all`) killed no sender, so a claim is
+  // still given RECONCILE_AFTER_MS. (Taken back at once, a sender still running had its hand-over refused, and
+  // its batch, whose job was still running, waited for the next reconcile to be enqueued again.)
   const cutoffs = {
-    claimedBefore: before(after),
+    claimedBefore: before(config.RECONCILE_AFTER_MS),
     handedOverBefore: before(config.DELIVERY_LEASE_MS),
     queuedBefore: before(config.DELIVERY_RETRY_HORIZON_HOURS * 3_600_000),
   };

@@ -107,6 +107,12 @@ const signedIn = await request(
 if (signedIn.statusCode !== 303)
   throw new Error(`sign-in: ${signedIn.statusCode} ${signedIn.body.slice(0, 300)}`);
 
+// A customer with ten answers, the newest of them a case: the pages that show one person.
+const [someCase] = await sql<{ id: string; contact: string }[]>`
+  select k.id, c.external_id as contact from cases k join contacts c on c.id = k.contact_id
+  where k.workspace_id = ${workspaceId} order by k.created_at desc limit 1`;
+const caseId = someCase?.id ?? '';
+const contactId = someCase?.contact ?? '';
 const day = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10);
 /** Every console page measured: a label and its URL (or a URL per request). Adding a page is one line. */
 const pages: [string, string | ((i: number) => string)][] = [
@@ -129,6 +135,17 @@ const pages: [string, string | ((i: number) => string)][] = [
     `/app/responses?property=store:Store%207&channel=email&from=${day(30)}`,
   ],
   ['GET /app/responses (text search)', '/app/responses?q=late'],
+  ['GET /app/cases (unassigned)', '/app/cases?view=unassigned'],
+  ['GET /app/cases (overdue)', '/app/cases?view=overdue'],
+  ['GET /app/cases (all)', '/app/cases?view=all'],
+  ['GET /app/cases/:id (its history, the customer’s other answers)', `/app/cases/${caseId}`],
+  ['GET /app/contacts (search)', '/app/contacts?q=cust-4242'],
+  ['GET /app/contacts/:id (10 answers, their cases)', `/app/contacts/${contactId}`],
+  ['GET /app/events', '/app/events'],
+  ['GET /app/surveys', '/app/surveys'],
+  ['GET /app/surveys/:id', `/app/surveys/${surveyId}`],
+  ['GET /app/sends', '/app/sends'],
+  ['GET /app/settings', '/app/settings'],
 ];
 const baselinePage = '/app/team';
 

@@ -67,7 +67,8 @@ console.table(
     stage: r.stage,
     Surveyflow: r.value,
     baseline: r.baseline ?? '—',
-    ratio: r.ratio === undefined ? '—' : Number(r.ratio.toFixed(2)),
+    // A ratio that could not be had (a setup not run: NaN, which JSON carries as null) is a dash, not a crash.
+    ratio: typeof r.ratio === 'number' && Number.isFinite(r.ratio) ? Number(r.ratio.toFixed(2)) : '—',
     target: r.target ?? '—',
     met: r.met === undefined ? '—' : r.met ? 'yes' : 'NO',
   })),

@@ -6,6 +6,7 @@ import { sha256 } from '../domain/tokens.ts';
 import type { Database } from '../store/client.ts';
 import { surveyOf } from '../store/queries/surveys.ts';
 import { locations, responses, surveys, workspaces } from '../store/schema.ts';
+import { type Actor, audited } from './audit.ts';
 import { responseEdit } from './record-answer.ts';
 
 /** Location codes: short enough to type from a poster, long enough not to guess (10 chars of base32 ≈ 50 bits). */
@@ -245,18 +246,27 @@ export async function recordKioskAnswer(
 }
 
 /** Changes what an operator may change of a location: its name, device limit and kiosk mode. */
+/** Changes a location; with an actor (the API's PATCH, the console's kiosk switch) audited as `location.update`. */
 export async function updateLocation(
   database: Database,
   workspaceId: string,
   id: string,
   patch: Partial<Pick<LocationInput, 'name' | 'deviceLimitHours'>> & { kiosk?: boolean | undefined },
+  actor?: Actor,
 ) {
   const set = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
   if (Object.keys(set).length === 0) return getLocation(database, workspaceId, id);
-  const [row] = await database.db
-    .update(locations)
-    .set(set)
-    .where(and(eq(locations.workspaceId, workspaceId), eq(locations.id, id)))
-    .returning();
-  return row ?? null;
+  return audited(
+    database.db,
+    actor && { actor, workspaceId, action: 'location.update', kind: 'location', detail: set },
+    async (tx) => {
+      const [row] = await tx
+        .update(locations)
+        .set(set)
+        .where(and(eq(locations.workspaceId, workspaceId), eq(locations.id, id)))
+        .returning();
+      return row ?? null;
+    },
+    (row) => row?.id ?? null,
+  );
 }

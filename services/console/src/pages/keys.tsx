@@ -26,6 +26,8 @@ export function keysPage(input: {
   /** The settings tabs this operator may open. */
   tabs: readonly SettingsTab[];
   publishable: PublishableKeysPart;
+  /** A publishable key's identity secret just made: shown on this answer only. */
+  identitySecret?: { name: string; secret: string } | undefined;
 }): string {
   const { locale, session, csrf } = input;
   const zone = session.workspace?.timezone ?? 'UTC';
@@ -47,6 +49,17 @@ export function keysPage(input: {
             </p>
             <code class="secret" data-testid="new-key">
               {input.created.key}
+            </code>
+          </section>
+        ) : null}
+        {input.identitySecret ? (
+          <section class="card" aria-labelledby="new-identity-secret">
+            <h2 id="new-identity-secret">{pk(locale, 'secretTitle', { name: input.identitySecret.name })}</h2>
+            <p class="notice" role="status">
+              {pk(locale, 'secretOnce')}
+            </p>
+            <code class="secret" data-testid="identity-secret">
+              {input.identitySecret.secret}
             </code>
           </section>
         ) : null}
@@ -171,6 +184,10 @@ function PublishableKeys(props: { locale: Locale; csrf: string; zone: string; pa
             },
             { header: pk(locale, 'origins'), cell: (k) => k.allowedOrigins.join(' ') },
             {
+              header: pk(locale, 'identity'),
+              cell: (k) => (k.revokedAt ? '—' : <IdentityCell locale={locale} csrf={csrf} pkey={k} />),
+            },
+            {
               header: pk(locale, 'revoke'),
               hiddenHeader: true,
               cell: (k) =>
@@ -229,6 +246,47 @@ function PublishableKeys(props: { locale: Locale; csrf: string; zone: string; pa
           </form>
         )}
       </section>
+    </>
+  );
+}
+
+/** A key's identity verification: its state, a secret made or replaced (shown once), signatures required or not. */
+function IdentityCell(props: {
+  locale: Locale;
+  csrf: string;
+  pkey: typeof schema.publishableKeys.$inferSelect;
+}) {
+  const { locale, csrf, pkey: k } = props;
+  const hasSecret = k.identitySecretSealed !== null;
+  const base = `/app/keys/publishable/${k.id}`;
+  return (
+    <>
+      <p class="muted">
+        {pk(locale, !hasSecret ? 'identityNone' : k.requireIdentity ? 'identityRequired' : 'identityChecked')}
+      </p>
+      <form method="post" action={`${base}/identity-secret`} class="inline">
+        <Csrf token={csrf} />
+        <button
+          type="submit"
+          class="secondary"
+          aria-label={`${pk(locale, hasSecret ? 'replaceSecret' : 'makeSecret')}: ${k.name}`}
+        >
+          {pk(locale, hasSecret ? 'replaceSecret' : 'makeSecret')}
+        </button>
+      </form>
+      {hasSecret ? (
+        <form method="post" action={`${base}/require-identity`} class="inline">
+          <Csrf token={csrf} />
+          <input type="hidden" name="require" value={k.requireIdentity ? 'off' : 'on'} />
+          <button
+            type="submit"
+            class="secondary"
+            aria-label={`${pk(locale, k.requireIdentity ? 'requireOff' : 'requireOn')}: ${k.name}`}
+          >
+            {pk(locale, k.requireIdentity ? 'requireOff' : 'requireOn')}
+          </button>
+        </form>
+      ) : null}
     </>
   );
 }

@@ -11,7 +11,9 @@ import {
   publishApiKeysForget,
   revokeApiKey,
   revokePublishableKey,
+  rotateIdentitySecret,
   scopes,
+  setRequireIdentity,
 } from '@surveyflow/core';
 import { type HttpApp, text, uuid } from '@surveyflow/http';
 import type { FastifyRequest } from 'fastify';
@@ -36,7 +38,10 @@ const CreateBody = z.object({
 });
 const KeyParams = z.object({ keyId: uuid });
 const KeysQuery = z.object({
-  done: z.enum(['revoked', 'pk-created', 'pk-revoked']).optional().catch(undefined),
+  done: z
+    .enum(['revoked', 'pk-created', 'pk-revoked', 'pk-identity-required', 'pk-identity-optional'])
+    .optional()
+    .catch(undefined),
 });
 /** A publishable key: surveys ticked (one comes as a string), origins one per line. */
 const CreatePublishableBody = z.object({
@@ -49,6 +54,11 @@ const CreatePublishableBody = z.object({
   allowedOrigins: text(4000)
     .transform((v) => v.split(/\s+/).filter(Boolean))
     .refine((v) => v.length > 0 && v.length <= 20, 'must list 1 to 20 origins'),
+  ...csrfField,
+});
+
+const RequireIdentityBody = z.object({
+  require: z.enum(['on', 'off'], { error: 'must be on or off' }),
   ...csrfField,
 });
 
@@ -71,7 +81,25 @@ export function keyRoutes(app: HttpApp, ctx: AppContext) {
     revoked: (locale: Locale) => say(locale, 'keyRevoked'),
     'pk-created': (locale: Locale) => pk(locale, 'created'),
     'pk-revoked': (locale: Locale) => pk(locale, 'revokedNotice'),
+    'pk-identity-required': (locale: Locale) => pk(locale, 'requiredNotice'),
+    'pk-identity-optional': (locale: Locale) => pk(locale, 'notRequiredNotice'),
   };
+  /** The keys page; `extra` carries what this answer alone shows (a secret just made). */
+  const page = async (
+    request: FastifyRequest,
+    reply: { generateCsrf(): string },
+    session: Member,
+    extra: Partial<Pick<Parameters<typeof keysPage>[0], 'created' | 'identitySecret' | 'notice'>> = {},
+  ) =>
+    keysPage({
+      locale: localeOf(request),
+      session,
+      csrf: reply.generateCsrf(),
+      keys: await list(session),
+      tabs: settingsTabsFor(session.workspace.role),
+      publishable: await publishable(session),
+      ...extra,
+    });
 
   app.get(
     '/app/keys',
@@ -90,16 +118,10 @@ export function keyRoutes(app: HttpApp, ctx: AppContext) {
     },
     async (request, reply) => {
       const session = manager(request);
-      const locale = localeOf(request);
+      const { done } = request.query;
       return reply.type('text/html; charset=utf-8').send(
-        keysPage({
-          locale,
-          session,
-          csrf: reply.generateCsrf(),
-          keys: await list(session),
-          tabs: settingsTabsFor(session.workspace.role),
-          publishable: await publishable(session),
-          notice: request.query.done ? notices[request.query.done](locale) : undefined,
+        await page(request, reply, session, {
+          notice: done ? notices[done](localeOf(request)) : undefined,
         }),
       );
     },
@@ -134,17 +156,7 @@ export function keyRoutes(app: HttpApp, ctx: AppContext) {
       return reply
         .header('cache-control', 'no-store')
         .type('text/html; charset=utf-8')
-        .send(
-          keysPage({
-            locale: localeOf(request),
-            session,
-            csrf: reply.generateCsrf(),
-            keys: await list(session),
-            tabs: settingsTabsFor(session.workspace.role),
-            publishable: await publishable(session),
-            created: { name: row.name, key },
-          }),
-        );
+        .send(await page(request, reply, session, { created: { name: row.name, key } }));
     },
   );
 
@@ -231,6 +243,77 @@ export function keyRoutes(app: HttpApp, ctx: AppContext) {
         actorOf(session),
       );
       return reply.redirect('/app/keys?done=pk-revoked', 303);
+    },
+  );
+
+  app.post(
+    '/app/keys/publishable/:keyId/identity-secret',
+    {
+      schema: {
+        tags,
+        summary:
+          "Creates or replaces a publishable key's identity secret, as POST /v1/publishable-keys/:id/identity-secret does; the answer shows it once",
+        consumes: ['application/x-www-form-urlencoded'],
+        params: KeyParams,
+        body: FormOnly,
+        response: {
+          200: htmlPage('The keys page with the secret, shown once'),
+          ...formErrors,
+          404: htmlPage('No such key'),
+        },
+      },
+      preValidation: app.csrfProtection,
+      preHandler: signedIn,
+    },
+    async (request, reply) => {
+      const session = manager(request);
+      const { key, identitySecret } = await rotateIdentitySecret(
+        ctx.database,
+        session.workspace.workspaceId,
+        request.params.keyId,
+        ctx.config.SECRET_KEY,
+        actorOf(session),
+      );
+      return reply
+        .header('cache-control', 'no-store')
+        .type('text/html; charset=utf-8')
+        .send(
+          await page(request, reply, session, { identitySecret: { name: key.name, secret: identitySecret } }),
+        );
+    },
+  );
+
+  app.post(
+    '/app/keys/publishable/:keyId/require-identity',
+    {
+      schema: {
+        tags,
+        summary:
+          'Requires a signed identify for a publishable key, or stops requiring it (as PATCH /v1/publishable-keys/:id {requireIdentity})',
+        consumes: ['application/x-www-form-urlencoded'],
+        params: KeyParams,
+        body: RequireIdentityBody,
+        response: {
+          303: redirect('Back to the keys'),
+          ...formErrors,
+          404: htmlPage('No such key'),
+          409: htmlPage('The key has no identity secret yet'),
+        },
+      },
+      preValidation: app.csrfProtection,
+      preHandler: signedIn,
+    },
+    async (request, reply) => {
+      const session = manager(request);
+      const on = request.body.require === 'on';
+      await setRequireIdentity(
+        ctx.database,
+        session.workspace.workspaceId,
+        request.params.keyId,
+        on,
+        actorOf(session),
+      );
+      return reply.redirect(`/app/keys?done=${on ? 'pk-identity-required' : 'pk-identity-optional'}`, 303);
     },
   );
 }

@@ -16,7 +16,7 @@ import { type HttpApp, uuid } from '@surveyflow/http';
 import { z } from 'zod';
 import { locationsPage } from '../pages/locations.tsx';
 import { t } from '../pages/locations.words.ts';
-import { localeOf, memberOf, memberWith, needSession } from '../scope.ts';
+import { actorOf, localeOf, memberOf, memberWith, needSession } from '../scope.ts';
 import { csrfField, formErrors, formPost, htmlPage, redirect } from './shapes.ts';
 
 const LocationParams = z.object({ id: uuid });
@@ -88,7 +88,13 @@ export function locationRoutes(app: HttpApp, ctx: AppContext) {
       const session = memberWith(request, 'surveys.manage', 'change locations');
       const { id } = request.params;
       const kiosk = request.body.kiosk === 'on';
-      const row = await updateLocation(ctx.database, session.workspace.workspaceId, id, { kiosk });
+      const row = await updateLocation(
+        ctx.database,
+        session.workspace.workspaceId,
+        id,
+        { kiosk },
+        actorOf(session),
+      );
       if (!row) throw AppError.notFound(`Location ${id}`);
       return reply.redirect(`/app/surveys/locations?done=${request.body.kiosk}&id=${id}`, 303);
     },

@@ -11,6 +11,7 @@ import {
 } from '@surveyflow/core';
 import { errors, type HttpApp, IdParams } from '@surveyflow/http';
 import { z } from 'zod';
+import { actorOf } from '../auth.ts';
 import { binary, LocationInput, LocationPatch, LocationView, QrImageQuery } from '../schemas/invitations.ts';
 import { qrImage } from './invitations.ts';
 
@@ -98,7 +99,13 @@ export function locationRoutes(app: HttpApp, ctx: AppContext) {
       },
     },
     async (request) => {
-      const row = await updateLocation(ctx.database, request.workspaceId, request.params.id, request.body);
+      const row = await updateLocation(
+        ctx.database,
+        request.workspaceId,
+        request.params.id,
+        request.body,
+        actorOf(request),
+      );
       if (!row) throw AppError.notFound(`Location ${request.params.id}`);
       return locationView(row);
     },

@@ -74,7 +74,7 @@ async function sendBatch(
   batchId: string,
 ) {
   const found = await batchMembers(ctx.database, batchId);
-  if (found.length === 0) return { sent: 0, retried: 0, later: 0 };
+  if (found.length === 0) return { found: 0, claimed: 0, sent: 0, retried: 0, later: 0 };
   // Claimed only once there is room to send them: a claim never waits long in the pool's queue (past
   // RECONCILE_AFTER_MS the reconciler would take it back, and the send would be refused at its hand-over).
   const room = await inFlight.take(found.length);
@@ -135,6 +135,8 @@ async function sendMembers(
     outage ? {} : { delayMs: backoff(config, 1) },
   );
   return {
+    found: members.length + overflow.length,
+    claimed: claims.filter(Boolean).length,
     sent: attempts.filter((a) => a && 'sent' in a).length,
     retried: retries.length,
     later: later.length + held.size,
