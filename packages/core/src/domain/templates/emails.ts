@@ -1,5 +1,5 @@
 // Emails we send: the survey invitation (one click per score), messages that close the loop, and alerts for the team.
-import { convert } from 'html-to-text';
+import { compile } from 'html-to-text';
 import type { Brand } from '../branding.ts';
 import { accentTokens, tokens } from '../design-tokens.ts';
 import type { SurveyKind } from '../kinds.ts';
@@ -21,20 +21,21 @@ function brandHeader(brand: Brand | undefined): SafeHtml | string {
   return html`<tr><td style="padding:24px 24px 0 24px;"><img src="${brand.logoUrl}" alt="${brand.name}" height="40" style="display:block;height:40px;width:auto;max-width:200px;border:0;"></td></tr>`;
 }
 
-/** The plain-text part, from the HTML, keeping every link so a text-only reader can still answer. */
-export function textFromHtml(markup: string): string {
-  return convert(markup, {
-    wordwrap: 78,
-    selectors: [
-      { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
-      { selector: 'table', format: 'dataTable' },
-      // The score buttons: one per line in text, not eleven 70-character columns side by side.
-      { selector: 'table.scale', format: 'block' },
-      { selector: 'td.score', format: 'block' },
-      { selector: 'img', format: 'skip' },
-    ],
-  });
-}
+/**
+ * The plain-text part, from the HTML, keeping every link so a text-only reader can still answer. Compiled once:
+ * `convert` compiles its options (the selectors) on every call, which was most of an invitation's rendering time.
+ */
+export const textFromHtml: (markup: string) => string = compile({
+  wordwrap: 78,
+  selectors: [
+    { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
+    { selector: 'table', format: 'dataTable' },
+    // The score buttons: one per line in text, not eleven 70-character columns side by side.
+    { selector: 'table.scale', format: 'block' },
+    { selector: 'td.score', format: 'block' },
+    { selector: 'img', format: 'skip' },
+  ],
+});
 
 function layout(opts: {
   lang: string;
