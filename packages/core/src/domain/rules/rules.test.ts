@@ -227,6 +227,22 @@ describe('send windows across DST', () => {
     );
   });
 
+  it('in the repeated hour of a fall-back night, before the opening, the opening is its second occurrence (fast-check found it)', () => {
+    // New York, 2026-11-01: 01:00–02:00 happens twice (EDT, then EST). At 01:00 EST (06:00 UTC) a Sunday
+    // window 01:01–01:16 opens at 01:01 EST (06:01 UTC), not at 01:00 EST itself, and not at the 01:01 EDT already past.
+    const w = { days: [7], start: '01:01', end: '01:16' };
+    expect(nextInWindow(new Date('2026-11-01T06:00:00Z'), w, 'America/New_York')).toEqual(
+      new Date('2026-11-01T06:01:00Z'),
+    );
+    // In the first pass of that hour the first opening is the next one; inside the window, now.
+    expect(nextInWindow(new Date('2026-11-01T05:00:00Z'), w, 'America/New_York')).toEqual(
+      new Date('2026-11-01T05:01:00Z'),
+    );
+    expect(nextInWindow(new Date('2026-11-01T06:05:00Z'), w, 'America/New_York')).toEqual(
+      new Date('2026-11-01T06:05:00Z'),
+    );
+  });
+
   it('09:00 local stays 09:00 local across the spring change (Warsaw: 08:00 UTC before, 07:00 UTC after)', () => {
     const w = { days: [1, 2, 3, 4, 5, 6, 7], start: '09:00', end: '10:00' };
     expect(nextInWindow(new Date('2026-03-28T12:00:00Z'), w, 'Europe/Warsaw')).toEqual(

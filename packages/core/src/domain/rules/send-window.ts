@@ -29,16 +29,24 @@ export function nextInWindow(at: Date, window: SendWindow | null, zone: string):
   const start = minutes(window.start);
   const end = minutes(window.end);
   const local = DateTime.fromJSDate(at, { zone });
+  const localMinutes = local.hour * 60 + local.minute;
   // Two weeks: a weekly window can be lost to a DST gap once.
   for (let day = 0; day < 15; day++) {
     const date = local.startOf('day').plus({ days: day });
     if (!window.days.includes(date.weekday)) continue;
     // In a spring-forward gap luxon moves a missing opening forward; if that lands at or past the
     // end, the window does not exist that day.
-    const opens = date.set({ hour: Math.floor(start / 60), minute: start % 60 });
+    let opens = date.set({ hour: Math.floor(start / 60), minute: start % 60 });
     if (opens.hour * 60 + opens.minute >= end) continue;
+    // On a fall-back day a wall time in the repeated hour happens twice, and luxon gives the first. From the
+    // second pass of that hour, before the opening, the opening still to come is its second occurrence.
+    const shift = opens.offset - local.offset;
+    if (day === 0 && opens <= local && localMinutes < start && shift > 0) {
+      const again = opens.plus({ minutes: shift });
+      if (again.hour === opens.hour && again.minute === opens.minute) opens = again;
+    }
     if (local < opens) return opens.toJSDate();
-    if (day === 0 && local.hour * 60 + local.minute < end) return local.toJSDate();
+    if (day === 0 && localMinutes >= start && localMinutes < end) return local.toJSDate();
   }
   throw new RangeError('send window has no allowed day');
 }
