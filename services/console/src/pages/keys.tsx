@@ -13,7 +13,7 @@ import {
 import { say } from '../i18n.ts';
 import { pk } from './keys-publishable.words.ts';
 import { Csrf, document } from './layout.tsx';
-import { dateTime, Notice, type SettingsTab, SettingsTabs, Table, When } from './parts.tsx';
+import { dateTime, Notice, type SettingsTab, SettingsTabs, ShownOnce, Table, When } from './parts.tsx';
 
 export function keysPage(input: {
   locale: Locale;
@@ -42,26 +42,22 @@ export function keysPage(input: {
         <SettingsTabs locale={locale} current="keys" show={input.tabs} />
         <Notice text={input.notice} />
         {input.created ? (
-          <section class="card" aria-labelledby="new-key">
-            <h2 id="new-key">{say(locale, 'newKeyTitle', { name: input.created.name })}</h2>
-            <p class="notice" role="status">
-              {say(locale, 'newKeyOnce')}
-            </p>
-            <code class="secret" data-testid="new-key">
-              {input.created.key}
-            </code>
-          </section>
+          <ShownOnce
+            id="new-key"
+            title={say(locale, 'newKeyTitle', { name: input.created.name })}
+            note={say(locale, 'newKeyOnce')}
+            value={input.created.key}
+            testId="new-key"
+          />
         ) : null}
         {input.identitySecret ? (
-          <section class="card" aria-labelledby="new-identity-secret">
-            <h2 id="new-identity-secret">{pk(locale, 'secretTitle', { name: input.identitySecret.name })}</h2>
-            <p class="notice" role="status">
-              {pk(locale, 'secretOnce')}
-            </p>
-            <code class="secret" data-testid="identity-secret">
-              {input.identitySecret.secret}
-            </code>
-          </section>
+          <ShownOnce
+            id="new-identity-secret"
+            title={pk(locale, 'secretTitle', { name: input.identitySecret.name })}
+            note={pk(locale, 'secretOnce')}
+            value={input.identitySecret.secret}
+            testId="identity-secret"
+          />
         ) : null}
         <section class="card" aria-labelledby="keys">
           <h2 id="keys">{say(locale, 'keysList')}</h2>
@@ -259,6 +255,8 @@ function IdentityCell(props: {
   const { locale, csrf, pkey: k } = props;
   const hasSecret = k.identitySecretSealed !== null;
   const base = `/app/keys/publishable/${k.id}`;
+  const secretButton = pk(locale, hasSecret ? 'replaceSecret' : 'makeSecret');
+  const requireButton = pk(locale, k.requireIdentity ? 'requireOff' : 'requireOn');
   return (
     <>
       <p class="muted">
@@ -266,24 +264,16 @@ function IdentityCell(props: {
       </p>
       <form method="post" action={`${base}/identity-secret`} class="inline">
         <Csrf token={csrf} />
-        <button
-          type="submit"
-          class="secondary"
-          aria-label={`${pk(locale, hasSecret ? 'replaceSecret' : 'makeSecret')}: ${k.name}`}
-        >
-          {pk(locale, hasSecret ? 'replaceSecret' : 'makeSecret')}
+        <button type="submit" class="secondary" aria-label={`${secretButton}: ${k.name}`}>
+          {secretButton}
         </button>
       </form>
       {hasSecret ? (
         <form method="post" action={`${base}/require-identity`} class="inline">
           <Csrf token={csrf} />
           <input type="hidden" name="require" value={k.requireIdentity ? 'off' : 'on'} />
-          <button
-            type="submit"
-            class="secondary"
-            aria-label={`${pk(locale, k.requireIdentity ? 'requireOff' : 'requireOn')}: ${k.name}`}
-          >
-            {pk(locale, k.requireIdentity ? 'requireOff' : 'requireOn')}
+          <button type="submit" class="secondary" aria-label={`${requireButton}: ${k.name}`}>
+            {requireButton}
           </button>
         </form>
       ) : null}

@@ -111,6 +111,21 @@ export function Empty(props: { title: string; children?: ComponentChildren }) {
 }
 
 /** A status line after an action (polite), or an error (assertive). */
+/** A secret on the answer that made it (an API key, a webhook's or a widget key's secret), shown this once. */
+export function ShownOnce(props: { id: string; title: string; note: string; value: string; testId: string }) {
+  return (
+    <section class="card" aria-labelledby={props.id}>
+      <h2 id={props.id}>{props.title}</h2>
+      <p class="notice" role="status">
+        {props.note}
+      </p>
+      <code class="secret" data-testid={props.testId}>
+        {props.value}
+      </code>
+    </section>
+  );
+}
+
 export function Notice(props: { text?: string | undefined; error?: boolean }) {
   if (!props.text) return null;
   return props.error ? (

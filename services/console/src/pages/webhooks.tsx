@@ -12,6 +12,7 @@ import {
   Pager,
   type SettingsTab,
   SettingsTabs,
+  ShownOnce,
   Table,
   When,
   zoneOf,
@@ -117,15 +118,13 @@ export function webhooksPage(
         <Notice text={Object.keys(errors).length ? t(locale, 'fixErrors') : undefined} error />
         <p>{t(locale, 'lead')}</p>
         {input.created ? (
-          <section class="card" aria-labelledby="new-secret">
-            <h2 id="new-secret">{t(locale, 'secretTitle', { url: input.created.url })}</h2>
-            <p class="notice" role="status">
-              {t(locale, 'secretOnce')}
-            </p>
-            <code class="secret" data-testid="webhook-secret">
-              {input.created.secret}
-            </code>
-          </section>
+          <ShownOnce
+            id="new-secret"
+            title={t(locale, 'secretTitle', { url: input.created.url })}
+            note={t(locale, 'secretOnce')}
+            value={input.created.secret}
+            testId="webhook-secret"
+          />
         ) : null}
         <section class="card" aria-labelledby="endpoints">
           <h2 id="endpoints">{t(locale, 'endpoints')}</h2>

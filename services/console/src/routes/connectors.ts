@@ -139,19 +139,16 @@ export function connectorRoutes(app: HttpApp, ctx: AppContext) {
         { kind, name, ...(secret ? { secret } : {}), ...(json ? { json } : {}) },
         secretKey(),
       );
-      // A page with a secret on it is not kept by the browser or anything between.
-      return reply
-        .header('cache-control', 'no-store')
-        .type('text/html; charset=utf-8')
-        .send(
-          connectorsPage({
-            locale: localeOf(request),
-            session,
-            csrf: reply.generateCsrf(),
-            connectors: await list(session),
-            created: { connector: view(connector), secret: shown },
-          }),
-        );
+      // A page with a secret on it is not kept by the browser or anything between: every /app answer is no-store (scope.ts).
+      return reply.type('text/html; charset=utf-8').send(
+        connectorsPage({
+          locale: localeOf(request),
+          session,
+          csrf: reply.generateCsrf(),
+          connectors: await list(session),
+          created: { connector: view(connector), secret: shown },
+        }),
+      );
     },
   );
 

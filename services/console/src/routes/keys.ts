@@ -152,9 +152,8 @@ export function keyRoutes(app: HttpApp, ctx: AppContext) {
         },
         actorOf(session),
       );
-      // A page with a secret on it is not kept by the browser or anything between.
+      // A page with a secret on it is not kept by the browser or anything between: every /app answer is no-store (scope.ts).
       return reply
-        .header('cache-control', 'no-store')
         .type('text/html; charset=utf-8')
         .send(await page(request, reply, session, { created: { name: row.name, key } }));
     },
@@ -275,7 +274,6 @@ export function keyRoutes(app: HttpApp, ctx: AppContext) {
         actorOf(session),
       );
       return reply
-        .header('cache-control', 'no-store')
         .type('text/html; charset=utf-8')
         .send(
           await page(request, reply, session, { identitySecret: { name: key.name, secret: identitySecret } }),
