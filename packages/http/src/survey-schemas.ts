@@ -5,6 +5,7 @@ import {
   filterSchema,
   isValidDuration,
   maxQuestions,
+  maxRollupProperties,
   questionIdPattern,
   questionListIssues,
   schema,
@@ -75,6 +76,23 @@ export const SurveyInput = z
     widgetAnonymous: z.boolean().optional(),
     /** The on-site widget asks a contact this survey at most once per this many days (any channel's invitation counts). */
     widgetThrottleDays: z.number().int().min(0).max(365).optional(),
+    /**
+     * Event properties whose breakdowns (groupBy=properties.<path>, GET /v1/metrics/drivers) are kept counted per hour as
+     * answers arrive. Adding one recounts the survey's answers once, in the request; without it a breakdown scans them.
+     */
+    rollupProperties: z
+      .array(
+        text(200).refine(
+          (path) => fieldPattern.test(`properties.${path}`),
+          'must be an event property name such as store or address.city',
+        ),
+      )
+      .max(maxRollupProperties)
+      .refine((ps) => new Set(ps).size === ps.length, 'must not repeat a property')
+      .optional()
+      .describe(
+        `At most ${maxRollupProperties} event properties (as in groupBy=properties.<path>) whose breakdowns are counted as answers arrive, e.g. ["store"]`,
+      ),
   })
   .meta({
     example: {
@@ -106,7 +124,7 @@ export const SurveyPatch = SurveyInput.omit({ kind: true })
   .strict()
   .refine(
     (c) => Object.keys(c).length > 0,
-    'must change something: name, question, followupQuestion, actions, questions, widgetAnonymous or widgetThrottleDays',
+    'must change something: name, question, followupQuestion, actions, questions, widgetAnonymous, widgetThrottleDays or rollupProperties',
   );
 
 export const SurveyView = z
@@ -120,6 +138,7 @@ export const SurveyView = z
     questions: z.array(z.record(z.string(), z.unknown())),
     widgetAnonymous: z.boolean(),
     widgetThrottleDays: z.number().int(),
+    rollupProperties: z.array(z.string()),
     createdAt: z.date(),
     updatedAt: z.date(),
   })

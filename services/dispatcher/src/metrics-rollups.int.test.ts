@@ -8,6 +8,7 @@ import {
   promoterMin,
   referralMetrics,
   scoreHistogram,
+  updateSurvey,
   zonedScoreCounts,
 } from '@surveyflow/core';
 import { test as base, seedWorkspace } from '@surveyflow/testkit';
@@ -44,12 +45,27 @@ const moment = fc.oneof(
     )
     .map(([d, h, m, ms]) => d * DAY + h * HOUR + m * 60_000 + ms),
 );
+/** Event properties copied onto answers: a store (sometimes missing, a number, or outside ASCII), a nested city. */
+const properties = fc.record(
+  {
+    store: fc.oneof(
+      fc.constantFrom('Kraków', 'Warsaw', 'warsaw', 'Zürich', 'Ünye', '😀 Emoji', 'ﬀ'),
+      fc.integer(),
+    ),
+    address: fc.record({ city: fc.constantFrom('Gdańsk', 'Łódź', 'Oslo') }, { requiredKeys: [] }),
+    product: fc.constantFrom('Shoes', 'Hats'),
+  },
+  { requiredKeys: [] },
+);
 const answer = fc.record({
   at: moment,
   score: fc.integer({ min: 0, max: 10 }),
   channel: fc.constantFrom(...channels),
+  properties,
   /** What happens to it after it is recorded: nothing, a new score, or erasure. */
   after: fc.oneof(fc.constant(null), fc.integer({ min: 0, max: 10 }), fc.constant('delete' as const)),
+  /** Later still, after a property is added to the survey's rollups: its properties forgotten (as erasure and retention do). */
+  forget: fc.boolean(),
 });
 const instant = fc
   .oneof(fc.integer({ min: -5 * DAY, max: 75 * DAY }), moment)
@@ -106,6 +122,61 @@ describe('rollups', () => {
     expect(byKey(counts)).toEqual(['2026-03-02 widget 3 1', '2026-03-03 widget 9 1']);
   });
 
+  test('a property added to the rollups while answers keep arriving counts each of them once', async ({
+    db,
+  }) => {
+    const database = db.database;
+    const { sql } = database;
+    const { workspaceId, survey } = await seedWorkspace(database);
+    const [location] = await sql<{ id: string }[]>`
+      insert into locations (workspace_id, survey_id, name, code)
+      values (${workspaceId}, ${survey.id}, 'Shop', 'rollup-race') returning id`;
+    const writers = 6;
+    /** Five properties, each added to the rollups at its own moment while the writers write: five chances to race. */
+    const names = ['store', 'city', 'product', 'brand', 'size'];
+    let stop = false;
+    let written = 0;
+    // Each writer records an answer in a transaction that stays open a moment after its insert, as record-answer's does.
+    const writing = Array.from({ length: writers }, async (_, w) => {
+      for (let i = 0; !stop; i++) {
+        await sql.begin(async (tx) => {
+          const props = Object.fromEntries(names.map((p, k) => [p, `${p} ${(w * 7 + i + k) % 4}`]));
+          await tx`insert into responses (workspace_id, survey_id, location_id, channel, score, properties, editable_until)
+            values (${workspaceId}, ${survey.id}, ${location?.id ?? ''}, 'qr', ${(w + i) % 11},
+              ${JSON.stringify(props)}::jsonb, now())`;
+          await tx`select pg_sleep(0.005)`;
+        });
+        written++;
+      }
+    });
+    const pause = () => new Promise((r) => setTimeout(r, 150));
+    for (let k = 1; k <= names.length; k++) {
+      await pause();
+      await updateSurvey(database, workspaceId, survey.id, { rollupProperties: names.slice(0, k) });
+    }
+    await pause();
+    stop = true;
+    await Promise.all(writing);
+    expect(written).toBeGreaterThan(100);
+    // The rollup rows themselves, against counting the answers.
+    const counts = (rows: { property: string; value: string; n: number }[]) =>
+      rows.map((r) => `${r.property} ${r.value} ${r.n}`);
+    expect(
+      counts(
+        await sql<{ property: string; value: string; n: number }[]>`
+        select property, value, sum(n0 + n1 + n2 + n3 + n4 + n5 + n6 + n7 + n8 + n9 + n10)::int as n
+          from response_property_rollups where survey_id = ${survey.id} group by 1, 2 order by 1, 2`,
+      ),
+    ).toEqual(
+      counts(
+        await sql<{ property: string; value: string; n: number }[]>`
+        select p as property, properties ->> p as value, count(*)::int as n
+          from responses, unnest(${`{${names.join(',')}}`}::text[]) as p
+          where survey_id = ${survey.id} group by 1, 2 order by 1, 2`,
+      ),
+    );
+  });
+
   test('every rolled-up read equals counting the answers, for random answers, edits, erasures, periods, zones and groupings', async ({
     db,
   }) => {
@@ -123,6 +194,8 @@ describe('rollups', () => {
         fc.constantFrom('day', 'week', 'month' as const),
         async (answers, questions, granularity) => {
           await sql`delete from responses where survey_id = ${survey.id}`;
+          // store is rolled up as the answers arrive; address.city is added once they are there (recounted).
+          await updateSurvey(database, workspaceId, survey.id, { rollupProperties: ['store'] });
           // Recorded in one statement (the triggers run at its commit), then edited and erased in one transaction.
           const ids = answers.map(() => randomUUID());
           const rows = answers.map((a, i) => ({
@@ -132,6 +205,7 @@ describe('rollups', () => {
             location_id: locationId,
             channel: a.channel,
             score: a.score,
+            properties: JSON.stringify(a.properties),
             created_at: new Date(start + a.at).toISOString(),
             editable_until: new Date().toISOString(),
           }));
@@ -146,6 +220,11 @@ describe('rollups', () => {
               where responses.id = e.id`;
             await tx`delete from responses where id = any(${`{${erased.join(',')}}`}::uuid[])`;
           });
+          await updateSurvey(database, workspaceId, survey.id, {
+            rollupProperties: ['store', 'address.city'],
+          });
+          const forgotten = ids.filter((_, i) => answers[i]?.forget);
+          await sql`update responses set properties = '{}'::jsonb where id = any(${`{${forgotten.join(',')}}`}::uuid[])`;
           for (const { period: p, zone } of questions) {
             const f = { surveyId: survey.id, ...p };
             const [whole] = (
@@ -162,8 +241,15 @@ describe('rollups', () => {
               [new Map<number, number>()],
             );
             expect(sorted(await scoreHistogram(database, workspaceId, f))).toEqual(sorted(whole));
-            for (const by of ['day', 'week', 'month', 'channel'] as const) {
-              const q = { ...f, groupBy: { by }, maxGroups: 40 };
+            const groupings = [
+              ...(['day', 'week', 'month', 'channel'] as const).map((by) => ({ by })),
+              ...['store', 'address.city', 'product'].map((p) => ({
+                by: 'property' as const,
+                path: p.split('.'),
+              })),
+            ];
+            for (const groupBy of groupings) {
+              const q = { ...f, groupBy, maxGroups: groupBy.by === 'property' ? 5 : 40 };
               const rolled = await groupedScoreHistograms(database, workspaceId, q);
               const counted = await groupedScoreHistogramsRaw(database, workspaceId, q);
               expect(rolled.hasMore).toBe(counted.hasMore);

@@ -36,6 +36,8 @@ async function startApi(config: ReturnType<typeof testConfig>) {
     workspaceId,
     surveyId: survey.id,
     get: (url: string) => app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${apiKey}` } }),
+    patch: (url: string, payload: object) =>
+      app.inject({ method: 'PATCH', url, payload, headers: { authorization: `Bearer ${apiKey}` } }),
     async close() {
       await app.close();
       await closeContext(ctx);
@@ -64,11 +66,17 @@ async function answer(api: Api, a: Answer, surveyId = api.surveyId) {
 }
 
 /** One answer through the real path: event → invitation → response, which copies the event's properties. */
-async function answerInvitation(api: Api, score: number, at: string, properties: Record<string, unknown>) {
+async function answerInvitation(
+  api: Api,
+  score: number,
+  at: string,
+  properties: Record<string, unknown>,
+  who = 'real',
+) {
   const { token } = await sentInvitation(
     api.ctx.database,
     api.workspaceId,
-    anEvent('order-real', { contact: { id: 'cust-real', email: 'real@example.com' }, properties }),
+    anEvent(`order-${who}`, { contact: { id: `cust-${who}`, email: `${who}@example.com` }, properties }),
   );
   const link = await findSurveyLink(api.ctx.database, token);
   if (!link) throw new Error('the invitation link does not open');
@@ -199,6 +207,71 @@ describe('GET /v1/metrics?groupBy', () => {
         [null, [9, 8]],
       ]),
     );
+  });
+
+  test('a property the survey rolls up (PATCH rollupProperties) groups as before, and keeps up with new answers', async ({
+    api,
+  }) => {
+    await seedAnswers(api);
+    const before = {
+      store: await grouped(api, 'properties.store'),
+      country: await grouped(api, 'properties.shipping.country'),
+      drivers: (await api.get(`/v1/metrics/drivers?surveyId=${api.surveyId}&property=store`)).json(),
+    };
+    const res = await api.patch(`/v1/surveys/${api.surveyId}`, {
+      rollupProperties: ['store', 'shipping.country'],
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().rollupProperties).toEqual(['store', 'shipping.country']);
+    const [rows] = await api.ctx.database.sql<{ n: number }[]>`
+      select count(*)::int as n from response_property_rollups where survey_id = ${api.surveyId}`;
+    expect(rows?.n).toBeGreaterThan(0);
+    expect(await grouped(api, 'properties.store')).toEqual(before.store);
+    expect(await grouped(api, 'properties.shipping.country')).toEqual(before.country);
+    expect((await api.get(`/v1/metrics/drivers?surveyId=${api.surveyId}&property=store`)).json()).toEqual(
+      before.drivers,
+    );
+    // A new answer through the real path (event → invitation → answer) is counted by the triggers.
+    await answerInvitation(
+      api,
+      2,
+      '2026-03-04T10:00:00Z',
+      { store: 'C', shipping: { country: 'DE' } },
+      'new',
+    );
+    expect((await grouped(api, 'properties.store')).groups).toEqual(
+      expected('nps', [
+        ['A', [10, 9, 8]],
+        ['B', [6, 3]],
+        ['C', [10, 2]],
+      ]),
+    );
+    // Dropping a property deletes its rows; the breakdown is counted from the answers again, with the same result.
+    await api.patch(`/v1/surveys/${api.surveyId}`, { rollupProperties: ['store'] });
+    const [left] = await api.ctx.database.sql<{ n: number }[]>`
+      select count(*)::int as n from response_property_rollups
+        where survey_id = ${api.surveyId} and property = 'shipping.country'`;
+    expect(left?.n).toBe(0);
+    expect((await grouped(api, 'properties.shipping.country')).groups).toEqual(
+      expected('nps', [
+        ['DE', [6, 2]],
+        ['PL', [10, 3, 10]],
+        [null, [9, 8]],
+      ]),
+    );
+  });
+
+  test('rollupProperties refuses a bad name, a repeat and more than five, naming the field', async ({
+    api,
+  }) => {
+    const refused = async (rollupProperties: string[]) => {
+      const res = await api.patch(`/v1/surveys/${api.surveyId}`, { rollupProperties });
+      expect(res.statusCode).toBe(400);
+      return res.json().error.details.map((d: { field: string }) => d.field);
+    };
+    expect(await refused(['store', 'has space'])).toEqual(['rollupProperties[1]']);
+    expect(await refused(['store', 'store'])).toEqual(['rollupProperties']);
+    expect(await refused(['a', 'b', 'c', 'd', 'e', 'f'])).toEqual(['rollupProperties']);
   });
 
   test('groups of a CSAT survey carry the CSAT summary', async ({ api }) => {

@@ -14,6 +14,7 @@ import {
   primaryKey,
   text,
   timestamp,
+  unique,
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
@@ -312,6 +313,11 @@ export const surveys = pgTable(
     widgetAnonymous: boolean('widget_anonymous').notNull().default(false),
     /** The on-site widget asks a contact this survey at most once per this many days (any channel counts). */
     widgetThrottleDays: integer('widget_throttle_days').notNull().default(90),
+    /**
+     * Event properties (paths as in groupBy=properties.<path>: store, address.city) whose breakdowns are kept in
+     * response_property_rollups as answers arrive, so grouping by them reads hours instead of answers.
+     */
+    rollupProperties: text('rollup_properties').array().notNull().default(sql`'{}'::text[]`),
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
@@ -589,6 +595,39 @@ export const responseRollups = pgTable(
     primaryKey({ columns: [t.surveyId, t.hour, t.channel] }),
     /** The referral funnel counts a workspace's promoters per period across its surveys. */
     index('response_rollups_workspace_hour').on(t.workspaceId, t.hour),
+  ],
+);
+
+/**
+ * Answers counted per survey, rolled-up property (one of the survey's rollup_properties), its value (null: answers
+ * without it) and UTC hour, one column per score: what groupBy=properties.<path> and the drivers read for those
+ * properties. Kept by migration 0031's deferred triggers on responses like response_rollups, and (re)counted for a
+ * property when a survey starts rolling it up (setSurveyRollupProperties).
+ */
+export const responsePropertyRollups = pgTable(
+  'response_property_rollups',
+  {
+    workspaceId: workspaceRef(),
+    surveyId: uuid('survey_id')
+      .notNull()
+      .references(() => surveys.id, { onDelete: 'cascade' }),
+    property: text('property').notNull(),
+    value: text('value'),
+    hour: ts('hour').notNull(),
+    n0: scoreCount(0),
+    n1: scoreCount(1),
+    n2: scoreCount(2),
+    n3: scoreCount(3),
+    n4: scoreCount(4),
+    n5: scoreCount(5),
+    n6: scoreCount(6),
+    n7: scoreCount(7),
+    n8: scoreCount(8),
+    n9: scoreCount(9),
+    n10: scoreCount(10),
+  },
+  (t) => [
+    unique('response_property_rollups_key').on(t.surveyId, t.property, t.hour, t.value).nullsNotDistinct(),
   ],
 );
 

@@ -1,12 +1,19 @@
 // Surveys and triggers as operators configure them, always scoped to one workspace.
 
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { SurveyAction } from '../domain/actions.ts';
 import type { SurveyQuestion } from '../domain/questions.ts';
 import type { Filter } from '../domain/rules/filters.ts';
 import type { SendWindow } from '../domain/rules/send-window.ts';
-import type { Database } from '../store/client.ts';
-import { type ChannelName, type Localized, type SurveyKind, surveys, triggers } from '../store/schema.ts';
+import type { Database, Tx } from '../store/client.ts';
+import {
+  type ChannelName,
+  type Localized,
+  responsePropertyRollups,
+  type SurveyKind,
+  surveys,
+  triggers,
+} from '../store/schema.ts';
 import { type Actor, audited } from './audit.ts';
 
 export type SurveyInput = {
@@ -19,7 +26,12 @@ export type SurveyInput = {
   /** The on-site widget: may it ask visitors the shop did not identify; how many days between asks. */
   widgetAnonymous?: boolean;
   widgetThrottleDays?: number;
+  /** Event properties (store, address.city) whose breakdowns are rolled up as answers arrive; at most maxRollupProperties. */
+  rollupProperties?: string[];
 };
+
+/** How many properties a survey may roll up: each is one more row written per answer and up to one per value and hour. */
+export const maxRollupProperties = 5;
 
 export async function updateSurvey(
   { db }: Database,
@@ -39,12 +51,40 @@ export async function updateSurvey(
     db,
     audit,
     async (tx) => {
-      const [row] = await tx
-        .update(surveys)
-        .set({ ...changes, updatedAt: new Date() })
-        .where(and(eq(surveys.workspaceId, workspaceId), eq(surveys.id, id)))
-        .returning();
-      return row ?? null;
+      const update = (t: Tx) =>
+        t
+          .update(surveys)
+          .set({ ...changes, ...(wanted && { rollupProperties: wanted }), updatedAt: new Date() })
+          .where(and(eq(surveys.workspaceId, workspaceId), eq(surveys.id, id)))
+          .returning();
+      const wanted = changes.rollupProperties && [...new Set(changes.rollupProperties)];
+      if (!wanted) return (await update(tx))[0] ?? null;
+      // A new list is recounted in one transaction under the survey row's lock, which every answer's rollup trigger waits
+      // for (migration 0031): answers recorded meanwhile are counted once, by the recount or after it.
+      return tx.transaction(async (t) => {
+        const [current] = await t
+          .select({ rollupProperties: surveys.rollupProperties })
+          .from(surveys)
+          .where(and(eq(surveys.workspaceId, workspaceId), eq(surveys.id, id)))
+          .for('update');
+        if (!current) return null;
+        const [row] = await update(t);
+        for (const path of wanted.filter((p) => !current.rollupProperties.includes(p))) {
+          await t.execute(sql`select rebuild_response_property_rollups(${id}, ${path})`);
+        }
+        const dropped = current.rollupProperties.filter((p) => !wanted.includes(p));
+        if (dropped.length) {
+          await t
+            .delete(responsePropertyRollups)
+            .where(
+              and(
+                eq(responsePropertyRollups.surveyId, id),
+                inArray(responsePropertyRollups.property, dropped),
+              ),
+            );
+        }
+        return row ?? null;
+      });
     },
     (row) => row?.id ?? null,
   );
@@ -64,7 +104,11 @@ export async function createSurvey({ db }: Database, workspaceId: string, input:
     async (tx) => {
       const [row] = await tx
         .insert(surveys)
-        .values({ workspaceId, ...input })
+        .values({
+          workspaceId,
+          ...input,
+          ...(input.rollupProperties && { rollupProperties: [...new Set(input.rollupProperties)] }),
+        })
         .returning();
       if (!row) throw new Error('survey insert returned nothing');
       return row;

@@ -104,7 +104,7 @@ export async function zonedScoreCounts(
     bucket: { granularity: f.granularity, timeZone: f.timeZone },
     byChannel: true,
   });
-  return rows.map((r) => ({ key: r.bucket ?? '', channel: r.channel, score: r.score, n: r.n }));
+  return rows.map((r) => ({ key: r.bucket ?? '', channel: r.key ?? '', score: r.score, n: r.n }));
 }
 
 /** Adds n answers of a score to the histogram under key (made when missing). */

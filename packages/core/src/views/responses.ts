@@ -184,26 +184,44 @@ export async function groupedScoreHistograms(
   },
 ): Promise<{ groups: GroupHistogram[]; hasMore: boolean }> {
   const g = f.groupBy;
-  if (g.by !== 'property') {
-    // Periods and channels are rolled up; an event property is counted from the answers.
-    const bucket = g.by === 'channel' ? undefined : { granularity: g.by, timeZone: 'UTC' };
-    const groups = new Map<string, Map<number, number>>();
-    for (const r of await rolledUpCounts(database, workspaceId, {
-      ...f,
-      bucket,
-      byChannel: g.by === 'channel',
-    })) {
-      const key = (g.by === 'channel' ? r.channel : r.bucket) ?? '';
-      const histogram = groups.get(key) ?? new Map<number, number>();
-      groups.set(key, histogram.set(r.score, (histogram.get(r.score) ?? 0) + r.n));
-    }
-    // Ordered as the raw query orders them (collate "C": by code unit, the keys are ASCII), scores ascending.
-    const all = [...groups]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([key, histogram]) => ({ key, histogram: new Map([...histogram].sort(([a], [b]) => a - b)) }));
-    return { groups: all.slice(0, f.maxGroups), hasMore: all.length > f.maxGroups };
+  const property = g.by === 'property' ? g.path.join('.') : undefined;
+  // Periods and channels are rolled up, and the properties the survey names in rollup_properties; another property is
+  // counted from the answers.
+  if (property && !(await rollsUp(database, workspaceId, f.surveyId, property))) {
+    return groupedScoreHistogramsRaw(database, workspaceId, f);
   }
-  return groupedScoreHistogramsRaw(database, workspaceId, f);
+  const bucket =
+    g.by === 'channel' || g.by === 'property' ? undefined : { granularity: g.by, timeZone: 'UTC' };
+  const groups = new Map<string | null, Map<number, number>>();
+  for (const r of await rolledUpCounts(database, workspaceId, {
+    ...f,
+    bucket,
+    byChannel: g.by === 'channel',
+    property,
+  })) {
+    const key = g.by === 'channel' || g.by === 'property' ? r.key : (r.bucket ?? '');
+    const histogram = groups.get(key) ?? new Map<number, number>();
+    groups.set(key, histogram.set(r.score, (histogram.get(r.score) ?? 0) + r.n));
+  }
+  // Ordered as the raw query orders them (collate "C": by UTF-8 byte, which is code point order; null last), scores ascending.
+  const all = [...groups]
+    .sort(([a], [b]) => byCodePoint(a, b))
+    .map(([key, histogram]) => ({ key, histogram: new Map([...histogram].sort(([a], [b]) => a - b)) }));
+  return { groups: all.slice(0, f.maxGroups), hasMore: all.length > f.maxGroups };
+}
+
+/** Does the survey keep this property's breakdown in response_property_rollups? */
+async function rollsUp({ sql: raw }: Database, workspaceId: string, surveyId: string, property: string) {
+  const [row] = await raw<{ yes: boolean }[]>`
+    select ${property} = any(rollup_properties) as yes from surveys
+      where workspace_id = ${workspaceId} and id = ${surveyId}`;
+  return row?.yes === true;
+}
+
+/** Text as collate "C" orders it in a UTF-8 database (by byte), null after every text. */
+function byCodePoint(a: string | null, b: string | null): number {
+  if (a === null || b === null) return a === b ? 0 : a === null ? 1 : -1;
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
 
 /**

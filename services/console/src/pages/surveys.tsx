@@ -872,6 +872,23 @@ export function surveyPage(input: {
         opAction={opAction}
         isNew={isNew}
       />
+      <Field
+        name="rollupProperties"
+        label={t(locale, 'rollupProperties')}
+        hint={t(locale, 'rollupPropertiesHint')}
+        errors={errorsUnder(errors, 'rollupProperties')}
+      >
+        {(a) => (
+          <input
+            type="text"
+            {...a}
+            value={draft.rollupProperties}
+            maxLength={1000}
+            placeholder="store, address.city"
+            disabled={disabled}
+          />
+        )}
+      </Field>
     </>
   );
   return document({

@@ -12,6 +12,9 @@ const en = {
   name: 'Name',
   kind: 'Kind',
   kindFixed: 'The kind cannot change once a survey exists (its answers are on its scale).',
+  rollupProperties: 'Breakdowns kept ready (event properties)',
+  rollupPropertiesHint:
+    'Up to 5 event properties, separated by commas (store, address.city). Their breakdowns and drivers are counted as answers arrive, so they open quickly however many answers there are; adding one recounts the answers once.',
   locales: 'Languages',
   triggers: 'Triggers',
   noTriggers: 'No trigger: nobody is invited yet.',
@@ -236,6 +239,9 @@ const ru: SurveyWords = {
   name: 'Название',
   kind: 'Тип',
   kindFixed: 'Тип опроса нельзя изменить после создания (ответы даны по его шкале).',
+  rollupProperties: 'Разбивки, готовые заранее (свойства событий)',
+  rollupPropertiesHint:
+    'До 5 свойств событий через запятую (store, address.city). Их разбивки и драйверы считаются по мере поступления ответов и открываются быстро при любом числе ответов; добавленное свойство один раз пересчитывается по всем ответам.',
   locales: 'Языки',
   triggers: 'Триггеры',
   noTriggers: 'Триггера нет: пока никто не приглашается.',
@@ -457,6 +463,9 @@ const pl: SurveyWords = {
   name: 'Nazwa',
   kind: 'Rodzaj',
   kindFixed: 'Rodzaju ankiety nie można zmienić po jej utworzeniu (odpowiedzi są w jej skali).',
+  rollupProperties: 'Podziały liczone na bieżąco (właściwości zdarzeń)',
+  rollupPropertiesHint:
+    'Do 5 właściwości zdarzeń, rozdzielonych przecinkami (store, address.city). Ich podziały i czynniki są liczone w miarę napływu odpowiedzi, więc otwierają się szybko przy dowolnej liczbie odpowiedzi; dodana właściwość jest raz przeliczana ze wszystkich odpowiedzi.',
   locales: 'Języki',
   triggers: 'Wyzwalacze',
   noTriggers: 'Brak wyzwalacza: nikt nie jest jeszcze zapraszany.',

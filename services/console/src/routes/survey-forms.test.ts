@@ -227,6 +227,14 @@ const question = fc.oneof(
 );
 
 describe('the survey form', () => {
+  it('reads rolled-up properties typed with commas and spaces, and an empty field as none', () => {
+    const typed = (v: string) => surveyBody(surveyDraftFromForm({ ...base, rollupProperties: v })).body;
+    expect(typed(' store ,address.city,, ').rollupProperties).toEqual(['store', 'address.city']);
+    expect(typed('').rollupProperties).toEqual([]);
+    const r = SurveyInput.safeParse(typed('store, bad name'));
+    expect(r.success ? [] : issuesToDetails(r.error).map((d) => d.field)).toEqual(['rollupProperties[1]']);
+  });
+
   it('drops a language left empty; no rows ask for no actions and no questions', () => {
     const { body, errors } = surveyBody(
       surveyDraftFromForm({ ...base, 'question.ru': ' ', 'followupQuestion.pl': 'Dlaczego?' }),
@@ -240,29 +248,44 @@ describe('the survey form', () => {
     expect(errors).toEqual([]);
   });
 
-  it('shows stored actions and questions as rows that, posted unchanged, save the same ones', () => {
+  it('shows stored actions, questions and rolled-up properties as fields that, posted unchanged, save the same ones', () => {
+    const property = fc.stringMatching(/^[A-Za-z0-9_-]{1,12}(\.[A-Za-z0-9_-]{1,8})?$/);
     fc.assert(
-      fc.property(fc.array(action, { maxLength: 4 }), fc.array(question, { maxLength: 3 }), (acts, qs) => {
-        const stored = SurveyInput.parse({
-          ...base,
-          question: { en: 'Q?' },
-          actions: acts,
-          questions: qs.map((q, i) => ({ ...q, id: `q_${i}` })),
-        });
-        const draft = surveyDraft({
-          name: 'S',
-          kind: 'nps',
-          question: { en: 'Q?' },
-          followupQuestion: {},
-          actions: stored.actions ?? [],
-          questions: stored.questions ?? [],
-        });
-        const again = SurveyInput.parse(
-          surveyBody(surveyDraftFromForm({ ...base, ...postedRows(draft) })).body,
-        );
-        expect(again.actions).toEqual(stored.actions);
-        expect(again.questions).toEqual(stored.questions);
-      }),
+      fc.property(
+        fc.array(action, { maxLength: 4 }),
+        fc.array(question, { maxLength: 3 }),
+        fc.uniqueArray(property, { maxLength: 5 }),
+        (acts, qs, rolled) => {
+          const stored = SurveyInput.parse({
+            ...base,
+            question: { en: 'Q?' },
+            actions: acts,
+            questions: qs.map((q, i) => ({ ...q, id: `q_${i}` })),
+            rollupProperties: rolled,
+          });
+          const draft = surveyDraft({
+            name: 'S',
+            kind: 'nps',
+            question: { en: 'Q?' },
+            followupQuestion: {},
+            actions: stored.actions ?? [],
+            questions: stored.questions ?? [],
+            rollupProperties: stored.rollupProperties ?? [],
+          });
+          const again = SurveyInput.parse(
+            surveyBody(
+              surveyDraftFromForm({
+                ...base,
+                ...postedRows(draft),
+                rollupProperties: draft.rollupProperties,
+              }),
+            ).body,
+          );
+          expect(again.actions).toEqual(stored.actions);
+          expect(again.questions).toEqual(stored.questions);
+          expect(again.rollupProperties).toEqual(stored.rollupProperties);
+        },
+      ),
     );
   });
 

@@ -43,6 +43,8 @@ export type SurveyDraft = {
   followupQuestion: Record<string, string>;
   questions: RowDraft[];
   actions: RowDraft[];
+  /** The rolled-up event properties, typed with commas: "store, address.city". */
+  rollupProperties: string;
 };
 
 /** The languages a survey form offers: the console's three and any other the survey already has. */
@@ -83,6 +85,7 @@ export function surveyDraft(s: {
   followupQuestion: Record<string, string>;
   questions: unknown[];
   actions: unknown[];
+  rollupProperties: readonly string[];
 }): SurveyDraft {
   return {
     name: s.name,
@@ -91,6 +94,7 @@ export function surveyDraft(s: {
     followupQuestion: { ...s.followupQuestion },
     questions: s.questions.map((q) => rowDraft(q as Record<string, unknown>)),
     actions: s.actions.map((a) => rowDraft(a as Record<string, unknown>)),
+    rollupProperties: s.rollupProperties.join(', '),
   };
 }
 
@@ -125,6 +129,7 @@ export function surveyDraftFromForm(f: Form): SurveyDraft {
     followupQuestion: localizedFrom(f, 'followupQuestion'),
     questions: rowsFrom(f, 'questions'),
     actions: rowsFrom(f, 'actions'),
+    rollupProperties: one(f, 'rollupProperties'),
   };
 }
 
@@ -238,6 +243,10 @@ export function surveyBody(
     // No rows ask for none (the API's "absent" would keep or default them).
     questions: d.questions.map(questionBody),
     ...(opts.creating && d.actions.length === 0 ? {} : { actions: d.actions.map(actionBody) }),
+    rollupProperties: d.rollupProperties
+      .split(',')
+      .map((p) => p.trim())
+      .filter((p) => p !== ''),
   };
   return { body, errors: [] };
 }

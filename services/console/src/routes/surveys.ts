@@ -256,6 +256,7 @@ export function surveyRoutes(app: HttpApp, ctx: AppContext) {
     followupQuestion: { ...defaultFollowupQuestion },
     questions: [],
     actions: [],
+    rollupProperties: '',
   });
 
   app.get(

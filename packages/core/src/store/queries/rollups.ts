@@ -64,15 +64,17 @@ export function bucketStarts(
 export type RolledUpCount = {
   surveyId: string;
   bucket: string | null;
-  channel: string;
+  /** The channel (byChannel), the property's value (property; null: answers without it), else ''. */
+  key: string | null;
   score: number;
   n: number;
 };
 
 /**
- * Answers counted per survey, score — per channel (byChannel) and per day, ISO week or month in `bucket.timeZone` when asked (the key is
- * the bucket's start, YYYY-MM-DD) — for one survey or (no surveyId) every survey of the workspace, created in [from, to).
- * One statement: the rollup rows of the whole hours, the answers of the cut hours.
+ * Answers counted per survey, score — per channel (byChannel) or per value of a property the survey rolls up (property, a
+ * path such as store or address.city: response_property_rollups), and per day, ISO week or month in `bucket.timeZone` when
+ * asked (the bucket is its start, YYYY-MM-DD) — for one survey or (no surveyId) every survey of the workspace, created in
+ * [from, to). One statement: the rollup rows of the whole hours, the answers of the cut hours.
  */
 export async function rolledUpCounts(
   { sql: raw }: Database,
@@ -82,8 +84,10 @@ export async function rolledUpCounts(
     from?: Date | undefined;
     to?: Date | undefined;
     bucket?: { granularity: RollupGranularity; timeZone: string } | undefined;
-    /** Split by channel too (without it, channel is '' in every row: fewer rows to add up). */
+    /** Split by channel too (without it, key is '' in every row: fewer rows to add up). */
     byChannel?: boolean | undefined;
+    /** Split by this rolled-up property's value instead (only for a survey whose rollup_properties hold it). */
+    property?: string | undefined;
   },
 ): Promise<RolledUpCount[]> {
   const splits =
@@ -96,7 +100,15 @@ export async function rolledUpCounts(
       ? raw`date_trunc(${f.bucket.granularity}, ${raw(column)} at time zone ${f.bucket.timeZone})`
       : raw`null::timestamp`;
   const survey = f.surveyId ? raw`and survey_id = ${f.surveyId}` : raw``;
-  const channel = f.byChannel ? raw`channel` : raw`''::text`;
+  const property = f.property;
+  const table = property ? raw`response_property_rollups` : raw`response_rollups`;
+  const ofProperty = property ? raw`and property = ${property}` : raw``;
+  const rolledKey = property ? raw`value` : f.byChannel ? raw`channel` : raw`''::text`;
+  const rawKey = property
+    ? raw`properties #>> ${raw.array(property.split('.'))}::text[]`
+    : f.byChannel
+      ? raw`channel`
+      : raw`''::text`;
   const iso = (d: Date) => d.toISOString();
   // A timestamptz[] as one text parameter (ISO instants hold no commas or quotes); postgres.js cannot type an empty array.
   const instants = (ds: Date[]) => `{${ds.map(iso).join(',')}}`;
@@ -104,35 +116,35 @@ export async function rolledUpCounts(
   const sums = raw.unsafe(rollupScores.map((s) => `sum(n${s})::int as n${s}`).join(', '));
   const pairs = raw.unsafe(rollupScores.map((s) => `(${s}, n${s})`).join(', '));
   const rows = await raw<
-    { survey_id: string; bucket: string | null; channel: string; score: number; n: number }[]
+    { survey_id: string; bucket: string | null; key: string | null; score: number; n: number }[]
   >`
     with rolled as (
-      select survey_id, ${bucketOf('hour')} as bucket, ${channel} as channel, ${sums}
-        from response_rollups
-        where workspace_id = ${workspaceId} ${survey}
+      select survey_id, ${bucketOf('hour')} as bucket, ${rolledKey} as key, ${sums}
+        from ${table}
+        where workspace_id = ${workspaceId} ${survey} ${ofProperty}
           ${hours.from ? raw`and hour >= ${iso(hours.from)}::timestamptz` : raw``}
           ${hours.to ? raw`and hour < ${iso(hours.to)}::timestamptz` : raw``}
           ${exclude.length ? raw`and hour <> all(${instants(exclude)}::timestamptz[])` : raw``}
         group by 1, 2, 3
     ), counted as (
-      select survey_id, bucket, channel, v.score, v.n
+      select survey_id, bucket, key, v.score, v.n
         from rolled cross join lateral (values ${pairs}) as v(score, n)
         where v.n <> 0
       union all
-      select a.survey_id, a.bucket, a.channel, a.score, count(*)::int
+      select a.survey_id, a.bucket, a.key, a.score, count(*)::int
         from unnest(${instants(spans.map(([s]) => s))}::timestamptz[], ${instants(spans.map(([, e]) => e))}::timestamptz[]) as span(s, e)
         cross join lateral (
-          select survey_id, ${bucketOf('created_at')} as bucket, ${channel} as channel, score from responses
+          select survey_id, ${bucketOf('created_at')} as bucket, ${rawKey} as key, score from responses
             where workspace_id = ${workspaceId} ${survey} and created_at >= span.s and created_at < span.e
         ) a
         group by 1, 2, 3, 4
     )
-    select survey_id, to_char(bucket, 'YYYY-MM-DD') as bucket, channel, score, sum(n)::int as n
-      from counted group by survey_id, bucket, channel, score having sum(n) <> 0`;
+    select survey_id, to_char(bucket, 'YYYY-MM-DD') as bucket, key, score, sum(n)::int as n
+      from counted group by survey_id, bucket, key, score having sum(n) <> 0`;
   return rows.map((r) => ({
     surveyId: r.survey_id,
     bucket: r.bucket,
-    channel: r.channel,
+    key: r.key,
     score: r.score,
     n: r.n,
   }));
