@@ -3,6 +3,8 @@ import {
   closeContext,
   createLocation,
   createSurvey,
+  csiRespondents,
+  csiSampleLimit,
   defaultReliability,
   findSurveyLink,
   groupedScoreHistograms,
@@ -373,5 +375,24 @@ describe('groupBy validation', () => {
     expect(hostile.groups).toEqual([{ key: null, histogram: new Map([[10, 1]]) }]);
     const [row] = await api.ctx.database.sql<{ n: number }[]>`select count(*)::int as n from responses`;
     expect(row?.n).toBe(1);
+  });
+});
+
+describe('CSI reads a bounded sample', () => {
+  test('the newest csiSampleLimit answers with ratings are read; one more says capped', async ({ api }) => {
+    const location = await aLocation(api, api.surveyId);
+    const insert = (n: number) => api.ctx.database.sql`
+      insert into responses (workspace_id, survey_id, location_id, channel, score, answers, created_at, editable_until)
+      select ${api.workspaceId}, ${api.surveyId}, ${location.id}, 'qr', 8, '{"delivery": 4}'::jsonb,
+        now() - i * interval '1 second', now()
+        from generate_series(1, ${n}) i`;
+    await insert(csiSampleLimit);
+    const full = await csiRespondents(api.ctx.database, api.workspaceId, { surveyId: api.surveyId });
+    expect(full.respondents).toHaveLength(csiSampleLimit);
+    expect(full.capped).toBe(false);
+    await insert(1);
+    const over = await csiRespondents(api.ctx.database, api.workspaceId, { surveyId: api.surveyId });
+    expect(over.respondents).toHaveLength(csiSampleLimit);
+    expect(over.capped).toBe(true);
   });
 });

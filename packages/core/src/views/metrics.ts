@@ -72,7 +72,7 @@ export async function csiRespondents(
       Object.entries(r.answers).filter((e): e is [string, number] => typeof e[1] === 'number'),
     ),
   }));
-  return { respondents, capped: rows.length > metricsSampleLimit };
+  return { respondents, capped: rows.length > csiSampleLimit };
 }
 
 /** The comments of a period (optionally one segment), newest first, with the contact's locale for stemming. */
