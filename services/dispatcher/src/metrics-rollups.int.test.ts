@@ -122,6 +122,82 @@ describe('rollups', () => {
     expect(byKey(counts)).toEqual(['2026-03-02 widget 3 1', '2026-03-03 widget 9 1']);
   });
 
+  test('an answer commits while another to the same survey and hour holds its rollup rows: it adds to second rows, not waiting', async ({
+    db,
+  }) => {
+    const database = db.database;
+    const { sql } = database;
+    const { workspaceId, survey } = await seedWorkspace(database);
+    await updateSurvey(database, workspaceId, survey.id, { rollupProperties: ['store'] });
+    const [location] = await sql<{ id: string }[]>`
+      insert into locations (workspace_id, survey_id, name, code)
+      values (${workspaceId}, ${survey.id}, 'Shop', 'rollup-shards') returning id`;
+    const at = '2026-03-02T10:15:00Z';
+    const insert = (tx: typeof sql, score: number) => tx`
+      insert into responses (workspace_id, survey_id, location_id, channel, score, properties, created_at, editable_until)
+      values (${workspaceId}, ${survey.id}, ${location?.id ?? ''}, 'qr', ${score}, '{"store":"Oslo"}'::jsonb, ${at}, now())`;
+    // The hour's rows exist (the first answer of an hour creates them; one created at the same moment waits for it).
+    await insert(sql, 5);
+    let release = () => {};
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    let locked = () => {};
+    const holding = new Promise<void>((r) => {
+      locked = r;
+    });
+    const first = sql.begin(async (tx) => {
+      await insert(tx as unknown as typeof sql, 9);
+      await tx`set constraints all immediate`; // its rollup triggers run now: it holds its rows until it commits
+      locked();
+      await held;
+    });
+    try {
+      await holding;
+      const second = sql.begin((tx) => insert(tx as unknown as typeof sql, 3));
+      const waited = await Promise.race([
+        second.then(() => false),
+        new Promise<boolean>((r) => setTimeout(() => r(true), 5000)),
+      ]);
+      expect(waited).toBe(false);
+    } finally {
+      release();
+      await first;
+    }
+    const rows = await sql<{ table: string; shard: number; n3: number; n5: number; n9: number }[]>`
+      select 'scores' as table, shard, n3, n5, n9 from response_rollups where survey_id = ${survey.id}
+      union all
+      select 'store', shard, n3, n5, n9 from response_property_rollups where survey_id = ${survey.id}
+      order by 1, 2`;
+    expect(rows).toEqual([
+      { table: 'scores', shard: 0, n3: 0, n5: 1, n9: 1 },
+      { table: 'scores', shard: 1, n3: 1, n5: 0, n9: 0 },
+      { table: 'store', shard: 0, n3: 0, n5: 1, n9: 1 },
+      { table: 'store', shard: 1, n3: 1, n5: 0, n9: 0 },
+    ]);
+    // Readers add the rows up: one hour, one store, all three answers.
+    expect(sorted(await scoreHistogram(database, workspaceId, { surveyId: survey.id }))).toEqual([
+      [3, 1],
+      [5, 1],
+      [9, 1],
+    ]);
+    const byStore = await groupedScoreHistograms(database, workspaceId, {
+      surveyId: survey.id,
+      groupBy: { by: 'property', path: ['store'] },
+      maxGroups: 5,
+    });
+    expect(byStore.groups.map((g) => [g.key, sorted(g.histogram)])).toEqual([
+      [
+        'Oslo',
+        [
+          [3, 1],
+          [5, 1],
+          [9, 1],
+        ],
+      ],
+    ]);
+  });
+
   test('a property added to the rollups while answers keep arriving counts each of them once', async ({
     db,
   }) => {

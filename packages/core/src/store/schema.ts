@@ -12,6 +12,7 @@ import {
   jsonb,
   pgTable,
   primaryKey,
+  smallint,
   text,
   timestamp,
   unique,
@@ -564,11 +565,13 @@ export const responses = pgTable(
 /** The scores a rollup row counts, one column each: NPS 0–10, CSAT 1–5 and CES 1–7 all fit in 0–10. */
 export const rollupScores = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10] as const;
 const scoreCount = (score: number) => integer(`n${score}`).notNull().default(0);
+const rollupShard = () => smallint('shard').notNull().default(0);
 
 /**
  * Answers counted per survey, UTC hour of created_at and channel, one column per score: what metrics and the overview
  * read instead of the answers. Kept by the deferred triggers of migration 0025 on responses (every writer, in the
- * answer's own transaction, at its commit), rebuilt from the table by rebuild_response_rollups().
+ * answer's own transaction, at its commit; since 0032 a busy key has several rows, one per answer committing at
+ * once, which readers add up), rebuilt from the table by rebuild_response_rollups().
  */
 export const responseRollups = pgTable(
   'response_rollups',
@@ -579,6 +582,8 @@ export const responseRollups = pgTable(
       .references(() => surveys.id, { onDelete: 'cascade' }),
     hour: ts('hour').notNull(),
     channel: text('channel').$type<ChannelName>().notNull(),
+    /** Concurrent answers to one survey and hour add to different rows (migration 0032): readers sum them. */
+    shard: rollupShard(),
     n0: scoreCount(0),
     n1: scoreCount(1),
     n2: scoreCount(2),
@@ -592,7 +597,7 @@ export const responseRollups = pgTable(
     n10: scoreCount(10),
   },
   (t) => [
-    primaryKey({ columns: [t.surveyId, t.hour, t.channel] }),
+    primaryKey({ columns: [t.surveyId, t.hour, t.channel, t.shard] }),
     /** The referral funnel counts a workspace's promoters per period across its surveys. */
     index('response_rollups_workspace_hour').on(t.workspaceId, t.hour),
   ],
@@ -601,8 +606,8 @@ export const responseRollups = pgTable(
 /**
  * Answers counted per survey, rolled-up property (one of the survey's rollup_properties), its value (null: answers
  * without it) and UTC hour, one column per score: what groupBy=properties.<path> and the drivers read for those
- * properties. Kept by migration 0031's deferred triggers on responses like response_rollups, and (re)counted for a
- * property when a survey starts rolling it up (setSurveyRollupProperties).
+ * properties. Kept by the same deferred trigger as response_rollups (migrations 0031, 0032), and recounted for a
+ * property when a survey starts rolling it up (updateSurvey).
  */
 export const responsePropertyRollups = pgTable(
   'response_property_rollups',
@@ -614,6 +619,7 @@ export const responsePropertyRollups = pgTable(
     property: text('property').notNull(),
     value: text('value'),
     hour: ts('hour').notNull(),
+    shard: rollupShard(),
     n0: scoreCount(0),
     n1: scoreCount(1),
     n2: scoreCount(2),
