@@ -17,6 +17,7 @@ import {
   defaultFollowupQuestion,
   type IncomingEvent,
   ingestEvents,
+  invitationEmail,
   loadConfig,
   migrateDatabase,
   openContext,
@@ -62,9 +63,30 @@ const env = {
 const config = (extra: Record<string, string> = {}) =>
   loadConfig({ ...env, PORT: '0', ...extra }) as RunnableConfig;
 
-// The same kind of message the survey email is: a subject, an HTML and a text part of similar size.
-const html = `<p>Hi Jane,</p><p>${'How likely are you to recommend Acme Shop to a friend? '.repeat(20)}</p>`;
-const text = 'How likely are you to recommend Acme Shop to a friend? '.repeat(20);
+/**
+ * The message the baseline sends: the survey email itself, rendered by the worker's template for a contact of the
+ * bench's workspace (own links per mail, as each invitation has its own token), with its List-Unsubscribe headers. The
+ * SMTP server parses every message it takes, so a smaller stand-in would make the baseline faster for its size alone.
+ */
+const surveyMail = (i: number) => {
+  const token = `bench-token-${i}`;
+  const unsubscribeUrl = `http://127.0.0.1/u/${token}`;
+  return {
+    ...invitationEmail({
+      locale: 'en',
+      kind: 'nps',
+      question: 'How likely are you to recommend Bench shop?',
+      contactName: 'Jane',
+      workspaceName: 'Bench shop',
+      surveyUrl: `http://127.0.0.1/s/${token}`,
+      unsubscribeUrl,
+    }),
+    headers: {
+      'List-Unsubscribe': `<${unsubscribeUrl}>`,
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+    },
+  };
+};
 
 /** A workspace whose trigger invites by email on every delivered order (after `delay`); no follow-up actions. */
 async function seedWorkspace(database: Database, opts: { delay?: string } = {}) {
@@ -107,16 +129,11 @@ async function baseline(): Promise<number> {
     pool: true,
     maxConnections: 5,
   });
+  const mails = Array.from({ length: MAILS }, (_, i) => surveyMail(i)); // rendered before the clock starts
   const started = performance.now();
   await Promise.all(
-    Array.from({ length: MAILS }, (_, i) =>
-      transport.sendMail({
-        from: 'shop@example.com',
-        to: `c${i}@example.com`,
-        subject: 'How did we do?',
-        html,
-        text,
-      }),
+    mails.map((mail, i) =>
+      transport.sendMail({ from: 'shop@example.com', to: `c${i}@example.com`, ...mail }),
     ),
   );
   const seconds = (performance.now() - started) / 1000;
