@@ -51,13 +51,13 @@ export async function updateSurvey(
     db,
     audit,
     async (tx) => {
+      const wanted = changes.rollupProperties && [...new Set(changes.rollupProperties)];
       const update = (t: Tx) =>
         t
           .update(surveys)
           .set({ ...changes, ...(wanted && { rollupProperties: wanted }), updatedAt: new Date() })
           .where(and(eq(surveys.workspaceId, workspaceId), eq(surveys.id, id)))
           .returning();
-      const wanted = changes.rollupProperties && [...new Set(changes.rollupProperties)];
       if (!wanted) return (await update(tx))[0] ?? null;
       // A new list is recounted in one transaction under the survey row's lock, which every answer's rollup trigger waits
       // for (migration 0031): answers recorded meanwhile are counted once, by the recount or after it.
