@@ -58,7 +58,12 @@ const env = {
   EMAIL_RATE_PER_SECOND: '100000',
   LOG_LEVEL: 'silent',
   HOST: '127.0.0.1',
-  ...(process.env.EMAIL_CONCURRENCY ? { EMAIL_CONCURRENCY: process.env.EMAIL_CONCURRENCY } : {}),
+  // Passed on when set, to try other settings against the same baseline.
+  ...Object.fromEntries(
+    (['EMAIL_CONCURRENCY', 'EMAIL_BATCH_SIZE', 'DATABASE_POOL_SIZE'] as const).flatMap((k) =>
+      process.env[k] ? [[k, process.env[k]]] : [],
+    ),
+  ),
 };
 const config = (extra: Record<string, string> = {}) =>
   loadConfig({ ...env, PORT: '0', ...extra }) as RunnableConfig;
