@@ -565,6 +565,20 @@ export const responses = pgTable(
 /** The scores a rollup row counts, one column each: NPS 0–10, CSAT 1–5 and CES 1–7 all fit in 0–10. */
 export const rollupScores = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10] as const;
 const scoreCount = (score: number) => integer(`n${score}`).notNull().default(0);
+/** n0…n10, the columns of rollupScores (both rollup tables). */
+const scoreCounts = () => ({
+  n0: scoreCount(0),
+  n1: scoreCount(1),
+  n2: scoreCount(2),
+  n3: scoreCount(3),
+  n4: scoreCount(4),
+  n5: scoreCount(5),
+  n6: scoreCount(6),
+  n7: scoreCount(7),
+  n8: scoreCount(8),
+  n9: scoreCount(9),
+  n10: scoreCount(10),
+});
 const rollupShard = () => smallint('shard').notNull().default(0);
 
 /**
@@ -584,17 +598,7 @@ export const responseRollups = pgTable(
     channel: text('channel').$type<ChannelName>().notNull(),
     /** Concurrent answers to one survey and hour add to different rows (migration 0032): readers sum them. */
     shard: rollupShard(),
-    n0: scoreCount(0),
-    n1: scoreCount(1),
-    n2: scoreCount(2),
-    n3: scoreCount(3),
-    n4: scoreCount(4),
-    n5: scoreCount(5),
-    n6: scoreCount(6),
-    n7: scoreCount(7),
-    n8: scoreCount(8),
-    n9: scoreCount(9),
-    n10: scoreCount(10),
+    ...scoreCounts(),
   },
   (t) => [
     primaryKey({ columns: [t.surveyId, t.hour, t.channel, t.shard] }),
@@ -620,20 +624,12 @@ export const responsePropertyRollups = pgTable(
     value: text('value'),
     hour: ts('hour').notNull(),
     shard: rollupShard(),
-    n0: scoreCount(0),
-    n1: scoreCount(1),
-    n2: scoreCount(2),
-    n3: scoreCount(3),
-    n4: scoreCount(4),
-    n5: scoreCount(5),
-    n6: scoreCount(6),
-    n7: scoreCount(7),
-    n8: scoreCount(8),
-    n9: scoreCount(9),
-    n10: scoreCount(10),
+    ...scoreCounts(),
   },
   (t) => [
-    unique('response_property_rollups_key').on(t.surveyId, t.property, t.hour, t.value).nullsNotDistinct(),
+    unique('response_property_rollups_key')
+      .on(t.surveyId, t.property, t.hour, t.value, t.shard)
+      .nullsNotDistinct(),
   ],
 );
 
