@@ -83,6 +83,15 @@ const period: fc.Arbitrary<{ from?: Date; to?: Date }> = fc.oneof(
   fc.constant({}),
 );
 
+/** A workspace and survey, with a location its answers are given at (an answer at a location needs no invitation). */
+async function answeringSurvey(database: Database, code: string) {
+  const { workspaceId, survey } = await seedWorkspace(database);
+  const [location] = await database.sql<{ id: string }[]>`
+    insert into locations (workspace_id, survey_id, name, code)
+    values (${workspaceId}, ${survey.id}, 'Shop', ${code}) returning id`;
+  return { workspaceId, survey, locationId: location?.id ?? '' };
+}
+
 const sorted = (h: Map<number, number>) => [...h].sort(([a], [b]) => a - b);
 
 /** What the overview counted before the rollups: the answers per zoned bucket, channel and score. */
@@ -127,15 +136,12 @@ describe('rollups', () => {
   }) => {
     const database = db.database;
     const { sql } = database;
-    const { workspaceId, survey } = await seedWorkspace(database);
+    const { workspaceId, survey, locationId } = await answeringSurvey(database, 'rollup-shards');
     await updateSurvey(database, workspaceId, survey.id, { rollupProperties: ['store'] });
-    const [location] = await sql<{ id: string }[]>`
-      insert into locations (workspace_id, survey_id, name, code)
-      values (${workspaceId}, ${survey.id}, 'Shop', 'rollup-shards') returning id`;
     const at = '2026-03-02T10:15:00Z';
     const insert = (tx: typeof sql, score: number) => tx`
       insert into responses (workspace_id, survey_id, location_id, channel, score, properties, created_at, editable_until)
-      values (${workspaceId}, ${survey.id}, ${location?.id ?? ''}, 'qr', ${score}, '{"store":"Oslo"}'::jsonb, ${at}, now())`;
+      values (${workspaceId}, ${survey.id}, ${locationId}, 'qr', ${score}, '{"store":"Oslo"}'::jsonb, ${at}, now())`;
     // The hour's rows exist (the first answer of an hour creates them; one created at the same moment waits for it).
     await insert(sql, 5);
     let release = () => {};
@@ -203,10 +209,7 @@ describe('rollups', () => {
   }) => {
     const database = db.database;
     const { sql } = database;
-    const { workspaceId, survey } = await seedWorkspace(database);
-    const [location] = await sql<{ id: string }[]>`
-      insert into locations (workspace_id, survey_id, name, code)
-      values (${workspaceId}, ${survey.id}, 'Shop', 'rollup-race') returning id`;
+    const { workspaceId, survey, locationId } = await answeringSurvey(database, 'rollup-race');
     const writers = 6;
     /** Five properties, each added to the rollups at its own moment while the writers write: five chances to race. */
     const names = ['store', 'city', 'product', 'brand', 'size'];
@@ -218,7 +221,7 @@ describe('rollups', () => {
         await sql.begin(async (tx) => {
           const props = Object.fromEntries(names.map((p, k) => [p, `${p} ${(w * 7 + i + k) % 4}`]));
           await tx`insert into responses (workspace_id, survey_id, location_id, channel, score, properties, editable_until)
-            values (${workspaceId}, ${survey.id}, ${location?.id ?? ''}, 'qr', ${(w + i) % 11},
+            values (${workspaceId}, ${survey.id}, ${locationId}, 'qr', ${(w + i) % 11},
               ${JSON.stringify(props)}::jsonb, now())`;
           await tx`select pg_sleep(0.005)`;
         });
@@ -258,11 +261,7 @@ describe('rollups', () => {
   }) => {
     const database = db.database;
     const { sql } = database;
-    const { workspaceId, survey } = await seedWorkspace(database);
-    const [location] = await sql<{ id: string }[]>`
-      insert into locations (workspace_id, survey_id, name, code)
-      values (${workspaceId}, ${survey.id}, 'Shop', 'rollup-test') returning id`;
-    const locationId = location?.id ?? '';
+    const { workspaceId, survey, locationId } = await answeringSurvey(database, 'rollup-test');
     await fc.assert(
       fc.asyncProperty(
         fc.array(answer, { minLength: 30, maxLength: 150, size: 'max' }),
