@@ -1,4 +1,5 @@
 // A real SMTP server on loopback that keeps every message it receives, parsed, for tests to read.
+import { readFileSync } from 'node:fs';
 import { type AddressObject, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
@@ -22,13 +23,27 @@ export type ReceivedMail = {
   }[];
   /** What the client said in MAIL FROM and RCPT TO (accepted recipients only). */
   envelope: { from: string; to: string[] };
+  /** Whether the message came over TLS (smtps:// or after STARTTLS). */
+  secure: boolean;
 };
 
 /** Refuse a recipient with this SMTP reply (e.g. 550 for a hard bounce, 450 for a soft one), or accept with null. */
 export type RecipientPolicy = (address: string) => { code: number; message: string } | null;
 
+/**
+ * Plain SMTP (the default); TLS from the first byte (smtps://, port 465's way); or plain with STARTTLS offered. The
+ * certificate is a self-signed one for localhost and 127.0.0.1 kept for tests (tls/, valid until 2126): a client
+ * trusts it with `?tls.rejectUnauthorized=false` in its URL.
+ */
+export type SmtpSecurity = 'none' | 'implicit' | 'starttls';
+
+const testCertificate = () => ({
+  key: readFileSync(new URL('./tls/localhost-key.pem', import.meta.url)),
+  cert: readFileSync(new URL('./tls/localhost-cert.pem', import.meta.url)),
+});
+
 export type SmtpSink = {
-  /** smtp://127.0.0.1:PORT — plain SMTP, no TLS; any AUTH credentials are accepted. */
+  /** smtp://127.0.0.1:PORT (smtps:// with `tls: 'implicit'`); any AUTH credentials are accepted. */
   url: string;
   messages: ReceivedMail[];
   /** Settable mid-test; starts as the `rejectRecipient` option. */
@@ -60,15 +75,19 @@ function rawHeaders(lines: readonly { key: string; line: string }[]): Map<string
   return headers;
 }
 
-export async function startSmtpSink(opts: { rejectRecipient?: RecipientPolicy } = {}): Promise<SmtpSink> {
+export async function startSmtpSink(
+  opts: { rejectRecipient?: RecipientPolicy; tls?: SmtpSecurity } = {},
+): Promise<SmtpSink> {
   const messages: ReceivedMail[] = [];
   const waiters = new Set<() => void>();
+  const tls = opts.tls ?? 'none';
   const server = new SMTPServer({
     authOptional: true,
     // Senders configured with credentials must still get through over plain SMTP on loopback.
     allowInsecureAuth: true,
     onAuth: (auth, _session, callback) => callback(null, { user: auth.username ?? 'anonymous' }),
-    disabledCommands: ['STARTTLS'],
+    ...(tls === 'none' ? { disabledCommands: ['STARTTLS'] } : testCertificate()),
+    secure: tls === 'implicit',
     logger: false,
     // A sender's pooled connection left open must not hold a test's teardown for the default 30 s.
     closeTimeout: 500,
@@ -103,6 +122,7 @@ export async function startSmtpSink(opts: { rejectRecipient?: RecipientPolicy } 
               from: mailFrom ? mailFrom.address : '',
               to: session.envelope.rcptTo.map((r) => r.address),
             },
+            secure: session.secure,
           });
           for (const wake of [...waiters]) wake();
           callback();
@@ -158,6 +178,6 @@ export async function startSmtpSink(opts: { rejectRecipient?: RecipientPolicy } 
   const address = server.server.address();
   if (typeof address !== 'object' || !address) throw new Error('the SMTP sink has no TCP address');
   const port = address.port;
-  sink.url = `smtp://127.0.0.1:${port}`;
+  sink.url = `${tls === 'implicit' ? 'smtps' : 'smtp'}://127.0.0.1:${port}`;
   return sink;
 }

@@ -1,3 +1,3 @@
-export { createEmailChannel } from './channels/email.ts';
+export { createEmailChannel, noDelaySocket } from './channels/email.ts';
 export { reconcile } from './reconciler.ts';
 export { type RunningWorker, startWorker } from './worker.ts';

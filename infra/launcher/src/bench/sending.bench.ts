@@ -1,5 +1,6 @@
 // `npm run bench`: events → mails delivered to a real SMTP server, against raw nodemailer with a pool of 5 to the same
-// server in the same run. All-in-one (one process), then split (this process is the dispatcher, the workers are
+// server in the same run: with the same sockets as Surveyflow's pool (TCP_NODELAY), the fair measure of our overhead,
+// and with nodemailer's defaults (Nagle on), which is what a plain `createTransport({ pool: true })` sends. All-in-one (one process), then split (this process is the dispatcher, the workers are
 // separate processes: 1, then 2, which is also the scaling point), then the sending work per mail: Postgres commits
 // (pg_stat_database), Redis commands (INFO commandstats) and CPU of the worker process, from due invitations to mails.
 import { execFileSync } from 'node:child_process';
@@ -29,6 +30,7 @@ import { createServiceApp } from '@surveyflow/http';
 import { freePort, startEmbeddedPostgres, startRedisServer } from '@surveyflow/local-servers';
 import { reportRows } from '@surveyflow/testkit/bench';
 import { startSmtpSink } from '@surveyflow/testkit/smtp';
+import { noDelaySocket } from '@surveyflow/worker';
 import nodemailer from 'nodemailer';
 import { ServiceProcess, sleep } from '../chaos/servers.ts';
 import { startSystem } from '../system.ts';
@@ -123,7 +125,7 @@ const anEvent = (run: string, i: number): IncomingEvent => ({
   properties: { orderId: `${run}-${i}` },
 });
 
-async function baseline(): Promise<number> {
+async function baseline(sockets: 'no delay' | 'defaults'): Promise<number> {
   sink.clear();
   connectionsBefore = sink.connections;
   // (nodemailer takes a `url` key as the whole configuration: host and port, so the pool options hold.)
@@ -133,6 +135,7 @@ async function baseline(): Promise<number> {
     port: Number(port),
     pool: true,
     maxConnections: 5,
+    ...(sockets === 'no delay' ? { getSocket: noDelaySocket } : {}),
   });
   const mails = Array.from({ length: MAILS }, (_, i) => surveyMail(i)); // rendered before the clock starts
   const started = performance.now();
@@ -337,17 +340,25 @@ const median = (xs: number[]) => {
 };
 
 // Warm the sink and nodemailer, then alternate so drift on a shared machine hits every setup alike.
-await baseline();
-const results: Record<string, Run[]> = { baseline: [], aio: [], split1: [], split2: [], sending: [] };
+await baseline('no delay');
+const results: Record<string, Run[]> = {
+  baseline: [],
+  defaults: [],
+  aio: [],
+  split1: [],
+  split2: [],
+  sending: [],
+};
+const baselineRun = (mailsPerSecond: number): Run => ({
+  mailsPerSecond,
+  commits: 0,
+  commands: 0,
+  cpuMsPerMail: 0,
+  connections: baselineConnections,
+});
 for (let round = 1; round <= ROUNDS; round++) {
-  const b = await baseline();
-  results.baseline?.push({
-    mailsPerSecond: b,
-    commits: 0,
-    commands: 0,
-    cpuMsPerMail: 0,
-    connections: baselineConnections,
-  });
+  results.baseline?.push(baselineRun(await baseline('no delay')));
+  results.defaults?.push(baselineRun(await baseline('defaults')));
   if (wanted('aio')) results.aio?.push(await allInOne(round));
   if (wanted('split1')) results.split1?.push(await split(1, round));
   if (wanted('split2')) results.split2?.push(await split(2, round));
@@ -360,7 +371,8 @@ const base = rate('baseline');
 console.log(`\nSending benchmark: ${MAILS} mails per run, ${ROUNDS} rounds (medians)\n`);
 console.table(
   Object.entries({
-    'raw nodemailer, pool of 5': 'baseline',
+    'raw nodemailer, pool of 5, TCP_NODELAY': 'baseline',
+    "raw nodemailer, pool of 5, nodemailer's defaults": 'defaults',
     'events → mails, all-in-one': 'aio',
     'events → mails, dispatcher + 1 worker': 'split1',
     'events → mails, dispatcher + 2 workers': 'split2',
@@ -376,7 +388,7 @@ console.table(
   })),
 );
 
-const baselineText = `raw nodemailer, pool of 5: ${Math.round(base)} mails/s`;
+const baselineText = `raw nodemailer, pool of 5, TCP_NODELAY: ${Math.round(base)} mails/s`;
 const throughput = (stage: string, key: string) => ({
   stage,
   value: `${Math.round(rate(key))} mails/s`,
@@ -385,6 +397,7 @@ const throughput = (stage: string, key: string) => ({
   target: `≥ ${TARGET}`,
   met: rate(key) / base >= TARGET,
 });
+const defaults = rate('defaults');
 const commits = m('sending', (r) => r.commits);
 const commands = m('sending', (r) => r.commands);
 const cpu = m('sending', (r) => r.cpuMsPerMail);
@@ -394,6 +407,13 @@ reportRows([
   throughput('events → mails delivered, all-in-one', 'aio'),
   throughput('events → mails delivered, dispatcher + 1 worker', 'split1'),
   throughput('events → mails delivered, dispatcher + 2 workers', 'split2'),
+  {
+    // What the pool's own sockets are worth: the same raw nodemailer, Nagle left on.
+    stage: "due invitations → mails, 1 worker, vs nodemailer's defaults",
+    value: `${Math.round(rate('sending'))} mails/s`,
+    baseline: `raw nodemailer, pool of 5, defaults: ${Math.round(defaults)} mails/s`,
+    ratio: rate('sending') / defaults,
+  },
   {
     stage: 'scaling: 2 worker processes vs 1',
     value: `${Math.round(rate('split2'))} mails/s`,

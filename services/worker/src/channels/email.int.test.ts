@@ -2,6 +2,7 @@
 // itself (connected, greeted, sender and recipient accepted, 354 to DATA), never for a message that cannot go.
 import { HandOverRefusedError, ProviderUnavailableError } from '@surveyflow/core';
 import { test } from '@surveyflow/testkit';
+import { startSmtpSink } from '@surveyflow/testkit/smtp';
 import { describe, expect } from 'vitest';
 import { createEmailChannel } from './email.ts';
 
@@ -118,5 +119,86 @@ describe('email hand-over', () => {
     ]);
     expect(smtp.connections).toBeLessThanOrEqual(4);
     await email.close();
+  });
+
+  test('a Russian message (base64) and an English one (quoted-printable) arrive as they were written', async ({
+    smtp,
+    db,
+  }) => {
+    const email = createEmailChannel({ smtpUrl: smtp.url, from: 'shop@example.com', database: db.database });
+    const russian = {
+      to: 'ivan@example.com',
+      subject: 'Как мы справились?',
+      html: '<p>Насколько вероятно, что вы порекомендуете нас? <a href="https://s.test/s/t">Ответить</a></p>',
+      text: 'Насколько вероятно, что вы порекомендуете нас? Ответить: https://s.test/s/t',
+    };
+    await email.send(russian, async () => true);
+    await email.send(message, async () => true);
+    const [ru, en] = smtp.messages;
+    expect([ru?.subject, ru?.text.trim(), ru?.html?.trim()]).toEqual([
+      russian.subject,
+      russian.text,
+      russian.html,
+    ]);
+    expect([en?.subject, en?.text.trim(), en?.html?.trim()]).toEqual([
+      message.subject,
+      message.text,
+      message.html,
+    ]);
+    await email.close();
+  });
+
+  // The pool opens its own sockets (TCP_NODELAY); nodemailer's TLS still runs on them, from the first byte or after
+  // STARTTLS, and the hand-over still waits for each message's 354.
+  for (const tls of ['implicit', 'starttls'] as const) {
+    test(`over TLS (${tls}), on the pool's own connection`, async ({ db }) => {
+      const server = await startSmtpSink({ tls });
+      const email = createEmailChannel({
+        smtpUrl: `${server.url}?tls.rejectUnauthorized=false`,
+        from: 'shop@example.com',
+        database: db.database,
+        pool: { size: 1, maxMessages: 100 },
+      });
+      try {
+        const seen: number[] = [];
+        for (const to of ['a@example.com', 'b@example.com'])
+          await email.send({ ...message, to }, async () => {
+            seen.push(server.messages.length);
+            return true;
+          });
+        expect(seen).toEqual([0, 1]);
+        expect(server.messages.map((m) => [m.to[0], m.secure])).toEqual([
+          ['a@example.com', true],
+          ['b@example.com', true],
+        ]);
+        expect(server.connections).toBe(1);
+      } finally {
+        await email.close();
+        await server.close();
+      }
+    });
+  }
+
+  test('a server certificate it does not trust: nothing is handed over or delivered', async ({ db }) => {
+    const server = await startSmtpSink({ tls: 'implicit' });
+    const email = createEmailChannel({
+      smtpUrl: server.url,
+      from: 'shop@example.com',
+      database: db.database,
+    });
+    try {
+      let handOvers = 0;
+      await expect(
+        email.send(message, async () => {
+          handOvers += 1;
+          return true;
+        }),
+      ).rejects.toThrow(/certificate/);
+      expect(handOvers).toBe(0);
+      expect(server.messages).toEqual([]);
+    } finally {
+      await email.close();
+      await server.close();
+    }
   });
 });

@@ -1,4 +1,5 @@
 // The email adapter: nodemailer over SMTP, or into the dev outbox (Postgres) when no SMTP server is configured.
+import net from 'node:net';
 import { Readable } from 'node:stream';
 import {
   type Database,
@@ -74,7 +75,13 @@ function smtpChannel(
 ): EmailChannel {
   // One pool per process: the connection, greeting, TLS and login are paid once per SMTP_MAX_MESSAGES messages.
   const transport = nodemailer.createTransport(
-    new HandingOverTransport({ url, pool: true, maxConnections: pool.size, maxMessages: pool.maxMessages }),
+    new HandingOverTransport({
+      url,
+      pool: true,
+      maxConnections: pool.size,
+      maxMessages: pool.maxMessages,
+      getSocket: noDelaySocket,
+    }),
     { from, ...dkimOptions(dkim) },
   );
   return {
@@ -94,6 +101,29 @@ function smtpChannel(
       transport.close();
     },
   };
+}
+
+/**
+ * Opens each pooled connection with TCP_NODELAY (nodemailer's `getSocket`, which it otherwise leaves for proxies).
+ * SMTP writes a message as several small writes and then waits for the reply; with Nagle's algorithm on (Node's
+ * default for a socket) the last write waits for the server's delayed ACK, 40 ms on Linux, once per message. On
+ * loopback that held a pool of 5 to about 105 mails/s, 5× below what the same pool sends without it. nodemailer then
+ * greets, upgrades to TLS (smtps:// or STARTTLS) and logs in on this socket as on its own.
+ */
+export function noDelaySocket(
+  options: SMTPPool.Options,
+  callback: (err: Error | null, socketOptions: { connection: net.Socket }) => void,
+): void {
+  // Handed over while still connecting, and at once: nodemailer listens for its errors before any can arrive (they
+  // come from the event loop), writes once it is open, and treats a refused or failed connection as one of its own
+  // (the pool drops that connection; the error says CONN). Its greeting timeout covers the wait.
+  const connection = net.connect({
+    host: options.host ?? 'localhost',
+    port: Number(options.port) || (options.secure ? 465 : 587),
+    noDelay: true,
+    keepAlive: true,
+  });
+  callback(null, { connection });
 }
 
 /** Where sendMail's options carry the hook to the transport (nodemailer copies only string keys). */
@@ -148,7 +178,11 @@ function handingOver(message: Readable, handOver: HandOver, finished: () => bool
         message.destroy();
         throw new HandOverRefusedError();
       }
-      yield* message;
+      // In one piece: the composed message arrives as dozens of small chunks, each of which would be a write (and,
+      // with TCP_NODELAY, a packet) of its own.
+      const chunks: Buffer[] = [];
+      for await (const chunk of message) chunks.push(chunk as Buffer);
+      yield Buffer.concat(chunks);
     })(),
     { objectMode: false },
   );
@@ -197,7 +231,25 @@ function mailOptions(from: string, m: EmailMessage) {
     subject: m.subject,
     html: m.html,
     text: m.text,
+    textEncoding: textEncodingFor(m.text),
     headers: m.headers ?? {},
     ...(attachments.length > 0 ? { attachments } : {}),
   };
+}
+
+/**
+ * How the parts and headers of a message are encoded, decided once from its plain text by nodemailer's own rule
+ * (quoted-printable when Latin letters outnumber other characters, as in English or Polish; base64 otherwise, as in
+ * Russian). Left to nodemailer, the rule is run with two global regular expressions over every part and header,
+ * which was 9 % of a worker's CPU while sending.
+ */
+export function textEncodingFor(text: string): 'quoted-printable' | 'base64' {
+  let latin = 0;
+  let other = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) latin++;
+    else if (c <= 0x08 || c === 0x0b || c === 0x0c || (c >= 0x0e && c <= 0x1f) || c >= 0x80) other++;
+  }
+  return other < latin ? 'quoted-printable' : 'base64';
 }
