@@ -1,8 +1,9 @@
 // `npm run bench`: events → mails delivered to a real SMTP server, against raw nodemailer with a pool of 5 to the same
 // server in the same run: with the same sockets as Surveyflow's pool (TCP_NODELAY), the fair measure of our overhead,
-// and with nodemailer's defaults (Nagle on), which is what a plain `createTransport({ pool: true })` sends. All-in-one (one process), then split (this process is the dispatcher, the workers are
-// separate processes: 1, then 2, which is also the scaling point), then the sending work per mail: Postgres commits
-// (pg_stat_database), Redis commands (INFO commandstats) and CPU of the worker process, from due invitations to mails.
+// and with nodemailer's defaults (Nagle on), which is what a plain `createTransport({ pool: true })` sends.
+// All-in-one (one process), then split (this process is the dispatcher, the workers are separate processes: 1, then
+// 2, which is also the scaling point), then the sending work per mail: Postgres commits (pg_stat_database), Redis
+// commands (INFO commandstats) and CPU of the worker process, from due invitations to mails.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';

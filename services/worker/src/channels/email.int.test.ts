@@ -121,7 +121,7 @@ describe('email hand-over', () => {
     await email.close();
   });
 
-  test('a Russian message (base64) and an English one (quoted-printable) arrive as they were written', async ({
+  test('a Russian message and an English one arrive as they were written, whichever encoding each is given', async ({
     smtp,
     db,
   }) => {
